@@ -1,0 +1,19 @@
+// ESM + ts-jest: tests import workspace packages from their sources, so `npm test` never
+// depends on a stale dist/. Type checking is done once by `tsc` (npm run typecheck), so
+// ts-jest only transpiles (isolatedModules in tsconfig.base.json).
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/packages', '<rootDir>/test', '<rootDir>/examples'],
+  testMatch: ['**/?(*.)test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    '^@agentkit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.check.json' }],
+  },
+  testTimeout: 20000,
+};
