@@ -1,0 +1,138 @@
+import { getClassMetadata } from '@inversifyjs/core';
+import { AgentkitError, CoreErrorCode } from '../errors.js';
+import { tokenName, type Token } from '../token.js';
+
+/** Per-component hook timeouts; each applies inside the app's global start/stop timeout. */
+export interface ProviderOptions {
+  readonly startTimeoutMs?: number;
+  readonly stopTimeoutMs?: number;
+}
+
+// Any constructor: a component's parameters are its dependencies, so their types vary.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ComponentClass<T> = new (...args: any[]) => T;
+
+/** A dependency of a factory: a token, or `{ token, optional: true }` (undefined when absent). */
+export type FactoryDependency = Token<unknown> | { readonly token: Token<unknown>; readonly optional: true };
+
+/** A factory provider: plain JavaScript friendly, its dependencies listed in `deps`. */
+export interface FactorySpec<T> {
+  readonly deps: readonly FactoryDependency[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly useFactory: (...deps: any[]) => T;
+}
+
+/** A ready-made value. If it has `onStart`/`onStop`, they are called like any component's. */
+export interface ValueSpec<T> {
+  readonly useValue: T;
+}
+
+/** One edge of the dependency graph, as declared by the provider. */
+export interface Dependency {
+  readonly token: Token<unknown>;
+  readonly optional: boolean;
+}
+
+/** What `provide()` returns: how to build one token, and what it needs. */
+export type Provider<T = unknown> = {
+  readonly token: Token<T>;
+  readonly options: ProviderOptions;
+} & (
+  | { readonly kind: 'class'; readonly useClass: ComponentClass<T> }
+  | { readonly kind: 'factory'; readonly useFactory: FactorySpec<T>['useFactory']; readonly deps: readonly Dependency[] }
+  | { readonly kind: 'value'; readonly useValue: T }
+);
+
+/**
+ * Declares how to build `token`: with a class whose constructor parameters carry inversify's
+ * `@inject(TOKEN)`, with a factory and its `deps`, or with a ready value.
+ */
+export function provide<T>(
+  token: Token<T>,
+  source: ComponentClass<T> | FactorySpec<T> | ValueSpec<T>,
+  options: ProviderOptions = {},
+): Provider<T> {
+  checkToken(token, 'provide');
+  checkOptions(token, options);
+  if (typeof source === 'function') return { token, options, kind: 'class', useClass: source };
+  if (typeof source === 'object' && source !== null) {
+    if ('useFactory' in source && typeof source.useFactory === 'function') {
+      if (!Array.isArray(source.deps)) {
+        throw invalid(`provide(${tokenName(token)}): a factory needs a 'deps' array (use [] for none)`);
+      }
+      const deps = source.deps.map((dep, i) => factoryDependency(token, dep, i));
+      return { token, options, kind: 'factory', useFactory: source.useFactory, deps };
+    }
+    if ('useValue' in source) return { token, options, kind: 'value', useValue: source.useValue };
+  }
+  throw invalid(`provide(${tokenName(token)}): expected a class, { deps, useFactory } or { useValue }`);
+}
+
+/** The dependencies a provider declares: constructor and property `@inject`s, or factory deps. */
+export function dependenciesOf(provider: Provider): readonly Dependency[] {
+  switch (provider.kind) {
+    case 'value':
+      return [];
+    case 'factory':
+      return provider.deps;
+    case 'class':
+      return classDependencies(provider.token, provider.useClass);
+  }
+}
+
+function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>): Dependency[] {
+  let metadata: ReturnType<typeof getClassMetadata>;
+  try {
+    metadata = getClassMetadata(cls);
+  } catch (error) {
+    throw invalid(`${tokenName(owner)}: cannot read the dependencies of class ${cls.name}`, error);
+  }
+  const elements = [...metadata.constructorArguments, ...metadata.properties.values()];
+  if (elements.length < cls.length) {
+    throw invalid(
+      `${tokenName(owner)}: class ${cls.name} takes ${cls.length} constructor parameter(s) but only ` +
+        `${elements.length} carry @inject(TOKEN); inject every parameter, or use a factory with deps`,
+    );
+  }
+  return elements.map((element) => {
+    // kind 2 = unmanaged, 0 = multiInject (see @inversifyjs/core ClassElementMetadataKind).
+    if (!('value' in element) || element.kind !== 1) {
+      throw invalid(
+        `${tokenName(owner)}: class ${cls.name} uses @unmanaged or @multiInject, which the lifecycle ` +
+          'container does not order; inject single tokens',
+      );
+    }
+    const id = typeof element.value === 'object' && 'unwrap' in element.value ? element.value.unwrap() : element.value;
+    if (typeof id !== 'symbol') {
+      throw invalid(`${tokenName(owner)}: class ${cls.name} injects ${String(id)}, which is not a token() symbol`);
+    }
+    return { token: id as Token<unknown>, optional: element.optional };
+  });
+}
+
+function factoryDependency(owner: Token<unknown>, dep: FactoryDependency, index: number): Dependency {
+  if (typeof dep === 'symbol') return { token: dep, optional: false };
+  if (typeof dep === 'object' && dep !== null && typeof dep.token === 'symbol') {
+    return { token: dep.token, optional: dep.optional };
+  }
+  throw invalid(`provide(${tokenName(owner)}): deps[${index}] is not a token`);
+}
+
+function checkToken(token: unknown, where: string): void {
+  if (typeof token !== 'symbol') throw invalid(`${where}(): the first argument must be a token() symbol`);
+}
+
+function checkOptions(token: Token<unknown>, options: ProviderOptions): void {
+  for (const name of ['startTimeoutMs', 'stopTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+      throw invalid(`provide(${tokenName(token)}): ${name} must be a positive number of milliseconds`);
+    }
+  }
+}
+
+export function invalid(message: string, cause?: unknown): AgentkitError {
+  return new AgentkitError(CoreErrorCode.InvalidProvider, message, cause === undefined ? undefined : { cause });
+}
+
+export { checkToken };

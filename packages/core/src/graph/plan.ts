@@ -1,0 +1,286 @@
+import type { ConfigReader } from '../built-ins.js';
+import { isBundle, isReplacement, type Bundle, type Replacement } from '../container/bundle.js';
+import { dependenciesOf, invalid, type Dependency, type Provider } from '../container/provider.js';
+import { AgentkitError, CoreErrorCode, describeError } from '../errors.js';
+import { tokenName, type Token } from '../token.js';
+
+/** The pseudo-bundle name of the providers the App itself supplies. */
+export const APP_BUNDLE = 'app';
+
+/** A bundle's place in the plan, and why. */
+export interface BundleDecision {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly reason: string;
+}
+
+/** One component as planned: where it came from and what it injects. */
+export interface PlannedComponent {
+  readonly token: Token<unknown>;
+  readonly name: string;
+  readonly bundle: string;
+  readonly provider: Provider;
+  readonly replaced: boolean;
+  /** Dependencies that are provided (absent optional ones are left out). */
+  readonly deps: readonly Token<unknown>[];
+}
+
+/** The validated graph: components in start order, and the bundle decisions behind it. */
+export interface Plan {
+  readonly components: readonly PlannedComponent[];
+  readonly bundles: readonly BundleDecision[];
+}
+
+interface Candidate {
+  provider: Provider;
+  bundle: string;
+  index: number;
+  replaced: boolean;
+}
+
+/**
+ * Turns bundles and replacements into a validated plan, constructing nothing: disabled
+ * bundles are dropped, replacements applied, then missing providers, cycles and duplicate
+ * names are reported with the full path. Built-ins join the graph only when something
+ * injects them (or replaces them).
+ */
+export function buildPlan(
+  items: readonly (Bundle | Replacement)[],
+  builtIns: readonly Provider[],
+  config: ConfigReader,
+): Plan {
+  const decisions = decideBundles(items, config);
+  const enabled = new Set(decisions.filter((d) => d.enabled).map((d) => d.name));
+  const candidates = new Map<Token<unknown>, Candidate>();
+  let index = 0;
+  for (const provider of builtIns) candidates.set(provider.token, { provider, bundle: APP_BUNDLE, index: index++, replaced: false });
+  const builtInTokens = new Set(builtIns.map((p) => p.token));
+
+  const replacements: { replacement: Replacement; origin: string }[] = [];
+  for (const item of items) {
+    if (isReplacement(item)) {
+      replacements.push({ replacement: item, origin: 'createApp' });
+      continue;
+    }
+    if (!enabled.has(item.name)) continue;
+    for (const entry of item.providers) {
+      if (isReplacement(entry)) {
+        replacements.push({ replacement: entry, origin: `bundle "${item.name}"` });
+        continue;
+      }
+      const existing = candidates.get(entry.token);
+      if (existing !== undefined) {
+        throw new AgentkitError(
+          CoreErrorCode.DuplicateProvider,
+          `"${tokenName(entry.token)}" is provided twice: by bundle "${existing.bundle}" and by bundle "${item.name}"; ` +
+            'use replace() to swap one for the other',
+        );
+      }
+      candidates.set(entry.token, { provider: entry, bundle: item.name, index: index++, replaced: false });
+    }
+  }
+  applyReplacements(candidates, replacements);
+
+  const depsByToken = new Map<Token<unknown>, readonly Dependency[]>();
+  for (const [tok, candidate] of candidates) depsByToken.set(tok, readDependencies(candidate));
+
+  const included = includedTokens(candidates, depsByToken, builtInTokens);
+  reportMissing(candidates, depsByToken, included);
+  const edges = new Map<Token<unknown>, Token<unknown>[]>();
+  for (const tok of included) {
+    const deps = (depsByToken.get(tok) ?? []).filter((d) => candidates.has(d.token)).map((d) => d.token);
+    edges.set(tok, deps);
+  }
+  reportCycle(edges);
+  reportDuplicateNames(included);
+
+  const order = topologicalOrder(included, edges, (tok) => candidates.get(tok)?.index ?? 0);
+  const components = order.map((tok): PlannedComponent => {
+    const c = candidates.get(tok) as Candidate;
+    return { token: tok, name: tokenName(tok), bundle: c.bundle, provider: c.provider, replaced: c.replaced, deps: edges.get(tok) ?? [] };
+  });
+  return { components, bundles: decisions };
+}
+
+function decideBundles(items: readonly (Bundle | Replacement)[], config: ConfigReader): BundleDecision[] {
+  const decisions: BundleDecision[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (isReplacement(item)) continue;
+    if (!isBundle(item)) throw invalid('createApp(): each item must be a bundle() or a replace()');
+    if (seen.has(item.name)) {
+      throw new AgentkitError(CoreErrorCode.DuplicateName, `two bundles are named "${item.name}"; bundle names must be unique`);
+    }
+    seen.add(item.name);
+    if (item.enabled === undefined) {
+      decisions.push({ name: item.name, enabled: true, reason: 'always on' });
+      continue;
+    }
+    let on: boolean;
+    try {
+      on = item.enabled(config);
+    } catch (error) {
+      throw invalid(`bundle "${item.name}": its enabled() predicate threw: ${describeError(error)}`, error);
+    }
+    decisions.push({ name: item.name, enabled: on === true, reason: on === true ? 'enabled by config' : 'disabled by config' });
+  }
+  return decisions;
+}
+
+function applyReplacements(
+  candidates: Map<Token<unknown>, Candidate>,
+  replacements: readonly { replacement: Replacement; origin: string }[],
+): void {
+  const done = new Map<Token<unknown>, string>();
+  for (const { replacement, origin } of replacements) {
+    const name = tokenName(replacement.token);
+    const target = candidates.get(replacement.token);
+    if (target === undefined) {
+      throw new AgentkitError(
+        CoreErrorCode.NothingToReplace,
+        `replace("${name}") in ${origin}: no enabled bundle provides "${name}"; provide() it instead`,
+      );
+    }
+    const previous = done.get(replacement.token);
+    if (previous !== undefined) {
+      throw new AgentkitError(CoreErrorCode.DuplicateProvider, `"${name}" is replaced twice: in ${previous} and in ${origin}`);
+    }
+    done.set(replacement.token, origin);
+    candidates.set(replacement.token, { ...target, provider: replacement.provider, replaced: true });
+  }
+}
+
+function readDependencies(candidate: Candidate): readonly Dependency[] {
+  return dependenciesOf(candidate.provider);
+}
+
+/** Every bundle component, plus the built-ins something injects or that were replaced. */
+function includedTokens(
+  candidates: Map<Token<unknown>, Candidate>,
+  depsByToken: Map<Token<unknown>, readonly Dependency[]>,
+  builtIns: ReadonlySet<Token<unknown>>,
+): Token<unknown>[] {
+  const wanted = new Set<Token<unknown>>();
+  for (const [tok, c] of candidates) if (!builtIns.has(tok) || c.replaced) wanted.add(tok);
+  // Built-ins may themselves be replaced by classes with dependencies: walk to a fixpoint.
+  const queue = [...wanted];
+  for (let tok = queue.pop(); tok !== undefined; tok = queue.pop()) {
+    for (const dep of depsByToken.get(tok) ?? []) {
+      if (candidates.has(dep.token) && !wanted.has(dep.token)) {
+        wanted.add(dep.token);
+        queue.push(dep.token);
+      }
+    }
+  }
+  return [...candidates.keys()].filter((tok) => wanted.has(tok));
+}
+
+function reportMissing(
+  candidates: Map<Token<unknown>, Candidate>,
+  depsByToken: Map<Token<unknown>, readonly Dependency[]>,
+  included: readonly Token<unknown>[],
+): void {
+  const dependents = new Map<Token<unknown>, Token<unknown>[]>();
+  for (const tok of included) {
+    for (const dep of depsByToken.get(tok) ?? []) {
+      const list = dependents.get(dep.token) ?? [];
+      list.push(tok);
+      dependents.set(dep.token, list);
+    }
+  }
+  const lines: string[] = [];
+  for (const tok of included) {
+    for (const dep of depsByToken.get(tok) ?? []) {
+      if (dep.optional || candidates.has(dep.token)) continue;
+      const chain = [...chainTo(tok, dependents), tokenName(dep.token)].map((n) => `"${n}"`).join(' → ');
+      const c = candidates.get(tok) as Candidate;
+      lines.push(`"${tokenName(dep.token)}" is not provided; needed by ${chain} (bundle "${c.bundle}")`);
+    }
+  }
+  if (lines.length > 0) {
+    throw new AgentkitError(
+      CoreErrorCode.MissingProvider,
+      `missing provider${lines.length > 1 ? 's' : ''}:\n  - ${lines.join('\n  - ')}\n` +
+        'Add the bundle that provides it, or provide() it yourself.',
+    );
+  }
+}
+
+/** A path of names from a component nobody depends on down to `tok`. */
+function chainTo(tok: Token<unknown>, dependents: Map<Token<unknown>, Token<unknown>[]>): string[] {
+  const path = [tok];
+  const seen = new Set(path);
+  for (let up = dependents.get(tok)?.[0]; up !== undefined && !seen.has(up); up = dependents.get(up)?.[0]) {
+    path.unshift(up);
+    seen.add(up);
+  }
+  return path.map((t) => tokenName(t));
+}
+
+function reportCycle(edges: Map<Token<unknown>, Token<unknown>[]>): void {
+  const state = new Map<Token<unknown>, 'visiting' | 'done'>();
+  const stack: Token<unknown>[] = [];
+  const visit = (tok: Token<unknown>): void => {
+    state.set(tok, 'visiting');
+    stack.push(tok);
+    for (const dep of edges.get(tok) ?? []) {
+      const s = state.get(dep);
+      if (s === 'visiting') {
+        const cycle = [...stack.slice(stack.indexOf(dep)), dep].map((t) => `"${tokenName(t)}"`);
+        throw new AgentkitError(
+          CoreErrorCode.DependencyCycle,
+          `dependency cycle: ${cycle.join(' → ')}; break it by moving shared state into a component both inject`,
+        );
+      }
+      if (s === undefined) visit(dep);
+    }
+    stack.pop();
+    state.set(tok, 'done');
+  };
+  for (const tok of edges.keys()) if (!state.has(tok)) visit(tok);
+}
+
+function reportDuplicateNames(tokens: readonly Token<unknown>[]): void {
+  const seen = new Set<string>();
+  for (const tok of tokens) {
+    const name = tokenName(tok);
+    if (seen.has(name)) {
+      throw new AgentkitError(
+        CoreErrorCode.DuplicateName,
+        `two different tokens are named "${name}"; token names must be unique within an app so messages are unambiguous`,
+      );
+    }
+    seen.add(name);
+  }
+}
+
+/**
+ * Kahn's algorithm: a component comes after everything it injects. Among components that are
+ * ready at the same time, the one registered first goes first, so the order is deterministic.
+ */
+function topologicalOrder(
+  tokens: readonly Token<unknown>[],
+  edges: Map<Token<unknown>, Token<unknown>[]>,
+  rank: (tok: Token<unknown>) => number,
+): Token<unknown>[] {
+  const waitingOn = new Map<Token<unknown>, number>();
+  const dependents = new Map<Token<unknown>, Token<unknown>[]>();
+  for (const tok of tokens) {
+    const deps = edges.get(tok) ?? [];
+    waitingOn.set(tok, deps.length);
+    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), tok]);
+  }
+  const ready = tokens.filter((t) => waitingOn.get(t) === 0);
+  const order: Token<unknown>[] = [];
+  while (ready.length > 0) {
+    ready.sort((a, b) => rank(a) - rank(b));
+    const next = ready.shift() as Token<unknown>;
+    order.push(next);
+    for (const up of dependents.get(next) ?? []) {
+      const left = (waitingOn.get(up) ?? 0) - 1;
+      waitingOn.set(up, left);
+      if (left === 0) ready.push(up);
+    }
+  }
+  return order;
+}

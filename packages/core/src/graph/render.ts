@@ -1,0 +1,87 @@
+import type { Plan } from './plan.js';
+
+/** A component in the graph. `kind` says how it is built. */
+export interface GraphNode {
+  readonly name: string;
+  readonly bundle: string;
+  readonly kind: 'class' | 'factory' | 'value';
+  readonly replaced: boolean;
+}
+
+/** `from` injects `to`: `to` starts before `from` and stops after it. */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The app's components, their injection edges and the order they start in. */
+export interface AppGraph {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  /** Token names in start order; stop runs in the exact reverse. */
+  readonly startOrder: readonly string[];
+}
+
+export function graphOf(plan: Plan): AppGraph {
+  const nodes = plan.components.map(
+    (c): GraphNode => ({ name: c.name, bundle: c.bundle, kind: c.provider.kind, replaced: c.replaced }),
+  );
+  const edges = plan.components.flatMap((c) => c.deps.map((d): GraphEdge => ({ from: c.name, to: d.description ?? '' })));
+  return { nodes, edges, startOrder: plan.components.map((c) => c.name) };
+}
+
+/** Graphviz DOT: one cluster per bundle, an arrow from each component to what it injects. */
+export function toDot(graph: AppGraph): string {
+  const lines = ['digraph agentkit {', '  rankdir=RL;', '  node [shape=box, fontname="Helvetica"];'];
+  for (const [i, [bundle, nodes]] of [...byBundle(graph)].entries()) {
+    lines.push(`  subgraph cluster_${i} {`, `    label=${quote(bundle)};`);
+    for (const node of nodes) lines.push(`    ${quote(node.name)}${node.replaced ? ' [style=dashed]' : ''};`);
+    lines.push('  }');
+  }
+  for (const edge of graph.edges) lines.push(`  ${quote(edge.from)} -> ${quote(edge.to)};`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Mermaid flowchart: one subgraph per bundle, an arrow from each component to what it injects. */
+export function toMermaid(graph: AppGraph): string {
+  const ids = new Map(graph.startOrder.map((name, i) => [name, `n${i}`]));
+  const id = (name: string): string => ids.get(name) ?? 'unknown';
+  const lines = ['flowchart RL'];
+  for (const [i, [bundle, nodes]] of [...byBundle(graph)].entries()) {
+    lines.push(`  subgraph b${i}["${escapeMermaid(bundle)}"]`);
+    for (const node of nodes) lines.push(`    ${id(node.name)}["${escapeMermaid(node.name)}"]`);
+    lines.push('  end');
+  }
+  for (const edge of graph.edges) lines.push(`  ${id(edge.from)} --> ${id(edge.to)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Plain text for a terminal: start order with each component's bundle and dependencies. */
+export function toText(graph: AppGraph): string {
+  const deps = new Map<string, string[]>();
+  for (const edge of graph.edges) deps.set(edge.from, [...(deps.get(edge.from) ?? []), edge.to]);
+  const bundleOf = new Map(graph.nodes.map((n) => [n.name, n.bundle]));
+  const width = Math.max(0, ...graph.startOrder.map((n) => n.length));
+  const lines = [`${graph.nodes.length} components; start order (stop runs in reverse):`];
+  for (const [i, name] of graph.startOrder.entries()) {
+    const needs = deps.get(name);
+    const suffix = needs === undefined ? '' : `  ← ${needs.join(', ')}`;
+    lines.push(`${String(i + 1).padStart(3)}. ${name.padEnd(width)}  [${bundleOf.get(name) ?? '?'}]${suffix}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function byBundle(graph: AppGraph): Map<string, GraphNode[]> {
+  const groups = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) groups.set(node.bundle, [...(groups.get(node.bundle) ?? []), node]);
+  return groups;
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+function escapeMermaid(text: string): string {
+  return text.replace(/"/g, '#quot;');
+}

@@ -1,0 +1,26 @@
+export { token, tokenName } from './token.js';
+export type { Token, TokenType } from './token.js';
+
+export { provide } from './container/provider.js';
+export type { ComponentClass, Dependency, FactoryDependency, FactorySpec, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
+export { bundle, replace } from './container/bundle.js';
+export type { Bundle, BundlePredicate, Replacement } from './container/bundle.js';
+
+export { createApp, DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './app.js';
+export type { App, AppOptions, AppState } from './app.js';
+export type { AppGraph, GraphEdge, GraphNode } from './graph/render.js';
+export type { BundleDecision } from './graph/plan.js';
+export type { LifecycleEvent } from './lifecycle/hook-runner.js';
+
+export { isStartable, isStoppable } from './component.js';
+export type { Startable, Stoppable } from './component.js';
+
+export { CONFIG, LOGGER, SHUTDOWNER, configFromObject, silentLogger } from './built-ins.js';
+export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner } from './built-ins.js';
+
+export { AgentkitError, CoreErrorCode, HookError, StopError, describeError } from './errors.js';
+export type { LifecyclePhase } from './errors.js';
+
+// Components declare dependencies with inversify's decorators; re-exported so a package
+// depends on one inversify, the one the container reads metadata from.
+export { inject, injectable, optional } from 'inversify';
