@@ -9,7 +9,8 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      // One program over the whole repo (sources, tests, examples), as the type check sees it.
+      parserOptions: { project: './tsconfig.check.json', tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // House style (shared/design/STYLE.md): named exports, explicit export lists.

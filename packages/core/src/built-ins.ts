@@ -65,7 +65,7 @@ export function configFromObject(values: Readonly<Record<string, unknown>>): Con
       const value = lookup(key.key);
       return value === undefined ? key.default : value;
     },
-  } as ConfigReader;
+  };
 }
 
 /** True when `value` already is a ConfigReader rather than a plain object of values. */

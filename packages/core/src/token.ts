@@ -17,7 +17,7 @@ export function token<T>(name: string): Token<T> {
   if (typeof name !== 'string' || name.length === 0) {
     throw new TypeError('token(name): name must be a non-empty string');
   }
-  return Symbol(name) as Token<T>;
+  return Symbol(name);
 }
 
 /** The name a token was created with. */

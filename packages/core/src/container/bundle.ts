@@ -30,9 +30,10 @@ export function bundle(
   options: { readonly enabled?: BundlePredicate } = {},
 ): Bundle {
   if (typeof name !== 'string' || name.length === 0) throw invalid('bundle(name): name must be a non-empty string');
-  if (!Array.isArray(providers)) throw invalid(`bundle(${name}): providers must be an array`);
-  for (const [i, item] of providers.entries()) {
-    const ok = typeof item === 'object' && item !== null && ('kind' in item) && typeof item.token === 'symbol';
+  const list: unknown = providers;
+  if (!Array.isArray(list)) throw invalid(`bundle(${name}): providers must be an array`);
+  for (const [i, item] of (list as unknown[]).entries()) {
+    const ok = typeof item === 'object' && item !== null && 'kind' in item && typeof (item as Provider).token === 'symbol';
     if (!ok) throw invalid(`bundle(${name}): providers[${i}] is not a provide() or replace() result`);
   }
   if (options.enabled !== undefined && typeof options.enabled !== 'function') {

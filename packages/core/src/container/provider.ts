@@ -1,5 +1,5 @@
-import { getClassMetadata } from '@inversifyjs/core';
-import { AgentkitError, CoreErrorCode } from '../errors.js';
+import { ClassElementMetadataKind, getClassMetadata } from '@inversifyjs/core';
+import { AgentkitError, CoreErrorCode, describeError } from '../errors.js';
 import { tokenName, type Token } from '../token.js';
 
 /** Per-component hook timeouts; each applies inside the app's global start/stop timeout. */
@@ -57,11 +57,12 @@ export function provide<T>(
   if (typeof source === 'function') return { token, options, kind: 'class', useClass: source };
   if (typeof source === 'object' && source !== null) {
     if ('useFactory' in source && typeof source.useFactory === 'function') {
-      if (!Array.isArray(source.deps)) {
+      const deps: unknown = source.deps;
+      if (!Array.isArray(deps)) {
         throw invalid(`provide(${tokenName(token)}): a factory needs a 'deps' array (use [] for none)`);
       }
-      const deps = source.deps.map((dep, i) => factoryDependency(token, dep, i));
-      return { token, options, kind: 'factory', useFactory: source.useFactory, deps };
+      const declared = (deps as unknown[]).map((dep, i) => factoryDependency(token, dep, i));
+      return { token, options, kind: 'factory', useFactory: source.useFactory, deps: declared };
     }
     if ('useValue' in source) return { token, options, kind: 'value', useValue: source.useValue };
   }
@@ -85,7 +86,11 @@ function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>):
   try {
     metadata = getClassMetadata(cls);
   } catch (error) {
-    throw invalid(`${tokenName(owner)}: cannot read the dependencies of class ${cls.name}`, error);
+    throw invalid(
+      `${tokenName(owner)}: cannot read the dependencies of class ${cls.name} (${describeError(error)}); ` +
+        'every constructor parameter needs @inject(TOKEN), or use a factory with deps',
+      error,
+    );
   }
   const elements = [...metadata.constructorArguments, ...metadata.properties.values()];
   if (elements.length < cls.length) {
@@ -95,8 +100,7 @@ function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>):
     );
   }
   return elements.map((element) => {
-    // kind 2 = unmanaged, 0 = multiInject (see @inversifyjs/core ClassElementMetadataKind).
-    if (!('value' in element) || element.kind !== 1) {
+    if (element.kind !== ClassElementMetadataKind.singleInjection) {
       throw invalid(
         `${tokenName(owner)}: class ${cls.name} uses @unmanaged or @multiInject, which the lifecycle ` +
           'container does not order; inject single tokens',
@@ -106,14 +110,15 @@ function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>):
     if (typeof id !== 'symbol') {
       throw invalid(`${tokenName(owner)}: class ${cls.name} injects ${String(id)}, which is not a token() symbol`);
     }
-    return { token: id as Token<unknown>, optional: element.optional };
+    return { token: id, optional: element.optional };
   });
 }
 
-function factoryDependency(owner: Token<unknown>, dep: FactoryDependency, index: number): Dependency {
+function factoryDependency(owner: Token<unknown>, dep: unknown, index: number): Dependency {
   if (typeof dep === 'symbol') return { token: dep, optional: false };
-  if (typeof dep === 'object' && dep !== null && typeof dep.token === 'symbol') {
-    return { token: dep.token, optional: dep.optional };
+  if (typeof dep === 'object' && dep !== null && typeof (dep as { token?: unknown }).token === 'symbol') {
+    const { token: tok, optional } = dep as { token: Token<unknown>; optional?: unknown };
+    return { token: tok, optional: optional === true };
   }
   throw invalid(`provide(${tokenName(owner)}): deps[${index}] is not a token`);
 }

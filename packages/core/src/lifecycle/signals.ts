@@ -36,9 +36,13 @@ export function waitForShutdown(listeners: Set<() => void>, logger: Logger): Shu
   listeners.add(onShutdown);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Signal handlers do not keep Node's event loop alive: an app with no open socket would
+  // exit (code 13, unsettled top-level await) instead of waiting. Hold a referenced timer.
+  const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
   return {
     reason,
     dispose(): void {
+      clearInterval(keepAlive);
       listeners.delete(onShutdown);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
