@@ -1,0 +1,51 @@
+import type { Config } from '@agentkit/config';
+import { loadAgentConfig } from '../agent-config.js';
+import { CONFIG_OPTION, type Command } from '../command.js';
+
+export const configCommand: Command = {
+  name: 'config',
+  summary: 'Print the effective configuration and where each value comes from',
+  help: `Usage: agentkit config [--config <file>] [--json]
+
+Prints every configuration key the agent reads, its effective value and its source:
+default, the YAML file, the environment (naming the DD_* variable) or a runtime override.
+Secrets such as api_key are masked but for their last 5 characters.
+
+Options:
+  -c, --config <file>  YAML configuration file (datadog.yaml style)
+      --json           Print a JSON array instead of a table
+  -h, --help           Show this help
+`,
+  options: { ...CONFIG_OPTION, json: { type: 'boolean' } },
+  run(args, io) {
+    const config = loadAgentConfig(args.values['config'] as string | undefined, io.env);
+    const rows = config.entries().map((e) => ({ key: e.key, value: e.value, source: describeSource(e.source), env: e.env }));
+    if (args.values['json'] === true) {
+      io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    } else {
+      io.stdout(table(rows.map((r) => [r.key, formatValue(r.value), r.source])));
+    }
+    warnUnknown(config, io.stderr);
+    return Promise.resolve(0);
+  },
+};
+
+function describeSource(source: ReturnType<Config['entries']>[number]['source']): string {
+  return source.detail === undefined ? source.kind : `${source.kind} ${source.detail}`;
+}
+
+function formatValue(value: unknown): string {
+  return typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
+}
+
+function table(rows: readonly (readonly [string, string, string])[]): string {
+  const header = ['KEY', 'VALUE', 'SOURCE'] as const;
+  const all = [header, ...rows];
+  const widths = [0, 1].map((i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
+  return all.map((r) => `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2]}`.trimEnd()).join('\n') + '\n';
+}
+
+export function warnUnknown(config: Config, write: (text: string) => void): void {
+  const unknown = config.unknownKeys();
+  if (unknown.length > 0) write(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../../test/support/run-cli.js';
+
+const API_KEY = '0123456789abcdef0123456789abcdef';
+
+function yamlFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentkit-cli-'));
+  const path = join(dir, 'agentkit.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('agentkit (the linked bin)', () => {
+  it('prints usage with every command for --help and no arguments', async () => {
+    for (const args of [['--help'], []]) {
+      const { code, stdout } = await runCli(args);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Usage: agentkit <command> [options]');
+      for (const name of ['config', 'graph', 'version']) expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    }
+  });
+
+  it.each(['config', 'graph', 'version'])('prints help for "%s --help"', async (name) => {
+    const { code, stdout } = await runCli([name, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: agentkit ${name}`);
+  });
+
+  it('exits 2 with usage for an unknown command or flag', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "frobnicate"');
+    const flag = await runCli(['graph', '--nope']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("Run 'agentkit graph --help' for usage.");
+  });
+
+  it('prints the version', async () => {
+    const { code, stdout } = await runCli(['version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^agentkit \d+\.\d+\.\d+ \(node v\d+/);
+  });
+});
+
+describe('agentkit config', () => {
+  it('shows each value with its source, env over file over default, and masks the API key', async () => {
+    const file = yamlFile('site: datadoghq.eu\nlog_level: debug\nmystery_key: 1\n');
+    const { code, stdout, stderr } = await runCli(['config', '--config', file], { DD_API_KEY: API_KEY, DD_LOG_LEVEL: 'warn' });
+    expect(code).toBe(0);
+    const row = (key: string) => stdout.split('\n').find((l) => l.startsWith(`${key} `))?.split(/\s{2,}/);
+    expect(row('site')).toEqual(['site', 'datadoghq.eu', `file ${file}`]);
+    expect(row('log_level')).toEqual(['log_level', 'warn', 'env DD_LOG_LEVEL']);
+    expect(row('dd_url')).toEqual(['dd_url', '""', 'default']);
+    expect(row('api_key')?.[1]).toBe('***************************bcdef');
+    expect(stdout).not.toContain(API_KEY);
+    expect(stderr).toContain('unknown configuration keys (ignored): mystery_key');
+  });
+
+  it('prints JSON with --json', async () => {
+    const { code, stdout } = await runCli(['config', '--json'], { DD_SITE: 'us5.datadoghq.com' });
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as { key: string; value: unknown; source: string; env: string }[];
+    expect(rows.find((r) => r.key === 'site')).toEqual({ key: 'site', value: 'us5.datadoghq.com', source: 'env DD_SITE', env: 'DD_SITE' });
+  });
+
+  it('fails with exit 1 naming the key, the source and what is expected for an invalid value', async () => {
+    const { code, stderr } = await runCli(['config'], { DD_LOG_LEVEL: 'loud' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('log_level');
+    expect(stderr).toContain('DD_LOG_LEVEL');
+    expect(stderr).toContain('ERR_CONFIG_INVALID_VALUE');
+  });
+
+  it('fails with exit 1 for a missing config file', async () => {
+    const { code, stderr } = await runCli(['config', '--config', '/nonexistent/agentkit.yaml']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('/nonexistent/agentkit.yaml');
+  });
+});
+
+describe('agentkit graph', () => {
+  it.each([
+    ['text', 'start order (stop runs in reverse)'],
+    ['dot', 'digraph agentkit {'],
+    ['mermaid', 'flowchart RL'],
+    ['json', '"startOrder"'],
+  ])('prints the default agent graph as %s', async (format, marker) => {
+    const { code, stdout } = await runCli(['graph', '--format', format]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(marker);
+  });
+
+  it('rejects an unknown format with exit 2', async () => {
+    const { code, stderr } = await runCli(['graph', '-f', 'png']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--format must be one of text, dot, mermaid, json');
+  });
+});

@@ -1,0 +1,144 @@
+import type { ConfigKeyRef } from '@agentkit/core';
+import { ConfigError, ConfigErrorCode } from './errors.js';
+import { deepFreeze, parseTypedValue } from './parse.js';
+
+/** How a key's value is written and validated (see README, "Parsing rules"). */
+export type ConfigKeyType = 'string' | 'integer' | 'number' | 'boolean' | 'string-list' | 'enum' | 'json';
+
+interface BaseDeclaration {
+  /** The Datadog Agent's name, lower-case, may be dotted (`use_v2_api.series`). */
+  readonly key: string;
+  /** One or two sentences for docs/configuration.md. */
+  readonly doc: string;
+  /** The env var; default `DD_` + upper-case key with `.` → `_`. */
+  readonly env?: string;
+  /** More env vars, read in order after `env` (e.g. `dd_url`: `DD_URL`). */
+  readonly envAliases?: readonly string[];
+  /** Masked in `entries()`, `masked()` and error messages. */
+  readonly secret?: boolean;
+}
+
+export interface StringKeyDeclaration extends BaseDeclaration {
+  readonly type: 'string';
+  readonly default: string;
+}
+
+export interface NumericKeyDeclaration extends BaseDeclaration {
+  readonly type: 'integer' | 'number';
+  readonly default: number;
+  /** Inclusive bounds. */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface BooleanKeyDeclaration extends BaseDeclaration {
+  readonly type: 'boolean';
+  readonly default: boolean;
+}
+
+export interface StringListKeyDeclaration extends BaseDeclaration {
+  readonly type: 'string-list';
+  readonly default: readonly string[];
+}
+
+export interface EnumKeyDeclaration<V extends string> extends BaseDeclaration {
+  readonly type: 'enum';
+  readonly values: readonly V[];
+  readonly default: NoInfer<V>;
+}
+
+/** Maps and lists of objects (`dogstatsd_mapper_profiles`, `additional_endpoints`). */
+export interface JsonKeyDeclaration<T> extends BaseDeclaration {
+  readonly type: 'json';
+  /** An array default makes the key accept only arrays, a plain-object default only objects. */
+  readonly default: T;
+}
+
+export type KeyDeclaration =
+  | StringKeyDeclaration
+  | NumericKeyDeclaration
+  | BooleanKeyDeclaration
+  | StringListKeyDeclaration
+  | EnumKeyDeclaration<string>
+  | JsonKeyDeclaration<unknown>;
+
+/** A declared key: what `config.get()` takes. Frozen; safe to share between apps. */
+export interface ConfigKey<T> extends ConfigKeyRef<T> {
+  readonly key: string;
+  readonly type: ConfigKeyType;
+  readonly default: T;
+  readonly doc: string;
+  readonly env: string;
+  readonly envAliases: readonly string[];
+  readonly secret: boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly values?: readonly string[];
+}
+
+/** Any declared key, whatever its value type: what collections and `loadConfig` hold. */
+export type AnyConfigKey = ConfigKey<unknown>;
+
+const KEY_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
+const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Declares a config key. The value type follows `type`: `integer` → `ConfigKey<number>`,
+ * `enum` → the union of `values`, `json` → `T` (give it: `defineKey<Profile[]>({ type: 'json', … })`).
+ * Throws `ERR_CONFIG_INVALID_DECLARATION` at once (module load) for a malformed declaration:
+ * a bad key or env name, a default that its own type rejects, an enum default not in `values`.
+ */
+export function defineKey(decl: StringKeyDeclaration): ConfigKey<string>;
+export function defineKey(decl: NumericKeyDeclaration): ConfigKey<number>;
+export function defineKey(decl: BooleanKeyDeclaration): ConfigKey<boolean>;
+export function defineKey(decl: StringListKeyDeclaration): ConfigKey<readonly string[]>;
+export function defineKey<const V extends string>(decl: EnumKeyDeclaration<V>): ConfigKey<V>;
+export function defineKey<T>(decl: JsonKeyDeclaration<T>): ConfigKey<T>;
+export function defineKey(decl: KeyDeclaration): AnyConfigKey {
+  const fail = (why: string): never => {
+    throw new ConfigError(ConfigErrorCode.InvalidDeclaration, `config key "${decl.key}": ${why}`);
+  };
+  if (!KEY_PATTERN.test(decl.key)) fail('key names are lower-case words joined by "_" and "."');
+  const env = decl.env ?? defaultEnvName(decl.key);
+  const envAliases = [...(decl.envAliases ?? [])];
+  for (const name of [env, ...envAliases]) {
+    if (!ENV_PATTERN.test(name)) fail(`"${name}" is not a valid environment variable name`);
+  }
+  const key: { -readonly [K in keyof AnyConfigKey]: AnyConfigKey[K] } = {
+    key: decl.key,
+    type: decl.type,
+    default: deepFreeze(structuredClone(decl.default)),
+    doc: decl.doc,
+    env,
+    envAliases: Object.freeze(envAliases),
+    secret: decl.secret ?? false,
+  };
+  if (decl.type === 'integer' || decl.type === 'number') {
+    if (decl.min !== undefined) key.min = decl.min;
+    if (decl.max !== undefined) key.max = decl.max;
+  }
+  if (decl.type === 'enum') {
+    if (decl.values.length === 0) fail('an enum needs at least one value');
+    key.values = Object.freeze([...decl.values]);
+  }
+  // The default goes through the same checks as user values, without coercion: a default of
+  // "8125" for an integer is a typo in the declaration, not something to paper over.
+  const parsed = parseTypedValue(key, decl.default);
+  const exact =
+    parsed.ok &&
+    (decl.type === 'json' || (decl.type === 'string-list' ? Array.isArray(decl.default) : parsed.value === decl.default));
+  if (!parsed.ok || !exact) {
+    fail(`the default ${JSON.stringify(decl.default)} is not ${parsed.ok ? `a ${decl.type}` : parsed.expected}`);
+  }
+  return Object.freeze(key);
+}
+
+/** `DD_` + upper-case key with `.` → `_`: `use_v2_api.series` → `DD_USE_V2_API_SERIES`. */
+export function defaultEnvName(key: string): string {
+  return `DD_${key.toUpperCase().replaceAll('.', '_')}`;
+}
+
+/** The env vars read for a key, in priority order: `env` first, then its aliases. */
+export function envNames(key: AnyConfigKey): readonly string[] {
+  return [key.env, ...key.envAliases];
+}

@@ -1,0 +1,54 @@
+import type { AnyConfigKey } from './config-key.js';
+import { defineKey } from './config-key.js';
+
+/** Keys every Datadog agent reads, with the Agent's names, env vars and defaults. */
+export const commonKeys = {
+  apiKey: defineKey({
+    key: 'api_key',
+    type: 'string',
+    default: '',
+    secret: true,
+    doc: 'Your Datadog API key; nothing is accepted by the intake without it. Masked in all output except its last 5 characters.',
+  }),
+  site: defineKey({
+    key: 'site',
+    type: 'string',
+    default: 'datadoghq.com',
+    doc: 'The Datadog site to send data to, e.g. `datadoghq.eu` or `us5.datadoghq.com`. Metrics go to `https://app.<site>` unless `dd_url` is set.',
+  }),
+  ddUrl: defineKey({
+    key: 'dd_url',
+    type: 'string',
+    default: '',
+    envAliases: ['DD_URL'],
+    doc: 'The metrics intake URL, overriding the one derived from `site` (for proxies and tests). Empty means `https://app.<site>`.',
+  }),
+  hostname: defineKey({
+    key: 'hostname',
+    type: 'string',
+    default: '',
+    doc: 'The hostname attached to metrics. Empty means detect it.',
+  }),
+  env: defineKey({
+    key: 'env',
+    type: 'string',
+    default: '',
+    doc: 'The environment (`env:` tag) attached to everything this agent sends. Empty means none.',
+  }),
+  tags: defineKey({
+    key: 'tags',
+    type: 'string-list',
+    default: [],
+    doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
+  }),
+} as const;
+
+/** The common keys as a collection, in documentation order, for `loadConfig({ keys })`. */
+export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
+  commonKeys.apiKey,
+  commonKeys.site,
+  commonKeys.ddUrl,
+  commonKeys.hostname,
+  commonKeys.env,
+  commonKeys.tags,
+]);

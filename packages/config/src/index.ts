@@ -1,0 +1,29 @@
+export { defineKey, defaultEnvName } from './config-key.js';
+export type {
+  AnyConfigKey,
+  BooleanKeyDeclaration,
+  ConfigKey,
+  ConfigKeyType,
+  EnumKeyDeclaration,
+  JsonKeyDeclaration,
+  KeyDeclaration,
+  NumericKeyDeclaration,
+  StringKeyDeclaration,
+  StringListKeyDeclaration,
+} from './config-key.js';
+
+export { loadConfig } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+
+export { Config } from './config.js';
+export type { ConfigEntry } from './config.js';
+
+export { ConfigError, ConfigErrorCode } from './errors.js';
+export type { ConfigProblem, SourceKind, ValueSource } from './errors.js';
+
+export { maskSecret } from './mask.js';
+
+export { renderConfigDocs } from './render-docs.js';
+export type { RenderConfigDocsOptions } from './render-docs.js';
+
+export { commonConfigKeys, commonKeys } from './config-keys.js';

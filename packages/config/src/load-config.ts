@@ -1,0 +1,86 @@
+import type { AnyConfigKey } from './config-key.js';
+import { envNames } from './config-key.js';
+import { Config } from './config.js';
+import { ConfigError, ConfigErrorCode } from './errors.js';
+import type { ConfigProblem, ValueSource } from './errors.js';
+import { resolveOverrides, resolveValue } from './resolve.js';
+import type { Resolved, RuntimeLayer } from './resolve.js';
+import { readConfigFile } from './yaml-file.js';
+
+/** What `loadConfig` reads. Sources, lowest priority first: default < file < env < overrides. */
+export interface LoadConfigOptions {
+  /** Every key the app may read: the packages' `*ConfigKeys` collections, concatenated. */
+  readonly keys: readonly AnyConfigKey[];
+  /** A YAML file (datadog.yaml style). Given and missing is an error. */
+  readonly file?: string;
+  /** Defaults to `process.env`. Read once, here: later changes are not seen. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Runtime overrides, key → value (e.g. from `agentkit exec`); strings are parsed like env vars. */
+  readonly overrides?: Readonly<Record<string, unknown>>;
+}
+
+const DEFAULT_SOURCE: ValueSource = Object.freeze({ kind: 'default' });
+const NO_RUNTIME: RuntimeLayer = { declared: new Map(), undeclared: new Map() };
+
+/**
+ * Resolves and validates every key, synchronously (the file is read with readFileSync; call it
+ * once at startup, before the app is created). Throws:
+ * - `ERR_CONFIG_DUPLICATE_KEY` when two different declarations share a name (passing the same
+ *   declaration object twice is harmless and ignored);
+ * - `ERR_CONFIG_FILE` for a missing, unreadable or malformed file (naming the YAML line);
+ * - `ERR_CONFIG_INVALID_VALUE` listing every invalid value from every source at once. A bad file
+ *   value is reported even when env overrides it: it would bite as soon as the env var goes.
+ * An empty env var counts as unset. Undeclared keys in the file are not errors: see `unknownKeys()`.
+ */
+export function loadConfig(options: LoadConfigOptions): Config {
+  const byName = indexKeys(options.keys);
+  const keys = [...byName.values()];
+  const file = options.file === undefined ? undefined : readConfigFile(options.file, (name) => byName.has(name));
+  const env = options.env ?? process.env;
+  const problems: ConfigProblem[] = [];
+  const base = new Map<string, Resolved>();
+  for (const key of keys) {
+    let current: Resolved = { value: key.default, source: DEFAULT_SOURCE };
+    const fromFile = file?.declared.get(key.key);
+    if (file !== undefined && fromFile !== undefined) {
+      current = resolveValue(key, fromFile, { kind: 'file', detail: file.path }, problems) ?? current;
+    }
+    const envName = envNames(key).find((name) => (env[name] ?? '') !== '');
+    if (envName !== undefined) {
+      current = resolveValue(key, env[envName], { kind: 'env', detail: envName }, problems) ?? current;
+    }
+    base.set(key.key, current);
+  }
+  const runtime = resolveOverrides(byName, options.overrides ?? {}, NO_RUNTIME, problems);
+  if (problems.length > 0) {
+    // Group a key's problems together, in declaration order, then source order (sort is stable).
+    const order = new Map(keys.map((key, index) => [key.key, index]));
+    problems.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
+    throw ConfigError.invalidValues(problems);
+  }
+  return new Config({
+    keys,
+    byName,
+    base,
+    runtime,
+    ...(file === undefined ? {} : { file: { path: file.path, unknown: file.unknown } }),
+  });
+}
+
+function indexKeys(keys: readonly AnyConfigKey[]): Map<string, AnyConfigKey> {
+  const byName = new Map<string, AnyConfigKey>();
+  const duplicates = new Set<string>();
+  for (const key of keys) {
+    const seen = byName.get(key.key);
+    if (seen === undefined) byName.set(key.key, key);
+    else if (seen !== key) duplicates.add(key.key);
+  }
+  if (duplicates.size > 0) {
+    const names = [...duplicates].map((name) => `"${name}"`).join(', ');
+    throw new ConfigError(
+      ConfigErrorCode.DuplicateKey,
+      `config key(s) ${names} declared more than once: each key must be declared by one package only`,
+    );
+  }
+  return byName;
+}

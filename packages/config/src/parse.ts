@@ -1,0 +1,160 @@
+import type { AnyConfigKey } from './config-key.js';
+
+/** A parse outcome: the typed value, or what was expected instead. */
+export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly expected: string };
+
+const TRUE_WORDS = new Set(['true', '1', 'yes']);
+const FALSE_WORDS = new Set(['false', '0', 'no']);
+// Decimal only: Datadog's cast also takes 0x/0o prefixes, but a port written in hex is far more
+// likely a mistake than a wish.
+const INTEGER_PATTERN = /^[+-]?\d+$/;
+const WHITESPACE = /\s+/;
+
+/**
+ * Parses an env var (or a string runtime override). Rules, after Datadog's `pkg/config`:
+ * booleans take true/false/1/0/yes/no in any case; string lists split on whitespace only —
+ * Datadog's env binding uses `strings.Fields`, so `DD_TAGS="a:1,b:2"` is ONE tag, as in the
+ * Agent; json is parsed with JSON.parse. Emptiness is the caller's business (empty = unset).
+ */
+export function parseEnvValue(key: AnyConfigKey, raw: string): Parsed {
+  switch (key.type) {
+    case 'string':
+      return ok(raw);
+    case 'string-list':
+      return ok(Object.freeze(splitWhitespace(raw)));
+    case 'json': {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return fail(jsonExpectation(key));
+      }
+      return checkJson(key, value);
+    }
+    case 'integer':
+    case 'number':
+    case 'boolean':
+    case 'enum':
+      return parseScalarString(key, raw.trim());
+  }
+}
+
+/**
+ * Checks a value that already has a type: from the YAML file or a non-string runtime override.
+ * Like Datadog (viper + cast), scalars are coerced where unambiguous: `"8125"` is accepted for
+ * an integer, `"yes"` for a boolean (YAML 1.2 reads `yes` as a string), `8125` for a string,
+ * and a string for a string list is split on whitespace.
+ */
+export function parseTypedValue(key: AnyConfigKey, value: unknown): Parsed {
+  switch (key.type) {
+    case 'string':
+      if (typeof value === 'string') return ok(value);
+      if (typeof value === 'number' || typeof value === 'boolean') return ok(String(value));
+      return fail('a string');
+    case 'string-list':
+      if (typeof value === 'string') return ok(Object.freeze(splitWhitespace(value)));
+      if (Array.isArray(value) && value.every(isScalar)) return ok(Object.freeze(value.map(String)));
+      return fail('a list of strings');
+    case 'json':
+      return checkJson(key, value);
+    case 'integer':
+    case 'number':
+      if (typeof value === 'number') return checkNumber(key, value);
+      return typeof value === 'string' ? parseScalarString(key, value.trim()) : fail(numberExpectation(key));
+    case 'boolean':
+      if (typeof value === 'boolean') return ok(value);
+      if (value === 0 || value === 1) return ok(value === 1);
+      return typeof value === 'string' ? parseScalarString(key, value.trim()) : fail(booleanExpectation);
+    case 'enum':
+      return typeof value === 'string' ? parseScalarString(key, value) : fail(enumExpectation(key));
+  }
+}
+
+/** Freezes a value and everything in it, so no component can change config behind others' backs. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+const booleanExpectation = 'a boolean (true/false, 1/0, yes/no)';
+
+function parseScalarString(key: AnyConfigKey, text: string): Parsed {
+  switch (key.type) {
+    case 'integer':
+      return INTEGER_PATTERN.test(text) ? checkNumber(key, Number(text)) : fail(numberExpectation(key));
+    case 'number': {
+      const n = text === '' ? NaN : Number(text);
+      return Number.isFinite(n) ? checkNumber(key, n) : fail(numberExpectation(key));
+    }
+    case 'boolean': {
+      const word = text.toLowerCase();
+      if (TRUE_WORDS.has(word)) return ok(true);
+      if (FALSE_WORDS.has(word)) return ok(false);
+      return fail(booleanExpectation);
+    }
+    case 'enum':
+      return key.values?.includes(text) === true ? ok(text) : fail(enumExpectation(key));
+    case 'string':
+    case 'string-list':
+    case 'json':
+      return ok(text);
+  }
+}
+
+function checkNumber(key: AnyConfigKey, n: number): Parsed {
+  const integral = key.type === 'integer';
+  if (integral ? !Number.isSafeInteger(n) : !Number.isFinite(n)) return fail(numberExpectation(key));
+  if ((key.min !== undefined && n < key.min) || (key.max !== undefined && n > key.max)) {
+    return fail(numberExpectation(key));
+  }
+  return ok(n);
+}
+
+function numberExpectation(key: AnyConfigKey): string {
+  const noun = key.type === 'integer' ? 'an integer' : 'a number';
+  if (key.min !== undefined && key.max !== undefined) return `${noun} from ${key.min} to ${key.max}`;
+  if (key.min !== undefined) return `${noun} of at least ${key.min}`;
+  if (key.max !== undefined) return `${noun} of at most ${key.max}`;
+  return noun;
+}
+
+function enumExpectation(key: AnyConfigKey): string {
+  return `one of ${(key.values ?? []).join(', ')}`;
+}
+
+function checkJson(key: AnyConfigKey, value: unknown): Parsed {
+  const wanted = jsonShape(key.default);
+  const shapeOk =
+    wanted === 'any' ||
+    (wanted === 'array' ? Array.isArray(value) : typeof value === 'object' && value !== null && !Array.isArray(value));
+  return shapeOk ? ok(deepFreeze(value)) : fail(jsonExpectation(key));
+}
+
+function jsonExpectation(key: AnyConfigKey): string {
+  const shape = jsonShape(key.default);
+  return shape === 'any' ? 'JSON' : `a JSON ${shape}`;
+}
+
+function jsonShape(defaultValue: unknown): 'array' | 'object' | 'any' {
+  if (Array.isArray(defaultValue)) return 'array';
+  return typeof defaultValue === 'object' && defaultValue !== null ? 'object' : 'any';
+}
+
+function splitWhitespace(text: string): string[] {
+  return text.split(WHITESPACE).filter((part) => part !== '');
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function ok(value: unknown): Parsed {
+  return { ok: true, value };
+}
+
+function fail(expected: string): Parsed {
+  return { ok: false, expected };
+}

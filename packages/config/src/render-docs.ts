@@ -1,0 +1,60 @@
+import type { AnyConfigKey, ConfigKeyType } from './config-key.js';
+
+/** Options for `renderConfigDocs`. */
+export interface RenderConfigDocsOptions {
+  /** The page's `#` heading; default `Configuration`. */
+  readonly title?: string;
+}
+
+const DEFAULT_TITLE = 'Configuration';
+
+const TYPE_NAMES: Readonly<Record<ConfigKeyType, string>> = {
+  string: 'string',
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+  'string-list': 'list of strings',
+  enum: 'enum',
+  json: 'JSON',
+};
+
+/**
+ * Renders docs/configuration.md: one `### key` section per key, in the order given, with
+ * Datadog's config-template `@param` / `@env` lines. Deterministic (no dates), so the file can be
+ * checked for staleness in CI by regenerating and diffing.
+ */
+export function renderConfigDocs(keys: readonly AnyConfigKey[], options: RenderConfigDocsOptions = {}): string {
+  const lines = [
+    `# ${options.title ?? DEFAULT_TITLE}`,
+    '',
+    'Keys use the Datadog Agent names. Sources, lowest priority first: default < config file (YAML) < environment variable < runtime override.',
+    'Nested YAML maps name dotted keys (`use_v2_api: {series: false}` sets `use_v2_api.series`). Empty environment variables are ignored.',
+    '',
+  ];
+  for (const key of keys) lines.push(...renderKey(key));
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function renderKey(key: AnyConfigKey): string[] {
+  const aliases = key.envAliases.map((name) => `\`${name}\``).join(', ');
+  const lines = [
+    `### ${key.key}`,
+    '',
+    `\`@param ${key.key} - ${TYPE_NAMES[key.type]} - optional - default: ${formatDefault(key.default)}\``,
+    '',
+    `\`@env ${key.env}\`${aliases === '' ? '' : ` (aliases, read after it: ${aliases})`}`,
+    '',
+  ];
+  const facts = [];
+  if (key.values !== undefined) facts.push(`Values: ${key.values.map((value) => `\`${value}\``).join(', ')}.`);
+  if (key.min !== undefined || key.max !== undefined) facts.push(`Range: ${key.min ?? '−∞'} to ${key.max ?? '∞'}.`);
+  if (key.secret) facts.push('Secret: masked in output.');
+  lines.push(key.doc, '');
+  if (facts.length > 0) lines.push(facts.join(' '), '');
+  return lines;
+}
+
+function formatDefault(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? '""' : value;
+  return JSON.stringify(value) ?? 'none';
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigError, ConfigErrorCode } from './errors.js';
+
+/** A parsed config file, split into declared keys and the rest. */
+export interface ConfigFileValues {
+  /** Absolute path, as shown in messages and `source().detail`. */
+  readonly path: string;
+  /** Declared key → value as written in YAML. */
+  readonly declared: ReadonlyMap<string, unknown>;
+  /** Undeclared leaf key (dotted path) → value. */
+  readonly unknown: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Reads and parses a YAML config file synchronously (it runs once, before the app starts).
+ * Throws `ERR_CONFIG_FILE` naming the file — and for YAML errors the line and column.
+ */
+export function readConfigFile(file: string, isDeclared: (key: string) => boolean): ConfigFileValues {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
+    throw new ConfigError(ConfigErrorCode.File, `config file ${path}: cannot read it (${why})`, [], { cause: error });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const syntaxError = doc.errors[0];
+  if (syntaxError !== undefined) {
+    const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
+    throw new ConfigError(
+      ConfigErrorCode.File,
+      `config file ${path}: YAML syntax error at line ${line}, column ${col}: ${syntaxError.message}`,
+      [],
+      { cause: syntaxError },
+    );
+  }
+  const tree: unknown = doc.toJS();
+  if (tree === null || tree === undefined) return { path, declared: new Map(), unknown: new Map() };
+  if (!isPlainObject(tree)) {
+    throw new ConfigError(ConfigErrorCode.File, `config file ${path}: expected a map of keys at the top level`);
+  }
+  const declared = new Map<string, unknown>();
+  const unknown = new Map<string, unknown>();
+  flatten(tree, '', isDeclared, declared, unknown);
+  return { path, declared, unknown };
+}
+
+/**
+ * Nested maps become dotted keys (`use_v2_api: {series: false}` → `use_v2_api.series`), but a
+ * declared key takes its value whole, so a json key's map is not split up. Names are matched
+ * lower-cased, as viper does. YAML `null` (`key:` with nothing after it) counts as unset.
+ */
+function flatten(
+  node: Readonly<Record<string, unknown>>,
+  prefix: string,
+  isDeclared: (key: string) => boolean,
+  declared: Map<string, unknown>,
+  unknown: Map<string, unknown>,
+): void {
+  for (const [name, value] of Object.entries(node)) {
+    const path = prefix + name.toLowerCase();
+    if (isDeclared(path)) {
+      if (value !== null) declared.set(path, value);
+    } else if (isPlainObject(value) && Object.keys(value).length > 0) {
+      flatten(value, `${path}.`, isDeclared, declared, unknown);
+    } else {
+      unknown.set(path, value);
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
