@@ -1,0 +1,18 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { ConfigErrorCode } from '@agentkit/config';
+import { CoreErrorCode } from '@agentkit/core';
+import { LogErrorCode } from '@agentkit/log';
+import { REPO_ROOT } from '../../../test/support/run-cli.js';
+
+describe('docs/errors.md', () => {
+  it.each([
+    ['core', CoreErrorCode],
+    ['config', ConfigErrorCode],
+    ['log', LogErrorCode],
+  ])('lists every error code of @agentkit/%s', (_name, codes) => {
+    const doc = readFileSync(`${REPO_ROOT}docs/errors.md`, 'utf8');
+    const missing = Object.values(codes).filter((code) => !doc.includes(`| \`${code}\` |`));
+    expect(missing).toEqual([]);
+  });
+});
