@@ -1,11 +1,23 @@
-import { AgentkitError } from '@agentkit/core';
 import { parseCommandArgs, UsageError, type Command, type CommandIO } from './command.js';
-import { configCommand } from './commands/config-command.js';
-import { graphCommand } from './commands/graph-command.js';
-import { versionCommand } from './commands/version-command.js';
 import { agentkitVersion } from './version.js';
 
-const COMMANDS: readonly Command[] = [configCommand, graphCommand, versionCommand];
+/**
+ * The commands, each loaded only when it runs: `agentkit version` or `--help` must not pay
+ * for inversify, yaml and pino (together ~150 ms of module loading on these machines).
+ */
+const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
+  {
+    name: 'config',
+    summary: 'Print the effective configuration and where each value comes from',
+    load: async () => (await import('./commands/config-command.js')).configCommand,
+  },
+  {
+    name: 'graph',
+    summary: "Show the default agent's components, their dependencies and start order",
+    load: async () => (await import('./commands/graph-command.js')).graphCommand,
+  },
+  { name: 'version', summary: 'Print the agentkit version', load: async () => (await import('./commands/version-command.js')).versionCommand },
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -35,15 +47,16 @@ export async function main(argv: readonly string[], io: CommandIO = processIO): 
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout(topic?.help ?? usage());
+    io.stdout(topic === undefined ? usage() : (await topic.load()).help);
     return 0;
   }
   if (name === '--version' || name === '-v') return main(['version'], io);
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (entry === undefined) {
     io.stderr(`agentkit: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     const args = parseCommandArgs(command, rest);
     if (args.values['help'] === true) {
@@ -61,7 +74,9 @@ export async function main(argv: readonly string[], io: CommandIO = processIO): 
   }
 }
 
+/** An agentkit error shows its message and code; anything else is a bug, so its stack. */
 function describe(error: unknown): string {
-  if (AgentkitError.is(error)) return `${error.message} [${error.code}]`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string' && code.startsWith('ERR_')) return `${error.message} [${code}]`;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -10,8 +10,6 @@ export interface CommandIO {
 /** One `agentkit <name>` subcommand. */
 export interface Command {
   readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
   /** The full `--help` text. */
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;

@@ -95,8 +95,13 @@ function parseScalarString(key: AnyConfigKey, text: string): Parsed {
       if (FALSE_WORDS.has(word)) return ok(false);
       return fail(booleanExpectation);
     }
-    case 'enum':
-      return key.values?.includes(text) === true ? ok(text) : fail(enumExpectation(key));
+    case 'enum': {
+      // Any case is accepted (DD_LOG_LEVEL=DEBUG works with the Datadog Agent); the value is
+      // normalised to the declared spelling so code compares against one form.
+      const lower = text.toLowerCase();
+      const match = key.values?.find((v) => v.toLowerCase() === lower);
+      return match === undefined ? fail(enumExpectation(key)) : ok(match);
+    }
     case 'string':
     case 'string-list':
     case 'json':

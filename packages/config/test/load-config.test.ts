@@ -123,6 +123,13 @@ describe('loadConfig', () => {
       expect(config.source(port)).toEqual({ kind: 'env', detail: 'DD_DOGSTATSD_PORT' });
     });
 
+    it('accepts enum values in any case, normalised to the declared spelling', () => {
+      expect(loadConfig({ keys: testKeys, env: { DD_DOGSTATSD_TAG_CARDINALITY: 'HIGH' } }).get(cardinality)).toBe('high');
+      expect(() => loadConfig({ keys: testKeys, env: { DD_DOGSTATSD_TAG_CARDINALITY: 'huge' } })).toThrow(
+        /dogstatsd_tag_cardinality: expected one of low, orchestrator, high/,
+      );
+    });
+
     it('ignores empty env vars', () => {
       const path = yamlFile('dogstatsd_port: 9125\n');
       const config = loadConfig({ keys: testKeys, env: { DD_DOGSTATSD_PORT: '' }, file: path });

@@ -4,7 +4,6 @@ import { CONFIG_OPTION, type Command } from '../command.js';
 
 export const configCommand: Command = {
   name: 'config',
-  summary: 'Print the effective configuration and where each value comes from',
   help: `Usage: agentkit config [--config <file>] [--json]
 
 Prints every configuration key the agent reads, its effective value and its source:

@@ -8,7 +8,6 @@ const FORMATS = ['text', 'dot', 'mermaid', 'json'] as const;
 
 export const graphCommand: Command = {
   name: 'graph',
-  summary: "Show the default agent's components, their dependencies and start order",
   help: `Usage: agentkit graph [--config <file>] [--format text|dot|mermaid|json]
 
 Builds the default agent's component graph from the bundles the configuration enables,

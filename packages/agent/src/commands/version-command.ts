@@ -3,7 +3,6 @@ import { agentkitVersion } from '../version.js';
 
 export const versionCommand: Command = {
   name: 'version',
-  summary: 'Print the agentkit version',
   help: `Usage: agentkit version
 
 Prints agentkit's version and the Node.js version running it.
