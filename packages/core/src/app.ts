@@ -78,6 +78,7 @@ class LifecycleApp implements App {
   readonly #config: ConfigReader;
   readonly #logger: Logger;
   readonly #plan: Plan;
+  readonly #builtIns: readonly Provider[];
   #instances: Map<Token<unknown>, unknown> | undefined;
   #lifecycle: Lifecycle | undefined;
   #state: AppState = 'idle';
@@ -96,15 +97,13 @@ class LifecycleApp implements App {
       { token: LOGGER, options: {}, kind: 'value', useValue: this.#logger },
       { token: SHUTDOWNER, options: {}, kind: 'value', useValue: shutdowner },
     ];
-    this.#plan = buildPlan(items, builtIns, this.#config);
     this.#builtIns = builtIns;
+    this.#plan = buildPlan(items, builtIns, this.#config);
     this.#logger.debug(
       { bundles: this.#plan.bundles, startOrder: this.#plan.components.map((c) => c.name) },
-      `app plan: ${this.#plan.bundles.map((b) => `${b.name} ${b.enabled ? 'on' : 'off'} (${b.reason})`).join(', ')}`,
+      `app plan: ${this.#plan.bundles.map((b) => `${b.name} ${b.enabled ? 'on' : 'off'} (${b.reason})`).join(', ') || 'no bundles'}`,
     );
   }
-
-  readonly #builtIns: Provider[];
 
   public get state(): AppState {
     return this.#state;

@@ -1,4 +1,5 @@
 import { createApp } from '@agentkit/core';
+import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig } from '../agent-config.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
@@ -29,7 +30,8 @@ Example: agentkit graph --format dot | dot -Tsvg > agent.svg
     }
     const config = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(config, io.stderr);
-    const app = createApp(defaultAgentBundles(), { config });
+    // With log_level debug, the app logs its plan (each bundle on or off, and why) on stderr.
+    const app = createApp(defaultAgentBundles(), { config, logger: loggerFromConfig(config) });
     const bundles = app.bundles().map((b) => `${b.name}: ${b.enabled ? 'on' : 'off'} (${b.reason})`);
     switch (format) {
       case 'dot':

@@ -1,5 +1,5 @@
 import type { ConfigReader } from '../built-ins.js';
-import { tokenName, type Token } from '../token.js';
+import type { Token } from '../token.js';
 import { invalid, type ComponentClass, type Provider, checkToken } from './provider.js';
 
 /** Decides from config whether a bundle is part of the app. */
@@ -47,8 +47,8 @@ export function bundle(
 /**
  * Replaces the provider of `token`, wherever it comes from (built-ins included). A class is
  * constructed with its own injected dependencies; anything else (a plain object, a fake, a
- * number) is used as is. To replace with a function value, wrap it: `{ useValue: fn }` is not
- * unwrapped here, so give a class or an object instead.
+ * number) is used as is. Every function counts as a class: to use a function as the value,
+ * put it in an object.
  */
 export function replace<T>(token: Token<T>, with_: ComponentClass<T> | T): Replacement {
   checkToken(token, 'replace');
@@ -65,8 +65,4 @@ export function isReplacement(item: unknown): item is Replacement {
 
 export function isBundle(item: unknown): item is Bundle {
   return typeof item === 'object' && item !== null && (item as Bundle).kind === 'bundle';
-}
-
-export function describeToken(token: Token<unknown>): string {
-  return `"${tokenName(token)}"`;
 }

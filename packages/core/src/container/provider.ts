@@ -123,7 +123,7 @@ function factoryDependency(owner: Token<unknown>, dep: unknown, index: number): 
   throw invalid(`provide(${tokenName(owner)}): deps[${index}] is not a token`);
 }
 
-function checkToken(token: unknown, where: string): void {
+export function checkToken(token: unknown, where: string): void {
   if (typeof token !== 'symbol') throw invalid(`${where}(): the first argument must be a token() symbol`);
 }
 
@@ -139,5 +139,3 @@ function checkOptions(token: Token<unknown>, options: ProviderOptions): void {
 export function invalid(message: string, cause?: unknown): AgentkitError {
   return new AgentkitError(CoreErrorCode.InvalidProvider, message, cause === undefined ? undefined : { cause });
 }
-
-export { checkToken };

@@ -82,7 +82,7 @@ export function buildPlan(
   applyReplacements(candidates, replacements);
 
   const depsByToken = new Map<Token<unknown>, readonly Dependency[]>();
-  for (const [tok, candidate] of candidates) depsByToken.set(tok, readDependencies(candidate));
+  for (const [tok, candidate] of candidates) depsByToken.set(tok, dependenciesOf(candidate.provider));
 
   const included = includedTokens(candidates, depsByToken, builtInTokens);
   reportMissing(candidates, depsByToken, included);
@@ -148,10 +148,6 @@ function applyReplacements(
     done.set(replacement.token, origin);
     candidates.set(replacement.token, { ...target, provider: replacement.provider, replaced: true });
   }
-}
-
-function readDependencies(candidate: Candidate): readonly Dependency[] {
-  return dependenciesOf(candidate.provider);
 }
 
 /** Every bundle component, plus the built-ins something injects or that were replaced. */

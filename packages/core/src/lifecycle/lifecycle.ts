@@ -1,5 +1,5 @@
 import type { HookError } from '../errors.js';
-import { elapsedSince, runHook, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
+import { runHook, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
 
 export interface LifecycleOptions extends HookRunnerOptions {
   readonly startTimeoutMs: number;
@@ -113,5 +113,3 @@ export class Lifecycle {
     return errors;
   }
 }
-
-export { elapsedSince };
