@@ -27,3 +27,4 @@ export { renderConfigDocs } from './render-docs.js';
 export type { RenderConfigDocsOptions } from './render-docs.js';
 
 export { commonConfigKeys, commonKeys } from './config-keys.js';
+export { resolveHostname } from './hostname.js';

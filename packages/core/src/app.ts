@@ -18,6 +18,7 @@ import { graphOf, toDot, toMermaid, toText, type AppGraph } from './graph/render
 import { elapsedSince, type LifecycleComponent, type LifecycleEvent } from './lifecycle/hook-runner.js';
 import { Lifecycle } from './lifecycle/lifecycle.js';
 import { waitForShutdown } from './lifecycle/signals.js';
+import { isTelemetrySource, type TelemetrySnapshot } from './telemetry/telemetry.js';
 import { tokenName, type Token } from './token.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
@@ -62,6 +63,8 @@ export interface App {
   toText(): string;
   /** Which bundles are on or off, and why. */
   bundles(): readonly BundleDecision[];
+  /** Each constructed component that implements TelemetrySource, by name, in start order. */
+  telemetry(): Record<string, TelemetrySnapshot>;
   readonly state: AppState;
 }
 
@@ -217,6 +220,16 @@ class LifecycleApp implements App {
 
   public bundles(): readonly BundleDecision[] {
     return this.#plan.bundles;
+  }
+
+  public telemetry(): Record<string, TelemetrySnapshot> {
+    const out: Record<string, TelemetrySnapshot> = {};
+    if (this.#instances === undefined) return out;
+    for (const component of this.#plan.components) {
+      const instance = this.#instances.get(component.token);
+      if (isTelemetrySource(instance)) out[component.name] = instance.telemetry();
+    }
+    return out;
   }
 
   #construct(): LifecycleComponent[] {

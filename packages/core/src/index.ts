@@ -15,6 +15,10 @@ export type { LifecycleEvent } from './lifecycle/hook-runner.js';
 export { isStartable, isStoppable } from './component.js';
 export type { Startable, Stoppable } from './component.js';
 
+export { isTelemetrySource } from './telemetry/telemetry.js';
+export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
+export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
+
 export { CONFIG, LOGGER, SHUTDOWNER, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner } from './built-ins.js';
 

@@ -1,0 +1,19 @@
+/**
+ * A component's counters and gauges at one instant, flat: `packets`, `dropped.queue_full`,
+ * `queue_depth`. Dotted names group related values (the status page and the Prometheus
+ * exporter split on the first dot: `dropped.queue_full` → `dropped{reason="queue_full"}`).
+ */
+export type TelemetrySnapshot = Readonly<Record<string, number>>;
+
+/**
+ * Implemented by components that have something to report. The App collects every component
+ * that implements it (`app.telemetry()`); nothing needs to be registered.
+ */
+export interface TelemetrySource {
+  /** Cheap and synchronous: read counters, allocate the snapshot object, nothing more. */
+  telemetry(): TelemetrySnapshot;
+}
+
+export function isTelemetrySource(value: unknown): value is TelemetrySource {
+  return typeof value === 'object' && value !== null && typeof (value as TelemetrySource).telemetry === 'function';
+}

@@ -1,0 +1,21 @@
+import { token } from '@agentkit/core';
+import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
+
+/**
+ * Turns flushed metrics into compressed, size-limited payloads and submits them to the
+ * forwarder it injects. Injected by the aggregator, so it starts before the aggregator and
+ * stops after it, still accepting the aggregator's final flush.
+ *
+ * Each method resolves once every payload made from its input has been submitted to the
+ * forwarder (the aggregator's stop waits on that). It never rejects: an item too big for any
+ * payload, or input after stop, is counted and logged with its reason. The arrays passed are
+ * read during the call and the promise; the caller must not modify them until it resolves.
+ */
+export interface Serializer {
+  sendSeries(series: readonly Serie[]): Promise<void>;
+  sendSketches(sketches: readonly SketchSeries[]): Promise<void>;
+  sendEvents(events: readonly Event[]): Promise<void>;
+  sendServiceChecks(checks: readonly ServiceCheck[]): Promise<void>;
+}
+
+export const SERIALIZER = token<Serializer>('Serializer');
