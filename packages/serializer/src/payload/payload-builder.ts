@@ -1,0 +1,191 @@
+import type { DropCounter } from '@agentkit/core';
+import type { EndpointName, Forwarder, Payload } from '@agentkit/forwarder';
+import type { Compressor } from '../compression/compressor.js';
+import { ProtoWriter } from '../protobuf/proto-writer.js';
+
+/**
+ * A wire format as the splitter sees it: items are encoded one after another into one buffer,
+ * and `wrap` turns a run of them into a complete request body.
+ */
+export interface PayloadFormat {
+  readonly endpoint: EndpointName;
+  /** Content-Type and DD-Agent-Payload; Content-Encoding is added per compressor. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The most bytes `wrap` adds around the items of one payload. */
+  readonly overheadBytes: number;
+  /**
+   * The request body for items laid end to end in `items`, item `i` starting at `starts[i]`;
+   * `keys` are the group keys given to `endItem`, when the format groups items.
+   */
+  wrap(items: Buffer, starts: readonly number[], keys: readonly string[]): Buffer;
+}
+
+export interface PayloadLimits {
+  readonly maxCompressedBytes: number;
+  readonly maxUncompressedBytes: number;
+  /** Points per payload (v2 series); Infinity elsewhere. */
+  readonly maxPoints: number;
+}
+
+/** Counters shared by every payload the serializer builds. */
+export class PayloadStats {
+  public payloads = 0;
+  public items = 0;
+  public uncompressedBytes = 0;
+  public compressedBytes = 0;
+  /** Payloads that came out over the compressed limit and were split in two and compressed again. */
+  public resplits = 0;
+  public readonly byEndpoint = new Map<EndpointName, number>();
+}
+
+/** What one batch is compressed with and sent to; shared by every PayloadBuilder of one format. */
+export interface PayloadTarget {
+  readonly format: PayloadFormat;
+  readonly limits: PayloadLimits;
+  readonly compressor: Compressor;
+  readonly forwarder: Forwarder;
+  readonly drops: DropCounter;
+  readonly stats: PayloadStats;
+  /** Expected uncompressed/compressed size, learnt from the last payloads (1 with no compression). */
+  compressionRatio: number;
+}
+
+/** Margin under the last ratio seen, so most payloads fit their compressed limit the first time. */
+const RATIO_SAFETY = 0.8;
+/** What a chunk is sized for before any payload of the format was compressed. */
+export const DEFAULT_INITIAL_COMPRESSION_RATIO = 8;
+
+/**
+ * Cuts one batch of items into payloads within the limits, compresses each on the thread pool
+ * while the caller goes on encoding, and submits them to the forwarder in order.
+ *
+ * Cutting happens on uncompressed bytes and points; the compressed limit is aimed at with the
+ * learnt compression ratio and enforced after compressing: a payload over it is split in two at
+ * an item boundary and compressed again. One item over a limit on its own is dropped and counted
+ * (`too_big`), as the Datadog Agent does.
+ */
+export class PayloadBuilder {
+  /** Encoders write an item here between `beginItem()` and `endItem()`. */
+  public readonly writer: ProtoWriter;
+  readonly #target: PayloadTarget;
+  readonly #hardLimitBytes: number;
+  #itemStart = 0;
+  #starts: number[] = [];
+  #keys: string[] = [];
+  #chunkBytes = 0;
+  #chunkPoints = 0;
+  #tail: Promise<void> = Promise.resolve();
+
+  public constructor(target: PayloadTarget, initialCapacityBytes?: number) {
+    this.#target = target;
+    this.writer = new ProtoWriter(initialCapacityBytes);
+    const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
+    // Without compression the body is sent as it is, so the compressed limit binds it too.
+    this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
+  }
+
+  public beginItem(): void {
+    this.#itemStart = this.writer.length;
+  }
+
+  /** Forgets a partly written item (its encoder threw). */
+  public abortItem(): void {
+    this.writer.truncate(this.#itemStart);
+  }
+
+  /**
+   * Ends the item written since `beginItem()`. `extraBytes` is what `wrap` may add for this
+   * item (a separator, a group header); `key` its group. Returns true when a payload was cut
+   * off before this item (a good moment for the caller to yield to the event loop).
+   */
+  public endItem(points: number, extraBytes = 0, key = ''): boolean {
+    const target = this.#target;
+    const { overheadBytes } = target.format;
+    const size = this.writer.length - this.#itemStart;
+    const cost = size + extraBytes;
+    if (cost + overheadBytes > this.#hardLimitBytes || points > target.limits.maxPoints) {
+      this.writer.truncate(this.#itemStart);
+      target.drops.drop('too_big', 1, { endpoint: target.format.endpoint, bytes: size, points });
+      return false;
+    }
+    const softLimit = Math.min(this.#hardLimitBytes, target.limits.maxCompressedBytes * target.compressionRatio);
+    let cut = false;
+    if (
+      this.#starts.length > 0 &&
+      (this.#chunkBytes + cost + overheadBytes > softLimit || this.#chunkPoints + points > target.limits.maxPoints)
+    ) {
+      this.#cut(this.#itemStart);
+      cut = true;
+    }
+    this.#starts.push(this.writer.length - size);
+    this.#keys.push(key);
+    this.#chunkBytes += cost;
+    this.#chunkPoints += points;
+    return cut;
+  }
+
+  /** Cuts the last payload; resolves when every payload of this batch was submitted. Never rejects. */
+  public finish(): Promise<void> {
+    if (this.#starts.length > 0) this.#cut(this.writer.length);
+    return this.#tail;
+  }
+
+  #cut(at: number): void {
+    const items = this.writer.detach(at);
+    const compressed = compressChunk(this.#target, items, this.#starts, this.#keys);
+    this.#starts = [];
+    this.#keys = [];
+    this.#chunkBytes = 0;
+    this.#chunkPoints = 0;
+    const target = this.#target;
+    this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
+      for (const payload of payloads) target.forwarder.submit(payload);
+    });
+  }
+}
+
+async function compressChunk(target: PayloadTarget, items: Buffer, starts: number[], keys: string[]): Promise<Payload[]> {
+  const { format, compressor, drops, stats, limits } = target;
+  let compressed: Buffer;
+  const body = format.wrap(items, starts, keys);
+  try {
+    compressed = await compressor.compress(body);
+  } catch (error) {
+    drops.drop('compress_failed', starts.length, { endpoint: format.endpoint, error });
+    return [];
+  }
+  if (compressor.kind !== 'none') {
+    target.compressionRatio = Math.max(1, (body.length / Math.max(1, compressed.length)) * RATIO_SAFETY);
+  }
+  if (compressed.length <= limits.maxCompressedBytes) {
+    stats.payloads += 1;
+    stats.items += starts.length;
+    stats.uncompressedBytes += body.length;
+    stats.compressedBytes += compressed.length;
+    stats.byEndpoint.set(format.endpoint, (stats.byEndpoint.get(format.endpoint) ?? 0) + 1);
+    return [payloadOf(format, compressor, compressed, starts.length)];
+  }
+  if (starts.length === 1) {
+    drops.drop('too_big', 1, { endpoint: format.endpoint, compressedBytes: compressed.length });
+    return [];
+  }
+  stats.resplits += 1;
+  const mid = starts.length >> 1;
+  const at = starts[mid] as number;
+  const [left, right] = await Promise.all([
+    compressChunk(target, items.subarray(0, at), starts.slice(0, mid), keys.slice(0, mid)),
+    compressChunk(
+      target,
+      items.subarray(at),
+      starts.slice(mid).map((s) => s - at),
+      keys.slice(mid),
+    ),
+  ]);
+  return [...left, ...right];
+}
+
+function payloadOf(format: PayloadFormat, compressor: Compressor, body: Buffer, itemCount: number): Payload {
+  const headers: Record<string, string> = { ...format.headers };
+  if (compressor.contentEncoding !== undefined) headers['Content-Encoding'] = compressor.contentEncoding;
+  return { endpoint: format.endpoint, body, headers, itemCount };
+}

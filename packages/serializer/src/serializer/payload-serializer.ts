@@ -1,0 +1,222 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { CONFIG, DropCounter, LOGGER, inject, injectable } from '@agentkit/core';
+import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
+import { resolveHostname } from '@agentkit/config';
+import { FORWARDER } from '@agentkit/forwarder';
+import type { Forwarder } from '@agentkit/forwarder';
+import { createCompressor } from '../compression/compressor.js';
+import type { Compressor } from '../compression/compressor.js';
+import { serializerKeys } from '../config-keys.js';
+import {
+  eventGroupBytes,
+  eventGroupKey,
+  eventsFormat,
+  seriesV1Format,
+  serviceChecksFormat,
+  writeEvent,
+  writeSeriesV1,
+  writeServiceCheck,
+} from '../encode/json-formats.js';
+import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
+import { sketchesFormat, writeSketch } from '../encode/sketches.js';
+import { DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
+import type { PayloadFormat, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
+import type { ProtoWriter } from '../protobuf/proto-writer.js';
+import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
+import type { Serializer } from './serializer.def.js';
+
+/** Longest stretch of encoding before yielding to the event loop. */
+const YIELD_AFTER_MS = 5;
+const YIELD_CHECK_ITEMS = 256;
+
+type PayloadKind = 'series' | 'sketches' | 'events' | 'service_checks';
+
+interface Targets {
+  readonly seriesV2: PayloadTarget;
+  readonly seriesV1: PayloadTarget;
+  readonly sketches: PayloadTarget;
+  readonly events: PayloadTarget;
+  readonly serviceChecks: PayloadTarget;
+}
+
+/**
+ * The Datadog wire formats: series v2 protobuf (or v1 JSON), sketches protobuf, events and
+ * service checks JSON, compressed per `serializer_compressor_kind` and split by the
+ * `serializer_max_*` limits. Encoding runs on the event loop and yields to it after each
+ * payload cut; compression runs on libuv's thread pool, overlapping the encoding of the next.
+ */
+@injectable()
+export class PayloadSerializer implements Serializer, TelemetrySource {
+  readonly #log: Logger;
+  readonly #drops: DropCounter;
+  readonly #stats = new PayloadStats();
+  readonly #targets: Targets;
+  readonly #useV2Series: boolean;
+  readonly #enabled: Readonly<Record<PayloadKind, boolean>>;
+  readonly #disabled: Record<PayloadKind, number> = { series: 0, sketches: 0, events: 0, service_checks: 0 };
+  readonly #inflight = new Set<Promise<void>>();
+  #skippedNoIndex = 0;
+  #stopped = false;
+
+  public constructor(
+    @inject(FORWARDER) forwarder: Forwarder,
+    @inject(CONFIG) config: ConfigReader,
+    @inject(LOGGER) logger: Logger,
+  ) {
+    this.#log = logger.child({ component: 'Serializer' });
+    this.#drops = new DropCounter(this.#log);
+    const compressor = createCompressor(config.get(serializerKeys.compressorKind), {
+      zstdLevel: config.get(serializerKeys.zstdCompressorLevel),
+      logger: this.#log,
+    });
+    const general: PayloadLimits = {
+      maxCompressedBytes: config.get(serializerKeys.maxPayloadSize),
+      maxUncompressedBytes: config.get(serializerKeys.maxUncompressedPayloadSize),
+      maxPoints: Infinity,
+    };
+    const seriesV2Limits: PayloadLimits = {
+      maxCompressedBytes: config.get(serializerKeys.maxSeriesPayloadSize),
+      maxUncompressedBytes: config.get(serializerKeys.maxSeriesUncompressedPayloadSize),
+      maxPoints: config.get(serializerKeys.maxSeriesPointsPerPayload),
+    };
+    const target = (format: PayloadFormat, limits: PayloadLimits): PayloadTarget => ({
+      format,
+      limits,
+      compressor,
+      forwarder,
+      drops: this.#drops,
+      stats: this.#stats,
+      compressionRatio: initialRatio(compressor),
+    });
+    this.#targets = {
+      seriesV2: target(seriesV2Format, seriesV2Limits),
+      seriesV1: target(seriesV1Format, general),
+      sketches: target(sketchesFormat, general),
+      events: target(eventsFormat(resolveHostname(config)), general),
+      serviceChecks: target(serviceChecksFormat, general),
+    };
+    this.#useV2Series = config.get(serializerKeys.useV2ApiSeries);
+    this.#enabled = {
+      series: config.get(serializerKeys.enablePayloadsSeries),
+      sketches: config.get(serializerKeys.enablePayloadsSketches),
+      events: config.get(serializerKeys.enablePayloadsEvents),
+      service_checks: config.get(serializerKeys.enablePayloadsServiceChecks),
+    };
+    this.#log.debug({ compressor: compressor.kind, useV2Series: this.#useV2Series }, 'serializer ready');
+  }
+
+  public sendSeries(series: readonly Serie[]): Promise<void> {
+    return this.#run('series', series.length, () => {
+      if (this.#useV2Series) return this.#encode(this.#targets.seriesV2, series, writeSeriesV2, (s) => s.points.length);
+      // The v1 API has no hidden series: the Datadog Agent leaves them out of v1 payloads.
+      const visible = series.filter((s) => s.noIndex !== true);
+      this.#skippedNoIndex += series.length - visible.length;
+      return this.#encode(this.#targets.seriesV1, visible, writeSeriesV1, (s) => s.points.length, 1);
+    });
+  }
+
+  public sendSketches(sketches: readonly SketchSeries[]): Promise<void> {
+    return this.#run('sketches', sketches.length, () => this.#encode(this.#targets.sketches, sketches, writeSketch, (s) => s.points.length));
+  }
+
+  public sendEvents(events: readonly Event[]): Promise<void> {
+    return this.#run('events', events.length, () => {
+      // One JSON group per source type: encode them grouped (a stable sort keeps their order).
+      const keyed = events.map((event) => ({ event, key: eventGroupKey(event) }));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return this.#encode(
+        this.#targets.events,
+        keyed,
+        (w, item) => writeEvent(w, item.event),
+        () => 1,
+        (item) => eventGroupBytes(item.key),
+        (item) => item.key,
+      );
+    });
+  }
+
+  public sendServiceChecks(checks: readonly ServiceCheck[]): Promise<void> {
+    return this.#run('service_checks', checks.length, () => this.#encode(this.#targets.serviceChecks, checks, writeServiceCheck, () => 1, 1));
+  }
+
+  /** Waits for every batch being serialized, then refuses (and counts) anything more. */
+  public async onStop(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.all(this.#inflight);
+    this.#stopped = true;
+    this.#drops.flushLog();
+  }
+
+  public telemetry(): TelemetrySnapshot {
+    const stats = this.#stats;
+    const out: Record<string, number> = {
+      items: stats.items,
+      'bytes.uncompressed': stats.uncompressedBytes,
+      'bytes.compressed': stats.compressedBytes,
+      resplits: stats.resplits,
+      'skipped.no_index_v1': this.#skippedNoIndex,
+      ...this.#drops.snapshot(),
+    };
+    for (const [endpoint, n] of stats.byEndpoint) out[`payloads.${endpoint}`] = n;
+    for (const [kind, n] of Object.entries(this.#disabled)) if (n > 0) out[`disabled.${kind}`] = n;
+    return out;
+  }
+
+  #run(kind: PayloadKind, count: number, work: () => Promise<void>): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    if (this.#stopped) {
+      this.#drops.drop('stopped', count, { kind });
+      return Promise.resolve();
+    }
+    if (!this.#enabled[kind]) {
+      this.#disabled[kind] += count;
+      return Promise.resolve();
+    }
+    const done = Promise.resolve().then(work).catch((error: unknown) => {
+      // Not expected (each item's encoding is guarded): count the batch rather than reject.
+      this.#drops.drop('serialize_failed', count, { kind, error });
+    });
+    this.#inflight.add(done);
+    void done.finally(() => this.#inflight.delete(done));
+    return done;
+  }
+
+  async #encode<T>(
+    target: PayloadTarget,
+    items: readonly T[],
+    write: (w: ProtoWriter, item: T) => void,
+    points: (item: T) => number,
+    extraBytes: number | ((item: T) => number) = 0,
+    key?: (item: T) => string,
+  ): Promise<void> {
+    const builder = new PayloadBuilder(target);
+    let sinceYield = 0;
+    let yieldedAt = performance.now();
+    for (const item of items) {
+      builder.beginItem();
+      try {
+        write(builder.writer, item);
+      } catch (error) {
+        builder.abortItem();
+        this.#drops.drop('encode_failed', 1, { endpoint: target.format.endpoint, error });
+        continue;
+      }
+      const extra = typeof extraBytes === 'number' ? extraBytes : extraBytes(item);
+      const cut = builder.endItem(points(item), extra, key?.(item));
+      // Yield to the event loop after each payload cut and every few milliseconds of encoding,
+      // so sockets are still read while a big flush is serialized (the clock is read once per
+      // YIELD_CHECK_ITEMS items, not per item).
+      if (cut || (++sinceYield >= YIELD_CHECK_ITEMS && performance.now() - yieldedAt >= YIELD_AFTER_MS)) {
+        await yieldToEventLoop();
+        sinceYield = 0;
+        yieldedAt = performance.now();
+      } else if (sinceYield >= YIELD_CHECK_ITEMS) {
+        sinceYield = 0;
+      }
+    }
+    await builder.finish();
+  }
+}
+
+function initialRatio(compressor: Compressor): number {
+  return compressor.kind === 'none' ? 1 : DEFAULT_INITIAL_COMPRESSION_RATIO;
+}
