@@ -16,6 +16,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     summary: "Show the default agent's components, their dependencies and start order",
     load: async () => (await import('./commands/graph-command.js')).graphCommand,
   },
+  {
+    name: 'symdb',
+    summary: 'Upload the symbol database of a JavaScript/TypeScript directory to the debugger intake',
+    load: async () => (await import('./commands/symdb-command.js')).symdbCommand,
+  },
   { name: 'version', summary: 'Print the agentkit version', load: async () => (await import('./commands/version-command.js')).versionCommand },
 ];
 

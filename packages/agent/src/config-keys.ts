@@ -1,9 +1,25 @@
+import { aggregatorConfigKeys } from '@agentkit/aggregator';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
+import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
+import { forwarderConfigKeys } from '@agentkit/forwarder';
 import { logConfigKeys } from '@agentkit/log';
+import { serializerConfigKeys } from '@agentkit/serializer';
+import { symdbConfigKeys } from '@agentkit/symdb';
 
 /**
- * Every key the default agent reads, in documentation order. Each package declares its own
- * keys; a package added to the agent adds its collection here (docs/configuration.md is
- * generated from this list, and a test fails when the file is stale).
+ * Every key the agent reads, in documentation order. Each package declares its own keys; a
+ * package added to the agent adds its collection here (docs/configuration.md is generated
+ * from this list, and a test fails when the file is stale). A key object shared by two
+ * collections (e.g. `service`) is listed once.
  */
-export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([...commonConfigKeys, ...logConfigKeys]);
+export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
+  ...new Set([
+    ...commonConfigKeys,
+    ...logConfigKeys,
+    ...dogstatsdConfigKeys,
+    ...aggregatorConfigKeys,
+    ...serializerConfigKeys,
+    ...forwarderConfigKeys,
+    ...symdbConfigKeys,
+  ]),
+]);

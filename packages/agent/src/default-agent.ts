@@ -1,10 +1,14 @@
-import type { Bundle, Replacement } from '@agentkit/core';
+import { aggregatorBundle } from '@agentkit/aggregator';
+import type { ConfigReader, Bundle, Replacement } from '@agentkit/core';
+import { dogstatsdBundle } from '@agentkit/dogstatsd';
+import { forwarderBundleFor } from '@agentkit/forwarder';
+import { serializerBundle } from '@agentkit/serializer';
 
 /**
- * The bundles of the default agent (`agentkit run`), in the order they are listed; the order
- * they start in comes from their injection edges. Pipeline packages add their bundles here
- * as they land: dogstatsd, aggregator, serializer, forwarder, intake.
+ * The bundles of the default agent, listed in pipeline order; the order they start in comes
+ * from their injection edges (forwarder first, listeners last). The local intake, telemetry
+ * and `agentkit run` itself come with issue 6.
  */
-export function defaultAgentBundles(): (Bundle | Replacement)[] {
-  return [];
+export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
+  return [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundleFor(config)];
 }

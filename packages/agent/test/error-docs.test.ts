@@ -3,6 +3,11 @@ import { readFileSync } from 'node:fs';
 import { ConfigErrorCode } from '@agentkit/config';
 import { CoreErrorCode } from '@agentkit/core';
 import { LogErrorCode } from '@agentkit/log';
+import { AggregatorErrorCode } from '@agentkit/aggregator';
+import { DogstatsdErrorCode } from '@agentkit/dogstatsd';
+import { ForwarderErrorCode } from '@agentkit/forwarder';
+import { SerializerErrorCode } from '@agentkit/serializer';
+import { SymdbErrorCode } from '@agentkit/symdb';
 import { REPO_ROOT } from '../../../test/support/run-cli.js';
 
 describe('docs/errors.md', () => {
@@ -10,6 +15,11 @@ describe('docs/errors.md', () => {
     ['core', CoreErrorCode],
     ['config', ConfigErrorCode],
     ['log', LogErrorCode],
+    ['dogstatsd', DogstatsdErrorCode],
+    ['aggregator', AggregatorErrorCode],
+    ['serializer', SerializerErrorCode],
+    ['forwarder', ForwarderErrorCode],
+    ['symdb', SymdbErrorCode],
   ])('lists every error code of @agentkit/%s', (_name, codes) => {
     const doc = readFileSync(`${REPO_ROOT}docs/errors.md`, 'utf8');
     const missing = Object.values(codes).filter((code) => !doc.includes(`| \`${code}\` |`));

@@ -35,6 +35,18 @@ export const commonKeys = {
     default: '',
     doc: 'The environment (`env:` tag) attached to everything this agent sends. Empty means none.',
   }),
+  service: defineKey({
+    key: 'service',
+    type: 'string',
+    default: '',
+    doc: 'The service name (unified service tagging, `DD_SERVICE`). Empty means none.',
+  }),
+  version: defineKey({
+    key: 'version',
+    type: 'string',
+    default: '',
+    doc: 'The version of the service (unified service tagging, `DD_VERSION`). Empty means none.',
+  }),
   tags: defineKey({
     key: 'tags',
     type: 'string-list',
@@ -50,5 +62,7 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.ddUrl,
   commonKeys.hostname,
   commonKeys.env,
+  commonKeys.service,
+  commonKeys.version,
   commonKeys.tags,
 ]);

@@ -1,1 +1,24 @@
-export {};
+export { dogstatsdBundle, memoryListenerBundle } from './dogstatsd.module.js';
+export { dogstatsdConfigKeys, dogstatsdKeys, DEFAULT_NAMESPACE_BLACKLIST, DEFAULT_SO_RCVBUF_BYTES } from './config-keys.js';
+export type { MapperMappingConfig, MapperProfileConfig } from './config-keys.js';
+export { DogstatsdError, DogstatsdErrorCode } from './errors.js';
+
+export { DOGSTATSD_SERVER } from './server/server.def.js';
+export type { DogstatsdServer, PacketSource } from './server/server.def.js';
+export { MainThreadServer } from './server/main-thread-server.js';
+export { FakeDogstatsdServer } from './server/fake-server.js';
+
+export { MEMORY_LISTENER, TCP_LISTENER, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER } from './listeners/listener.def.js';
+export type { DogstatsdListener, MemoryListener, TcpListener, UdpListener, UnixSocketListener } from './listeners/listener.def.js';
+export { DgramUdpListener } from './listeners/udp-listener.js';
+export { UnixDgramListener } from './listeners/uds-datagram-listener.js';
+export { NetUnixStreamListener } from './listeners/uds-stream-listener.js';
+export { NetTcpListener } from './listeners/tcp-listener.js';
+export { InMemoryListener } from './listeners/memory-listener.js';
+
+export { PacketParser } from './parser/packet-parser.js';
+export type { PacketParserOptions } from './parser/packet-parser.js';
+export type { ParseErrorKind, ParseReporter } from './parser/parse-error.js';
+export { Batcher, DEFAULT_SAMPLE_BATCH_SIZE } from './server/batcher.js';
+export { MetricMapper } from './enrich/mapper.js';
+export type { MapResult } from './enrich/mapper.js';

@@ -1,3 +1,25 @@
 export { ENDPOINT_PATHS, FORWARDER } from './forwarder/forwarder.def.js';
 export type { EndpointName, Forwarder, Payload } from './forwarder/forwarder.def.js';
 export { FakeForwarder, fakeForwarderBundle } from './forwarder/fake-forwarder.js';
+
+export { HttpForwarder, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_TRANSPORT_LOAD_DELAY_MS } from './forwarder/http-forwarder.js';
+export { forwarderBundle, forwarderBundleFor, STOP_HOOK_MARGIN_MS } from './forwarder/forwarder.module.js';
+
+export { FORWARDER_CLOCK } from './clock/clock.def.js';
+export type { Clock, ClockTimer } from './clock/clock.def.js';
+export { systemClock } from './clock/system-clock.js';
+export { FakeClock } from './clock/fake-clock.js';
+
+export { resolveDestinations, withVersionedHost } from './endpoints/resolve-destinations.js';
+export type { Destination, ResolvedDestinations } from './endpoints/resolve-destinations.js';
+
+export { ExpBackoffPolicy } from './retry/backoff-policy.js';
+export type { BackoffOptions } from './retry/backoff-policy.js';
+export { classifyStatus } from './transport/response-policy.js';
+export type { StatusVerdict } from './transport/response-policy.js';
+
+export { forwarderConfigKeys, forwarderKeys, DEFAULT_RETRY_QUEUE_MAX_BYTES } from './config-keys.js';
+export type { AdditionalEndpoints } from './config-keys.js';
+
+export { ForwarderError, ForwarderErrorCode } from './errors.js';
+export { AGENTKIT_VERSION, USER_AGENT } from './version.js';

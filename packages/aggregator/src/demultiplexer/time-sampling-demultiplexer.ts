@@ -1,0 +1,235 @@
+import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { SERIALIZER, type Event, type Serializer, type ServiceCheck } from '@agentkit/serializer';
+import { aggregatorKeys } from '../config-keys.js';
+import { ContextResolver } from '../context/context-resolver.js';
+import { sortUniq } from '../context/tag-set.js';
+import { NoAggregationPipeline } from '../no-aggregation/no-aggregation-pipeline.js';
+import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
+import { SeriesCollector } from '../time-sampler/series-collector.js';
+import { TimeSampler } from '../time-sampler/time-sampler.js';
+import type { Demultiplexer, MetricSample } from './demultiplexer.def.js';
+import { PendingSends } from './pending-sends.js';
+
+/**
+ * The Demultiplexer: samples synchronously, inside `addSamples`, into `dogstatsd_pipeline_count`
+ * time samplers, and flushes closed buckets to the serializer every `aggregator_flush_interval`.
+ *
+ * Why no queue: Node runs this on one thread, so a queue between the server and the samplers
+ * would only add a copy and a delay, and would have to be drained on stop (bench/aggregate/
+ * queue-vs-sync.mjs measures it). Sampling in the call means "accepted" is "sampled": when the
+ * server's last call returns, nothing is in flight here, and a flush (itself synchronous up to
+ * the serializer hand-off) can never interleave with sampling.
+ */
+@injectable()
+export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource {
+  readonly #log: Logger;
+  readonly #serializer: Serializer;
+  readonly #drops: DropCounter;
+  readonly #sends = new PendingSends();
+  readonly #resolver: ContextResolver;
+  readonly #samplers: TimeSampler[] = [];
+  readonly #noAggregation: NoAggregationPipeline | undefined;
+  readonly #flushIntervalMs: number;
+  readonly #stopTimeoutMs: number;
+  readonly #contextExpirySec: number;
+  readonly #flushIncompleteBuckets: boolean;
+  #events: Event[] = [];
+  #serviceChecks: ServiceCheck[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+  #stopped = false;
+  readonly #counts = { samples: 0, timestampedSamples: 0, events: 0, serviceChecks: 0, flushes: 0, flushesSkipped: 0, series: 0, sketches: 0 };
+
+  public constructor(
+    @inject(CONFIG) config: ConfigReader,
+    @inject(LOGGER) logger: Logger,
+    @inject(SERIALIZER) serializer: Serializer,
+  ) {
+    this.#log = logger.child({ component: 'Demultiplexer' });
+    this.#serializer = serializer;
+    this.#drops = new DropCounter(this.#log);
+    const histograms = parseHistogramConfig(config.get(aggregatorKeys.histogramAggregates), config.get(aggregatorKeys.histogramPercentiles));
+    const shards = config.get(aggregatorKeys.pipelineCount);
+    this.#resolver = new ContextResolver({ contextLimit: config.get(aggregatorKeys.contextLimit), shards });
+    const counterExpirySec = config.get(aggregatorKeys.expirySeconds);
+    for (let i = 0; i < shards; i++) this.#samplers.push(new TimeSampler({ counterExpirySec, histograms }));
+    this.#flushIntervalMs = config.get(aggregatorKeys.flushInterval) * 1000;
+    this.#stopTimeoutMs = config.get(aggregatorKeys.stopTimeout) * 1000;
+    this.#contextExpirySec = config.get(aggregatorKeys.contextExpirySeconds);
+    this.#flushIncompleteBuckets = config.get(aggregatorKeys.flushIncompleteBuckets);
+    if (config.get(aggregatorKeys.noAggregationPipeline)) {
+      const batchSize = config.get(aggregatorKeys.noAggregationPipelineBatchSize);
+      this.#noAggregation = new NoAggregationPipeline(serializer, batchSize, this.#drops, this.#sends);
+    }
+  }
+
+  public addSamples(batch: readonly MetricSample[]): void {
+    if (this.#refuse(batch.length)) return;
+    this.#sample(batch);
+    this.#counts.samples += batch.length;
+  }
+
+  public addTimestampedSamples(batch: readonly MetricSample[]): void {
+    if (this.#refuse(batch.length)) return;
+    this.#counts.timestampedSamples += batch.length;
+    // Without the pipeline they are aggregated like the others, in the bucket of their timestamp.
+    if (this.#noAggregation === undefined) this.#sample(batch);
+    else this.#noAggregation.add(batch);
+  }
+
+  public addEvents(events: readonly Event[]): void {
+    if (this.#refuse(events.length)) return;
+    this.#counts.events += events.length;
+    for (const event of events) this.#events.push(event);
+  }
+
+  public addServiceChecks(checks: readonly ServiceCheck[]): void {
+    if (this.#refuse(checks.length)) return;
+    this.#counts.serviceChecks += checks.length;
+    for (const check of checks) this.#serviceChecks.push(check);
+  }
+
+  public onStart(): void {
+    // OTel's PeriodicExportingMetricReader loop: unref'd (never keeps the process alive), a tick
+    // that never rejects, and no overlapping flushes.
+    this.#timer = setInterval(() => this.#tick(), this.#flushIntervalMs).unref();
+    this.#noAggregation?.start();
+  }
+
+  /**
+   * Flushes everything, the current incomplete buckets too when `dogstatsd_flush_incomplete_buckets`,
+   * and resolves once the serializer accepted it all, or after `aggregator_stop_timeout`: what is
+   * not confirmed by then is counted as dropped (`stop_timeout`) and logged.
+   */
+  public async onStop(signal?: AbortSignal): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    this.#noAggregation?.stop();
+    // The flush hands everything to the serializer synchronously; only its confirmation is awaited,
+    // so it may overlap a periodic flush still waiting for its own.
+    const done = this.#flush(Date.now(), this.#flushIncompleteBuckets).then(() => this.#sends.idle());
+    const finished = await settleWithin(done, this.#stopTimeoutMs, signal);
+    if (!finished) {
+      const lost = this.#sends.pendingItems;
+      if (lost > 0) this.#drops.drop('stop_timeout', lost, { stopTimeoutMs: this.#stopTimeoutMs });
+    }
+    this.#drops.flushLog();
+    this.#log.debug({ ...this.telemetry() }, 'demultiplexer stopped');
+  }
+
+  public telemetry(): Record<string, number> {
+    let buckets = 0;
+    let counters = 0;
+    for (const sampler of this.#samplers) {
+      buckets += sampler.bucketCount;
+      counters += sampler.counterCount;
+    }
+    const c = this.#counts;
+    return {
+      samples: c.samples,
+      timestamped_samples: c.timestampedSamples,
+      events: c.events,
+      service_checks: c.serviceChecks,
+      contexts: this.#resolver.size,
+      tag_sets: this.#resolver.tagSetCount,
+      buckets,
+      zero_filled_counters: counters,
+      flushes: c.flushes,
+      flushes_skipped: c.flushesSkipped,
+      series_sent: c.series,
+      sketches_sent: c.sketches,
+      ...this.#drops.snapshot(),
+    };
+  }
+
+  #sample(batch: readonly MetricSample[]): void {
+    const nowSec = Date.now() / 1000;
+    const resolver = this.#resolver;
+    const samplers = this.#samplers;
+    let overLimit = 0;
+    let invalid = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const s = batch[i] as MetricSample;
+      const ctx = resolver.resolve(s.name, s.host, s.tags);
+      if (ctx === undefined) {
+        overLimit++;
+        continue;
+      }
+      const tsSec = s.timestamp > 0 ? s.timestamp : nowSec;
+      const sampler = samplers[ctx.shard] as TimeSampler;
+      if (!sampler.sample(ctx, s.type, s.value, s.setValue, s.sampleRate, tsSec)) invalid++;
+    }
+    // Counted once per batch: DropCounter reads the clock on every call.
+    if (overLimit > 0) this.#drops.drop('context_limit', overLimit);
+    if (invalid > 0) this.#drops.drop('invalid_value', invalid);
+  }
+
+  #refuse(count: number): boolean {
+    if (!this.#stopped || count === 0) return false;
+    this.#drops.drop('after_stop', count);
+    return true;
+  }
+
+  #tick(): void {
+    if (this.#flushing !== undefined) {
+      this.#counts.flushesSkipped++;
+      return;
+    }
+    this.#flushing = this.#flush(Date.now(), false).finally(() => {
+      this.#flushing = undefined;
+    });
+  }
+
+  /** Moves closed buckets (all, when `forceAll`), events and service checks to the serializer; never rejects. */
+  async #flush(nowMs: number, forceAll: boolean): Promise<void> {
+    const nowSec = nowMs / 1000;
+    const out = new SeriesCollector();
+    for (const sampler of this.#samplers) sampler.flush(nowSec, forceAll, out);
+    this.#resolver.expire(nowSec - this.#contextExpirySec);
+    const flushSec = Math.floor(nowSec);
+    const events = this.#events.map((e) => ({ ...e, timestamp: e.timestamp === 0 ? flushSec : e.timestamp, tags: sortUniq(e.tags) }));
+    const checks = this.#serviceChecks.map((c) => ({ ...c, timestamp: c.timestamp === 0 ? flushSec : c.timestamp, tags: sortUniq(c.tags) }));
+    this.#events = [];
+    this.#serviceChecks = [];
+    this.#counts.flushes++;
+    this.#counts.series += out.series.length;
+    this.#counts.sketches += out.sketches.length;
+    const sends: Promise<void>[] = [];
+    if (out.series.length > 0) sends.push(this.#send(() => this.#serializer.sendSeries(out.series), out.series.length));
+    if (out.sketches.length > 0) sends.push(this.#send(() => this.#serializer.sendSketches(out.sketches), out.sketches.length));
+    if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
+    if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
+    if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());
+    await Promise.all(sends);
+    const failed = this.#sends.takeFailedItems();
+    if (failed > 0) this.#drops.drop('serializer_error', failed);
+  }
+
+  #send(send: () => Promise<void>, items: number): Promise<void> {
+    try {
+      return this.#sends.track(send(), items);
+    } catch (error) {
+      this.#drops.drop('serializer_error', items, { error });
+      return Promise.resolve();
+    }
+  }
+}
+
+/** True if `work` settled within `timeoutMs` (and before `signal` aborted). The timer is ref'd on purpose: see core's hook timeouts. */
+async function settleWithin(work: Promise<void>, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted === true) return false;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    onAbort = () => resolve(false);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work.then(() => true), expired]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,150 @@
+import type { SerieType } from '@agentkit/serializer';
+
+/** Where a flushed bucket metric writes its points: (suffix, type, value) for one context and bucket. */
+export interface PointSink {
+  point(suffix: string, type: SerieType, value: number): void;
+}
+
+/** What `histogram_aggregates` and `histogram_percentiles` resolve to. */
+export interface HistogramConfig {
+  /** Known aggregates in configured order: max, min, median, avg, sum, count. */
+  readonly aggregates: readonly HistogramAggregate[];
+  /** Percentiles as integers 0..100, ascending (the Agent sorts them). */
+  readonly percentiles: readonly number[];
+  /** `.95percentile` for each percentile, precomputed. */
+  readonly percentileSuffixes: readonly string[];
+}
+
+export type HistogramAggregate = 'max' | 'min' | 'median' | 'avg' | 'sum' | 'count';
+
+/** The bucket interval, seconds: counters and histogram counts are per-second rates over it. */
+export const BUCKET_SECONDS = 10;
+
+/**
+ * One context's aggregate within one 10 s bucket. The object's kind is set by the first sample
+ * of the bucket; later samples of another type are added with this kind's rule, as the Agent's
+ * ContextMetrics does. `weight` is 1/sampleRate with the rate already sanitized to (0, 1].
+ */
+export interface BucketMetric {
+  readonly kind: 'counter' | 'gauge' | 'set' | 'histogram';
+  add(value: number, weight: number, setValue: string | undefined): void;
+  flush(sink: PointSink, histograms: HistogramConfig): void;
+}
+
+/** `c`: sum of value / rate, sent as a RATE of sum / 10. */
+export class CounterMetric implements BucketMetric {
+  public readonly kind = 'counter';
+  public value = 0;
+
+  public add(value: number, weight: number): void {
+    this.value += value * weight;
+  }
+
+  public flush(sink: PointSink): void {
+    sink.point('', 'rate', this.value / BUCKET_SECONDS);
+  }
+}
+
+/** `g`: the last value; the sample rate is ignored. */
+export class GaugeMetric implements BucketMetric {
+  public readonly kind = 'gauge';
+  public value = 0;
+
+  public add(value: number): void {
+    this.value = value;
+  }
+
+  public flush(sink: PointSink): void {
+    sink.point('', 'gauge', this.value);
+  }
+}
+
+/** `s`: a GAUGE of the number of distinct raw values. */
+export class SetMetric implements BucketMetric {
+  public readonly kind = 'set';
+  readonly #members = new Set<string>();
+
+  public add(value: number, _weight: number, setValue: string | undefined): void {
+    // A numeric sample added to a set counts its text, as the Agent's Set uses RawValue.
+    this.#members.add(setValue ?? String(value));
+  }
+
+  public flush(sink: PointSink): void {
+    sink.point('', 'gauge', this.#members.size);
+  }
+}
+
+/**
+ * `h` and `ms`: the Agent's Histogram (pkg/metrics/histogram.go): values with integer weights
+ * trunc(1/rate); aggregates and percentiles from the sorted values by weighted walk.
+ */
+export class HistogramMetric implements BucketMetric {
+  public readonly kind = 'histogram';
+  #values: number[] = [];
+  /** Only allocated once a sample has a weight other than 1. */
+  #weights: number[] | undefined;
+  #sum = 0;
+  #count = 0;
+
+  public add(value: number, weight: number): void {
+    const w = Math.trunc(weight);
+    if (w !== 1 && this.#weights === undefined) this.#weights = new Array<number>(this.#values.length).fill(1);
+    this.#values.push(value);
+    this.#weights?.push(w);
+    this.#sum += value * weight;
+    this.#count += w;
+  }
+
+  public flush(sink: PointSink, config: HistogramConfig): void {
+    const n = this.#values.length;
+    if (n === 0) return;
+    const { values, weights } = this.#sorted();
+    const count = this.#count;
+    for (const aggregate of config.aggregates) {
+      switch (aggregate) {
+        case 'max':
+          sink.point('.max', 'gauge', values[n - 1] as number);
+          break;
+        case 'min':
+          sink.point('.min', 'gauge', values[0] as number);
+          break;
+        case 'median':
+          sink.point('.median', 'gauge', weightedAt(values, weights, Math.trunc((count - 1) / 2)));
+          break;
+        case 'avg':
+          sink.point('.avg', 'gauge', this.#sum / count);
+          break;
+        case 'sum':
+          sink.point('.sum', 'gauge', this.#sum);
+          break;
+        case 'count':
+          sink.point('.count', 'rate', count / BUCKET_SECONDS);
+          break;
+      }
+    }
+    const { percentiles, percentileSuffixes } = config;
+    for (let i = 0; i < percentiles.length; i++) {
+      const target = Math.trunc(((percentiles[i] as number) * count - 1) / 100);
+      sink.point(percentileSuffixes[i] as string, 'gauge', weightedAt(values, weights, target));
+    }
+  }
+
+  #sorted(): { values: number[]; weights: number[] | undefined } {
+    const weights = this.#weights;
+    if (weights === undefined) return { values: this.#values.sort((a, b) => a - b), weights };
+    const order = this.#values.map((_, i) => i).sort((a, b) => (this.#values[a] as number) - (this.#values[b] as number));
+    return { values: order.map((i) => this.#values[i] as number), weights: order.map((i) => weights[i] as number) };
+  }
+}
+
+/** The first sorted value whose cumulative weight exceeds `target` (the Agent's weighted walk). */
+function weightedAt(values: readonly number[], weights: readonly number[] | undefined, target: number): number {
+  if (weights === undefined) return values[Math.min(Math.max(target, 0), values.length - 1)] as number;
+  let cumulative = 0;
+  for (let i = 0; i < values.length; i++) {
+    cumulative += weights[i] as number;
+    if (cumulative > target) return values[i] as number;
+  }
+  // Unreachable with positive weights; the Agent leaves the value at 0 then.
+  return 0;
+}

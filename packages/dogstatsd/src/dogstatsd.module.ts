@@ -1,0 +1,45 @@
+import { bundle, provide, type Bundle, type ConfigReader } from '@agentkit/core';
+import { dogstatsdKeys } from './config-keys.js';
+import { MEMORY_LISTENER, TCP_LISTENER, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER } from './listeners/listener.def.js';
+import { InMemoryListener } from './listeners/memory-listener.js';
+import { NetTcpListener } from './listeners/tcp-listener.js';
+import { UnixDgramListener } from './listeners/uds-datagram-listener.js';
+import { NetUnixStreamListener } from './listeners/uds-stream-listener.js';
+import { DgramUdpListener } from './listeners/udp-listener.js';
+import { MainThreadServer } from './server/main-thread-server.js';
+import { DOGSTATSD_SERVER } from './server/server.def.js';
+
+/**
+ * The listeners drain their sockets on stop; their own stop limit is the drain timeout plus
+ * slack, and the app's global stop budget still bounds it.
+ */
+const LISTENER_STOP_TIMEOUT_MS = 10_000;
+
+function useDogstatsd(config: ConfigReader): boolean {
+  return config.get(dogstatsdKeys.useDogstatsd);
+}
+
+/**
+ * The DogStatsD server and its listeners (UDP, Unix datagram, Unix stream, TCP), enabled by
+ * `use_dogstatsd`. Needs a `DEMULTIPLEXER` (the aggregator bundle, or `fakeAggregatorBundle()`).
+ * Listeners whose key is unset start as no-ops.
+ */
+export const dogstatsdBundle: Bundle = bundle(
+  'dogstatsd',
+  [
+    provide(DOGSTATSD_SERVER, MainThreadServer),
+    provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
+    provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
+    provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
+    provide(TCP_LISTENER, NetTcpListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
+  ],
+  { enabled: useDogstatsd },
+);
+
+/**
+ * For tests: the in-memory listener (`MEMORY_LISTENER`), to add beside `dogstatsdBundle`;
+ * switched by `use_dogstatsd` with it.
+ */
+export const memoryListenerBundle: Bundle = bundle('dogstatsd-memory-listener', [provide(MEMORY_LISTENER, InMemoryListener)], {
+  enabled: useDogstatsd,
+});

@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
+import { dogstatsdKeys } from '../config-keys.js';
+import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
+import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
+import { NewlineFramer } from './framing.js';
+import type { TcpListener } from './listener.def.js';
+import { StreamConnections } from './stream-connections.js';
+
+/**
+ * Newline-delimited DogStatsD over TCP on `dogstatsd_tcp_port` (agentkit extension; off at 0):
+ * lossless where UDP is not, for clients such as hot-shots with `protocol: 'tcp'`. Bound to
+ * 127.0.0.1 unless `dogstatsd_non_local_traffic`. A line longer than `dogstatsd_buffer_size`
+ * closes its connection (`dropped.line_too_long`).
+ */
+@injectable()
+export class NetTcpListener implements TcpListener {
+  readonly #config: ConfigReader;
+  readonly #log: Logger;
+  readonly #connections: StreamConnections;
+  #port = 0;
+
+  public constructor(
+    @inject(DOGSTATSD_SERVER) server: DogstatsdServer,
+    @inject(CONFIG) config: ConfigReader,
+    @inject(LOGGER) logger: Logger,
+  ) {
+    this.#config = config;
+    this.#log = logger.child({ component: 'TcpListener' });
+    const maxLineBytes = config.get(dogstatsdKeys.bufferSize);
+    this.#connections = new StreamConnections({
+      server,
+      source: 'tcp',
+      log: this.#log,
+      framer: (onPacket) => new NewlineFramer(maxLineBytes, onPacket),
+      tooBigReason: 'line_too_long',
+    });
+  }
+
+  public get listening(): boolean {
+    return this.#connections.listening;
+  }
+
+  public get port(): number {
+    return this.#port;
+  }
+
+  public async onStart(): Promise<void> {
+    const port = this.#config.get(dogstatsdKeys.tcpPort);
+    if (port === 0) return;
+    const host = this.#config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
+    try {
+      const netServer = await this.#connections.listen({ port, host });
+      this.#port = (netServer.address() as AddressInfo).port;
+    } catch (error) {
+      throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_tcp_port: cannot listen on TCP ${host}:${port}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.#log.info({ host, port: this.#port }, `DogStatsD listening on TCP ${host}:${this.#port}`);
+  }
+
+  public async onStop(signal?: AbortSignal): Promise<void> {
+    await this.#connections.close(this.#config.get(dogstatsdKeys.drainTimeoutMs), signal);
+    this.#port = 0;
+  }
+
+  public telemetry(): Record<string, number> {
+    return this.#connections.telemetry();
+  }
+}

@@ -1,0 +1,163 @@
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
+import { dogstatsdKeys } from '../config-keys.js';
+import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
+import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
+import type { UnixSocketListener } from './listener.def.js';
+import { removeSocketFile, removeStaleSocket, setSocketMode } from './socket-path.js';
+import { QUIET_PERIOD_MS } from './udp-listener.js';
+
+const DRAIN_POLL_MS = 5;
+
+/** The part of the `unix-dgram` addon used here (it ships no types). */
+interface UnixDgramSocket {
+  on(event: 'error', listener: (error: Error) => void): void;
+  once(event: 'error', listener: (error: Error) => void): void;
+  removeAllListeners(event: 'error'): void;
+  bind(path: string): void;
+  close(): void;
+}
+
+interface UnixDgramModule {
+  createSocket(type: 'unix_dgram', onMessage: (packet: Buffer) => void): UnixDgramSocket;
+}
+
+let cached: UnixDgramModule | Error | undefined;
+
+/**
+ * The `unix-dgram` addon, loaded on first use: it is optional and native (built through
+ * `allowScripts`). Throws ERR_DOGSTATSD_UNIX_DGRAM_UNAVAILABLE, naming `dogstatsd_socket`,
+ * when it cannot be loaded. `load` is for tests.
+ */
+export function loadUnixDgram(load?: () => unknown): UnixDgramModule {
+  let addon: UnixDgramModule | Error;
+  if (load === undefined) {
+    cached ??= tryLoad(() => createRequire(import.meta.url)('unix-dgram'));
+    addon = cached;
+  } else {
+    addon = tryLoad(load);
+  }
+  if (addon instanceof Error) {
+    throw new DogstatsdError(
+      DogstatsdErrorCode.UnixDgramUnavailable,
+      `dogstatsd_socket is set but the optional "unix-dgram" addon is not available (${addon.message}); install it (its build script must be allowed in package.json "allowScripts") or unset dogstatsd_socket`,
+      { cause: addon },
+    );
+  }
+  return addon;
+}
+
+function tryLoad(load: () => unknown): UnixDgramModule | Error {
+  try {
+    const module = load() as Partial<UnixDgramModule> | undefined;
+    if (typeof module?.createSocket !== 'function') return new Error('it has no createSocket()');
+    return module as UnixDgramModule;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+/**
+ * Unix datagram socket on `dogstatsd_socket`, through the `unix-dgram` addon (Node has no
+ * AF_UNIX datagrams). One datagram is one packet. The socket file gets mode 0722; a stale one
+ * is removed at start. Linux exposes no queue length for Unix sockets, so the stop drain reads
+ * until no datagram arrived for a short quiet period (bounded by `dogstatsd_drain_timeout_ms`).
+ * The addon has no SO_PASSCRED, so there is no socket-credential origin detection.
+ */
+@injectable()
+export class UnixDgramListener implements UnixSocketListener {
+  readonly #server: DogstatsdServer;
+  readonly #config: ConfigReader;
+  readonly #log: Logger;
+  #socket: UnixDgramSocket | undefined;
+  #path = '';
+  #packets = 0;
+  #bytes = 0;
+  #errors = 0;
+  #lastMessageAt = 0;
+
+  public constructor(
+    @inject(DOGSTATSD_SERVER) server: DogstatsdServer,
+    @inject(CONFIG) config: ConfigReader,
+    @inject(LOGGER) logger: Logger,
+  ) {
+    this.#server = server;
+    this.#config = config;
+    this.#log = logger.child({ component: 'UdsDatagramListener' });
+  }
+
+  public get listening(): boolean {
+    return this.#socket !== undefined;
+  }
+
+  public get path(): string {
+    return this.#path;
+  }
+
+  public onStart(): void {
+    const path = this.#config.get(dogstatsdKeys.socket);
+    if (path === '') return;
+    const unixDgram = loadUnixDgram();
+    removeStaleSocket(path, 'dogstatsd_socket');
+    const socket = unixDgram.createSocket('unix_dgram', this.#onMessage);
+    let bindError: Error | undefined;
+    // The addon emits a bind error synchronously, from bind().
+    socket.once('error', (error) => {
+      bindError = error;
+    });
+    try {
+      socket.bind(path);
+      if (bindError === undefined) setSocketMode(path);
+    } catch (error) {
+      bindError = error as Error;
+    }
+    if (bindError !== undefined) {
+      safeClose(socket);
+      throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_socket: cannot listen on "${path}": ${bindError.message}`, { cause: bindError });
+    }
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => {
+      this.#errors += 1;
+      this.#log.warn({ err: error }, 'Unix datagram socket error');
+    });
+    this.#socket = socket;
+    this.#path = path;
+    this.#log.info({ path }, `DogStatsD listening on Unix datagram socket ${path}`);
+  }
+
+  public async onStop(signal?: AbortSignal): Promise<void> {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    const stopAt = performance.now();
+    const deadline = stopAt + this.#config.get(dogstatsdKeys.drainTimeoutMs);
+    // Quiet since the later of the last datagram and the stop: what is queued now is only read
+    // once the event loop polls again, so a full quiet period must pass after the stop began.
+    while (performance.now() - Math.max(this.#lastMessageAt, stopAt) < QUIET_PERIOD_MS && performance.now() < deadline && signal?.aborted !== true) {
+      await sleep(DRAIN_POLL_MS);
+    }
+    this.#socket = undefined;
+    safeClose(socket);
+    removeSocketFile(this.#path);
+    this.#path = '';
+  }
+
+  public telemetry(): Record<string, number> {
+    return { packets: this.#packets, bytes: this.#bytes, read_errors: this.#errors };
+  }
+
+  readonly #onMessage = (packet: Buffer): void => {
+    this.#packets += 1;
+    this.#bytes += packet.length;
+    this.#lastMessageAt = performance.now();
+    this.#server.enqueue(packet, 'uds');
+  };
+}
+
+function safeClose(socket: UnixDgramSocket): void {
+  try {
+    socket.close();
+  } catch {
+    // Already closed.
+  }
+}

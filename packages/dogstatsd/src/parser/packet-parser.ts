@@ -1,0 +1,401 @@
+import type { MetricSample, MetricType, SampleOrigin } from '@agentkit/aggregator';
+import { NameCache, type NameEntry } from '../enrich/name-cache.js';
+import type { MetricMapper } from '../enrich/mapper.js';
+import { TagCache, type TagEntry } from '../enrich/tag-cache.js';
+import { decodeLatin1Bytes } from '../enrich/generation-cache.js';
+import { parseGoFloat, parseGoInt } from './go-number.js';
+import { parseEvent, type MessageContext } from './parse-event.js';
+import { parseServiceCheck } from './parse-service-check.js';
+import type { ParseErrorKind, ParseReporter } from './parse-error.js';
+import type { Batcher } from '../server/batcher.js';
+
+export interface PacketParserOptions {
+  /** The host of messages without a `host:` tag (`resolveHostname(config)`). */
+  readonly defaultHost: string;
+  /** `dogstatsd_tags`. */
+  readonly extraTags: readonly string[];
+  /** `dogstatsd_no_aggregation_pipeline`: read `|T`; timestamped samples go to `timestamped()`. */
+  readonly readTimestamps: boolean;
+  /** `dogstatsd_origin_detection_client`: read `|c:`, `|e:`, `|card:`. */
+  readonly originDetectionClient: boolean;
+  /** `statsd_metric_namespace` (a `.` is appended if missing). */
+  readonly namespace: string;
+  readonly namespaceBlacklist: readonly string[];
+  readonly mapper: MetricMapper | undefined;
+  /** `dogstatsd_string_interner_size`. */
+  readonly nameCacheSize: number;
+}
+
+/** Not a metric type (kept a string so the function stays monomorphic in its return). */
+const NO_TYPE = '';
+
+function metricTypeOf(line: string, start: number, end: number): MetricType | '' {
+  const length = end - start;
+  const c = line.charCodeAt(start);
+  if (length === 1) {
+    switch (c) {
+      case 103: // g
+        return 'gauge';
+      case 99: // c
+        return 'counter';
+      case 104: // h
+        return 'histogram';
+      case 100: // d
+        return 'distribution';
+      case 115: // s
+        return 'set';
+      default:
+        return NO_TYPE;
+    }
+  }
+  return length === 2 && c === 109 && line.charCodeAt(start + 1) === 115 ? 'timing' : NO_TYPE;
+}
+
+/**
+ * Parses and enriches DogStatsD packets into a {@link Batcher}: the whole protocol (metrics,
+ * events, service checks), with the Agent's acceptance rules. Each packet is converted to a
+ * string once (latin1: one char per byte, so event lengths in bytes are char offsets), then
+ * cut with `indexOf`; names and tag strings are decoded as UTF-8 and enriched once per
+ * distinct raw string (cached), so the per-line work is a few slices and two map lookups.
+ * Not re-entrant; one per server.
+ */
+export class PacketParser {
+  readonly #names: NameCache;
+  readonly #tags: TagCache;
+  readonly #options: PacketParserOptions;
+  readonly #reporter: ParseReporter;
+  /** Packed values of the current line, reused (no array per line, no `length = 0` call). */
+  readonly #values: number[] = [0];
+  #valueCount = 0;
+  /** Lines seen (empty lines excluded). */
+  public lines = 0;
+
+  // The current line, for the MessageContext callbacks of events and service checks.
+  #buf: Buffer = Buffer.alloc(0);
+  #base = 0;
+  #line = '';
+  readonly #context: MessageContext;
+
+  public constructor(options: PacketParserOptions, reporter: ParseReporter) {
+    this.#options = options;
+    this.#reporter = reporter;
+    const extraTags = [...new Set(options.extraTags)].sort();
+    this.#tags = new TagCache(extraTags);
+    const namespace = options.namespace === '' || options.namespace.endsWith('.') ? options.namespace : `${options.namespace}.`;
+    this.#names = new NameCache({
+      namespace,
+      namespaceBlacklist: options.namespaceBlacklist,
+      mapper: options.mapper,
+      extraTags,
+      maxEntries: options.nameCacheSize,
+    });
+    this.#context = {
+      defaultHost: options.defaultHost,
+      text: (start, end) => this.#buf.toString('utf8', this.#base + start, this.#base + end),
+      tags: (start, end) => this.#tagEntry(start, end),
+    };
+  }
+
+  /**
+   * Parses every message of `packet` into `out`. `packet` is only read, during the call.
+   * `eolRequired`: an unterminated last message is dropped and reported. `nowSec`: the
+   * timestamp of samples without `|T`. Never throws on any input.
+   */
+  public parse(packet: Buffer, eolRequired: boolean, nowSec: number, out: Batcher): void {
+    const str = packet.toString('latin1');
+    this.#buf = packet;
+    this.#pipeAt = -1;
+    this.#colonAt = -1;
+    const n = str.length;
+    let start = 0;
+    while (start < n) {
+      let next = str.indexOf('\n', start);
+      let end = next;
+      if (next === -1) {
+        if (eolRequired) {
+          this.#reporter.unterminated();
+          break;
+        }
+        end = next = n;
+      }
+      if (end > start && str.charCodeAt(end - 1) === 13) end -= 1;
+      if (end > start) {
+        this.lines += 1;
+        this.#message(str, start, end, nowSec, out);
+      }
+      start = next + 1;
+    }
+  }
+
+  #message(str: string, start: number, end: number, nowSec: number, out: Batcher): void {
+    if (str.charCodeAt(start) === 95 /* _ */) {
+      if (str.startsWith('_e{', start)) {
+        const event = parseEvent(this.#enter(str, start, end), this.#context);
+        if (event === undefined) this.#reporter.parseError('event', this.#line);
+        else out.event(event);
+        return;
+      }
+      if (str.startsWith('_sc', start)) {
+        const check = parseServiceCheck(this.#enter(str, start, end), this.#context);
+        if (check === undefined) this.#reporter.parseError('service_check', this.#line);
+        else out.serviceCheck(check);
+        return;
+      }
+    }
+    const error = this.#metric(str, start, end, nowSec, out);
+    if (error !== undefined) this.#reporter.parseError(error, str.slice(start, end));
+  }
+
+  /** Makes [start, end) the current line for the MessageContext callbacks; returns it. */
+  #enter(str: string, start: number, end: number): string {
+    this.#base = start;
+    this.#line = str.slice(start, end);
+    return this.#line;
+  }
+
+  // Metrics are cut in the packet string itself (no per-line slice). `indexOf` may then run past
+  // the end of the line; the position found is remembered, so no span of the packet is scanned
+  // twice and a packet of many short lines without `|` stays linear, not quadratic.
+  #pipeAt = -1;
+  #colonAt = -1;
+
+  /** The first `|` at or after `from` (or the packet's length). Calls must not go backwards. */
+  #pipe(str: string, from: number): number {
+    if (this.#pipeAt >= from) return this.#pipeAt;
+    const at = str.indexOf('|', from);
+    return (this.#pipeAt = at === -1 ? str.length : at);
+  }
+
+  #colon(str: string, from: number): number {
+    if (this.#colonAt >= from) return this.#colonAt;
+    const at = str.indexOf(':', from);
+    return (this.#colonAt = at === -1 ? str.length : at);
+  }
+
+  #metric(str: string, lineStart: number, lineEnd: number, nowSec: number, out: Batcher): ParseErrorKind | undefined {
+    const pipe = this.#pipe(str, lineStart);
+    if (pipe >= lineEnd) return 'metric_format';
+    const colon = this.#colon(str, lineStart);
+    if (colon <= lineStart || colon >= pipe - 1) return 'metric_name_value';
+    let fieldEnd = Math.min(this.#pipe(str, pipe + 1), lineEnd);
+    const type = metricTypeOf(str, pipe + 1, fieldEnd);
+    if (type === NO_TYPE) return 'metric_type';
+
+    let setValue = '';
+    if (type === 'set') {
+      setValue = this.#buf.toString('utf8', colon + 1, pipe);
+      this.#values[0] = NaN;
+      this.#valueCount = 1;
+    } else {
+      const valueError = this.#parseValues(str, colon + 1, pipe);
+      if (valueError !== undefined) return valueError;
+    }
+
+    let sampleRate = 1;
+    let timestamp = 0;
+    let tagsStart = 0;
+    let tagsEnd = 0;
+    let localData: string | undefined;
+    let externalData: string | undefined;
+    let cardinality: string | undefined;
+    while (fieldEnd < lineEnd) {
+      const start = fieldEnd + 1;
+      const end = (fieldEnd = Math.min(this.#pipe(str, start), lineEnd));
+      switch (start < end ? str.charCodeAt(start) : 0) {
+        case 35: // #tags
+          tagsStart = start + 1;
+          tagsEnd = end;
+          break;
+        case 64: {
+          // @sample_rate
+          const rate = parseGoFloat(str.slice(start + 1, end));
+          if (rate === undefined || !(rate > 0 && rate <= 1)) return 'metric_sample_rate';
+          sampleRate = rate;
+          break;
+        }
+        case 84: {
+          // T<unix seconds>, ignored unless the no-aggregation pipeline is on
+          if (!this.#options.readTimestamps) break;
+          const ts = parseGoInt(str.slice(start + 1, end));
+          if (ts === undefined || ts < 1) return 'metric_timestamp';
+          timestamp = ts;
+          break;
+        }
+        case 99: // c: local data, card: cardinality
+          if (!this.#options.originDetectionClient || end - start < 2) break;
+          if (str.charCodeAt(start + 1) === 58) localData = this.#decoded(start + 2, end);
+          else if (end - start >= 5 && str.startsWith('card:', start)) cardinality = this.#decoded(start + 5, end);
+          break;
+        case 101: // e: external data
+          if (this.#options.originDetectionClient && end - start >= 2 && str.charCodeAt(start + 1) === 58) externalData = this.#decoded(start + 2, end);
+          break;
+        default: // unknown fields are ignored, as the Agent does
+      }
+    }
+
+    // No closure for the miss path: it would be allocated on every line.
+    const name = this.#names.get(str.slice(lineStart, colon)) ?? this.#names.create(this.#own(lineStart, colon));
+    let tags: TagEntry;
+    if (tagsEnd <= tagsStart) tags = this.#tags.none;
+    else {
+      const last = name.lastTags;
+      // Compared in place: no slice to allocate when the name comes with its usual tags.
+      if (last !== undefined && last.raw.length === tagsEnd - tagsStart && str.startsWith(last.raw, tagsStart)) tags = last;
+      else tags = name.lastTags = this.#tags.get(str.slice(tagsStart, tagsEnd)) ?? this.#tags.create(this.#own(tagsStart, tagsEnd));
+    }
+    let origin = tags.origin;
+    if (localData !== undefined || externalData !== undefined || cardinality !== undefined) {
+      origin = withLineOrigin(origin, localData, externalData, cardinality);
+    }
+    const nonFinite = this.#emit(name, type, setValue, tags, sampleRate, timestamp, origin, nowSec, out);
+    for (let i = 0; i < nonFinite; i++) this.#reporter.parseError('metric_non_finite', str.slice(lineStart, lineEnd));
+    return undefined;
+  }
+
+  /** Fills #values / #valueCount from [start, end) of `str`. */
+  #parseValues(str: string, start: number, end: number): ParseErrorKind | undefined {
+    const values = this.#values;
+    const simple = parseSimpleDecimal(str, start, end);
+    if (simple === simple) {
+      values[0] = simple;
+      this.#valueCount = 1;
+      return undefined;
+    }
+    const raw = str.slice(start, end);
+    if (raw.indexOf(':') === -1) {
+      const value = parseGoFloat(raw);
+      if (value === undefined) return 'metric_value';
+      values[0] = value;
+      this.#valueCount = 1;
+      return undefined;
+    }
+    // Packed values (protocol v1.1): empty entries are skipped.
+    let count = 0;
+    let from = 0;
+    while (from <= raw.length) {
+      let to = raw.indexOf(':', from);
+      if (to === -1) to = raw.length;
+      if (to > from) {
+        const value = parseGoFloat(raw.slice(from, to));
+        if (value === undefined) return 'metric_value';
+        values[count++] = value;
+      }
+      from = to + 1;
+    }
+    this.#valueCount = count;
+    return count === 0 ? 'metric_value' : undefined;
+  }
+
+  /** Hands over one sample per value; returns how many values were dropped as non-finite. */
+  #emit(
+    name: NameEntry,
+    type: MetricType,
+    setValue: string,
+    tagEntry: TagEntry,
+    sampleRate: number,
+    clientTimestamp: number,
+    origin: SampleOrigin | undefined,
+    nowSec: number,
+    out: Batcher,
+  ): number {
+    const tags = this.#names.tagsFor(name, tagEntry);
+    const host = tagEntry.host ?? this.#options.defaultHost;
+    const timestamp = clientTimestamp > 0 ? clientTimestamp : nowSec;
+    const values = this.#values;
+    const count = this.#valueCount;
+    let nonFinite = 0;
+    for (let i = 0; i < count; i++) {
+      const value = values[i] as number;
+      let sample: MetricSample;
+      if (type === 'set') {
+        sample =
+          origin === undefined
+            ? { name: name.name, value, setValue, type, tags, host, sampleRate, timestamp }
+            : { name: name.name, value, setValue, type, tags, host, sampleRate, timestamp, origin };
+      } else {
+        if (value - value !== 0) {
+          // NaN and ±Inf parse (Go accepts them) but cannot be aggregated: the Agent drops them too.
+          nonFinite += 1;
+          continue;
+        }
+        sample =
+          origin === undefined
+            ? { name: name.name, value, type, tags, host, sampleRate, timestamp }
+            : { name: name.name, value, type, tags, host, sampleRate, timestamp, origin };
+      }
+      if (clientTimestamp > 0) out.timestamped(sample);
+      else out.sample(sample);
+    }
+    return nonFinite;
+  }
+
+  /** For events and service checks: offsets are relative to the current line. */
+  #tagEntry(start: number, end: number): TagEntry {
+    if (end <= start) return this.#tags.none;
+    return this.#tags.get(this.#line.slice(start, end)) ?? this.#tags.create(this.#own(this.#base + start, this.#base + end));
+  }
+
+  /** A flat latin1 copy of [start, end) of the packet (never a slice of the packet string). */
+  #own(start: number, end: number): string {
+    return this.#buf.toString('latin1', start, end);
+  }
+
+  #decoded(start: number, end: number): string {
+    return decodeLatin1Bytes(this.#own(start, end));
+  }
+
+  /** Entries in the tag and name caches, for telemetry. */
+  public get cachedTagStrings(): number {
+    return this.#tags.size;
+  }
+}
+
+/** 10^0 … 10^22: exact doubles. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * `[-]digits[.digits]` with at most 15 significant digits, without allocating: the integer of
+ * all digits is exact and so is 10^k, and one IEEE division of exact values is correctly
+ * rounded, so the result equals Number() of the text (Clinger's fast path). NaN for anything
+ * else (exponents, long values, packed lists), which then goes through parseGoFloat.
+ */
+function parseSimpleDecimal(line: string, start: number, end: number): number {
+  let i = start;
+  let negative = false;
+  if (line.charCodeAt(i) === 45) {
+    negative = true;
+    i += 1;
+  }
+  if (i >= end || end - i > 15) return NaN;
+  let mantissa = 0;
+  let fractionDigits = -1;
+  for (; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      if (fractionDigits >= 0) fractionDigits += 1;
+    } else if (c === 46 && fractionDigits < 0) {
+      fractionDigits = 0;
+    } else {
+      return NaN;
+    }
+  }
+  if (fractionDigits === 0 && end - start === (negative ? 2 : 1)) return NaN; // a lone "."
+  const value = fractionDigits > 0 ? mantissa / (POWERS_OF_TEN[fractionDigits] as number) : mantissa;
+  return negative ? -value : value;
+}
+
+function withLineOrigin(
+  fromTags: SampleOrigin | undefined,
+  localData: string | undefined,
+  externalData: string | undefined,
+  cardinality: string | undefined,
+): SampleOrigin {
+  const card = cardinality ?? fromTags?.cardinality;
+  return Object.freeze({
+    ...(fromTags?.entityId === undefined ? {} : { entityId: fromTags.entityId }),
+    ...(localData === undefined ? {} : { localData }),
+    ...(externalData === undefined ? {} : { externalData }),
+    ...(card === undefined ? {} : { cardinality: card }),
+  });
+}

@@ -1,0 +1,19 @@
+import { AgentkitError } from '@agentkit/core';
+
+/** The stable codes of @agentkit/forwarder. Match on these, never on message text. */
+export const ForwarderErrorCode = {
+  /** `dd_url`, `site` or an `additional_endpoints` entry does not give a usable http(s) URL and API keys. */
+  InvalidEndpoint: 'ERR_FORWARDER_INVALID_ENDPOINT',
+  /** undici could not be loaded; nothing can be sent (reinstall @agentkit/forwarder's dependencies). */
+  TransportUnavailable: 'ERR_FORWARDER_TRANSPORT_UNAVAILABLE',
+} as const;
+
+export type ForwarderErrorCode = (typeof ForwarderErrorCode)[keyof typeof ForwarderErrorCode];
+
+/** Every error @agentkit/forwarder raises; the message names the config key that fixes it. */
+export class ForwarderError extends AgentkitError {
+  public constructor(code: ForwarderErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = 'ForwarderError';
+  }
+}

@@ -1,0 +1,239 @@
+import { CONFIG, DropCounter, LOGGER, inject, injectable } from '@agentkit/core';
+import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
+import { validateApiKey, type ApiKeyVerdict } from '../api-key/api-key-validator.js';
+import { FORWARDER_CLOCK, type Clock, type ClockTimer } from '../clock/clock.def.js';
+import { resolveDestinations } from '../endpoints/resolve-destinations.js';
+import { ForwarderError, ForwarderErrorCode } from '../errors.js';
+import { ExpBackoffPolicy } from '../retry/backoff-policy.js';
+import type { HttpTransport } from '../transport/transport.def.js';
+import { loadUndiciTransport } from '../transport/undici-transport.js';
+import { AGENTKIT_VERSION, USER_AGENT } from '../version.js';
+import { DestinationWorker, type WorkerContext } from './destination-worker.js';
+import type { Forwarder, Payload } from './forwarder.def.js';
+import { readForwarderSettings, type ForwarderSettings } from './forwarder-settings.js';
+import { ForwarderStats } from './forwarder-stats.js';
+
+/** The Agent's `retryInterval`: how often retry queues are looked at. */
+export const DEFAULT_RETRY_INTERVAL_MS = 5000;
+/**
+ * How long after its start the forwarder loads undici when nothing needs it sooner: it starts
+ * first in the pipeline, so loading at once would delay the listeners by undici's ~100 ms.
+ */
+export const DEFAULT_TRANSPORT_LOAD_DELAY_MS = 250;
+
+type State = 'created' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The Forwarder on undici: one {@link DestinationWorker} per destination (URL × API key), a
+ * single retry tick on the injected clock for all of them, API key validation in the
+ * background, and a stop that sends everything it holds within `forwarder_stop_timeout`.
+ */
+@injectable()
+export class HttpForwarder implements Forwarder, TelemetrySource {
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #settings: ForwarderSettings;
+  readonly #drops: DropCounter;
+  readonly #stats = new ForwarderStats();
+  readonly #workers: readonly DestinationWorker[];
+  readonly #keyVerdicts = new Map<DestinationWorker, ApiKeyVerdict>();
+  readonly #stopAbort = new AbortController();
+  #state: State = 'created';
+  #transport: Promise<HttpTransport> | undefined;
+  #loadTimer: NodeJS.Timeout | undefined;
+  #retryTimer: ClockTimer | undefined;
+  #validationTimer: ClockTimer | undefined;
+
+  public constructor(@inject(CONFIG) config: ConfigReader, @inject(LOGGER) logger: Logger, @inject(FORWARDER_CLOCK) clock: Clock) {
+    this.#log = logger.child({ component: 'Forwarder' });
+    this.#clock = clock;
+    this.#settings = readForwarderSettings(config);
+    this.#drops = new DropCounter(this.#log);
+    const { destinations, skipped } = resolveDestinations(config, AGENTKIT_VERSION);
+    for (const why of skipped) this.#log.warn(why);
+    const s = this.#settings;
+    const ctx: WorkerContext = {
+      settings: s,
+      clock,
+      log: this.#log,
+      drops: this.#drops,
+      stats: this.#stats,
+      policy: new ExpBackoffPolicy({
+        baseMs: s.backoffBaseMs,
+        maxMs: s.backoffMaxMs,
+        factor: s.backoffFactor,
+        recoveryInterval: s.recoveryInterval,
+        recoveryReset: s.recoveryReset,
+      }),
+      transport: () => this.#loadTransport(),
+      agentHeaders: { 'DD-Agent-Version': AGENTKIT_VERSION, 'User-Agent': USER_AGENT },
+    };
+    this.#workers = destinations.map((d) => new DestinationWorker(d, ctx));
+  }
+
+  public submit(payload: Payload): void {
+    if (this.#state === 'stopped') {
+      this.#drops.drop('submitted_after_stop', this.#workers.length, { endpoint: payload.endpoint, items: payload.itemCount });
+      return;
+    }
+    this.#stats.submitted++;
+    for (const worker of this.#workers) worker.enqueue(payload);
+  }
+
+  /** Returns at once: undici loads and API keys are checked in the background. */
+  public onStart(): void {
+    if (this.#state !== 'created') return;
+    this.#state = 'running';
+    this.#scheduleRetryTick();
+    this.#loadTimer = setTimeout(() => void this.#loadTransport().catch(() => undefined), DEFAULT_TRANSPORT_LOAD_DELAY_MS);
+    this.#loadTimer.unref();
+    for (const worker of this.#workers) {
+      const d = worker.destination;
+      if (d.apiKey === '' && d.isDatadog) {
+        this.#log.warn({ url: d.label }, 'api_key is empty: the Datadog intake will reject every payload (403); set api_key (DD_API_KEY)');
+      }
+    }
+    void this.#validateKeys();
+    this.#log.info(
+      { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex })) },
+      'forwarder started',
+    );
+  }
+
+  /**
+   * Sends everything queued (retry queues once more) and waits for requests in flight, within
+   * `forwarder_stop_timeout` (or sooner if `signal` aborts); then counts what is left unsent.
+   */
+  public async onStop(signal: AbortSignal): Promise<void> {
+    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    this.#state = 'stopping';
+    const startedMs = performance.now();
+    this.#cancelTimers();
+    for (const worker of this.#workers) worker.startDrain(this.#settings.stopWaitForInflight);
+    const drained = await settlesWithin(
+      Promise.all(this.#workers.map((w) => w.whenIdle())),
+      this.#settings.stopTimeoutMs,
+      signal,
+    );
+    for (const worker of this.#workers) worker.expire();
+    this.#state = 'stopped';
+    this.#stopAbort.abort();
+    this.#drops.flushLog();
+    const unsent = this.#drops.snapshot();
+    const summary = { drained, elapsedMs: Math.round(performance.now() - startedMs), sent: this.#stats.sent, ...unsent };
+    if (drained) this.#log.info(summary, 'forwarder stopped: everything queued was sent');
+    else this.#log.warn(summary, `forwarder stopped: forwarder_stop_timeout (${this.#settings.stopTimeoutMs} ms) ran out; unsent payloads are counted by reason`);
+    await this.#closeTransport();
+  }
+
+  public telemetry(): TelemetrySnapshot {
+    let high = 0;
+    let low = 0;
+    let retry = 0;
+    let retryBytes = 0;
+    let inFlight = 0;
+    for (const w of this.#workers) {
+      high += w.queuedHigh;
+      low += w.queuedLow;
+      retry += w.queuedRetry;
+      retryBytes += w.retryBytes;
+      inFlight += w.inFlight;
+    }
+    let invalidKeys = 0;
+    for (const verdict of this.#keyVerdicts.values()) if (verdict === 'invalid') invalidKeys++;
+    const s = this.#stats;
+    return {
+      'payloads.submitted': s.submitted,
+      'transactions.sent': s.sent,
+      'transactions.failed': s.failed,
+      'transactions.retried': s.retried,
+      'transactions.requeued': s.requeued,
+      'bytes.sent': s.bytesSent,
+      'queue.high': high,
+      'queue.low': low,
+      'queue.retry': retry,
+      'queue.retry_bytes': retryBytes,
+      inflight: inFlight,
+      destinations: this.#workers.length,
+      'api_keys.invalid': invalidKeys,
+      ...this.#drops.snapshot(),
+    };
+  }
+
+  #loadTransport(): Promise<HttpTransport> {
+    this.#transport ??= (async () => {
+      const startedMs = performance.now();
+      try {
+        const transport = await loadUndiciTransport({ timeoutMs: this.#settings.timeoutMs });
+        this.#log.debug({ loadMs: Math.round(performance.now() - startedMs) }, 'HTTP client (undici) loaded');
+        return transport;
+      } catch (error) {
+        this.#log.error({ err: error }, 'cannot load undici: nothing can be sent');
+        throw new ForwarderError(ForwarderErrorCode.TransportUnavailable, 'undici could not be loaded; reinstall @agentkit/forwarder', { cause: error });
+      }
+    })();
+    return this.#transport;
+  }
+
+  async #closeTransport(): Promise<void> {
+    if (this.#transport === undefined) return;
+    try {
+      await (await this.#transport).close();
+    } catch {
+      // Not loaded (already logged) or already closed: nothing left to release.
+    }
+  }
+
+  #scheduleRetryTick(): void {
+    this.#retryTimer = this.#clock.setTimer(() => {
+      if (this.#state !== 'running') return;
+      for (const worker of this.#workers) worker.retryTick();
+      this.#scheduleRetryTick();
+    }, DEFAULT_RETRY_INTERVAL_MS);
+  }
+
+  async #validateKeys(): Promise<void> {
+    let transport: HttpTransport;
+    try {
+      transport = await this.#loadTransport();
+    } catch {
+      return;
+    }
+    await Promise.all(
+      this.#workers
+        .filter((w) => w.destination.apiKey !== '')
+        .map(async (w) => {
+          const verdict = await validateApiKey(transport, w.destination, { 'User-Agent': USER_AGENT }, this.#stopAbort.signal, this.#log);
+          this.#keyVerdicts.set(w, verdict);
+        }),
+    );
+    const intervalMs = this.#settings.apiKeyValidationIntervalMs;
+    if (intervalMs > 0 && this.#state === 'running') {
+      this.#validationTimer = this.#clock.setTimer(() => void this.#validateKeys(), intervalMs);
+    }
+  }
+
+  #cancelTimers(): void {
+    if (this.#loadTimer !== undefined) clearTimeout(this.#loadTimer);
+    this.#retryTimer?.cancel();
+    this.#validationTimer?.cancel();
+  }
+}
+
+/** True when `promise` settles within `timeoutMs`; false on timeout or when `signal` aborts. */
+async function settlesWithin(promise: Promise<unknown>, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const limit = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+    onAbort = () => resolve(false);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise.then(() => true), limit]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,202 @@
+import { afterEach } from '@jest/globals';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { commonConfigKeys, loadConfig } from '@agentkit/config';
+import { replace, type Logger } from '@agentkit/core';
+import { createTestApp } from '@agentkit/core/testing';
+import { FORWARDER, FORWARDER_CLOCK, forwarderBundleFor, forwarderConfigKeys, HttpForwarder } from '@agentkit/forwarder';
+import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarder';
+
+export const API_KEY = '0123456789abcdef0123456789abcdef';
+
+// Forwarders stop before intakes close, so a test's leftovers drain into a live server.
+const forwardersToStop: (() => Promise<void>)[] = [];
+const intakesToClose: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of forwardersToStop.splice(0)) await stop();
+  for (const close of intakesToClose.splice(0)) await close();
+});
+
+/** One request the test intake received (GET /api/v1/validate included). */
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** The `X-Seq` header the test payloads carry, as a number. */
+  readonly seq: number;
+}
+
+/** What the intake does with a payload: answer with a status, never answer, or reset the connection. */
+export type IntakeAction = number | 'hang' | 'reset' | { readonly status: number; readonly delayMs: number };
+
+export interface TestIntake {
+  readonly url: string;
+  /** Every POST, in arrival order, whatever the answer. */
+  readonly posts: ReceivedRequest[];
+  /** POSTs answered with a 2xx: what was delivered. */
+  readonly accepted: ReceivedRequest[];
+  readonly validations: ReceivedRequest[];
+  /** Changes how the next POSTs are answered. */
+  setAction(action: IntakeAction | ((req: ReceivedRequest, index: number) => IntakeAction)): void;
+  close(): Promise<void>;
+}
+
+/** A real HTTP intake on 127.0.0.1 with a random port that can be told to fail. */
+export async function startIntake(initial: IntakeAction = 200, validateStatus: number | 'hang' = 200): Promise<TestIntake> {
+  const posts: ReceivedRequest[] = [];
+  const accepted: ReceivedRequest[] = [];
+  const validations: ReceivedRequest[] = [];
+  let decide: (req: ReceivedRequest, index: number) => IntakeAction = () => initial;
+  const hanging = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        seq: Number(req.headers['x-seq'] ?? -1),
+      };
+      if (received.method === 'GET') {
+        validations.push(received);
+        if (validateStatus === 'hang') {
+          hanging.add(res);
+          return;
+        }
+        res.writeHead(validateStatus, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: validateStatus === 200 }));
+        return;
+      }
+      const action = decide(received, posts.length);
+      posts.push(received);
+      if (action === 'hang') {
+        hanging.add(res);
+        return;
+      }
+      if (action === 'reset') {
+        res.socket?.resetAndDestroy();
+        return;
+      }
+      const { status, delayMs } = typeof action === 'number' ? { status: action, delayMs: 0 } : action;
+      const answer = (): void => {
+        if (status < 300) accepted.push(received);
+        res.writeHead(status, { 'content-type': 'application/json' }).end(status < 300 ? '{}' : `{"errors":["status ${status}"]}`);
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= new Promise<void>((resolve) => {
+      for (const res of hanging) res.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  intakesToClose.push(close);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    posts,
+    accepted,
+    validations,
+    setAction(action) {
+      decide = typeof action === 'function' ? action : () => action;
+    },
+    close,
+  };
+}
+
+export interface LogLine {
+  readonly level: string;
+  readonly obj: Record<string, unknown>;
+  readonly msg: string;
+}
+
+/** A Logger that keeps every line (with its bindings) for assertions. */
+export function captureLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: LogLine[] } {
+  const at =
+    (level: string) =>
+    (objOrMsg: object | string, msg?: string): void => {
+      const obj = typeof objOrMsg === 'string' ? {} : (objOrMsg as Record<string, unknown>);
+      lines.push({ level, obj: { ...bindings, ...obj }, msg: typeof objOrMsg === 'string' ? objOrMsg : (msg ?? '') });
+    };
+  return {
+    lines,
+    trace: at('trace'),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => captureLogger(lines, { ...bindings, ...more }),
+  };
+}
+
+let nextSeq = 0;
+
+/** A payload whose `X-Seq` header tells the intake which one it is. */
+export function testPayload(options: { endpoint?: EndpointName; body?: Buffer; seq?: number } = {}): Payload & { seq: number } {
+  const seq = options.seq ?? nextSeq++;
+  return {
+    seq,
+    endpoint: options.endpoint ?? 'series_v2',
+    body: options.body ?? Buffer.from(`payload ${seq}`),
+    headers: { 'Content-Type': 'application/x-protobuf', 'X-Seq': String(seq), 'User-Agent': 'not-the-forwarder' },
+    itemCount: 1,
+  };
+}
+
+export interface StartedForwarder {
+  readonly forwarder: HttpForwarder;
+  readonly logs: LogLine[];
+  stop(): Promise<void>;
+}
+
+/** Starts the real forwarder bundle in a test app (stopped after the test if still running). */
+export async function startForwarder(env: Record<string, string>, clock?: Clock): Promise<StartedForwarder> {
+  const config = loadConfig({ keys: [...commonConfigKeys, ...forwarderConfigKeys], env: { DD_API_KEY: API_KEY, ...env } });
+  const logger = captureLogger();
+  const items = [forwarderBundleFor(config), ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
+  const app = createTestApp(items, { config, logger });
+  await app.start();
+  forwardersToStop.push(() => app.stop());
+  const forwarder = app.get(FORWARDER);
+  if (!(forwarder instanceof HttpForwarder)) throw new Error('forwarderBundle must provide an HttpForwarder');
+  return { forwarder, logs: logger.lines, stop: () => app.stop() };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `predicate` on real time until true; throws after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/**
+ * Drives the forwarder's fake clock: whenever no request is in flight, moves time `stepMs` on,
+ * until `predicate` holds. Requests still go over real sockets, so each step waits for them.
+ */
+export async function driveClock(clock: FakeClock, forwarder: HttpForwarder, predicate: () => boolean, maxSteps = 500, stepMs = 1000): Promise<void> {
+  for (let step = 0; step < maxSteps; step++) {
+    await waitFor(() => predicate() || forwarder.telemetry().inflight === 0, 10_000, 'requests in flight to settle');
+    if (predicate()) {
+      // The intake counts a request when it answers; let the forwarder read the answer too.
+      await waitFor(() => forwarder.telemetry().inflight === 0, 10_000, 'the last answers to be read');
+      return;
+    }
+    clock.advance(stepMs);
+  }
+  throw new Error(`condition not reached after ${maxSteps} steps of ${stepMs} ms`);
+}
+
+/** All log lines, serialized, to check that the API key never appears. */
+export function logText(lines: readonly LogLine[]): string {
+  return lines.map((l) => `${l.msg} ${JSON.stringify(l.obj)}`).join('\n');
+}

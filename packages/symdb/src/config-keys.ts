@@ -1,0 +1,59 @@
+import { commonKeys, defineKey } from '@agentkit/config';
+import type { AnyConfigKey } from '@agentkit/config';
+
+/** 2 MiB, the Go uploader's `DefaultFlushThresholdBytes`. */
+export const DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES = 2 * 1024 * 1024;
+/** The port of agentkit's built-in local intake. */
+export const DEFAULT_LOCAL_INTAKE_PORT = 8127;
+/** Directory names skipped while walking; `.*` means every dot-folder. */
+export const DEFAULT_SYMDB_EXCLUDE_DIRS: readonly string[] = Object.freeze(['node_modules', '.*']);
+
+/** The symbol database keys, with the names Datadog tracers use where one exists. */
+export const symdbKeys = {
+  uploadEnabled: defineKey({
+    key: 'symbol_database_upload_enabled',
+    type: 'boolean',
+    default: false,
+    doc: "Upload the symbol database (scopes of the JavaScript/TypeScript sources) of the wrapped program's working directory once, in the background, after `agentkit exec` starts.",
+  }),
+  flushThresholdBytes: defineKey({
+    key: 'symdb_flush_threshold_bytes',
+    type: 'integer',
+    default: DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES,
+    doc: 'Hard cap on the compressed size of one symbol database batch: a batch is sent before it would exceed it. Zero or less sends one batch per file scope.',
+  }),
+  url: defineKey({
+    key: 'symdb_url',
+    type: 'string',
+    default: '',
+    doc: 'Where symbol database batches are posted, overriding the destination derived from `api_key` and `site` (the debugger intake) or the local intake.',
+  }),
+  localIntakePort: defineKey({
+    key: 'local_intake_port',
+    type: 'integer',
+    default: DEFAULT_LOCAL_INTAKE_PORT,
+    min: 1,
+    max: 65535,
+    doc: "The port of agentkit's local intake on 127.0.0.1, used when no API key and no explicit URL are configured.",
+  }),
+  excludeDirs: defineKey({
+    key: 'symdb_exclude_dirs',
+    type: 'string-list',
+    default: DEFAULT_SYMDB_EXCLUDE_DIRS,
+    doc: 'Directory names the symbol database walk skips. `*` matches any characters (`.*` is every dot-folder). Set it empty to walk everything.',
+  }),
+  // Unified service tagging keys are common to every package; the same objects here.
+  service: commonKeys.service,
+  version: commonKeys.version,
+} as const;
+
+/** The symdb keys as a collection, in documentation order, for `loadConfig({ keys })`. */
+export const symdbConfigKeys: readonly AnyConfigKey[] = Object.freeze([
+  symdbKeys.uploadEnabled,
+  symdbKeys.flushThresholdBytes,
+  symdbKeys.url,
+  symdbKeys.localIntakePort,
+  symdbKeys.excludeDirs,
+  symdbKeys.service,
+  symdbKeys.version,
+]);

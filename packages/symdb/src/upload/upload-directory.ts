@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import type { Logger } from '@agentkit/core';
+import { DEFAULT_SYMDB_EXCLUDE_DIRS, DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES } from '../config-keys.js';
+import { GzipBatchEncoder, type BatchSink } from '../encoder/gzip-batch-encoder.js';
+import { SymdbError, SymdbErrorCode } from '../errors.js';
+import { loadParser, type ParserPreference, type SourceParser } from '../extract/parser.js';
+import { ScopeExtractor } from '../extract/scope-extractor.js';
+import type { SymdbDestination } from './destination.js';
+import { HttpBatchSender, type RetryOptions } from './http-batch-sender.js';
+
+/** One process's id in every event (`runtimeId`), as a tracer has one per process. */
+const PROCESS_RUNTIME_ID = randomUUID();
+
+export interface UploadProgress {
+  readonly files: number;
+  readonly filesFailed: number;
+  readonly scopes: number;
+  readonly compressedBytes: number;
+  readonly batches: number;
+}
+
+export interface UploadSummary extends UploadProgress {
+  readonly uploadId: string;
+  readonly filesUnsupported: number;
+  /** Scopes too large for a batch of their own under `symdb_flush_threshold_bytes`. */
+  readonly scopesDropped: number;
+  readonly parser: SourceParser['name'];
+  readonly durationMs: number;
+}
+
+export interface UploadDirectoryOptions {
+  readonly directory: string;
+  readonly service: string;
+  readonly version: string;
+  readonly env: string;
+  /** Where batches are posted; ignored when `sink` is given. */
+  readonly destination?: SymdbDestination;
+  /** Replaces the HTTP sender (benchmarks, tests). */
+  readonly sink?: BatchSink;
+  readonly flushThresholdBytes?: number;
+  readonly excludeDirs?: readonly string[];
+  readonly parser?: ParserPreference | SourceParser;
+  readonly uploadId?: string;
+  readonly runtimeId?: string;
+  readonly retry?: RetryOptions;
+  readonly timeoutMs?: number;
+  readonly yieldBetweenFiles?: boolean;
+  readonly signal?: AbortSignal;
+  readonly logger?: Logger;
+  /** Called after each file and each batch; keep it cheap. */
+  readonly onProgress?: (progress: UploadProgress) => void;
+}
+
+/**
+ * Extracts every source file under `directory` and streams its scopes, batch by batch, to the
+ * destination: one upload (one `upload_id`), the last batch marked `final`. Memory holds one
+ * file's scopes and one batch's compressed bytes. Rejects with `UploadError` when a batch
+ * cannot be delivered after its retries, `SymdbEncodeError` when encoding fails (not retried),
+ * `SymdbError` when the directory cannot be read, or the signal's reason when aborted.
+ */
+export async function uploadDirectory(options: UploadDirectoryOptions): Promise<UploadSummary> {
+  const startedAt = performance.now();
+  await checkDirectory(options.directory);
+  const log = options.logger;
+  const parser =
+    typeof options.parser === 'object'
+      ? options.parser
+      : await loadParser(options.parser ?? 'auto', (reason) =>
+          log?.warn({ reason }, 'oxc-parser is unavailable: using the JavaScript-only fallback parser (acorn); TypeScript and JSX files are skipped'),
+        );
+  const uploadId = options.uploadId ?? randomUUID();
+  const sink = options.sink ?? senderFor(options, uploadId);
+  const extractor = new ScopeExtractor({
+    parser,
+    excludeDirs: options.excludeDirs ?? DEFAULT_SYMDB_EXCLUDE_DIRS,
+    ...(options.yieldBetweenFiles === undefined ? {} : { yieldBetweenFiles: options.yieldBetweenFiles }),
+    onFileFailed: (path, message) => log?.debug({ path, error: message }, 'symdb: file skipped, it cannot be parsed'),
+  });
+  const encoder = new GzipBatchEncoder({
+    identity: { service: options.service, version: options.version, env: options.env, uploadId },
+    flushThresholdBytes: options.flushThresholdBytes ?? DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES,
+    sink: {
+      send: async (batch, signal) => {
+        await sink.send(batch, signal);
+        report();
+      },
+    },
+    onScopeDropped: (bytes) =>
+      log?.warn({ uncompressedBytes: bytes }, 'symdb: a file scope is larger than one batch may be and was dropped (raise symdb_flush_threshold_bytes)'),
+  });
+  const report = (): void =>
+    options.onProgress?.({
+      files: extractor.stats.files,
+      filesFailed: extractor.stats.filesFailed,
+      scopes: extractor.stats.scopes,
+      compressedBytes: encoder.compressedBytes,
+      batches: encoder.batchesSent,
+    });
+  try {
+    for await (const file of extractor.extract(options.directory, options.signal)) {
+      await encoder.add(file.scope, options.signal);
+      report();
+    }
+    await encoder.flush(true, options.signal);
+  } finally {
+    encoder.close();
+  }
+  report();
+  const { files, filesFailed, filesUnsupported, scopes } = extractor.stats;
+  return {
+    uploadId,
+    files,
+    filesFailed,
+    filesUnsupported,
+    scopes,
+    scopesDropped: encoder.scopesDropped,
+    compressedBytes: encoder.compressedBytes,
+    batches: encoder.batchesSent,
+    parser: parser.name,
+    durationMs: performance.now() - startedAt,
+  };
+}
+
+function senderFor(options: UploadDirectoryOptions, uploadId: string): HttpBatchSender {
+  if (options.destination === undefined) throw new TypeError('uploadDirectory needs a destination or a sink');
+  return new HttpBatchSender({
+    destination: options.destination,
+    service: options.service,
+    version: options.version,
+    env: options.env,
+    runtimeId: options.runtimeId ?? PROCESS_RUNTIME_ID,
+    uploadId,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+}
+
+async function checkDirectory(directory: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(directory)).isDirectory();
+  } catch (error) {
+    throw new SymdbError(SymdbErrorCode.Directory, `cannot read ${directory}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  if (!isDirectory) throw new SymdbError(SymdbErrorCode.Directory, `${directory} is not a directory`);
+}

@@ -1,0 +1,26 @@
+import { commonKeys } from '@agentkit/config';
+import type { ConfigReader } from '@agentkit/core';
+import { symdbKeys } from '../config-keys.js';
+import { resolveSymdbDestination, type SymdbDestination } from './destination.js';
+
+/** What `uploadDirectory` takes from configuration. */
+export interface SymdbUploadSettings {
+  readonly service: string;
+  readonly version: string;
+  readonly env: string;
+  readonly destination: SymdbDestination;
+  readonly flushThresholdBytes: number;
+  readonly excludeDirs: readonly string[];
+}
+
+/** Reads the symdb keys (and `env`, `api_key`, `site`) once. */
+export function symdbUploadSettings(config: ConfigReader): SymdbUploadSettings {
+  return {
+    service: config.get(symdbKeys.service),
+    version: config.get(symdbKeys.version),
+    env: config.get(commonKeys.env),
+    destination: resolveSymdbDestination(config),
+    flushThresholdBytes: config.get(symdbKeys.flushThresholdBytes),
+    excludeDirs: config.get(symdbKeys.excludeDirs),
+  };
+}

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { replace } from '@agentkit/core';
+import { createTestApp } from '@agentkit/core/testing';
+import { commonConfigKeys, loadConfig } from '@agentkit/config';
+import { symdbBundle, symdbConfigKeys, SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOADER } from '@agentkit/symdb';
+import { IntakeServer } from './support/intake-server.js';
+
+const servers: IntakeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+function sources(count: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'symdb-component-'));
+  for (let i = 0; i < count; i++) writeFileSync(join(root, `m${i}.ts`), `export class C${i} {\n  run(x: number): number {\n    return x;\n  }\n}\n`);
+  return root;
+}
+
+function config(env: Record<string, string>) {
+  return loadConfig({ keys: [...commonConfigKeys, ...symdbConfigKeys], env });
+}
+
+describe('symdbBundle', () => {
+  it('uploads the directory once in the background, after start returned', async () => {
+    const server = await IntakeServer.start();
+    servers.push(server);
+    const app = createTestApp([symdbBundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(20))], {
+      config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: server.url, DD_SERVICE: 'web', DD_VERSION: '7', DD_ENV: 'dev', DD_SYMDB_FLUSH_THRESHOLD_BYTES: '0' }),
+    });
+    await app.start();
+    const uploader = app.get(SYMDB_UPLOADER);
+    // Start returned before a single file was read: readiness does not wait for the upload.
+    expect(uploader.state).toBe('running');
+    expect(server.requests).toHaveLength(0);
+    // The upload yields between files: timers keep firing while it runs.
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const summary = await uploader.whenDone();
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThanOrEqual(10);
+    expect(uploader.state).toBe('done');
+    expect(summary).toMatchObject({ files: 20, batches: 20 });
+    expect(server.requests.map((r) => r.envelope.scopes[0]?.name)).toEqual([...Array(20).keys()].map((i) => `m${i}.ts`).sort());
+    expect(server.requests[0]?.envelope).toMatchObject({ service: 'web', version: '7', env: 'dev' });
+    expect(server.requests.at(-1)?.envelope.final).toBe(true);
+    expect(app.telemetry()['SymdbUploader']).toMatchObject({ files: 20, batches: 20, failed: 0 });
+  });
+
+  it('is off unless symbol_database_upload_enabled is set', () => {
+    const app = createTestApp([symdbBundle], { config: config({}) });
+    expect(app.bundles()).toEqual([expect.objectContaining({ name: 'symdb', enabled: false })]);
+  });
+
+  it('a failed upload does not fail the app, which stops cleanly', async () => {
+    const server = await IntakeServer.start([400]);
+    servers.push(server);
+    const app = createTestApp([symdbBundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(2))], {
+      config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: server.url }),
+    });
+    await app.start();
+    const uploader = app.get(SYMDB_UPLOADER);
+    expect(await uploader.whenDone()).toBeUndefined();
+    expect(uploader.state).toBe('failed');
+    await app.stop();
+  });
+
+  it('aborts an upload still running when the app stops', async () => {
+    const server = await IntakeServer.start();
+    servers.push(server);
+    const app = createTestApp([symdbBundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(300))], {
+      config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: server.url, DD_SYMDB_FLUSH_THRESHOLD_BYTES: '0' }),
+    });
+    await app.start();
+    await app.stop();
+    const uploader = app.get(SYMDB_UPLOADER);
+    expect(uploader.state).toBe('aborted');
+    expect(server.requests.length).toBeLessThan(300);
+  });
+});
