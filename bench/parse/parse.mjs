@@ -72,6 +72,18 @@ function run(packets, durationMs) {
 }
 
 const packets = makePackets();
+// PARSE_ITERATIONS=N: parse the packets exactly N times and exit, for instruction counting
+// (bench/parse/instructions.mjs runs it under callgrind: deterministic on a noisy machine).
+const fixedIterations = Number(process.env.PARSE_ITERATIONS ?? 0);
+if (fixedIterations > 0) {
+  const demux = { addSamples() {}, addTimestampedSamples() {}, addEvents() {}, addServiceChecks() {} };
+  const { parser, batcher } = makeParser(demux);
+  for (let n = 0; n < fixedIterations; n++) {
+    for (let i = 0; i < packets.length; i++) parser.parse(packets[i], false, 1_700_000_000, batcher);
+    batcher.flush();
+  }
+  process.exit(0);
+}
 run(packets, 1000); // warm-up: JIT and caches
 const results = [];
 for (let r = 0; r < runs; r++) results.push(run(packets, seconds * 1000));
