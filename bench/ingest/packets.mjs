@@ -17,3 +17,10 @@ export function makePackets(count = 1024) {
   }
   return packets;
 }
+
+/** The parser options of a server with default config, host `bench-host` (as DD_HOSTNAME would set). */
+export async function benchParserOptions() {
+  const { commonConfigKeys, loadConfig } = await import('@agentkit/config');
+  const { dogstatsdConfigKeys, parserOptionsFromConfig } = await import('@agentkit/dogstatsd');
+  return parserOptionsFromConfig(loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_HOSTNAME: 'bench-host' } }));
+}

@@ -10,21 +10,13 @@
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { Batcher, PacketParser } from '@agentkit/dogstatsd';
-import { LINES_PER_PACKET, makePackets } from './packets.mjs';
+import { benchParserOptions, LINES_PER_PACKET, makePackets } from './packets.mjs';
 
 const seconds = Number(process.argv[2] ?? 2);
 const runs = Number(process.argv[3] ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const OPTIONS = {
-  defaultHost: 'bench',
-  extraTags: [],
-  readTimestamps: true,
-  originDetectionClient: false,
-  namespace: '',
-  namespaceBlacklist: [],
-  mapper: undefined,
-  nameCacheSize: 4096,
-};
+const OPTIONS = await benchParserOptions();
+const PACKETS_MODULE = new URL('./packets.mjs', import.meta.url).href;
 const packets = makePackets();
 
 function mainThreadNsPerLine() {
@@ -63,13 +55,13 @@ function cloneNsPerSample() {
 
 const WORKER = `
   const { parentPort } = require('node:worker_threads');
-  import('@agentkit/dogstatsd').then(({ Batcher, PacketParser }) => {
+  Promise.all([import('@agentkit/dogstatsd'), import('${PACKETS_MODULE}')]).then(async ([{ Batcher, PacketParser }, { benchParserOptions }]) => {
     const demux = {
       addSamples: (batch) => parentPort.postMessage(batch),
       addTimestampedSamples: (batch) => parentPort.postMessage(batch),
       addEvents() {}, addServiceChecks() {},
     };
-    const parser = new PacketParser(${JSON.stringify(OPTIONS)}, { parseError() {}, unterminated() {} });
+    const parser = new PacketParser(await benchParserOptions(), { parseError() {}, unterminated() {} });
     const batcher = new Batcher(demux);
     parentPort.on('message', ({ buffer, ends }) => {
       const bytes = Buffer.from(buffer);

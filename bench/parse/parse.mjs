@@ -5,6 +5,9 @@
 // Usage: npx tsc -b packages/dogstatsd && node bench/parse/parse.mjs [runs=7] [seconds=2]
 // Prints the median lines/s and ns/line over `runs` timed runs (after a warm-up run).
 import { Batcher, PacketParser } from '@agentkit/dogstatsd';
+import { benchParserOptions } from '../ingest/packets.mjs';
+
+const OPTIONS = await benchParserOptions();
 
 const runs = Number(process.argv[2] ?? 7);
 const seconds = Number(process.argv[3] ?? 2);
@@ -30,18 +33,8 @@ function makePackets() {
 }
 
 function makeParser(demux) {
-  const options = {
-    defaultHost: 'bench-host',
-    extraTags: [],
-    readTimestamps: true,
-    originDetectionClient: false,
-    namespace: '',
-    namespaceBlacklist: [],
-    mapper: undefined,
-    nameCacheSize: 4096,
-  };
   const reporter = { parseError() {}, unterminated() {} };
-  return { parser: new PacketParser(options, reporter), batcher: new Batcher(demux) };
+  return { parser: new PacketParser(OPTIONS, reporter), batcher: new Batcher(demux) };
 }
 
 function run(packets, durationMs) {

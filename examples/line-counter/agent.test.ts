@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
-import { createTestApp } from '@agentkit/core/testing';
-import type { Logger } from '@agentkit/core';
+import { createTestApp, RecordingLogger } from '@agentkit/core/testing';
 import { heartbeatBundle, HEARTBEAT, LINE_COUNTER, UDP_LISTENER, ingestBundle } from './agent.js';
 
 async function sendLines(port: number, packets: readonly string[]): Promise<void> {
@@ -27,20 +26,12 @@ describe('the line-counter example agent', () => {
   });
 
   it('adds the heartbeat when config switches its bundle on', async () => {
-    const lines: string[] = [];
-    const logger: Logger = {
-      trace: () => {},
-      debug: () => {},
-      info: (_obj: object | string, msg?: string) => void lines.push(msg ?? ''),
-      warn: () => {},
-      error: () => {},
-      child: () => logger,
-    };
+    const logger = new RecordingLogger();
     const app = createTestApp([ingestBundle, heartbeatBundle], { config: { example_heartbeat: true }, logger });
     expect(app.graph().startOrder).toEqual(['Config', 'Logger', 'LineCounter', 'UdpLineListener', 'Heartbeat']);
     expect(app.graph().edges).toContainEqual({ from: 'Heartbeat', to: 'LineCounter' });
     await app.start();
     while (app.get(HEARTBEAT).beats < 2) await new Promise((r) => setTimeout(r, 10));
-    expect(lines.filter((l) => l === 'heartbeat').length).toBeGreaterThanOrEqual(2);
+    expect(logger.messages('info').filter((m) => m === 'heartbeat').length).toBeGreaterThanOrEqual(2);
   });
 });

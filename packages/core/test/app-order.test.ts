@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { bundle, createApp, inject, injectable, provide, replace, token, SHUTDOWNER, type Shutdowner } from '../src/index.js';
-import { LifecycleRecorder } from '../src/testing/index.js';
+import { LifecycleRecorder, RecordingLogger } from '../src/testing/index.js';
 import { Journal, probe } from './helpers.js';
 
 interface Sink {
@@ -135,10 +135,8 @@ describe('App', () => {
     });
 
     it('logs each hook duration and the bundle plan at debug level', async () => {
-      const lines: { obj: Record<string, unknown>; msg: string | undefined; level: string }[] = [];
-      const at = (level: string) => (obj: object | string, msg?: string) =>
-        lines.push(typeof obj === 'string' ? { obj: {}, msg: obj, level } : { obj: obj as Record<string, unknown>, msg, level });
-      const logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+      const logger = new RecordingLogger();
+      const { lines } = logger;
       const j = new Journal();
       const app = createApp([bundle('on', [probe(j, 'A').provider]), bundle('off', [probe(j, 'B').provider], { enabled: () => false })], {
         logger,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { bundle, createApp, type HookError, type StopError } from '../src/index.js';
-import { LifecycleRecorder } from '../src/testing/index.js';
+import { LifecycleRecorder, RecordingLogger } from '../src/testing/index.js';
 import { Journal, probe } from './helpers.js';
 
 describe('App timeouts', () => {
@@ -33,15 +33,7 @@ describe('App timeouts', () => {
 
   it('aborts the signal of a timed-out hook and reports its late completion', async () => {
     let signal: AbortSignal | undefined;
-    const warnings: string[] = [];
-    const logger = {
-      trace: () => {},
-      debug: () => {},
-      info: () => {},
-      error: () => {},
-      warn: (_o: object | string, msg?: string) => warnings.push(msg ?? ''),
-      child: () => logger,
-    };
+    const logger = new RecordingLogger();
     const recorder = new LifecycleRecorder();
     const app = createApp(
       [
@@ -68,7 +60,7 @@ describe('App timeouts', () => {
     const late = recorder.events.find((e) => e.type === 'late');
     expect(late).toMatchObject({ component: 'Slow', phase: 'stop' });
     expect(late?.durationMs).toBeGreaterThanOrEqual(140);
-    expect(warnings).toContain('onStop of "Slow" settled after its timeout');
+    expect(logger.messages('warn')).toContain('onStop of "Slow" settled after its timeout');
   });
 
   it('still calls stop hooks after the global deadline, so synchronous cleanup happens', async () => {

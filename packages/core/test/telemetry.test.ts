@@ -1,18 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { bundle, createApp, DropCounter, provide, token, type Logger } from '../src/index.js';
-
-function recordingLogger(): { logger: Logger; lines: { obj: Record<string, unknown>; msg: string }[] } {
-  const lines: { obj: Record<string, unknown>; msg: string }[] = [];
-  const warn = (obj: object | string, msg?: string): void => {
-    lines.push(typeof obj === 'string' ? { obj: {}, msg: obj } : { obj: obj as Record<string, unknown>, msg: msg ?? '' });
-  };
-  const logger: Logger = { trace: () => {}, debug: () => {}, info: () => {}, warn, error: () => {}, child: () => logger };
-  return { logger, lines };
-}
+import { bundle, createApp, DropCounter, provide, token } from '../src/index.js';
+import { RecordingLogger } from '../src/testing/index.js';
 
 describe('DropCounter', () => {
   it('counts every drop by reason but logs a burst once per interval', () => {
-    const { logger, lines } = recordingLogger();
+    const logger = new RecordingLogger();
+    const { lines } = logger;
     const drops = new DropCounter(logger, { intervalMs: 60_000 });
     for (let i = 0; i < 1000; i++) drops.drop('queue_full');
     drops.drop('parse_error', 3);
@@ -25,7 +18,8 @@ describe('DropCounter', () => {
   });
 
   it('logs again once the interval has passed', async () => {
-    const { logger, lines } = recordingLogger();
+    const logger = new RecordingLogger();
+    const { lines } = logger;
     const drops = new DropCounter(logger, { intervalMs: 20 });
     drops.drop('timeout');
     drops.drop('timeout');

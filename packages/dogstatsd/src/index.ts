@@ -18,6 +18,7 @@ export { InMemoryListener } from './listeners/memory-listener.js';
 
 export { PacketParser } from './parser/packet-parser.js';
 export type { PacketParserOptions } from './parser/packet-parser.js';
+export { parserOptionsFromConfig } from './parser/parser-options.js';
 export type { ParseErrorKind, ParseReporter } from './parser/parse-error.js';
 export { Batcher, DEFAULT_SAMPLE_BATCH_SIZE } from './server/batcher.js';
 export { MetricMapper } from './enrich/mapper.js';

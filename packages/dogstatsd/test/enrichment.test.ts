@@ -64,6 +64,8 @@ describe('enrichment: dogstatsd_tags, namespace, mapper', () => {
     const result = parse('airflow.job.duration_sec.scheduler.backfill:3|g|#a\nairflow.pool.default:1|g\nairflow.other:1|g\nother:1|g', {
       mapper: m,
       namespace: 'ns',
+      // The default blacklist spares `airflow.` names from the namespace; this case needs it empty.
+      namespaceBlacklist: [],
     });
     expect(result.demux.samples.map((s) => [s.name, s.tags])).toEqual([
       ['ns.airflow.job.duration', ['a', 'job_type:scheduler', 'job_name:backfill']],

@@ -1,7 +1,6 @@
 import { FakeDemultiplexer } from '@agentkit/aggregator';
 import { commonConfigKeys, loadConfig, type Config } from '@agentkit/config';
-import type { Logger } from '@agentkit/core';
-import { Batcher, dogstatsdConfigKeys, MetricMapper, PacketParser, type PacketParserOptions, type ParseErrorKind } from '@agentkit/dogstatsd';
+import { Batcher, dogstatsdConfigKeys, MetricMapper, PacketParser, parserOptionsFromConfig, type PacketParserOptions, type ParseErrorKind } from '@agentkit/dogstatsd';
 
 export const HOST = 'test-host';
 
@@ -18,17 +17,7 @@ export interface Parsed {
 export function makeParser(options: Partial<PacketParserOptions> = {}): { parse(packet: string | Buffer, eolRequired?: boolean): Parsed } {
   const result: Parsed = { demux: new FakeDemultiplexer(), errors: [], unterminated: 0, lines: 0 };
   const parser = new PacketParser(
-    {
-      defaultHost: HOST,
-      extraTags: [],
-      readTimestamps: true,
-      originDetectionClient: false,
-      namespace: '',
-      namespaceBlacklist: [],
-      mapper: undefined,
-      nameCacheSize: 4096,
-      ...options,
-    },
+    { ...DEFAULT_OPTIONS, ...options },
     {
       parseError: (kind) => void result.errors.push(kind),
       unterminated: () => void (result.unterminated += 1),
@@ -59,42 +48,7 @@ export function dsdConfig(values: Record<string, unknown> = {}, env: Record<stri
   return loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_HOSTNAME: HOST, ...env }, overrides: values });
 }
 
-/** A logger that keeps every line, for assertions on what was logged. */
-export class RecordingLogger implements Logger {
-  public readonly lines: { level: string; obj: Record<string, unknown>; msg: string }[];
-
-  public constructor(lines: { level: string; obj: Record<string, unknown>; msg: string }[] = []) {
-    this.lines = lines;
-  }
-
-  public trace(obj: object | string, msg?: string): void {
-    this.#push('trace', obj, msg);
-  }
-  public debug(obj: object | string, msg?: string): void {
-    this.#push('debug', obj, msg);
-  }
-  public info(obj: object | string, msg?: string): void {
-    this.#push('info', obj, msg);
-  }
-  public warn(obj: object | string, msg?: string): void {
-    this.#push('warn', obj, msg);
-  }
-  public error(obj: object | string, msg?: string): void {
-    this.#push('error', obj, msg);
-  }
-  public child(): Logger {
-    return new RecordingLogger(this.lines);
-  }
-
-  public messages(level?: string): string[] {
-    return this.lines.filter((l) => level === undefined || l.level === level).map((l) => l.msg);
-  }
-
-  #push(level: string, obj: object | string, msg?: string): void {
-    if (typeof obj === 'string') this.lines.push({ level, obj: {}, msg: obj });
-    else this.lines.push({ level, obj: obj as Record<string, unknown>, msg: msg ?? '' });
-  }
-}
+export { RecordingLogger } from '@agentkit/core/testing';
 
 /** Polls `condition` every 5 ms until true or `timeoutMs` (then throws, naming `what`). */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -104,3 +58,6 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** The parser options of a server with default config and host `test-host`. */
+const DEFAULT_OPTIONS: PacketParserOptions = parserOptionsFromConfig(dsdConfig());

@@ -2,8 +2,8 @@ import { afterEach } from '@jest/globals';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
-import { replace, type Logger } from '@agentkit/core';
-import { createTestApp } from '@agentkit/core/testing';
+import { replace } from '@agentkit/core';
+import { createTestApp, RecordingLogger, type RecordedLine } from '@agentkit/core/testing';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundleFor, forwarderConfigKeys, HttpForwarder } from '@agentkit/forwarder';
 import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarder';
 
@@ -110,30 +110,8 @@ export async function startIntake(initial: IntakeAction = 200, validateStatus: n
   };
 }
 
-export interface LogLine {
-  readonly level: string;
-  readonly obj: Record<string, unknown>;
-  readonly msg: string;
-}
 
-/** A Logger that keeps every line (with its bindings) for assertions. */
-export function captureLogger(lines: LogLine[] = [], bindings: Record<string, unknown> = {}): Logger & { lines: LogLine[] } {
-  const at =
-    (level: string) =>
-    (objOrMsg: object | string, msg?: string): void => {
-      const obj = typeof objOrMsg === 'string' ? {} : (objOrMsg as Record<string, unknown>);
-      lines.push({ level, obj: { ...bindings, ...obj }, msg: typeof objOrMsg === 'string' ? objOrMsg : (msg ?? '') });
-    };
-  return {
-    lines,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (more) => captureLogger(lines, { ...bindings, ...more }),
-  };
-}
+
 
 let nextSeq = 0;
 
@@ -151,14 +129,14 @@ export function testPayload(options: { endpoint?: EndpointName; body?: Buffer; s
 
 export interface StartedForwarder {
   readonly forwarder: HttpForwarder;
-  readonly logs: LogLine[];
+  readonly logs: RecordedLine[];
   stop(): Promise<void>;
 }
 
 /** Starts the real forwarder bundle in a test app (stopped after the test if still running). */
 export async function startForwarder(env: Record<string, string>, clock?: Clock): Promise<StartedForwarder> {
   const config = loadConfig({ keys: [...commonConfigKeys, ...forwarderConfigKeys], env: { DD_API_KEY: API_KEY, ...env } });
-  const logger = captureLogger();
+  const logger = new RecordingLogger();
   const items = [forwarderBundleFor(config), ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
   const app = createTestApp(items, { config, logger });
   await app.start();
@@ -197,6 +175,6 @@ export async function driveClock(clock: FakeClock, forwarder: HttpForwarder, pre
 }
 
 /** All log lines, serialized, to check that the API key never appears. */
-export function logText(lines: readonly LogLine[]): string {
+export function logText(lines: readonly RecordedLine[]): string {
   return lines.map((l) => `${l.msg} ${JSON.stringify(l.obj)}`).join('\n');
 }

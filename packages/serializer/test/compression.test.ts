@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import zlib from 'node:zlib';
 import { createCompressor, decodePayload, runtimeHasZstd } from '../src/index.js';
 import { gauge } from './fixtures.js';
-import { recordingLogger, serializerWithFake } from './helpers.js';
+import { RecordingLogger } from '@agentkit/core/testing';
+import { serializerWithFake } from './helpers.js';
 
 const input = Array.from({ length: 500 }, (_, i) => gauge(`compress.me.${i}`, { tags: ['env:prod', 'service:web', `shard:${i % 7}`] }));
 
@@ -37,7 +38,7 @@ describe('serializer_compressor_kind', () => {
   });
 
   (runtimeHasZstd() ? it.skip : it)('zstd on a runtime without it: deflate instead, and one warning that names the key', async () => {
-    const logger = recordingLogger();
+    const logger = new RecordingLogger();
     const { serializer, forwarder } = await serializerWithFake({ DD_SERIALIZER_COMPRESSOR_KIND: 'zstd' }, logger);
     await serializer.sendSeries(input);
     await serializer.sendSeries(input);

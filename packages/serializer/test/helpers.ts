@@ -88,23 +88,4 @@ export async function serializerOverHttp(
   return { app, serializer, forwarder };
 }
 
-/** A logger that keeps every line, for asserting on warnings. */
-export function recordingLogger(): Logger & { lines: { level: string; obj: unknown; msg: string | undefined }[] } {
-  const lines: { level: string; obj: unknown; msg: string | undefined }[] = [];
-  const at =
-    (level: string) =>
-    (obj: object | string, msg?: string): void => {
-      lines.push(typeof obj === 'string' ? { level, obj: {}, msg: obj } : { level, obj, msg });
-    };
-  const logger = {
-    lines,
-    trace: at('trace'),
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
-}
 

@@ -1,10 +1,9 @@
 import { DEMULTIPLEXER, type Demultiplexer } from '@agentkit/aggregator';
-import { resolveHostname } from '@agentkit/config';
 import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
-import { MetricMapper } from '../enrich/mapper.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { PacketParser } from '../parser/packet-parser.js';
+import { parserOptionsFromConfig } from '../parser/parser-options.js';
 import type { ParseErrorKind, ParseReporter } from '../parser/parse-error.js';
 import { Batcher } from './batcher.js';
 import { RingQueue } from './ring-queue.js';
@@ -63,27 +62,13 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
   public onStart(): void {
     const config = this.#config;
     this.#eol = eolSettings(config.get(dogstatsdKeys.eolRequired));
-    const profiles = config.get(dogstatsdKeys.mapperProfiles);
-    const mapper = profiles.length === 0 ? undefined : new MetricMapper(profiles, config.get(dogstatsdKeys.mapperCacheSize));
     const reporter: ParseReporter = {
       parseError: (kind, line) => this.#parseError(kind, line),
       unterminated: () => {
         this.#unterminated += 1;
       },
     };
-    this.#parser = new PacketParser(
-      {
-        defaultHost: resolveHostname(config),
-        extraTags: config.get(dogstatsdKeys.tags),
-        readTimestamps: config.get(dogstatsdKeys.noAggregationPipeline),
-        originDetectionClient: config.get(dogstatsdKeys.originDetectionClient),
-        namespace: config.get(dogstatsdKeys.metricNamespace),
-        namespaceBlacklist: config.get(dogstatsdKeys.metricNamespaceBlacklist),
-        mapper,
-        nameCacheSize: config.get(dogstatsdKeys.stringInternerSize),
-      },
-      reporter,
-    );
+    this.#parser = new PacketParser(parserOptionsFromConfig(config), reporter);
     // Parse errors are logged at most once per second per kind, at debug when asked to be quiet.
     this.#parseErrors = new DropCounter(config.get(dogstatsdKeys.disableVerboseLogs) ? demoteWarnings(this.#log) : this.#log);
     this.#state = 'running';
