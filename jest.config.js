@@ -10,6 +10,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: {
     '^@agentkit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@agentkit/core/version$': '<rootDir>/packages/core/src/version.ts',
     '^@agentkit/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

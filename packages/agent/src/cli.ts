@@ -1,5 +1,6 @@
 import { parseCommandArgs, UsageError, type Command, type CommandIO } from './command.js';
-import { agentkitVersion } from './version.js';
+// The light entry: the CLI must not load inversify to print usage or its version.
+import { AGENTKIT_VERSION } from '@agentkit/core/version';
 
 /**
  * The commands, each loaded only when it runs: `agentkit version` or `--help` must not pay
@@ -26,7 +27,7 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return `agentkit ${agentkitVersion()}: a DogStatsD metrics agent built from injectable components
+  return `agentkit ${AGENTKIT_VERSION}: a DogStatsD metrics agent built from injectable components
 
 Usage: agentkit <command> [options]
 

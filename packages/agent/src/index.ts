@@ -3,4 +3,3 @@ export type { Command, CommandIO, ParsedArgs } from './command.js';
 export { allConfigKeys } from './config-keys.js';
 export { defaultAgentBundles } from './default-agent.js';
 export { loadAgentConfig } from './agent-config.js';
-export { agentkitVersion } from './version.js';

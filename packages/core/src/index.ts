@@ -1,4 +1,5 @@
 export { token, tokenName } from './token.js';
+export { AGENTKIT_VERSION } from './version.js';
 export type { Token, TokenType } from './token.js';
 
 export { provide } from './container/provider.js';

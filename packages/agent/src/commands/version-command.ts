@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
-import { agentkitVersion } from '../version.js';
+// The light entry: the CLI must not load inversify to print usage or its version.
+import { AGENTKIT_VERSION } from '@agentkit/core/version';
 
 export const versionCommand: Command = {
   name: 'version',
@@ -9,7 +10,7 @@ Prints agentkit's version and the Node.js version running it.
 `,
   options: {},
   run(_args, io) {
-    io.stdout(`agentkit ${agentkitVersion()} (node ${process.version})\n`);
+    io.stdout(`agentkit ${AGENTKIT_VERSION} (node ${process.version})\n`);
     return Promise.resolve(0);
   },
 };
