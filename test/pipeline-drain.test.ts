@@ -9,7 +9,7 @@ import { allConfigKeys } from '@agentkit/agent';
 import { loadConfig } from '@agentkit/config';
 import { createTestApp } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
-import { forwarderBundleFor } from '@agentkit/forwarder';
+import { forwarderBundle } from '@agentkit/forwarder';
 import { serializerBundle } from '@agentkit/serializer';
 import { startTestIntake } from '@agentkit/testing';
 
@@ -42,7 +42,7 @@ describe('the pipeline, stopped right after a burst', () => {
         DD_AGGREGATOR_FLUSH_INTERVAL: '3600', // nothing is flushed before the stop
       },
     });
-    const app = createTestApp([dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundleFor(config)], { config });
+    const app = createTestApp([dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle], { config });
     await app.start();
     try {
       const lines: string[] = [];

@@ -1,7 +1,7 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
-import type { ConfigReader, Bundle, Replacement } from '@agentkit/core';
+import type { Bundle, Replacement } from '@agentkit/core';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
-import { forwarderBundleFor } from '@agentkit/forwarder';
+import { forwarderBundle } from '@agentkit/forwarder';
 import { serializerBundle } from '@agentkit/serializer';
 
 /**
@@ -9,6 +9,6 @@ import { serializerBundle } from '@agentkit/serializer';
  * from their injection edges (forwarder first, listeners last). The local intake, telemetry
  * and `agentkit run` itself come with issue 6.
  */
-export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
-  return [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundleFor(config)];
+export function defaultAgentBundles(): (Bundle | Replacement)[] {
+  return [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle];
 }

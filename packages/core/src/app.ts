@@ -11,7 +11,7 @@ import {
   type Shutdowner,
 } from './built-ins.js';
 import type { Bundle, Replacement } from './container/bundle.js';
-import type { Provider } from './container/provider.js';
+import { resolveHookTimeout, type Provider } from './container/provider.js';
 import { AgentkitError, CoreErrorCode, HookError, StopError, describeError } from './errors.js';
 import { buildPlan, type BundleDecision, type Plan } from './graph/plan.js';
 import { graphOf, toDot, toMermaid, toText, type AppGraph } from './graph/render.js';
@@ -234,13 +234,17 @@ class LifecycleApp implements App {
 
   #construct(): LifecycleComponent[] {
     const instances = this.#instances ?? this.#constructAll();
-    return this.#plan.components.map((c) => ({
-      name: c.name,
-      instance: instances.get(c.token),
-      deps: c.deps.map((d) => tokenName(d)),
-      ...(c.provider.options.startTimeoutMs === undefined ? {} : { startTimeoutMs: c.provider.options.startTimeoutMs }),
-      ...(c.provider.options.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: c.provider.options.stopTimeoutMs }),
-    }));
+    return this.#plan.components.map((c) => {
+      const startTimeoutMs = resolveHookTimeout(c.name, 'startTimeoutMs', c.provider.options.startTimeoutMs, this.#config);
+      const stopTimeoutMs = resolveHookTimeout(c.name, 'stopTimeoutMs', c.provider.options.stopTimeoutMs, this.#config);
+      return {
+        name: c.name,
+        instance: instances.get(c.token),
+        deps: c.deps.map((d) => tokenName(d)),
+        ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
+        ...(stopTimeoutMs === undefined ? {} : { stopTimeoutMs }),
+      };
+    });
   }
 
   /** Binds everything in inversify and constructs it in start order, naming any constructor that throws. */

@@ -19,6 +19,20 @@ describe('App timeouts', () => {
     expect(j.stops()).toEqual(['B', 'A']);
   });
 
+  it('takes a hook timeout from the config when given as a function of it', async () => {
+    const j = new Journal();
+    const a = probe(j, 'A', [], { hangStop: true }, { stopTimeoutMs: (config) => Number(config.get('my_stop_timeout')) * 1000 });
+    const app = createApp([bundle('x', [a.provider])], { config: { my_stop_timeout: 0.08 }, stopTimeoutMs: 5000 });
+    await app.start();
+    const error = (await app.stop().catch((e: unknown) => e)) as StopError;
+    expect((error.errors as HookError[])[0]?.message).toMatch(/^onStop of "A" timed out \(its stopTimeoutMs of 80 ms\)/);
+  });
+
+  it('rejects a timeout function that returns no positive number, naming the component', async () => {
+    const a = probe(new Journal(), 'A', [], {}, { stopTimeoutMs: () => -1 });
+    await expect(createApp([bundle('x', [a.provider])]).start()).rejects.toThrow('A: stopTimeoutMs(config) returned -1');
+  });
+
   it("caps every hook by what is left of the app's global budget", async () => {
     const j = new Journal();
     const a = probe(j, 'A', [], { startMs: 60 }, { startTimeoutMs: 10_000 });

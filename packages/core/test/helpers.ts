@@ -1,4 +1,4 @@
-import { provide, token, type Provider, type Token } from '../src/index.js';
+import { provide, token, type Provider, type ProviderOptions, type Token } from '../src/index.js';
 
 /** What a probe component should do in its hooks. */
 export interface ProbeBehaviour {
@@ -35,7 +35,7 @@ export function probe(
   name: string,
   deps: readonly Token<unknown>[] = [],
   behaviour: ProbeBehaviour = {},
-  options: { startTimeoutMs?: number; stopTimeoutMs?: number } = {},
+  options: ProviderOptions = {},
 ): { token: Token<object>; provider: Provider<object> } {
   const tok = token<object>(name);
   const provider = provide(

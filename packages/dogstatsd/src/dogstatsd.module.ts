@@ -10,10 +10,14 @@ import { MainThreadServer } from './server/main-thread-server.js';
 import { DOGSTATSD_SERVER } from './server/server.def.js';
 
 /**
- * The listeners drain their sockets on stop; their own stop limit is the drain timeout plus
- * slack, and the app's global stop budget still bounds it.
+ * The listeners drain their sockets on stop for up to `dogstatsd_drain_timeout_ms`; their hook
+ * limit is that plus slack for closing connections, and never less than 10 s. The app's global
+ * stop budget still bounds it.
  */
-const LISTENER_STOP_TIMEOUT_MS = 10_000;
+const LISTENER_STOP_SLACK_MS = 2_000;
+const MIN_LISTENER_STOP_TIMEOUT_MS = 10_000;
+const listenerStopTimeoutMs = (config: ConfigReader): number =>
+  Math.max(MIN_LISTENER_STOP_TIMEOUT_MS, config.get(dogstatsdKeys.drainTimeoutMs) + LISTENER_STOP_SLACK_MS);
 
 function useDogstatsd(config: ConfigReader): boolean {
   return config.get(dogstatsdKeys.useDogstatsd);
@@ -28,10 +32,10 @@ export const dogstatsdBundle: Bundle = bundle(
   'dogstatsd',
   [
     provide(DOGSTATSD_SERVER, MainThreadServer),
-    provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
-    provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
-    provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
-    provide(TCP_LISTENER, NetTcpListener, { stopTimeoutMs: LISTENER_STOP_TIMEOUT_MS }),
+    provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: listenerStopTimeoutMs }),
+    provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: listenerStopTimeoutMs }),
+    provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: listenerStopTimeoutMs }),
+    provide(TCP_LISTENER, NetTcpListener, { stopTimeoutMs: listenerStopTimeoutMs }),
   ],
   { enabled: useDogstatsd },
 );

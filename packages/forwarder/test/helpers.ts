@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
 import { replace } from '@agentkit/core';
 import { createTestApp, RecordingLogger, type RecordedLine } from '@agentkit/core/testing';
-import { FORWARDER, FORWARDER_CLOCK, forwarderBundleFor, forwarderConfigKeys, HttpForwarder } from '@agentkit/forwarder';
+import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderConfigKeys, HttpForwarder } from '@agentkit/forwarder';
 import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarder';
 
 export const API_KEY = '0123456789abcdef0123456789abcdef';
@@ -137,7 +137,7 @@ export interface StartedForwarder {
 export async function startForwarder(env: Record<string, string>, clock?: Clock): Promise<StartedForwarder> {
   const config = loadConfig({ keys: [...commonConfigKeys, ...forwarderConfigKeys], env: { DD_API_KEY: API_KEY, ...env } });
   const logger = new RecordingLogger();
-  const items = [forwarderBundleFor(config), ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
+  const items = [forwarderBundle, ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
   const app = createTestApp(items, { config, logger });
   await app.start();
   forwardersToStop.push(() => app.stop());

@@ -1,11 +1,18 @@
 import { ClassElementMetadataKind, getClassMetadata } from '@inversifyjs/core';
+import type { ConfigReader } from '../built-ins.js';
 import { AgentkitError, CoreErrorCode, describeError } from '../errors.js';
 import { tokenName, type Token } from '../token.js';
 
+/**
+ * A hook timeout: milliseconds, or a function of the app's config, for a component whose own
+ * deadline is a config key (its hook limit must follow the key, plus slack).
+ */
+export type HookTimeout = number | ((config: ConfigReader) => number);
+
 /** Per-component hook timeouts; each applies inside the app's global start/stop timeout. */
 export interface ProviderOptions {
-  readonly startTimeoutMs?: number;
-  readonly stopTimeoutMs?: number;
+  readonly startTimeoutMs?: HookTimeout;
+  readonly stopTimeoutMs?: HookTimeout;
 }
 
 // Any constructor: a component's parameters are its dependencies, so their types vary.
@@ -130,12 +137,27 @@ export function checkToken(token: unknown, where: string): void {
 function checkOptions(token: Token<unknown>, options: ProviderOptions): void {
   for (const name of ['startTimeoutMs', 'stopTimeoutMs'] as const) {
     const value = options[name];
-    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
-      throw invalid(`provide(${tokenName(token)}): ${name} must be a positive number of milliseconds`);
+    if (value !== undefined && typeof value !== 'function' && !(typeof value === 'number' && value > 0)) {
+      throw invalid(`provide(${tokenName(token)}): ${name} must be a positive number of milliseconds, or a function of the config`);
     }
   }
 }
 
 export function invalid(message: string, cause?: unknown): AgentkitError {
   return new AgentkitError(CoreErrorCode.InvalidProvider, message, cause === undefined ? undefined : { cause });
+}
+
+/** The timeout in milliseconds, calling it with the app's config when it is a function. */
+export function resolveHookTimeout(
+  owner: string,
+  name: 'startTimeoutMs' | 'stopTimeoutMs',
+  timeout: HookTimeout | undefined,
+  config: ConfigReader,
+): number | undefined {
+  if (typeof timeout !== 'function') return timeout;
+  const value = timeout(config);
+  if (!(typeof value === 'number' && value > 0)) {
+    throw invalid(`${owner}: ${name}(config) returned ${String(value)}, not a positive number of milliseconds`);
+  }
+  return value;
 }

@@ -1,4 +1,4 @@
-import { bundle, provide, type Bundle, type ConfigReader } from '@agentkit/core';
+import { bundle, provide, type Bundle } from '@agentkit/core';
 import { FORWARDER_CLOCK } from '../clock/clock.def.js';
 import { systemClock } from '../clock/system-clock.js';
 import { forwarderKeys } from '../config-keys.js';
@@ -13,19 +13,10 @@ import { HttpForwarder } from './http-forwarder.js';
 export const STOP_HOOK_MARGIN_MS = 500;
 
 /**
- * The forwarder bundle with its stop hook limit fitted to `forwarder_stop_timeout` as
- * configured. Use this when the stop timeout may differ from its default of 2 s.
+ * `forwarder`: the undici Forwarder (FORWARDER) and its clock. Its stop hook limit follows the
+ * configured `forwarder_stop_timeout`, plus the margin.
  */
-export function forwarderBundleFor(config: ConfigReader): Bundle {
-  return makeBundle(config.get(forwarderKeys.stopTimeout) * 1000 + STOP_HOOK_MARGIN_MS);
-}
-
-/** `forwarder`: the undici Forwarder (FORWARDER) and its clock, for the default stop timeout. */
-export const forwarderBundle: Bundle = makeBundle(forwarderKeys.stopTimeout.default * 1000 + STOP_HOOK_MARGIN_MS);
-
-function makeBundle(stopTimeoutMs: number): Bundle {
-  return bundle('forwarder', [
-    provide(FORWARDER, HttpForwarder, { stopTimeoutMs }),
-    provide(FORWARDER_CLOCK, { useValue: systemClock }),
-  ]);
-}
+export const forwarderBundle: Bundle = bundle('forwarder', [
+  provide(FORWARDER, HttpForwarder, { stopTimeoutMs: (config) => config.get(forwarderKeys.stopTimeout) * 1000 + STOP_HOOK_MARGIN_MS }),
+  provide(FORWARDER_CLOCK, { useValue: systemClock }),
+]);
