@@ -1,5 +1,4 @@
 export { createTestApp, stopTestApps } from './test-app.js';
 export { LifecycleRecorder } from './recorder.js';
-export type { RecordedCall } from './recorder.js';
 export { RecordingLogger } from './recording-logger.js';
 export type { RecordedLine } from './recording-logger.js';

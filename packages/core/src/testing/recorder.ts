@@ -1,12 +1,5 @@
 import type { LifecycleEvent } from '../lifecycle/hook-runner.js';
 
-/** One lifecycle call as a recorder saw it. */
-export interface RecordedCall {
-  readonly component: string;
-  readonly phase: 'start' | 'stop';
-  readonly at: 'begin' | 'end';
-}
-
 /**
  * Collects lifecycle events for assertions: pass `recorder.onEvent` as createApp's `onEvent`
  * and read `recorder.order('start')` for the order hooks were called in.
