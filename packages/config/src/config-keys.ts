@@ -1,6 +1,9 @@
 import type { AnyConfigKey } from './config-key.js';
 import { defineKey } from './config-key.js';
 
+/** The port of agentkit's built-in local intake (`agentkit intake`, and `agentkit run` without an API key). */
+export const DEFAULT_LOCAL_INTAKE_PORT = 8127;
+
 /** Keys every Datadog agent reads, with the Agent's names, env vars and defaults. */
 export const commonKeys = {
   apiKey: defineKey({
@@ -53,6 +56,14 @@ export const commonKeys = {
     default: [],
     doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
   }),
+  localIntakePort: defineKey({
+    key: 'local_intake_port',
+    type: 'integer',
+    default: DEFAULT_LOCAL_INTAKE_PORT,
+    min: 0,
+    max: 65535,
+    doc: "The port of agentkit's local intake on 127.0.0.1 (`agentkit intake`, and the one `agentkit run` embeds when neither `api_key` nor `dd_url` is set); symbol database uploads go there too when no API key is set. 0 picks a free port.",
+  }),
 } as const;
 
 /** The common keys as a collection, in documentation order, for `loadConfig({ keys })`. */
@@ -65,4 +76,5 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.service,
   commonKeys.version,
   commonKeys.tags,
+  commonKeys.localIntakePort,
 ]);

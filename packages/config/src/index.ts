@@ -26,5 +26,5 @@ export { maskSecret } from './mask.js';
 export { renderConfigDocs } from './render-docs.js';
 export type { RenderConfigDocsOptions } from './render-docs.js';
 
-export { commonConfigKeys, commonKeys } from './config-keys.js';
+export { commonConfigKeys, commonKeys, DEFAULT_LOCAL_INTAKE_PORT } from './config-keys.js';
 export { resolveHostname } from './hostname.js';

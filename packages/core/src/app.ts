@@ -3,12 +3,14 @@ import {
   CONFIG,
   LOGGER,
   SHUTDOWNER,
+  TELEMETRY,
   configFromObject,
   isConfigReader,
   silentLogger,
   type ConfigReader,
   type Logger,
   type Shutdowner,
+  type TelemetryReader,
 } from './built-ins.js';
 import type { Bundle, Replacement } from './container/bundle.js';
 import { resolveHookTimeout, type Provider } from './container/provider.js';
@@ -95,10 +97,12 @@ class LifecycleApp implements App {
     this.#config = options.config === undefined ? configFromObject({}) : isConfigReader(options.config) ? options.config : configFromObject(options.config);
     this.#logger = options.logger ?? silentLogger;
     const shutdowner: Shutdowner = { shutdown: (code?: number) => this.shutdown(code) };
+    const telemetry: TelemetryReader = { snapshot: () => this.telemetry() };
     const builtIns: Provider[] = [
       { token: CONFIG, options: {}, kind: 'value', useValue: this.#config },
       { token: LOGGER, options: {}, kind: 'value', useValue: this.#logger },
       { token: SHUTDOWNER, options: {}, kind: 'value', useValue: shutdowner },
+      { token: TELEMETRY, options: {}, kind: 'value', useValue: telemetry },
     ];
     this.#builtIns = builtIns;
     this.#plan = buildPlan(items, builtIns, this.#config);

@@ -1,3 +1,4 @@
+import type { TelemetrySnapshot } from './telemetry/telemetry.js';
 import { token } from './token.js';
 
 /** The shape a config key descriptor must have for `ConfigReader.get` (see @agentkit/config). */
@@ -41,12 +42,22 @@ export interface Shutdowner {
   shutdown(exitCode?: number): void;
 }
 
+/**
+ * Reads every component's telemetry (see TelemetrySource): what `app.telemetry()` returns.
+ * Safe to call at any time; before start it returns `{}`. Cheap: one snapshot per component.
+ */
+export interface TelemetryReader {
+  snapshot(): Record<string, TelemetrySnapshot>;
+}
+
 /** The app's configuration: `createApp`'s `config` option (empty when none is given). */
 export const CONFIG = token<ConfigReader>('Config');
 /** The app's logger: `createApp`'s `logger` option (silent when none is given). */
 export const LOGGER = token<Logger>('Logger');
 /** Asks the app to stop. */
 export const SHUTDOWNER = token<Shutdowner>('Shutdowner');
+/** The app's telemetry, for status servers and pages (inject it; no registration needed). */
+export const TELEMETRY = token<TelemetryReader>('Telemetry');
 
 /** Wraps a plain object of key → value as a ConfigReader (nested objects or dotted keys). */
 export function configFromObject(values: Readonly<Record<string, unknown>>): ConfigReader {

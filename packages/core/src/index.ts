@@ -4,7 +4,7 @@ export type { Token, TokenType } from './token.js';
 
 export { provide } from './container/provider.js';
 export type { ComponentClass, Dependency, FactoryDependency, FactorySpec, HookTimeout, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
-export { bundle, replace } from './container/bundle.js';
+export { bundle, replace, replaceWith } from './container/bundle.js';
 export type { Bundle, BundlePredicate, Replacement } from './container/bundle.js';
 
 export { createApp, DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './app.js';
@@ -20,8 +20,8 @@ export { isTelemetrySource } from './telemetry/telemetry.js';
 export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
 
-export { CONFIG, LOGGER, SHUTDOWNER, configFromObject, silentLogger } from './built-ins.js';
-export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner } from './built-ins.js';
+export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
+export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';
 
 export { AgentkitError, CoreErrorCode, HookError, StopError, describeError } from './errors.js';
 export type { LifecyclePhase } from './errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bundle, createApp, inject, injectable, provide, replace, token, SHUTDOWNER, type Shutdowner } from '../src/index.js';
+import { bundle, createApp, inject, injectable, provide, replace, replaceWith, token, SHUTDOWNER, type Shutdowner } from '../src/index.js';
 import { LifecycleRecorder, RecordingLogger } from '../src/testing/index.js';
 import { Journal, probe } from './helpers.js';
 
@@ -187,6 +187,28 @@ describe('App', () => {
       ]);
       expect((withClass.get(SOURCE).sink as LabelledSink).label).toBe('fake');
       expect(withClass.graph().edges).toContainEqual({ from: 'Sink', to: 'Label' });
+    });
+
+    it('replaceWith() takes a factory with extra dependencies, so the replacement starts after them and stops before them', async () => {
+      const GATE = token<{ onStart(): void; onStop(): void }>('Gate');
+      const order: string[] = [];
+      const app = createApp([
+        bundle('p', [
+          provide(SOURCE, Source),
+          provide(SINK, MemorySink),
+          provide(GATE, { useValue: { onStart: () => void order.push('start Gate'), onStop: () => void order.push('stop Gate') } }),
+        ]),
+        replaceWith(
+          provide(SINK, {
+            deps: [GATE],
+            useFactory: (): Sink => ({ received: [], onStart: () => void order.push('start Sink'), onStop: () => void order.push('stop Sink') }),
+          }),
+        ),
+      ]);
+      await app.start();
+      await app.stop();
+      expect(app.graph().edges).toContainEqual({ from: 'Sink', to: 'Gate' });
+      expect(order).toEqual(['start Gate', 'start Sink', 'stop Sink', 'stop Gate']);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bundle, createApp, DropCounter, provide, token } from '../src/index.js';
+import { bundle, createApp, DropCounter, provide, TELEMETRY, token } from '../src/index.js';
 import { RecordingLogger } from '../src/testing/index.js';
 
 describe('DropCounter', () => {
@@ -39,6 +39,22 @@ describe('App.telemetry()', () => {
     expect(app.telemetry()).toEqual({});
     await app.start();
     expect(app.telemetry()).toEqual({ A: { packets: 3 } });
+    await app.stop();
+  });
+});
+
+describe('TELEMETRY built-in', () => {
+  it('lets a component read every other component\'s telemetry (a status server needs nothing registered)', async () => {
+    const SOURCE = token<object>('Source');
+    const STATUS = token<{ read(): Record<string, unknown> }>('Status');
+    const app = createApp([
+      bundle('x', [
+        provide(SOURCE, { useValue: { telemetry: () => ({ packets: 7 }) } }),
+        provide(STATUS, { deps: [TELEMETRY], useFactory: (telemetry) => ({ read: () => telemetry.snapshot() }) }),
+      ]),
+    ]);
+    await app.start();
+    expect(app.get(STATUS).read()).toEqual({ Source: { packets: 7 } });
     await app.stop();
   });
 });

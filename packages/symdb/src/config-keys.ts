@@ -3,8 +3,6 @@ import type { AnyConfigKey } from '@agentkit/config';
 
 /** 2 MiB, the Go uploader's `DefaultFlushThresholdBytes`. */
 export const DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES = 2 * 1024 * 1024;
-/** The port of agentkit's built-in local intake. */
-export const DEFAULT_LOCAL_INTAKE_PORT = 8127;
 /** Directory names skipped while walking; `.*` means every dot-folder. */
 export const DEFAULT_SYMDB_EXCLUDE_DIRS: readonly string[] = Object.freeze(['node_modules', '.*']);
 
@@ -28,14 +26,8 @@ export const symdbKeys = {
     default: '',
     doc: 'Where symbol database batches are posted, overriding the destination derived from `api_key` and `site` (the debugger intake) or the local intake.',
   }),
-  localIntakePort: defineKey({
-    key: 'local_intake_port',
-    type: 'integer',
-    default: DEFAULT_LOCAL_INTAKE_PORT,
-    min: 1,
-    max: 65535,
-    doc: "The port of agentkit's local intake on 127.0.0.1, used when no API key and no explicit URL are configured.",
-  }),
+  // Shared with the local intake itself: one declaration, in @agentkit/config.
+  localIntakePort: commonKeys.localIntakePort,
   excludeDirs: defineKey({
     key: 'symdb_exclude_dirs',
     type: 'string-list',

@@ -59,6 +59,16 @@ export function replace<T>(token: Token<T>, with_: ComponentClass<T> | T): Repla
   return { kind: 'replacement', token, provider };
 }
 
+/**
+ * Replaces the provider of `provider.token` with a full provider: `provide(token, { deps,
+ * useFactory }, { stopTimeoutMs })` when the replacement needs a factory, extra dependencies
+ * or hook limits of its own (`replace` takes only a class or a value).
+ */
+export function replaceWith(provider: Provider): Replacement {
+  checkToken(provider.token, 'replaceWith');
+  return { kind: 'replacement', token: provider.token, provider };
+}
+
 export function isReplacement(item: unknown): item is Replacement {
   return typeof item === 'object' && item !== null && (item as Replacement).kind === 'replacement';
 }
