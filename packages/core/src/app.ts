@@ -41,6 +41,10 @@ export interface AppOptions {
   readonly logger?: Logger;
 }
 
+export interface RunOptions {
+  readonly onStarted?: (app: App) => void;
+}
+
 export type AppState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped' | 'failed';
 
 /** A validated graph of components with a lifecycle. See {@link createApp}. */
@@ -52,9 +56,11 @@ export interface App {
   /**
    * Starts, waits for SIGINT/SIGTERM or `shutdown(code)`, stops, and resolves to the exit
    * code: the one asked for, 0 after a signal, 1 if start or stop failed. A second signal
-   * exits the process at once (130 for SIGINT, 143 for SIGTERM).
+   * exits the process at once (130 for SIGINT, 143 for SIGTERM). `onStarted` runs once every
+   * component has started (e.g. to print where the agent listens); if it throws, the app stops
+   * and `run()` resolves to 1.
    */
-  run(): Promise<number>;
+  run(options?: RunOptions): Promise<number>;
   /** Asks the app to stop gracefully; `run()` then resolves to `exitCode` (first one wins). */
   shutdown(exitCode?: number): void;
   /** The instance behind a token; constructs the graph on first use. */
@@ -163,7 +169,7 @@ class LifecycleApp implements App {
     if (errors.length > 0) throw new StopError(errors);
   }
 
-  public async run(): Promise<number> {
+  public async run(options: RunOptions = {}): Promise<number> {
     const waiting = waitForShutdown(this.#shutdownListeners, this.#logger);
     try {
       try {
@@ -171,6 +177,12 @@ class LifecycleApp implements App {
       } catch (error) {
         this.#logger.error({ err: error }, `start failed: ${describeError(error)}`);
         return 1;
+      }
+      try {
+        options.onStarted?.(this);
+      } catch (error) {
+        this.#logger.error({ err: error }, `onStarted failed: ${describeError(error)}`);
+        this.shutdown(1);
       }
       const signal = await waiting.reason;
       this.#logger.info(signal === undefined ? { exitCode: this.#exitCode } : { signal }, 'stopping');

@@ -8,7 +8,7 @@ export { bundle, replace, replaceWith } from './container/bundle.js';
 export type { Bundle, BundlePredicate, Replacement } from './container/bundle.js';
 
 export { createApp, DEFAULT_START_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS } from './app.js';
-export type { App, AppOptions, AppState } from './app.js';
+export type { App, AppOptions, AppState, RunOptions } from './app.js';
 export type { AppGraph, GraphEdge, GraphNode } from './graph/render.js';
 export type { BundleDecision } from './graph/plan.js';
 export type { LifecycleEvent } from './lifecycle/hook-runner.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { bundle, createApp, provide, token } from '../src/index.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/signal-app.mjs', import.meta.url));
 
@@ -39,6 +40,33 @@ function runFixture(mode: string, env: Record<string, string> = {}): Child {
       }),
   };
 }
+
+describe('App.run({ onStarted })', () => {
+  it('calls onStarted once every component has started, before waiting for the stop', async () => {
+    const events: string[] = [];
+    const A = token<object>('A');
+    const app = createApp([bundle('x', [provide(A, { useValue: { onStart: () => void events.push('start A'), onStop: () => void events.push('stop A') } })])]);
+    const code = await app.run({
+      onStarted: (started) => {
+        events.push(`started ${started.state}`);
+        started.shutdown(0);
+      },
+    });
+    expect(code).toBe(0);
+    expect(events).toEqual(['start A', 'started started', 'stop A']);
+  });
+
+  it('stops the app and resolves to 1 when onStarted throws', async () => {
+    const app = createApp([]);
+    const code = await app.run({
+      onStarted: () => {
+        throw new Error('cannot print');
+      },
+    });
+    expect(code).toBe(1);
+    expect(app.state).toBe('stopped');
+  });
+});
 
 describe('App.run() in a real process', () => {
   it('waits for a signal with no socket open, then stops gracefully on the first SIGTERM and resolves to 0', async () => {
