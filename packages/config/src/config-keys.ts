@@ -64,6 +64,12 @@ export const commonKeys = {
     max: 65535,
     doc: "The port of agentkit's local intake on 127.0.0.1 (`agentkit intake`, and the one `agentkit run` embeds when neither `api_key` nor `dd_url` is set); symbol database uploads go there too when no API key is set. 0 picks a free port.",
   }),
+  serverlessEnabled: defineKey({
+    key: 'serverless.enabled',
+    type: 'boolean',
+    default: false,
+    doc: 'Serverless mode, set (and forced) by `agentkit exec`: metrics, events and service checks get an empty host (`hostname` is ignored) and metrics carry serverless origin metadata. Rarely set by hand.',
+  }),
 } as const;
 
 /** The common keys as a collection, in documentation order, for `loadConfig({ keys })`. */
@@ -77,4 +83,5 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.version,
   commonKeys.tags,
   commonKeys.localIntakePort,
+  commonKeys.serverlessEnabled,
 ]);

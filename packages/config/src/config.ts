@@ -23,9 +23,11 @@ export interface ConfigEntry {
 export interface ConfigState {
   readonly keys: readonly AnyConfigKey[];
   readonly byName: ReadonlyMap<string, AnyConfigKey>;
-  /** Every declared key resolved from default < file < env (snapshotted at load). */
+  /** Every declared key resolved from default < runtime default < file < env (snapshotted at load). */
   readonly base: ReadonlyMap<string, Resolved>;
   readonly runtime: RuntimeLayer;
+  /** Runtime defaults naming no declared key (declared ones are resolved into `base`). */
+  readonly runtimeDefaults?: { readonly source: ValueSource; readonly undeclared: ReadonlyMap<string, unknown> };
   readonly file?: { readonly path: string; readonly unknown: ReadonlyMap<string, unknown> };
 }
 
@@ -47,8 +49,8 @@ export class Config implements ConfigReader {
    * A descriptor returns its typed, validated value; it must be one of the keys given to
    * `loadConfig` (else `ERR_CONFIG_UNDECLARED_KEY`, which catches a package whose keys were not
    * registered and whose env vars would otherwise be silently ignored). A string returns a
-   * declared key's value, else what the overrides or the file held under that name
-   * (a nested map for a prefix such as `logs_config`), else undefined.
+   * declared key's value, else what the overrides, the file or the runtime defaults held under
+   * that name (a nested map for a prefix such as `logs_config`), else undefined.
    */
   public get<T>(key: ConfigKeyRef<T>): T;
   public get(key: string): unknown;
@@ -57,7 +59,8 @@ export class Config implements ConfigReader {
     const resolved = this.#resolved(key);
     if (resolved !== undefined) return resolved.value;
     if (this.#state.runtime.undeclared.has(key)) return this.#state.runtime.undeclared.get(key);
-    return this.#state.file === undefined ? undefined : lookupUnknown(this.#state.file.unknown, key.toLowerCase());
+    const fromFile = this.#state.file === undefined ? undefined : lookupUnknown(this.#state.file.unknown, key.toLowerCase());
+    return fromFile ?? this.#state.runtimeDefaults?.undeclared.get(key);
   }
 
   /** Where a key's value came from. Undefined only for a string naming nothing known. */
@@ -72,7 +75,8 @@ export class Config implements ConfigReader {
     if (file !== undefined && lookupUnknown(file.unknown, key.toLowerCase()) !== undefined) {
       return { kind: 'file', detail: file.path };
     }
-    return undefined;
+    const defaults = this.#state.runtimeDefaults;
+    return defaults?.undeclared.has(key) === true ? defaults.source : undefined;
   }
 
   /** The value for display: `maskSecret` applied to secret keys, other values as they are. */
@@ -102,12 +106,16 @@ export class Config implements ConfigReader {
   }
 
   /**
-   * Names in the file or the overrides that no declared key matches (file names as dotted
-   * paths). Not an error — Datadog files hold keys for other agents — but the caller should
-   * log a warning: a typo here is otherwise invisible.
+   * Names in the file, the overrides or the runtime defaults that no declared key matches (file
+   * names as dotted paths). Not an error — Datadog files hold keys for other agents — but the
+   * caller should log a warning: a typo here is otherwise invisible.
    */
   public unknownKeys(): readonly string[] {
-    const names = [...(this.#state.file?.unknown.keys() ?? []), ...this.#state.runtime.undeclared.keys()];
+    const names = [
+      ...(this.#state.file?.unknown.keys() ?? []),
+      ...this.#state.runtime.undeclared.keys(),
+      ...(this.#state.runtimeDefaults?.undeclared.keys() ?? []),
+    ];
     return [...new Set(names)];
   }
 

@@ -17,9 +17,12 @@ export const ConfigErrorCode = {
 export type ConfigErrorCode = (typeof ConfigErrorCode)[keyof typeof ConfigErrorCode];
 
 /** Where a value came from, lowest priority first. */
-export type SourceKind = 'default' | 'file' | 'env' | 'runtime';
+export type SourceKind = 'default' | 'runtime-default' | 'file' | 'env' | 'runtime';
 
-/** A value's origin: for `env` the variable name, for `file` the file's absolute path. */
+/**
+ * A value's origin: for `env` the variable name, for `file` the file's absolute path, for
+ * `runtime-default` who set the defaults (e.g. `agentkit exec`).
+ */
 export interface ValueSource {
   readonly kind: SourceKind;
   readonly detail?: string;
@@ -55,11 +58,13 @@ export class ConfigError extends AgentkitError {
   }
 }
 
-/** `env DD_X`, `file /etc/agent.yaml`, `runtime override`, `default`. */
+/** `env DD_X`, `file /etc/agent.yaml`, `runtime override`, `runtime default (agentkit exec)`, `default`. */
 export function describeSource(source: ValueSource): string {
   switch (source.kind) {
     case 'default':
       return 'default';
+    case 'runtime-default':
+      return source.detail === undefined ? 'runtime default' : `runtime default (${source.detail})`;
     case 'runtime':
       return 'runtime override';
     case 'env':

@@ -18,7 +18,7 @@ export type { LoadConfigOptions } from './load-config.js';
 export { Config } from './config.js';
 export type { ConfigEntry } from './config.js';
 
-export { ConfigError, ConfigErrorCode } from './errors.js';
+export { ConfigError, ConfigErrorCode, describeSource } from './errors.js';
 export type { ConfigProblem, SourceKind, ValueSource } from './errors.js';
 
 export { maskSecret } from './mask.js';

@@ -7,7 +7,10 @@ import { resolveOverrides, resolveValue } from './resolve.js';
 import type { Resolved, RuntimeLayer } from './resolve.js';
 import { readConfigFile } from './yaml-file.js';
 
-/** What `loadConfig` reads. Sources, lowest priority first: default < file < env < overrides. */
+/**
+ * What `loadConfig` reads. Sources, lowest priority first:
+ * default < runtimeDefaults < file < env < overrides.
+ */
 export interface LoadConfigOptions {
   /** Every key the app may read: the packages' `*ConfigKeys` collections, concatenated. */
   readonly keys: readonly AnyConfigKey[];
@@ -17,6 +20,14 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Runtime overrides, key → value (e.g. from `agentkit exec`); strings are parsed like env vars. */
   readonly overrides?: Readonly<Record<string, unknown>>;
+  /**
+   * Runtime defaults, key → value: what a mode of the agent (e.g. `agentkit exec`) prefers over
+   * the declared defaults, while the user's file and env still win. Validated like `overrides`
+   * (strings parsed like env vars); source `runtime-default`.
+   */
+  readonly runtimeDefaults?: Readonly<Record<string, unknown>>;
+  /** Who set `runtimeDefaults`, shown as the source's detail (`agentkit config`): e.g. `agentkit exec`. */
+  readonly runtimeDefaultsFrom?: string;
 }
 
 const DEFAULT_SOURCE: ValueSource = Object.freeze({ kind: 'default' });
@@ -39,8 +50,15 @@ export function loadConfig(options: LoadConfigOptions): Config {
   const env = options.env ?? process.env;
   const problems: ConfigProblem[] = [];
   const base = new Map<string, Resolved>();
+  const runtimeDefaults = options.runtimeDefaults ?? {};
+  const runtimeDefaultSource: ValueSource =
+    options.runtimeDefaultsFrom === undefined ? { kind: 'runtime-default' } : { kind: 'runtime-default', detail: options.runtimeDefaultsFrom };
   for (const key of keys) {
     let current: Resolved = { value: key.default, source: DEFAULT_SOURCE };
+    const fromRuntimeDefaults = Object.hasOwn(runtimeDefaults, key.key) ? runtimeDefaults[key.key] : undefined;
+    if (fromRuntimeDefaults !== undefined) {
+      current = resolveValue(key, fromRuntimeDefaults, runtimeDefaultSource, problems) ?? current;
+    }
     const fromFile = file?.declared.get(key.key);
     if (file !== undefined && fromFile !== undefined) {
       current = resolveValue(key, fromFile, { kind: 'file', detail: file.path }, problems) ?? current;
@@ -58,11 +76,14 @@ export function loadConfig(options: LoadConfigOptions): Config {
     problems.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
     throw ConfigError.invalidValues(problems);
   }
+  // Undeclared runtime defaults stay readable by name, below the file's undeclared keys.
+  const defaultsUndeclared = new Map(Object.entries(runtimeDefaults).filter(([name, value]) => value !== undefined && !byName.has(name)));
   return new Config({
     keys,
     byName,
     base,
     runtime,
+    runtimeDefaults: { source: runtimeDefaultSource, undeclared: defaultsUndeclared },
     ...(file === undefined ? {} : { file: { path: file.path, unknown: file.unknown } }),
   });
 }

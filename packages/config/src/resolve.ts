@@ -19,8 +19,8 @@ const MAX_SHOWN_CHARS = 80;
 const RUNTIME: ValueSource = Object.freeze({ kind: 'runtime' });
 
 /**
- * Validates one value from one source. Env vars and string runtime overrides are parsed as
- * text; file values and typed overrides keep their type (see parse.ts). On failure, pushes a
+ * Validates one value from one source. Env vars and string runtime overrides or runtime defaults
+ * are parsed as text; file values and typed ones keep their type (see parse.ts). On failure, pushes a
  * problem and returns undefined, so the caller can go on and report every problem at once.
  */
 export function resolveValue(
@@ -29,7 +29,7 @@ export function resolveValue(
   source: ValueSource,
   problems: ConfigProblem[],
 ): Resolved | undefined {
-  const fromText = typeof raw === 'string' && (source.kind === 'env' || source.kind === 'runtime');
+  const fromText = typeof raw === 'string' && (source.kind === 'env' || source.kind === 'runtime' || source.kind === 'runtime-default');
   const parsed = fromText ? parseEnvValue(key, raw) : parseTypedValue(key, raw);
   if (parsed.ok) return { value: parsed.value, source };
   problems.push({ key: key.key, source, expected: parsed.expected, got: formatGot(key, raw) });

@@ -1,3 +1,4 @@
+import type { MetricSource } from '@agentkit/serializer';
 import { Context } from './context.js';
 import { hashString, TagSetCache, type TagSet } from './tag-set.js';
 
@@ -26,13 +27,16 @@ export class ContextResolver {
     this.#shards = options.shards;
   }
 
-  /** The context, or undefined when it is new and the context limit is reached. */
-  public resolve(name: string, host: string, tags: readonly string[]): Context | undefined {
+  /**
+   * The context, or undefined when it is new and the context limit is reached. `source` is only
+   * read when the context is created (it is not part of the identity, as in the Agent).
+   */
+  public resolve(name: string, host: string, tags: readonly string[], source?: MetricSource): Context | undefined {
     const tagSet = this.#tagSets.resolve(tags);
     let ctx = tagSet.byName === undefined ? tagSet.single : tagSet.byName.get(name);
     if (ctx !== undefined && ctx.name !== name) ctx = undefined;
     while (ctx !== undefined && ctx.host !== host) ctx = ctx.nextHost;
-    return ctx ?? this.#create(name, host, tagSet);
+    return ctx ?? this.#create(name, host, tagSet, source);
   }
 
   /** Live contexts. */
@@ -67,7 +71,7 @@ export class ContextResolver {
     return removed;
   }
 
-  #create(name: string, host: string, tagSet: TagSet): Context | undefined {
+  #create(name: string, host: string, tagSet: TagSet, source: MetricSource | undefined): Context | undefined {
     if (this.#limit > 0 && this.#contexts.length >= this.#limit) {
       // Do not keep a tag set interned for a context that was refused: under a flood of new
       // tag sets the cache would grow without bound, which is what the limit prevents.
@@ -75,7 +79,7 @@ export class ContextResolver {
       return undefined;
     }
     const shard = this.#shards === 1 ? 0 : hashString(name, hashString(host, tagSet.hash)) % this.#shards;
-    const ctx = new Context(name, host, tagSet, shard);
+    const ctx = new Context(name, host, tagSet, shard, source);
     tagSet.refs++;
     this.#contexts.push(ctx);
     if (tagSet.byName === undefined) {

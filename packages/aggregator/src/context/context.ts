@@ -1,3 +1,4 @@
+import type { MetricSource } from '@agentkit/serializer';
 import type { AgentSketch } from '../sketch/agent-sketch.js';
 import type { BucketMetric } from '../time-sampler/bucket-metrics.js';
 import type { TagSet } from './tag-set.js';
@@ -17,6 +18,8 @@ export class Context {
   public readonly tagSet: TagSet;
   /** Which time sampler owns this context's buckets. */
   public readonly shard: number;
+  /** The origin of its series and sketches; undefined means `dogstatsd`. */
+  public readonly source: MetricSource | undefined;
   /** Unix seconds of the newest sample (or zero-fill): contexts unseen for long expire. */
   public lastSeenSec = 0;
   /** Next context with the same name and tag set but another host. */
@@ -33,11 +36,12 @@ export class Context {
   /** True while the sampler zero-fills this context as a counter. */
   public counterTracked = false;
 
-  public constructor(name: string, host: string, tagSet: TagSet, shard: number) {
+  public constructor(name: string, host: string, tagSet: TagSet, shard: number, source?: MetricSource) {
     this.name = name;
     this.host = host;
     this.tagSet = tagSet;
     this.shard = shard;
+    this.source = source;
   }
 
   public get tags(): readonly string[] {

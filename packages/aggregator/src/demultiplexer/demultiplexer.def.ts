@@ -1,5 +1,5 @@
 import { token } from '@agentkit/core';
-import type { Event, ServiceCheck } from '@agentkit/serializer';
+import type { Event, MetricSource, ServiceCheck } from '@agentkit/serializer';
 
 /** DogStatsD metric types: `g c h ms s d`. `timing` aggregates as a histogram. */
 export type MetricType = 'gauge' | 'counter' | 'histogram' | 'timing' | 'set' | 'distribution';
@@ -40,6 +40,12 @@ export interface MetricSample {
   /** Unix seconds (may be fractional): arrival time, or the client's `|T` timestamp. */
   readonly timestamp: number;
   readonly origin?: SampleOrigin;
+  /**
+   * Where the sample comes from, carried to the flushed series or sketch (the intake files it by
+   * this origin). Unset: the demultiplexer's default, `dogstatsd`, or `serverless-custom` when
+   * `serverless.enabled`. Not part of the context: a context keeps its first sample's source.
+   */
+  readonly source?: MetricSource;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
-import { SERIALIZER, type Event, type Serializer, type ServiceCheck } from '@agentkit/serializer';
+import { commonKeys } from '@agentkit/config';
+import { SERIALIZER, type Event, type MetricSource, type Serializer, type ServiceCheck } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
 import { ContextResolver } from '../context/context-resolver.js';
 import { sortUniq } from '../context/tag-set.js';
@@ -33,12 +34,14 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   readonly #stopTimeoutMs: number;
   readonly #contextExpirySec: number;
   readonly #flushIncompleteBuckets: boolean;
+  /** The source of samples that name none: serverless mode files DogStatsD metrics as serverless custom metrics. */
+  readonly #defaultSource: MetricSource | undefined;
   #events: Event[] = [];
   #serviceChecks: ServiceCheck[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
   #stopped = false;
-  readonly #counts = { samples: 0, timestampedSamples: 0, events: 0, serviceChecks: 0, flushes: 0, flushesSkipped: 0, series: 0, sketches: 0 };
+  readonly #counts = { samples: 0, timestampedSamples: 0, events: 0, serviceChecks: 0, flushes: 0, flushesSkipped: 0, series: 0, sketches: 0, eventsSent: 0, serviceChecksSent: 0, contextsExpired: 0 };
 
   public constructor(
     @inject(CONFIG) config: ConfigReader,
@@ -57,9 +60,10 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#stopTimeoutMs = config.get(aggregatorKeys.stopTimeout) * 1000;
     this.#contextExpirySec = config.get(aggregatorKeys.contextExpirySeconds);
     this.#flushIncompleteBuckets = config.get(aggregatorKeys.flushIncompleteBuckets);
+    this.#defaultSource = config.get(commonKeys.serverlessEnabled) ? 'serverless-custom' : undefined;
     if (config.get(aggregatorKeys.noAggregationPipeline)) {
       const batchSize = config.get(aggregatorKeys.noAggregationPipelineBatchSize);
-      this.#noAggregation = new NoAggregationPipeline(serializer, batchSize, this.#drops, this.#sends);
+      this.#noAggregation = new NoAggregationPipeline(serializer, batchSize, this.#drops, this.#sends, this.#defaultSource);
     }
   }
 
@@ -139,6 +143,16 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
       flushes_skipped: c.flushesSkipped,
       series_sent: c.series,
       sketches_sent: c.sketches,
+      events_sent: c.eventsSent,
+      service_checks_sent: c.serviceChecksSent,
+      contexts_expired: c.contextsExpired,
+      // Queue depths: what waits for the next flush, and what the serializer has not confirmed.
+      queued_events: this.#events.length,
+      queued_service_checks: this.#serviceChecks.length,
+      pending_serializer_items: this.#sends.pendingItems,
+      ...(this.#noAggregation === undefined
+        ? {}
+        : { no_aggregation_series: this.#noAggregation.samples, queued_no_aggregation_series: this.#noAggregation.pending }),
       ...this.#drops.snapshot(),
     };
   }
@@ -151,7 +165,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     let invalid = 0;
     for (let i = 0; i < batch.length; i++) {
       const s = batch[i] as MetricSample;
-      const ctx = resolver.resolve(s.name, s.host, s.tags);
+      const ctx = resolver.resolve(s.name, s.host, s.tags, s.source ?? this.#defaultSource);
       if (ctx === undefined) {
         overLimit++;
         continue;
@@ -186,7 +200,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     const nowSec = nowMs / 1000;
     const out = new SeriesCollector();
     for (const sampler of this.#samplers) sampler.flush(nowSec, forceAll, out);
-    this.#resolver.expire(nowSec - this.#contextExpirySec);
+    this.#counts.contextsExpired += this.#resolver.expire(nowSec - this.#contextExpirySec);
     const flushSec = Math.floor(nowSec);
     const events = this.#events.map((e) => ({ ...e, timestamp: e.timestamp === 0 ? flushSec : e.timestamp, tags: sortUniq(e.tags) }));
     const checks = this.#serviceChecks.map((c) => ({ ...c, timestamp: c.timestamp === 0 ? flushSec : c.timestamp, tags: sortUniq(c.tags) }));
@@ -195,6 +209,8 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#counts.flushes++;
     this.#counts.series += out.series.length;
     this.#counts.sketches += out.sketches.length;
+    this.#counts.eventsSent += events.length;
+    this.#counts.serviceChecksSent += checks.length;
     const sends: Promise<void>[] = [];
     if (out.series.length > 0) sends.push(this.#send(() => this.#serializer.sendSeries(out.series), out.series.length));
     if (out.sketches.length > 0) sends.push(this.#send(() => this.#serializer.sendSketches(out.sketches), out.sketches.length));

@@ -1,5 +1,5 @@
 import type { DropCounter } from '@agentkit/core';
-import type { Serie, Serializer } from '@agentkit/serializer';
+import type { MetricSource, Serie, Serializer } from '@agentkit/serializer';
 import { sortUniq } from '../context/tag-set.js';
 import type { MetricSample } from '../demultiplexer/demultiplexer.def.js';
 import type { PendingSends } from '../demultiplexer/pending-sends.js';
@@ -21,6 +21,7 @@ export class NoAggregationPipeline {
   readonly #batchSize: number;
   readonly #drops: DropCounter;
   readonly #sends: PendingSends;
+  readonly #defaultSource: MetricSource | undefined;
   // Dedup'd tags per shared tags array; not interned with the contexts (they would never expire).
   readonly #tags = new WeakMap<readonly string[], readonly string[]>();
   #pending: Serie[] = [];
@@ -28,11 +29,13 @@ export class NoAggregationPipeline {
   #timer: NodeJS.Timeout | undefined;
   #samples = 0;
 
-  public constructor(serializer: Serializer, batchSize: number, drops: DropCounter, sends: PendingSends) {
+  /** `defaultSource`: the source of samples that name none (undefined means `dogstatsd`). */
+  public constructor(serializer: Serializer, batchSize: number, drops: DropCounter, sends: PendingSends, defaultSource?: MetricSource) {
     this.#serializer = serializer;
     this.#batchSize = batchSize;
     this.#drops = drops;
     this.#sends = sends;
+    this.#defaultSource = defaultSource;
   }
 
   public add(batch: readonly MetricSample[]): void {
@@ -52,14 +55,17 @@ export class NoAggregationPipeline {
         continue;
       }
       this.#samples++;
-      this.#pending.push({
+      const source = sample.source ?? this.#defaultSource;
+      const serie: { -readonly [K in keyof Serie]: Serie[K] } = {
         name: sample.name,
         points: [{ timestamp: Math.trunc(sample.timestamp), value }],
         tags: this.#dedup(sample.tags),
         host: sample.host,
         type,
         interval: BUCKET_SECONDS,
-      });
+      };
+      if (source !== undefined) serie.source = source;
+      this.#pending.push(serie);
       if (this.#pending.length >= this.#batchSize) void this.flush();
     }
     this.#lastAddMs = Date.now();
@@ -83,6 +89,11 @@ export class NoAggregationPipeline {
   public stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Series waiting for the next hand-off to the serializer. */
+  public get pending(): number {
+    return this.#pending.length;
   }
 
   /** Samples turned into series so far. */

@@ -1,13 +1,15 @@
-import type { Dogsketch, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
+import type { Dogsketch, MetricSource, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
 import type { Context } from '../context/context.js';
 import { BUCKET_SECONDS, type PointSink } from './bucket-metrics.js';
 
 interface MutableSerie extends Serie {
   readonly points: SeriePoint[];
+  source?: MetricSource;
 }
 
 interface MutableSketchSeries extends SketchSeries {
   readonly points: Dogsketch[];
+  source?: MetricSource;
 }
 
 /**
@@ -49,6 +51,8 @@ export class SeriesCollector implements PointSink {
       type,
       interval: BUCKET_SECONDS,
     };
+    // Only when set: DogStatsD series (nearly all) stay as small as before.
+    if (ctx.source !== undefined) serie.source = ctx.source;
     own.push(serie);
     this.series.push(serie);
   }
@@ -63,6 +67,7 @@ export class SeriesCollector implements PointSink {
       }
     }
     const series: MutableSketchSeries = { name: ctx.name, host: ctx.host, tags: ctx.tags, interval: BUCKET_SECONDS, points: [point] };
+    if (ctx.source !== undefined) series.source = ctx.source;
     own.push(series);
     this.sketches.push(series);
   }
