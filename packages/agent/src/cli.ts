@@ -8,6 +8,21 @@ import { AGENTKIT_VERSION } from '@agentkit/core/version';
  */
 const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Command> }[] = [
   {
+    name: 'run',
+    summary: 'Run the DogStatsD agent (with the local intake and its web page when no API key is set)',
+    load: async () => (await import('./commands/run-command.js')).runCommand,
+  },
+  {
+    name: 'intake',
+    summary: 'Run the local intake alone (a Datadog-compatible intake with a web page)',
+    load: async () => (await import('./commands/intake-command.js')).intakeCommand,
+  },
+  {
+    name: 'status',
+    summary: "Print the running agent's pipeline counters (127.0.0.1:cmd_port)",
+    load: async () => (await import('./commands/status-command.js')).statusCommand,
+  },
+  {
     name: 'config',
     summary: 'Print the effective configuration and where each value comes from',
     load: async () => (await import('./commands/config-command.js')).configCommand,

@@ -2,9 +2,12 @@ import { aggregatorConfigKeys } from '@agentkit/aggregator';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
+import { intakeConfigKeys } from '@agentkit/intake';
 import { logConfigKeys } from '@agentkit/log';
 import { serializerConfigKeys } from '@agentkit/serializer';
+import { serverlessConfigKeys } from '@agentkit/serverless';
 import { symdbConfigKeys } from '@agentkit/symdb';
+import { statusConfigKeys } from './status/config-keys.js';
 
 /**
  * Every key the agent reads, in documentation order. Each package declares its own keys; a
@@ -20,6 +23,9 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...aggregatorConfigKeys,
     ...serializerConfigKeys,
     ...forwarderConfigKeys,
+    ...statusConfigKeys,
+    ...intakeConfigKeys,
+    ...serverlessConfigKeys,
     ...symdbConfigKeys,
   ]),
 ]);

@@ -1,14 +1,64 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
-import type { Bundle, Replacement } from '@agentkit/core';
+import { commonKeys } from '@agentkit/config';
+import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
-import { forwarderBundle } from '@agentkit/forwarder';
+import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
+import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, localIntakeBundle } from '@agentkit/intake';
 import { serializerBundle } from '@agentkit/serializer';
+import { statusBundle } from './status/status.module.js';
+
+/**
+ * True when the agent has nowhere to send but its own local intake: neither `api_key` nor
+ * `dd_url` is set. `agentkit run` then embeds the intake and points the forwarder at it.
+ */
+export function usesLocalIntake(config: ConfigReader): boolean {
+  return config.get(commonKeys.apiKey).trim() === '' && config.get(commonKeys.ddUrl).trim() === '';
+}
+
+/** The URL of the local intake on this machine, from `local_intake_port`. */
+export function localIntakeUrl(config: ConfigReader): string {
+  return `http://127.0.0.1:${config.get(commonKeys.localIntakePort)}`;
+}
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
- * from their injection edges (forwarder first, listeners last). The local intake, telemetry
- * and `agentkit run` itself come with issue 6.
+ * from their injection edges (forwarder first, listeners last). With no API key and no
+ * `dd_url` it embeds the local intake, and the forwarder injects it: the intake starts before
+ * the forwarder and stops after the forwarder's last payload. `local_intake_port` must be a
+ * real port then (0 is resolved by the caller, see `agentkit run`).
  */
-export function defaultAgentBundles(): (Bundle | Replacement)[] {
-  return [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle];
+export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
+  const bundles: (Bundle | Replacement)[] = [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, statusBundle];
+  if (!usesLocalIntake(config)) return bundles;
+  return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config))];
+}
+
+/** The HTTP forwarder, shipping to the embedded intake; it injects the intake for the start/stop order. */
+function forwarderToLocalIntake(url: string): Replacement {
+  return replaceWith(
+    provide(
+      FORWARDER,
+      {
+        deps: [LOCAL_INTAKE, CONFIG, LOGGER, FORWARDER_CLOCK],
+        useFactory: (_intake: unknown, config: ConfigReader, logger: Logger, clock: Clock) =>
+          new HttpForwarder(withLocalDestination(config, url), logger, clock),
+      },
+      { stopTimeoutMs: forwarderStopHookTimeoutMs },
+    ),
+  );
+}
+
+/** `config` with `dd_url` and `api_key` pointing at the local intake (which accepts any key). */
+function withLocalDestination(config: ConfigReader, url: string): ConfigReader {
+  const replaced = new Map<string, unknown>([
+    [commonKeys.ddUrl.key, url],
+    [commonKeys.apiKey.key, LOCAL_INTAKE_API_KEY],
+  ]);
+  return {
+    get: ((key: string | ConfigKeyRef<unknown>) => {
+      const name = typeof key === 'string' ? key : key.key;
+      if (replaced.has(name)) return replaced.get(name);
+      return typeof key === 'string' ? config.get(key) : config.get(key);
+    }) as ConfigReader['get'],
+  };
 }

@@ -1,5 +1,14 @@
 export { main } from './cli.js';
 export type { Command, CommandIO, ParsedArgs } from './command.js';
 export { allConfigKeys } from './config-keys.js';
-export { defaultAgentBundles } from './default-agent.js';
-export { loadAgentConfig } from './agent-config.js';
+export { defaultAgentBundles, localIntakeUrl, usesLocalIntake } from './default-agent.js';
+export { loadAgentConfig, withConcreteIntakePort } from './agent-config.js';
+export type { AgentConfigLayers } from './agent-config.js';
+export { statusBundle } from './status/status.module.js';
+export { STATUS_SERVER } from './status/status-server.def.js';
+export type { StatusDocument, StatusServer } from './status/status-server.def.js';
+export { HttpStatusServer, STATUS_HOST } from './status/http-status-server.js';
+export { DEFAULT_CMD_PORT, statusConfigKeys, statusKeys } from './status/config-keys.js';
+export { StatusErrorCode, StatusServerError } from './status/errors.js';
+export { FakeStatusServer, fakeStatusBundle } from './status/fake-status-server.js';
+export { formatPrometheus, PROMETHEUS_CONTENT_TYPE } from './status/prometheus.js';

@@ -8,6 +8,8 @@ import { DogstatsdErrorCode } from '@agentkit/dogstatsd';
 import { ForwarderErrorCode } from '@agentkit/forwarder';
 import { SerializerErrorCode } from '@agentkit/serializer';
 import { SymdbErrorCode } from '@agentkit/symdb';
+import { IntakeErrorCode } from '@agentkit/intake';
+import { StatusErrorCode } from '../src/index.js';
 import { REPO_ROOT } from '../../../test/support/run-cli.js';
 
 describe('docs/errors.md', () => {
@@ -20,6 +22,8 @@ describe('docs/errors.md', () => {
     ['serializer', SerializerErrorCode],
     ['forwarder', ForwarderErrorCode],
     ['symdb', SymdbErrorCode],
+    ['intake', IntakeErrorCode],
+    ['agent (status server)', StatusErrorCode],
   ])('lists every error code of @agentkit/%s', (_name, codes) => {
     const doc = readFileSync(`${REPO_ROOT}docs/errors.md`, 'utf8');
     const missing = Object.values(codes).filter((code) => !doc.includes(`| \`${code}\` |`));

@@ -1,1 +1,30 @@
-export {};
+export { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, LOCAL_INTAKE_OPTIONS } from './local-intake/local-intake.def.js';
+export type {
+  LocalEvent,
+  LocalIntake,
+  LocalIntakeOptions,
+  LocalIntakeStats,
+  LocalSeries,
+  LocalSeriesType,
+  LocalServiceCheck,
+  LocalSketch,
+  LocalSketchPoint,
+  LocalSymdbUpload,
+  ServiceCheckStatusName,
+} from './local-intake/local-intake.def.js';
+export { HttpLocalIntake, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from './local-intake/http-local-intake.js';
+export { localIntakeBundle, LOCAL_INTAKE_STOP_TIMEOUT_MS } from './local-intake/local-intake.module.js';
+export { startLocalIntake } from './local-intake/start-local-intake.js';
+export type { StartLocalIntakeOptions } from './local-intake/start-local-intake.js';
+export { FakeLocalIntake, fakeLocalIntakeBundle } from './local-intake/fake-local-intake.js';
+export type { FakeLocalIntakeData } from './local-intake/fake-local-intake.js';
+
+export { intakeConfigKeys, intakeKeys, DEFAULT_MAX_CONTEXTS, DEFAULT_MAX_EVENTS, DEFAULT_MAX_POINTS } from './config-keys.js';
+export { IntakeError, IntakeErrorCode } from './errors.js';
+
+export { sketchQuantile } from './sketch/sketch-quantile.js';
+export type { SketchBins } from './sketch/sketch-quantile.js';
+export { parseMultipart, multipartBoundary } from './symdb/multipart-parser.js';
+export type { MultipartPart } from './symdb/multipart-parser.js';
+export { SYMDB_PATHS, VALIDATE_PATH } from './http/intake-router.js';
+export { SYMDB_UPLOADS_KEPT } from './history/intake-history.js';

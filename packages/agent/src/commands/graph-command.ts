@@ -31,7 +31,7 @@ Example: agentkit graph --format dot | dot -Tsvg > agent.svg
     const config = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(config, io.stderr);
     // With log_level debug, the app logs its plan (each bundle on or off, and why) on stderr.
-    const app = createApp(defaultAgentBundles(), { config, logger: loggerFromConfig(config) });
+    const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     const bundles = app.bundles().map((b) => `${b.name}: ${b.enabled ? 'on' : 'off'} (${b.reason})`);
     switch (format) {
       case 'dot':

@@ -31,6 +31,7 @@ export class StreamConnections {
   #connections = 0;
   #packets = 0;
   #bytes = 0;
+  #serverErrors = 0;
 
   public constructor(options: StreamConnectionsOptions) {
     this.#options = options;
@@ -47,7 +48,10 @@ export class StreamConnections {
         resolve();
       });
     });
-    netServer.on('error', (error) => this.#options.log.warn({ err: error }, 'stream listener error'));
+    netServer.on('error', (error) => {
+      this.#serverErrors += 1;
+      this.#options.log.warn({ err: error }, 'stream listener error');
+    });
     this.#netServer = netServer;
     return netServer;
   }
@@ -74,10 +78,13 @@ export class StreamConnections {
 
   public telemetry(): Record<string, number> {
     return {
+      listening: this.#netServer === undefined ? 0 : 1,
       connections: this.#connections,
       open_connections: this.#sockets.size,
       packets: this.#packets,
       bytes: this.#bytes,
+      // Errors of the listening socket itself (accept failures); a connection's are `dropped.connection_error`.
+      read_errors: this.#serverErrors,
       ...this.#drops.snapshot(),
     };
   }

@@ -113,6 +113,7 @@ export class DgramUdpListener implements UdpListener {
   public telemetry(): Record<string, number> {
     const kernel = this.#readKernel(false);
     return {
+      listening: this.#socket === undefined ? 0 : 1,
       packets: this.#packets,
       bytes: this.#bytes,
       read_errors: this.#readErrors,

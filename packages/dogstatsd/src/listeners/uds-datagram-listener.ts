@@ -143,7 +143,7 @@ export class UnixDgramListener implements UnixSocketListener {
   }
 
   public telemetry(): Record<string, number> {
-    return { packets: this.#packets, bytes: this.#bytes, read_errors: this.#errors };
+    return { listening: this.#socket === undefined ? 0 : 1, packets: this.#packets, bytes: this.#bytes, read_errors: this.#errors };
   }
 
   readonly #onMessage = (packet: Buffer): void => {

@@ -114,6 +114,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       events: batcher.eventsOut,
       service_checks: batcher.serviceChecksOut,
       queue_depth: this.#queue.size,
+      queue_capacity: this.#queue.capacity,
       queue_full: this.#queueFull,
       unterminated_lines: this.#unterminated,
       cached_tag_strings: this.#parser?.cachedTagStrings ?? 0,

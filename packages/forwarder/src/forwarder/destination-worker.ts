@@ -81,6 +81,10 @@ export class DestinationWorker {
   public get retryBytes(): number {
     return this.#retry.bytes;
   }
+  /** Body bytes waiting in the high- and low-priority queues (the retry queue's are `retryBytes`). */
+  public get queuedBytes(): number {
+    return this.#high.sum(bodyBytes) + this.#low.sum(bodyBytes);
+  }
   public get inFlight(): number {
     return this.#inFlight.size;
   }
@@ -192,6 +196,7 @@ export class DestinationWorker {
       const verdict = classifyStatus(outcome.status);
       if (verdict === 'success') {
         stats.sent++;
+        stats.sentByEndpoint[endpoint]++;
         stats.bytesSent += tx.payload.body.length;
         // The endpoint just recovered: retry what waited for it now rather than at the next tick.
         if (this.#breaker.recordSuccess(endpoint)) this.retryTick();
@@ -199,12 +204,14 @@ export class DestinationWorker {
       }
       if (verdict === 'rejected') {
         stats.failed++;
+        stats.failedByEndpoint[endpoint]++;
         this.#breaker.recordSuccess(endpoint); // the intake is up; only this payload is bad
         this.#drop(`rejected_${outcome.status}`, [tx], { status: outcome.status, response: outcome.bodySnippet });
         return;
       }
     }
     stats.failed++;
+    stats.failedByEndpoint[endpoint]++;
     tx.errorCount++;
     this.#breaker.recordError(endpoint);
     this.#logFailure(tx, outcome);
@@ -278,6 +285,10 @@ export class DestinationWorker {
     this.#idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function bodyBytes(tx: Transaction): number {
+  return tx.payload.body.length;
 }
 
 function describeOutcome(outcome: HttpOutcome): Record<string, unknown> {

@@ -1,3 +1,9 @@
+import { ENDPOINT_PATHS, type EndpointName } from './forwarder.def.js';
+
+function perEndpoint(): Record<EndpointName, number> {
+  return Object.fromEntries(Object.keys(ENDPOINT_PATHS).map((name) => [name, 0])) as Record<EndpointName, number>;
+}
+
 /** Counters shared by all destination workers; read by `HttpForwarder.telemetry()`. */
 export class ForwarderStats {
   /** `submit()` calls accepted (one per payload, whatever the number of destinations). */
@@ -12,4 +18,8 @@ export class ForwarderStats {
   public retried = 0;
   /** Transactions put in a retry queue (after a failure, or while their endpoint is blocked). */
   public requeued = 0;
+  /** `sent` by endpoint (every key preset, so counting allocates nothing). */
+  public readonly sentByEndpoint = perEndpoint();
+  /** `failed` by endpoint. */
+  public readonly failedByEndpoint = perEndpoint();
 }

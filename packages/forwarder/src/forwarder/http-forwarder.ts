@@ -131,19 +131,21 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     let low = 0;
     let retry = 0;
     let retryBytes = 0;
+    let queuedBytes = 0;
     let inFlight = 0;
     for (const w of this.#workers) {
       high += w.queuedHigh;
       low += w.queuedLow;
       retry += w.queuedRetry;
       retryBytes += w.retryBytes;
+      queuedBytes += w.queuedBytes;
       inFlight += w.inFlight;
     }
     let invalidKeys = 0;
     for (const verdict of this.#keyVerdicts.values()) if (verdict === 'invalid') invalidKeys++;
     const s = this.#stats;
-    return {
-      'payloads.submitted': s.submitted,
+    const out: Record<string, number> = {
+      payloads_submitted: s.submitted,
       'transactions.sent': s.sent,
       'transactions.failed': s.failed,
       'transactions.retried': s.retried,
@@ -153,11 +155,17 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
       'queue.low': low,
       'queue.retry': retry,
       'queue.retry_bytes': retryBytes,
+      // Every body held, retry queue included: what the forwarder's queues cost in memory.
+      'queue.bytes': queuedBytes + retryBytes,
       inflight: inFlight,
       destinations: this.#workers.length,
       'api_keys.invalid': invalidKeys,
       ...this.#drops.snapshot(),
     };
+    // Endpoints that never sent or failed are left out, as the serializer's `payloads.<endpoint>`.
+    for (const [endpoint, n] of Object.entries(s.sentByEndpoint)) if (n > 0) out[`payloads_sent.${endpoint}`] = n;
+    for (const [endpoint, n] of Object.entries(s.failedByEndpoint)) if (n > 0) out[`payloads_failed.${endpoint}`] = n;
+    return out;
   }
 
   #loadTransport(): Promise<HttpTransport> {

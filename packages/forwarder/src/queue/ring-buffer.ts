@@ -43,6 +43,13 @@ export class RingBuffer<T> {
     return item;
   }
 
+  /** Adds up `measure` over the items held, without removing them (telemetry: O(length), no allocation). */
+  public sum(measure: (item: T) => number): number {
+    let total = 0;
+    for (let i = 0; i < this.#length; i++) total += measure(this.#items[(this.#head + i) % this.#items.length] as T);
+    return total;
+  }
+
   /** Removes and returns everything, oldest first. */
   public drain(): T[] {
     const out: T[] = [];

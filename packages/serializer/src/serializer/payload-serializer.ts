@@ -153,6 +153,8 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       'bytes.uncompressed': stats.uncompressedBytes,
       'bytes.compressed': stats.compressedBytes,
       resplits: stats.resplits,
+      // Batches being encoded and compressed (a queue depth: they hold memory until submitted).
+      batches_in_flight: this.#inflight.size,
       'skipped.no_index_v1': this.#skippedNoIndex,
       ...this.#drops.snapshot(),
     };

@@ -1,0 +1,77 @@
+import { commonKeys, type Config } from '@agentkit/config';
+import { AgentkitError, CoreErrorCode, createApp, type App } from '@agentkit/core';
+import { UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER, dogstatsdKeys } from '@agentkit/dogstatsd';
+import { LOCAL_INTAKE } from '@agentkit/intake';
+import { loggerFromConfig } from '@agentkit/log';
+import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
+import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
+import { defaultAgentBundles, usesLocalIntake } from '../default-agent.js';
+import { STATUS_SERVER } from '../status/status-server.def.js';
+import { warnUnknown } from './config-command.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  help: `Usage: agentkit run [--config <file>]
+
+Runs the DogStatsD agent: listens for metrics, events and service checks (UDP on
+dogstatsd_port, 8125; Unix sockets when dogstatsd_socket / dogstatsd_stream_socket are set),
+aggregates them and ships them to Datadog (api_key, site or dd_url).
+With neither api_key nor dd_url it embeds the local intake on 127.0.0.1:local_intake_port
+(8127): open its page in a browser to see what the agent sends.
+Pipeline counters are served on 127.0.0.1:cmd_port (5001): see 'agentkit status'.
+
+SIGTERM or SIGINT (Ctrl-C) stops it gracefully: everything received is flushed and sent
+first. A second signal exits at once.
+
+Options:
+  -c, --config <file>  YAML configuration file (datadog.yaml style); DD_* variables override it
+  -h, --help           Show this help
+`,
+  options: { ...CONFIG_OPTION },
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
+    const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
+    warnUnknown(loaded, io.stderr);
+    const config = usesLocalIntake(loaded) ? await withConcreteIntakePort(loaded) : loaded;
+    const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+    return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
+  },
+};
+
+/** Where the running agent listens and where its data goes, for the person who started it. */
+export function banner(app: App, config: Config): string {
+  const lines = [`agentkit is running (pid ${process.pid})`];
+  for (const where of listeningOn(app, config)) lines.push(`  DogStatsD   ${where}`);
+  const intake = optional(() => app.get(LOCAL_INTAKE));
+  if (intake !== undefined) lines.push(`  Local intake ${intake.url}/  (open it in a browser; no api_key or dd_url is set)`);
+  else lines.push(`  Sending to  ${config.get(commonKeys.ddUrl) || `https://app.${config.get(commonKeys.site)}`}`);
+  const status = optional(() => app.get(STATUS_SERVER));
+  if (status !== undefined) lines.push(`  Status     ${status.url}/status  (agentkit status)`);
+  lines.push('Stop with Ctrl-C or SIGTERM: what was received is flushed and sent first.');
+  return `${lines.join('\n')}\n`;
+}
+
+function listeningOn(app: App, config: Config): string[] {
+  const out: string[] = [];
+  const host = config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
+  const udp = optional(() => app.get(UDP_LISTENER));
+  if (udp?.listening === true) out.push(`udp://${host}:${udp.port}`);
+  const tcp = optional(() => app.get(TCP_LISTENER));
+  if (tcp?.listening === true) out.push(`tcp://${host}:${tcp.port}`);
+  const dgram = optional(() => app.get(UDS_DATAGRAM_LISTENER));
+  if (dgram?.listening === true) out.push(`unix datagram ${dgram.path}`);
+  const stream = optional(() => app.get(UDS_STREAM_LISTENER));
+  if (stream?.listening === true) out.push(`unix stream ${stream.path}`);
+  if (out.length === 0) out.push('not listening (use_dogstatsd is false, or every listener is off)');
+  return out;
+}
+
+/** `app.get` for a token that a disabled bundle may not provide. */
+export function optional<T>(get: () => T): T | undefined {
+  try {
+    return get();
+  } catch (error) {
+    if (error instanceof AgentkitError && error.code === CoreErrorCode.NotProvided) return undefined;
+    throw error;
+  }
+}

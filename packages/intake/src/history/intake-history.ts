@@ -1,0 +1,205 @@
+import type { DropCounter } from '@agentkit/core';
+import type { DecodedEvent, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
+import type {
+  LocalEvent,
+  LocalSeries,
+  LocalSeriesType,
+  LocalServiceCheck,
+  LocalSketch,
+  LocalSymdbUpload,
+  ServiceCheckStatusName,
+} from '../local-intake/local-intake.def.js';
+import { RingBuffer } from './ring-buffer.js';
+import { SeriesStore, type IncomingSeries } from './series-store.js';
+import { SketchStore } from './sketch-store.js';
+
+/** Symbol database batches kept (each is a small summary). */
+export const SYMDB_UPLOADS_KEPT = 100;
+
+export interface IntakeHistoryLimits {
+  readonly maxPoints: number;
+  readonly maxContexts: number;
+  readonly maxEvents: number;
+}
+
+/** What the history holds now, by kind. (A type, not an interface: it is read as a record of numbers.) */
+export type StoredCounts = {
+  readonly series: number;
+  readonly sketches: number;
+  readonly events: number;
+  readonly serviceChecks: number;
+  readonly symdbUploads: number;
+};
+
+const V2_TYPES: readonly LocalSeriesType[] = ['unspecified', 'count', 'rate', 'gauge'];
+const STATUS_NAMES: readonly ServiceCheckStatusName[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
+
+/**
+ * Everything the intake keeps, bounded: series and distributions by identity, the latest
+ * events, service checks and symdb batches. Turns decoded payloads into the stored shapes.
+ * What is not kept (a new identity past the context limit, an invalid point) goes to `drops`.
+ */
+export class IntakeHistory {
+  readonly #series: SeriesStore;
+  readonly #sketches: SketchStore;
+  readonly #events: RingBuffer<LocalEvent>;
+  readonly #checks: RingBuffer<LocalServiceCheck>;
+  readonly #symdb = new RingBuffer<LocalSymdbUpload>(SYMDB_UPLOADS_KEPT);
+  readonly #drops: DropCounter;
+  /** Old points, events and checks pushed out by the limits: history rolling on, not a loss. */
+  #evicted = 0;
+
+  public constructor(limits: IntakeHistoryLimits, drops: DropCounter) {
+    this.#series = new SeriesStore(limits);
+    this.#sketches = new SketchStore(limits);
+    this.#events = new RingBuffer(limits.maxEvents);
+    this.#checks = new RingBuffer(limits.maxEvents);
+    this.#drops = drops;
+  }
+
+  public get evicted(): number {
+    return this.#evicted;
+  }
+
+  /** Stores a decoded payload received at `receivedAtMs`; returns how many items it held. */
+  public ingest(decoded: DecodedPayload, receivedAtMs: number): number {
+    switch (decoded.kind) {
+      case 'series_v2':
+        for (const s of decoded.payload.series) this.#addSeries(fromV2(s));
+        return decoded.payload.series.length;
+      case 'series_v1':
+        for (const s of decoded.payload.series) this.#addSeries(fromV1(s));
+        return decoded.payload.series.length;
+      case 'sketches_v2': {
+        for (const s of decoded.payload.sketches) {
+          if (s.distributionCount > 0) this.#drops.drop('legacy_distribution', s.distributionCount, { metric: s.metric });
+          const result = this.#sketches.add(s);
+          if (!result.stored) this.#drops.drop('context_limit', 1, { metric: s.metric, kind: 'sketch' });
+          this.#evicted += result.pointsEvicted;
+        }
+        return decoded.payload.sketches.length;
+      }
+      case 'intake': {
+        let n = 0;
+        for (const group of Object.values(decoded.payload.events)) {
+          for (const e of group) {
+            if (this.#events.push(toLocalEvent(e, receivedAtMs))) this.#evicted++;
+            n++;
+          }
+        }
+        return n;
+      }
+      case 'check_run_v1':
+        for (const c of decoded.payload) if (this.#checks.push(toLocalCheck(c, receivedAtMs))) this.#evicted++;
+        return decoded.payload.length;
+    }
+  }
+
+  public addSymdbUpload(upload: LocalSymdbUpload): void {
+    if (this.#symdb.push(upload)) this.#evicted++;
+  }
+
+  public series(metric?: string): LocalSeries[] {
+    return this.#series.list(metric);
+  }
+
+  public sketches(metric?: string): LocalSketch[] {
+    return this.#sketches.list(metric);
+  }
+
+  public events(): LocalEvent[] {
+    return this.#events.toArray();
+  }
+
+  public serviceChecks(): LocalServiceCheck[] {
+    return this.#checks.toArray();
+  }
+
+  public symdbUploads(): LocalSymdbUpload[] {
+    return this.#symdb.toArray();
+  }
+
+  public counts(): StoredCounts {
+    return {
+      series: this.#series.size,
+      sketches: this.#sketches.size,
+      events: this.#events.size,
+      serviceChecks: this.#checks.size,
+      symdbUploads: this.#symdb.size,
+    };
+  }
+
+  #addSeries(series: IncomingSeries): void {
+    const result = this.#series.add(series);
+    if (!result.stored) {
+      this.#drops.drop('context_limit', 1, { metric: series.metric, kind: 'series' });
+      return;
+    }
+    if (result.pointsInvalid > 0) this.#drops.drop('invalid_point', result.pointsInvalid, { metric: series.metric });
+    this.#evicted += result.pointsEvicted;
+  }
+}
+
+/** v2: the `host` resource is the host; a `device` resource and other resources go back to tags. */
+function fromV2(s: DecodedMetricSeries): IncomingSeries {
+  let host = '';
+  let tags: string[] = s.tags;
+  for (const r of s.resources) {
+    if (r.type === 'host') host = r.name;
+    else {
+      if (tags === s.tags) tags = [...s.tags];
+      tags.push(r.type === 'device' ? `device:${r.name}` : `dd.internal.resource:${r.type}:${r.name}`);
+    }
+  }
+  return {
+    metric: s.metric,
+    tags,
+    host,
+    type: V2_TYPES[s.type] ?? 'unspecified',
+    interval: s.interval,
+    points: s.points.map((p) => ({ ts: p.timestamp, value: p.value })),
+  };
+}
+
+function fromV1(s: DecodedSeriesV1): IncomingSeries {
+  const tags = s.tags === null ? [] : [...s.tags];
+  if (typeof s.device === 'string' && s.device !== '') tags.push(`device:${s.device}`);
+  const type: LocalSeriesType = s.type === 'count' || s.type === 'rate' || s.type === 'gauge' ? s.type : 'unspecified';
+  return {
+    metric: s.metric,
+    tags,
+    host: typeof s.host === 'string' ? s.host : '',
+    type,
+    interval: typeof s.interval === 'number' ? s.interval : 0,
+    // v1 allows `[ts, null]`; a null becomes NaN here and is counted as an invalid point.
+    points: s.points.map((p) => ({ ts: Number(p[0]), value: typeof p[1] === 'number' ? p[1] : Number.NaN })),
+  };
+}
+
+function toLocalEvent(e: DecodedEvent, receivedAtMs: number): LocalEvent {
+  return {
+    receivedAtMs,
+    title: e.msg_title,
+    text: typeof e.msg_text === 'string' ? e.msg_text : '',
+    timestamp: typeof e.timestamp === 'number' ? e.timestamp : 0,
+    host: typeof e.host === 'string' ? e.host : '',
+    tags: Array.isArray(e.tags) ? e.tags : [],
+    priority: e.priority ?? 'normal',
+    alertType: e.alert_type ?? 'info',
+    ...(e.aggregation_key === undefined ? {} : { aggregationKey: e.aggregation_key }),
+    ...(e.source_type_name === undefined ? {} : { sourceTypeName: e.source_type_name }),
+  };
+}
+
+function toLocalCheck(c: DecodedServiceCheck, receivedAtMs: number): LocalServiceCheck {
+  return {
+    receivedAtMs,
+    check: c.check,
+    host: typeof c.host_name === 'string' ? c.host_name : '',
+    timestamp: typeof c.timestamp === 'number' ? c.timestamp : 0,
+    status: c.status,
+    statusName: STATUS_NAMES[c.status] ?? 'UNKNOWN',
+    message: typeof c.message === 'string' ? c.message : '',
+    tags: Array.isArray(c.tags) ? c.tags : [],
+  };
+}

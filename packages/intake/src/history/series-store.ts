@@ -1,0 +1,110 @@
+import type { LocalSeries, LocalSeriesType } from '../local-intake/local-intake.def.js';
+import { PointList } from './point-list.js';
+
+/** One series as a payload carries it, already in the store's terms. */
+export interface IncomingSeries {
+  readonly metric: string;
+  readonly tags: readonly string[];
+  readonly host: string;
+  readonly type: LocalSeriesType;
+  readonly interval: number;
+  readonly points: Iterable<{ readonly ts: number; readonly value: number }>;
+}
+
+/** What one `add` did, for the intake's counters. */
+export interface SeriesAddResult {
+  /** False when the series was new and the context limit was reached: nothing was kept. */
+  readonly stored: boolean;
+  readonly pointsStored: number;
+  /** Points that were not numbers (v1 `null`, NaN, ±Inf): not kept. */
+  readonly pointsInvalid: number;
+  /** Old points pushed out by `maxPoints`. */
+  readonly pointsEvicted: number;
+}
+
+interface SeriesPoint {
+  readonly ts: number;
+  readonly value: number;
+}
+
+interface SeriesEntry {
+  readonly metric: string;
+  readonly tags: readonly string[];
+  readonly host: string;
+  readonly type: LocalSeriesType;
+  interval: number;
+  readonly points: PointList<SeriesPoint>;
+}
+
+export interface HistoryLimits {
+  readonly maxPoints: number;
+  readonly maxContexts: number;
+}
+
+/**
+ * Series by identity (metric + sorted tags + host + type), v1 and v2 alike. A second point at
+ * the same timestamp replaces the first, except for counts, where it adds to it: a count is
+ * what happened in the interval, so two reports of one interval (a late sample flushed again)
+ * both happened.
+ */
+export class SeriesStore {
+  readonly #entries = new Map<string, SeriesEntry>();
+  readonly #limits: HistoryLimits;
+
+  public constructor(limits: HistoryLimits) {
+    this.#limits = limits;
+  }
+
+  /** Series kept. */
+  public get size(): number {
+    return this.#entries.size;
+  }
+
+  public add(series: IncomingSeries): SeriesAddResult {
+    const tags = [...series.tags].sort();
+    const key = identity(series.metric, tags, series.host, series.type);
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsInvalid: 0, pointsEvicted: 0 };
+      const merge = series.type === 'count' ? sumPoints : lastPoint;
+      entry = { metric: series.metric, tags, host: series.host, type: series.type, interval: series.interval, points: new PointList(this.#limits.maxPoints, merge) };
+      this.#entries.set(key, entry);
+    }
+    entry.interval = series.interval;
+    let pointsStored = 0;
+    let pointsInvalid = 0;
+    let pointsEvicted = 0;
+    for (const point of series.points) {
+      if (!Number.isFinite(point.value) || !Number.isFinite(point.ts)) {
+        pointsInvalid++;
+        continue;
+      }
+      pointsEvicted += entry.points.add({ ts: point.ts, value: point.value });
+      pointsStored++;
+    }
+    return { stored: true, pointsStored, pointsInvalid, pointsEvicted };
+  }
+
+  /** Every series (of one metric name when given), in the order they were first seen. */
+  public list(metric?: string): LocalSeries[] {
+    const out: LocalSeries[] = [];
+    for (const e of this.#entries.values()) {
+      if (metric !== undefined && e.metric !== metric) continue;
+      out.push({ metric: e.metric, tags: e.tags, host: e.host, type: e.type, interval: e.interval, points: e.points.toArray().map((p) => [p.ts, p.value] as const) });
+    }
+    return out;
+  }
+}
+
+/** NUL never appears in a metric name, tag or host the agent sends, so the key is unambiguous. */
+export function identity(metric: string, sortedTags: readonly string[], host: string, type: string): string {
+  return `${metric}\0${type}\0${host}\0${sortedTags.join('\0')}`;
+}
+
+function sumPoints(a: SeriesPoint, b: SeriesPoint): SeriesPoint {
+  return { ts: a.ts, value: a.value + b.value };
+}
+
+function lastPoint(_a: SeriesPoint, b: SeriesPoint): SeriesPoint {
+  return b;
+}

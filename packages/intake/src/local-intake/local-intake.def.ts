@@ -1,0 +1,159 @@
+import { token } from '@agentkit/core';
+
+/** Series types as the intake stores them: v2's enum names, v1's strings (anything else is `unspecified`). */
+export type LocalSeriesType = 'count' | 'rate' | 'gauge' | 'unspecified';
+
+/**
+ * One series identity (metric + sorted tags + host + type) and its latest points, from v1 and
+ * v2 payloads alike. A `device` (v1 field, v2 resource) is kept as a `device:<name>` tag, and
+ * other v2 resources as `dd.internal.resource:<type>:<name>` tags, as the user sent them.
+ */
+export interface LocalSeries {
+  readonly metric: string;
+  /** Sorted. */
+  readonly tags: readonly string[];
+  readonly host: string;
+  readonly type: LocalSeriesType;
+  /** Seconds (10 for DogStatsD buckets, 0 when not aggregated): the latest payload's. */
+  readonly interval: number;
+  /** `[unix seconds, value]`, ascending by time, at most `local_intake_max_points`. */
+  readonly points: readonly (readonly [ts: number, value: number])[];
+}
+
+/** One 10 s bucket of a distribution: the sketch's summary and its quantiles. */
+export interface LocalSketchPoint {
+  /** Unix seconds. */
+  readonly ts: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly sum: number;
+  /** Computed from the sketch's bins exactly as the Agent's `Sketch.Quantile`. */
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+/** One distribution identity (metric + sorted tags + host) and its latest buckets. */
+export interface LocalSketch {
+  readonly metric: string;
+  readonly tags: readonly string[];
+  readonly host: string;
+  /** Ascending by `ts`, at most `local_intake_max_points`. */
+  readonly points: readonly LocalSketchPoint[];
+}
+
+export interface LocalEvent {
+  /** When the intake received it (ms since the epoch). */
+  readonly receivedAtMs: number;
+  readonly title: string;
+  readonly text: string;
+  /** Unix seconds, as sent. */
+  readonly timestamp: number;
+  readonly host: string;
+  readonly tags: readonly string[];
+  readonly priority: string;
+  /** `info` when none was sent. */
+  readonly alertType: string;
+  readonly aggregationKey?: string;
+  readonly sourceTypeName?: string;
+}
+
+export type ServiceCheckStatusName = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+
+export interface LocalServiceCheck {
+  readonly receivedAtMs: number;
+  readonly check: string;
+  readonly host: string;
+  /** Unix seconds, as sent. */
+  readonly timestamp: number;
+  /** 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN. */
+  readonly status: number;
+  readonly statusName: ServiceCheckStatusName;
+  readonly message: string;
+  readonly tags: readonly string[];
+}
+
+/** One symbol database batch (one multipart request), summarised: the scopes themselves are not kept. */
+export interface LocalSymdbUpload {
+  readonly receivedAtMs: number;
+  /** `/symdb/v1/input` (the trace-agent route) or `/api/v2/debugger` (agentless). */
+  readonly path: string;
+  readonly service: string;
+  readonly version: string;
+  readonly env?: string;
+  readonly language: string;
+  readonly uploadId?: string;
+  readonly batchNum?: number;
+  readonly final?: boolean;
+  /** Top-level scopes in the batch (one per source file for JavaScript). */
+  readonly scopeCount: number;
+  /** Scopes at every depth (classes, functions, locals…). */
+  readonly totalScopeCount: number;
+  /** Distinct `source_file`s of the top-level scopes. */
+  readonly fileCount: number;
+  /** The gzip `file` part, as received. */
+  readonly compressedBytes: number;
+  readonly uncompressedBytes: number;
+  /** Names of the first top-level scopes (at most 20). */
+  readonly topLevelScopes: readonly string[];
+}
+
+/** The intake's own counters, for `GET /api/local/stats`. */
+export interface LocalIntakeStats {
+  /** Requests by route name (`series_v2`, `symdb`, `validate`, `api`, `page`, `not_found`…). */
+  readonly requests: Readonly<Record<string, number>>;
+  /** Items received by payload kind (series, sketches, events, checks, symdb batches). */
+  readonly items: Readonly<Record<string, number>>;
+  /** What was refused or not kept, by reason (`decode_error`, `body_too_large`, `context_limit`…). */
+  readonly dropped: Readonly<Record<string, number>>;
+  /** Old points, events, checks and symdb batches pushed out by the history limits (not a loss: the history rolls on). */
+  readonly evicted: number;
+  /** What the history holds now. */
+  readonly stored: {
+    readonly series: number;
+    readonly sketches: number;
+    readonly events: number;
+    readonly serviceChecks: number;
+    readonly symdbUploads: number;
+  };
+}
+
+/**
+ * A Datadog-compatible intake on 127.0.0.1: it decodes what the agent (or a Datadog client)
+ * sends, keeps a bounded history in memory, and serves it as JSON (`/api/local/*`) and as a
+ * live web page (`/`). The history readers may be called at any time, before start (empty)
+ * and after stop (what was kept); they return copies the caller may keep.
+ */
+export interface LocalIntake {
+  /** `http://127.0.0.1:<port>`. Only once started: throws `ERR_INTAKE_NOT_STARTED` before. */
+  readonly url: string;
+  /** The port listened on (the real one when `local_intake_port` is 0). Throws before start. */
+  readonly port: number;
+  series(): LocalSeries[];
+  sketches(): LocalSketch[];
+  /** Oldest first, at most `local_intake_max_events`. */
+  events(): LocalEvent[];
+  /** Oldest first, at most `local_intake_max_events`. */
+  serviceChecks(): LocalServiceCheck[];
+  /** Oldest first, the last 100 batches. */
+  symdbUploads(): LocalSymdbUpload[];
+  stats(): LocalIntakeStats;
+}
+
+export const LOCAL_INTAKE = token<LocalIntake>('LocalIntake');
+
+/** Settings that are not config keys: for `startLocalIntake` and tests. */
+export interface LocalIntakeOptions {
+  /** Overrides `local_intake_port` (0 picks a free port). */
+  readonly port?: number;
+  /** Largest request body accepted, compressed (default 64 MiB); larger ones are answered 413. */
+  readonly maxBodyBytes?: number;
+}
+
+/** Optional: bind it to change the options of the intake an app builds. */
+export const LOCAL_INTAKE_OPTIONS = token<LocalIntakeOptions>('LocalIntakeOptions');
+
+/** The API key `agentkit run` sends to its embedded intake; the intake accepts any key. */
+export const LOCAL_INTAKE_API_KEY = 'local-intake';

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { aggregatorBundle } from '@agentkit/aggregator';
+import { allConfigKeys } from '@agentkit/agent';
+import { loadConfig } from '@agentkit/config';
+import { createApp } from '@agentkit/core';
+import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
+import { forwarderBundle } from '@agentkit/forwarder';
+import { startLocalIntake, type HttpLocalIntake } from '@agentkit/intake';
+import { serializerBundle } from '@agentkit/serializer';
+import { REPO_ROOT } from './support/run-cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots are kept here (git-ignored) for a person to look at after the run. */
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+// Debian's Chromium; `.ci/run` installs it. Elsewhere (a developer's laptop) the test is skipped, loudly.
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env['CI'] !== undefined) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed Debian's chromium`);
+const describeWithChromium = haveChromium ? describe : describe.skip;
+
+/** The flags the machine needs: no sandbox as root, and no background calls to a closed network. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describeWithChromium('the local intake page in headless Chromium', () => {
+  let intake: HttpLocalIntake;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    intake = await startLocalIntake({ port: 0 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await intake?.onStop();
+  });
+
+  it('shows each metric sent through the real pipeline by name, with a drawn chart', async () => {
+    const config = loadConfig({
+      keys: allConfigKeys,
+      env: { DD_API_KEY: 'anything', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: '0', DD_CMD_PORT: '-1' },
+    });
+    const pipeline = createApp([dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle], { config });
+    await pipeline.start();
+    const udp = createSocket('udp4');
+    const lines = ['page.requests:5|c|#route:/home', 'page.requests:2|c|#route:/cart', 'page.temperature:21.5|g', 'page.latency:120|d', 'page.latency:80|d', '_e{9,5}:Deploy v2|hello', '_sc|page.health|0'];
+    await new Promise<void>((resolve, reject) => udp.send(lines.join('\n'), pipeline.get(UDP_LISTENER).port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    udp.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await pipeline.stop(); // the final flush ships the current (incomplete) bucket to the intake
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${intake.url}/`);
+    for (const metric of ['page.requests', 'page.temperature', 'page.latency']) {
+      const chart = page.locator(`section.chart[data-metric="${metric}"]`);
+      await chart.locator('canvas').first().waitFor({ timeout: 15_000 });
+      await expect(chart.textContent()).resolves.toContain(metric);
+      // Drawn, not just present: the plotted line leaves non-transparent pixels on the canvas.
+      const inked = await page.evaluate(`(() => {
+        const canvas = document.querySelector('section.chart[data-metric="${metric}"] canvas');
+        const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+        return n;
+      })()`);
+      expect(inked).toBeGreaterThan(50);
+    }
+    await expect(page.locator('body').textContent()).resolves.toContain('Deploy v2');
+    await expect(page.locator('body').textContent()).resolves.toContain('page.health');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'intake-page.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+});
