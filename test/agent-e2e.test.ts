@@ -4,7 +4,7 @@ import { createConnection, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import StatsD from 'hot-shots';
+import StatsD, { type StatsD as StatsDClient } from 'hot-shots';
 import { freeTcpPort, freeUdpPort, getJson, pollUntil, startAgentProcess, type AgentProcess } from './support/agent-process.js';
 
 interface LocalSeries {
@@ -32,7 +32,7 @@ function start(args: readonly string[], env: Record<string, string>): AgentProce
 }
 
 /** What one hot-shots client sends: every DogStatsD message type, named by transport. */
-async function sendEverything(client: StatsD, transport: string): Promise<void> {
+async function sendEverything(client: StatsDClient, transport: string): Promise<void> {
   const tags = [`transport:${transport}`];
   client.increment(`e2e.${transport}.count`, 3, tags);
   client.increment(`e2e.${transport}.count`, 4, tags);
@@ -42,7 +42,7 @@ async function sendEverything(client: StatsD, transport: string): Promise<void> 
   for (let v = 1; v <= 100; v++) client.distribution(`e2e.${transport}.dist`, v, tags);
   client.event(`e2e ${transport} event`, 'sent by hot-shots', { alert_type: 'warning' }, tags);
   client.check(`e2e.${transport}.check`, client.CHECKS.WARNING, { message: 'degraded' }, tags);
-  await new Promise<void>((resolve, reject) => client.close((error) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => client.close((error?: Error) => (error ? reject(error) : resolve())));
 }
 
 /**

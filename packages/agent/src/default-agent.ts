@@ -55,10 +55,10 @@ function withLocalDestination(config: ConfigReader, url: string): ConfigReader {
     [commonKeys.apiKey.key, LOCAL_INTAKE_API_KEY],
   ]);
   return {
-    get: ((key: string | ConfigKeyRef<unknown>) => {
+    get: (key: string | ConfigKeyRef<unknown>) => {
       const name = typeof key === 'string' ? key : key.key;
       if (replaced.has(name)) return replaced.get(name);
       return typeof key === 'string' ? config.get(key) : config.get(key);
-    }) as ConfigReader['get'],
+    },
   };
 }

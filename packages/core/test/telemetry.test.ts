@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { bundle, createApp, DropCounter, provide, TELEMETRY, token } from '../src/index.js';
+import { bundle, createApp, DropCounter, provide, TELEMETRY, token, type TelemetryReader } from '../src/index.js';
 import { RecordingLogger } from '../src/testing/index.js';
 
 describe('DropCounter', () => {
@@ -50,7 +50,7 @@ describe('TELEMETRY built-in', () => {
     const app = createApp([
       bundle('x', [
         provide(SOURCE, { useValue: { telemetry: () => ({ packets: 7 }) } }),
-        provide(STATUS, { deps: [TELEMETRY], useFactory: (telemetry) => ({ read: () => telemetry.snapshot() }) }),
+        provide(STATUS, { deps: [TELEMETRY], useFactory: (telemetry: TelemetryReader) => ({ read: () => telemetry.snapshot() }) }),
       ]),
     ]);
     await app.start();
