@@ -13,6 +13,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
     load: async () => (await import('./commands/run-command.js')).runCommand,
   },
   {
+    name: 'exec',
+    summary: 'Wrap a program as serverless-init does: run the pipeline, run the program, drain, exit with its code',
+    load: async () => (await import('./commands/exec-command.js')).execCommand,
+  },
+  {
     name: 'intake',
     summary: 'Run the local intake alone (a Datadog-compatible intake with a web page)',
     load: async () => (await import('./commands/intake-command.js')).intakeCommand,

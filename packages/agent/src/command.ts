@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { splitCommandLine } from './exec/command-line.js';
 
 /** Where a command writes; tests pass collectors, the CLI passes process streams. */
 export interface CommandIO {
@@ -13,6 +14,11 @@ export interface Command {
   /** The full `--help` text. */
   readonly help: string;
   readonly options: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * The arguments after the command's own options are another program's command line
+   * (`agentkit exec node -e 0`): they are not parsed, and arrive as positionals as given.
+   */
+  readonly commandLineAfterOptions?: boolean;
   /** Runs with parsed flags and positionals; resolves to the exit code. */
   run(args: ParsedArgs, io: CommandIO): Promise<number>;
 }
@@ -35,15 +41,13 @@ export const CONFIG_OPTION = {
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
+  const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
+  const { own, command: rest } = command.commandLineAfterOptions === true ? splitCommandLine(argv, options) : { own: [...argv], command: [] };
   try {
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values, positionals };
+    const { values, positionals } = parseArgs({ args: own, options, allowPositionals: true, strict: true });
+    return { values: values, positionals: [...positionals, ...rest] };
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
+

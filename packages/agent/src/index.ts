@@ -12,3 +12,5 @@ export { DEFAULT_CMD_PORT, statusConfigKeys, statusKeys } from './status/config-
 export { StatusErrorCode, StatusServerError } from './status/errors.js';
 export { FakeStatusServer, fakeStatusBundle } from './status/fake-status-server.js';
 export { formatPrometheus, PROMETHEUS_CONTENT_TYPE } from './status/prometheus.js';
+export { runExec } from './exec/exec-runner.js';
+export type { ExecOptions, ExecResult } from './exec/exec-runner.js';

@@ -1,0 +1,218 @@
+import { describeError, type Logger } from '@agentkit/core';
+import { dogstatsdKeys } from '@agentkit/dogstatsd';
+import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
+import { defaultAgentBundles } from '../default-agent.js';
+import { ChildTask, type TaskExit } from './child-task.js';
+import { formatCommand, type TaskCommand } from './command-line.js';
+import { ExecPipeline } from './exec-pipeline.js';
+import { loadExecSetup, type ExecSetup } from './exec-setup.js';
+import { formatPendingWork } from './pending-work.js';
+import { catchSignals, exitCodeOf, TERMINATING_SIGNALS } from './signals.js';
+
+export interface ExecOptions {
+  /** The program to wrap; undefined for sidecar mode (no program: run until SIGTERM/SIGINT). */
+  readonly command: TaskCommand | undefined;
+  /** The `--config` YAML file. */
+  readonly configFile: string | undefined;
+  /** The environment: read for DD_* configuration, and passed on to the program. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** For warnings printed before the logger exists. */
+  readonly warn: (text: string) => void;
+}
+
+export interface ExecResult {
+  /** The program's exit code (128 + signal number if a signal killed it); 0 in sidecar mode. */
+  readonly exitCode: number;
+  /** True when the shutdown budget ran out before the drain finished (the drain goes on, abandoned). */
+  readonly budgetExhausted: boolean;
+}
+
+/**
+ * `agentkit exec`: starts the pipeline, then the program; forwards signals to it; once it has
+ * exited (or, in sidecar mode, on SIGTERM/SIGINT) drains the pipeline within the shutdown
+ * budget. Resolves to the exit code; never rejects. It leaves the process to the caller, who
+ * should exit at once: on 'budgetExhausted' a stop hook may still hold the event loop.
+ */
+export async function runExec(options: ExecOptions): Promise<ExecResult> {
+  return new ExecSession(options).run();
+}
+
+class ExecSession {
+  readonly #options: ExecOptions;
+  #setup: ExecSetup | undefined;
+  #log: Logger | undefined;
+  #pipeline: ExecPipeline | undefined;
+  #enhanced: EnhancedMetrics | undefined;
+  #child: ChildTask | undefined;
+  #terminatedBy: NodeJS.Signals | undefined;
+  #onTerminated: (() => void) | undefined;
+  #killTimer: NodeJS.Timeout | undefined;
+
+  public constructor(options: ExecOptions) {
+    this.#options = options;
+  }
+
+  public async run(): Promise<ExecResult> {
+    // First of all: from here on a SIGTERM must not kill the wrapper (the default action) but
+    // start an orderly shutdown. Sidecar mode has no program to forward anything to.
+    const stopCatching =
+      this.#options.command === undefined
+        ? catchSignals((signal) => this.#onSignal(signal), TERMINATING_SIGNALS)
+        : catchSignals((signal) => this.#onSignal(signal));
+    try {
+      const setup = await loadExecSetup(this.#options.configFile, this.#options.env, this.#options.warn);
+      this.#setup = setup;
+      this.#log = setup.logger.child({ component: 'exec' });
+      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()) }, 'configuration loaded');
+      // Told to stop already: neither the pipeline nor the program is worth starting.
+      if (this.#terminatedBy !== undefined) setup.budget.start();
+      else await this.#startPipeline(setup);
+      const exitCode = await this.#runProgram(setup);
+      return { exitCode, budgetExhausted: !(await this.#drain(setup, exitCode)) };
+    } finally {
+      clearTimeout(this.#killTimer);
+      stopCatching();
+    }
+  }
+
+  async #startPipeline(setup: ExecSetup): Promise<void> {
+    const log = this.#log as Logger;
+    if (setup.config === undefined) return;
+    try {
+      this.#pipeline = await ExecPipeline.start(
+        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud)],
+        setup.config,
+        setup.logger,
+        setup.budget.totalMs,
+      );
+      this.#enhanced = this.#pipeline.optional(ENHANCED_METRICS);
+    } catch (error) {
+      log.error({ err: error }, `the metrics pipeline could not start, the program runs WITHOUT it (its metrics are lost): ${describeError(error)}`);
+    }
+  }
+
+  /** Runs the program (unless a terminating signal came first) and resolves to its exit code. */
+  async #runProgram(setup: ExecSetup): Promise<number> {
+    const log = this.#log as Logger;
+    const command = this.#options.command;
+    if (command === undefined) {
+      log.info('sidecar mode (no program to run): running until SIGTERM or SIGINT');
+      if (this.#terminatedBy === undefined) await new Promise<void>((resolve) => (this.#onTerminated = resolve));
+      return 0;
+    }
+    if (this.#terminatedBy !== undefined) {
+      log.warn({ signal: this.#terminatedBy }, `${this.#terminatedBy} before the program started: not starting ${formatCommand(command)}`);
+      return exitCodeOf(null, this.#terminatedBy);
+    }
+    const child = new ChildTask(command, this.#programEnv(setup));
+    this.#child = child;
+    // startupMs: from this process's start to the program's (the wrapper's cold start).
+    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()) }, 'program started');
+    const exit = await this.#waitForExit(child, setup);
+    setup.budget.start();
+    clearTimeout(this.#killTimer);
+    this.#enhanced?.taskEnded({ exitCode: exit.exitCode, durationMs: exit.durationMs });
+    if (exit.spawnError !== undefined) {
+      log.error({ err: exit.spawnError, exitCode: exit.exitCode }, `cannot run ${formatCommand(command)}: ${exit.spawnError.message}`);
+    } else {
+      log.info({ exitCode: exit.exitCode, signal: exit.signal, durationMs: exit.durationMs }, `program exited${exit.signal === undefined ? ` with code ${exit.exitCode}` : ` on ${exit.signal}`}`);
+    }
+    return exit.exitCode;
+  }
+
+  /** The program's exit; once the budget runs, waited for no longer than what is left of it. */
+  async #waitForExit(child: ChildTask, setup: ExecSetup): Promise<TaskExit> {
+    for (;;) {
+      if (!setup.budget.started) {
+        const exit = await Promise.race([child.exited, new Promise<undefined>((resolve) => (this.#onTerminated = () => resolve(undefined)))]);
+        if (exit !== undefined) return exit;
+        continue; // the budget started: wait again, bounded by it
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), setup.budget.remainingMs())));
+      const exit = await Promise.race([child.exited, outOfTime]);
+      clearTimeout(timer);
+      if (exit !== undefined) return exit;
+      // The budget is spent: no reserve was kept (no pipeline to drain), or SIGKILL did not end it
+      // (a process stuck in the kernel). Either way it is not waited for any longer.
+      child.signal('SIGKILL');
+      (this.#log as Logger).error({ pid: child.pid }, 'the program has not exited within serverless_shutdown_timeout: SIGKILL sent, not waiting for it');
+      return { exitCode: exitCodeOf(null, 'SIGKILL'), signal: 'SIGKILL', durationMs: 0 };
+    }
+  }
+
+  /** The program's environment: the wrapper's, and the UDP port when it was chosen at start (`dogstatsd_port: 0`). */
+  #programEnv(setup: ExecSetup): Record<string, string | undefined> {
+    const env = { ...this.#options.env };
+    const port = this.#pipeline?.udpPort;
+    if (port !== undefined && port !== setup.config?.get(dogstatsdKeys.port)) env['DD_DOGSTATSD_PORT'] = String(port);
+    return env;
+  }
+
+  #onSignal(signal: NodeJS.Signals): void {
+    const log = this.#log;
+    if (TERMINATING_SIGNALS.has(signal)) this.#beginShutdown(signal);
+    const child = this.#child;
+    if (child === undefined) {
+      log?.debug({ signal }, 'signal before the program started: not forwarded');
+      return;
+    }
+    const sent = child.signal(signal);
+    log?.debug({ signal, pid: child.pid, sent }, sent ? 'signal forwarded to the program' : 'signal not forwarded: the program has exited');
+  }
+
+  /** The first SIGTERM/SIGINT: the budget starts, and a program that ignores it is killed when only the drain's reserve is left. */
+  #beginShutdown(signal: NodeJS.Signals): void {
+    if (this.#terminatedBy !== undefined) return;
+    this.#terminatedBy = signal;
+    const setup = this.#setup;
+    if (setup === undefined) return; // still setting up: run() starts the budget once it exists
+    if (this.#child?.done === true) return; // the program already ended: the drain is under way
+    setup.budget.start();
+    this.#enhanced?.shutdownStarted();
+    this.#log?.info({ signal, budgetMs: setup.budget.totalMs }, `${signal}: shutting down within serverless_shutdown_timeout (${setup.budget.totalMs} ms)`);
+    this.#onTerminated?.();
+    if (this.#child !== undefined) this.#armKill(this.#child, setup);
+  }
+
+  #armKill(child: ChildTask, setup: ExecSetup): void {
+    const pipeline = this.#pipeline;
+    // Without a pipeline there is nothing to drain: the program may have the whole budget.
+    const untilKillMs = pipeline === undefined ? setup.budget.remainingMs() : setup.budget.untilKillMs();
+    this.#killTimer = setTimeout(() => {
+      if (child.done) return;
+      const why = `the program did not exit within ${setup.budget.elapsedMs()} ms of ${this.#terminatedBy}: sending SIGKILL`;
+      if (pipeline === undefined) this.#log?.error({ pid: child.pid }, `${why} (serverless_shutdown_timeout)`);
+      else {
+        const reserveMs = Math.round(setup.budget.reserveMs);
+        this.#log?.error(
+          { pid: child.pid, reserveMs, pending: pipeline.pendingWork() },
+          `${why}, keeping ${reserveMs} ms of serverless_shutdown_timeout for the drain; pending: ${pipeline.describePendingWork()}`,
+        );
+      }
+      child.signal('SIGKILL');
+    }, untilKillMs);
+  }
+
+  /** Stops the pipeline within what is left of the budget; false when the budget ran out first. */
+  async #drain(setup: ExecSetup, exitCode: number): Promise<boolean> {
+    const pipeline = this.#pipeline;
+    setup.budget.start();
+    if (pipeline === undefined) return true;
+    this.#enhanced?.shutdownStarted();
+    const remainingMs = setup.budget.remainingMs();
+    const startedAt = performance.now();
+    const outcome = await pipeline.stopWithin(remainingMs);
+    const log = this.#log as Logger;
+    if (outcome === 'out-of-time') {
+      const pending = pipeline.pendingWork();
+      log.error(
+        { budgetMs: setup.budget.totalMs, exitCode, pending },
+        `serverless_shutdown_timeout (${setup.budget.totalMs} ms) ran out during the drain; exiting with code ${exitCode}; still pending: ${formatPendingWork(pending)}`,
+      );
+      return false;
+    }
+    log.info({ drainMs: Math.round(performance.now() - startedAt), shutdownMs: setup.budget.elapsedMs(), exitCode }, `drained; exiting with code ${exitCode}`);
+    return true;
+  }
+}

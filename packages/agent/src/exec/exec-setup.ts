@@ -1,0 +1,57 @@
+import type { Config } from '@agentkit/config';
+import { describeError, type Logger } from '@agentkit/core';
+import { createLogger, loggerFromConfig } from '@agentkit/log';
+import {
+  DEFAULT_SERVERLESS_SHUTDOWN_TIMEOUT_SEC,
+  detectCloudService,
+  lookupCloudMetadata,
+  serverlessConfigLayers,
+  serverlessKeys,
+  withoutHighCardinalityTags,
+  type CloudService,
+} from '@agentkit/serverless';
+import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
+import { usesLocalIntake } from '../default-agent.js';
+import { drainReserveMs, ShutdownBudget } from './shutdown-budget.js';
+
+/** What `agentkit exec` knows before it starts anything. */
+export interface ExecSetup {
+  /** Undefined when the configuration is invalid: the program then runs without the pipeline. */
+  readonly config: Config | undefined;
+  readonly logger: Logger;
+  readonly cloud: CloudService;
+  readonly budget: ShutdownBudget;
+}
+
+/**
+ * Detects the platform (and asks Cloud Run's metadata server, within its 300 ms bound, for the
+ * instance's tags), then loads the configuration with the serverless layers. Never throws: an
+ * invalid configuration is logged and leaves `config` undefined, because a broken agent must not
+ * keep the wrapped program from running.
+ */
+export async function loadExecSetup(file: string | undefined, env: Readonly<Record<string, string | undefined>>, warn: (text: string) => void): Promise<ExecSetup> {
+  const detected = detectCloudService(env);
+  const cloud = withMetadataTags(detected, await lookupCloudMetadata(detected, { env }));
+  let config: Config;
+  try {
+    const { defaults, forced } = serverlessConfigLayers(cloud);
+    const loaded = loadAgentConfig(file, env, { runtimeDefaults: defaults, overrides: forced });
+    const unknown = loaded.unknownKeys();
+    if (unknown.length > 0) warn(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
+    config = usesLocalIntake(loaded) ? await withConcreteIntakePort(loaded) : loaded;
+  } catch (error) {
+    const logger = createLogger();
+    logger.error({ err: error }, `invalid configuration, the program runs WITHOUT the metrics pipeline (its metrics are lost): ${describeError(error)}`);
+    const budgetMs = DEFAULT_SERVERLESS_SHUTDOWN_TIMEOUT_SEC * 1000;
+    return { config: undefined, logger, cloud, budget: new ShutdownBudget(budgetMs, 0) };
+  }
+  const budgetMs = config.get(serverlessKeys.shutdownTimeout) * 1000;
+  return { config, logger: loggerFromConfig(config), cloud, budget: new ShutdownBudget(budgetMs, drainReserveMs(config, budgetMs)) };
+}
+
+/** The platform with the metadata server's tags added (metrics get them without the high-cardinality ones). */
+function withMetadataTags(cloud: CloudService, tags: readonly string[]): CloudService {
+  if (tags.length === 0) return cloud;
+  const all = [...cloud.tags, ...tags];
+  return Object.freeze({ ...cloud, tags: Object.freeze(all), metricTags: withoutHighCardinalityTags(all) });
+}

@@ -1,0 +1,64 @@
+import { aggregatorKeys } from '@agentkit/aggregator';
+import type { ConfigReader } from '@agentkit/core';
+import { dogstatsdKeys } from '@agentkit/dogstatsd';
+import { forwarderKeys } from '@agentkit/forwarder';
+
+/** serverless-init's watchdog: inside Cloud Run's 10 s between SIGTERM and SIGKILL. */
+export const DEFAULT_SHUTDOWN_BUDGET_MS = 9500;
+
+/**
+ * The drain never claims more than this share of the budget for itself: a program that
+ * ignores SIGTERM still gets the rest to finish on its own before it is killed.
+ */
+const MAX_DRAIN_RESERVE_SHARE = 0.5;
+
+/**
+ * How much of the budget is kept for the drain when the program does not exit on SIGTERM:
+ * the stages' own stop limits, one after the other (the listeners' drain, the aggregator's
+ * final flush, the forwarder's last sends), but at most half the budget.
+ */
+export function drainReserveMs(config: ConfigReader, budgetMs: number): number {
+  const stagesMs =
+    config.get(dogstatsdKeys.drainTimeoutMs) + config.get(aggregatorKeys.stopTimeout) * 1000 + config.get(forwarderKeys.stopTimeout) * 1000;
+  return Math.min(stagesMs, budgetMs * MAX_DRAIN_RESERVE_SHARE);
+}
+
+/**
+ * The shutdown budget, started once: by SIGTERM/SIGINT, or by the program's own exit. Every
+ * wait of the shutdown is bounded by what remains of it.
+ */
+export class ShutdownBudget {
+  public readonly totalMs: number;
+  public readonly reserveMs: number;
+  #startedAt: number | undefined;
+
+  public constructor(totalMs: number, reserveMs: number) {
+    this.totalMs = totalMs;
+    this.reserveMs = Math.min(reserveMs, totalMs);
+  }
+
+  public get started(): boolean {
+    return this.#startedAt !== undefined;
+  }
+
+  /** Starts the clock; later calls change nothing. */
+  public start(): void {
+    this.#startedAt ??= performance.now();
+  }
+
+  /** Milliseconds left; the whole budget before it started, never below 0. */
+  public remainingMs(): number {
+    if (this.#startedAt === undefined) return this.totalMs;
+    return Math.max(0, this.totalMs - (performance.now() - this.#startedAt));
+  }
+
+  /** Milliseconds since the start (0 before it). */
+  public elapsedMs(): number {
+    return this.#startedAt === undefined ? 0 : Math.round(performance.now() - this.#startedAt);
+  }
+
+  /** How long the program may still take before it must be killed to leave the drain its reserve. */
+  public untilKillMs(): number {
+    return Math.max(0, this.remainingMs() - this.reserveMs);
+  }
+}

@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestIntake, type TestIntake } from '@agentkit/testing';
+import { EXEC_TASK, execEnv, linesAtIntake, linesSent, startExec } from './support/exec-process.js';
+
+// agentkit exec end to end: the built CLI wraps a real task (test/fixtures/exec-task.mjs) that
+// sends DogStatsD lines over real UDP; the pipeline ships them to a real HTTP intake. Run
+// `npm run build` first. Each case takes one to three seconds.
+const CASE_TIMEOUT_MS = 60_000;
+const BURST = 20_000;
+const SENDER = fileURLToPath(new URL('./support/send-udp.mjs', import.meta.url));
+
+let intake: TestIntake;
+beforeEach(async () => {
+  intake = await startTestIntake();
+});
+afterEach(async () => {
+  await intake.close();
+});
+
+describe('agentkit exec, a task that ends by itself', () => {
+  it(
+    'delivers every line of a task that streams for a second, bursts 20k lines and exits; exit code 0',
+    async () => {
+      const run = startExec(['--', 'node', EXEC_TASK, '--stream-ms', '1000', '--burst', String(BURST)], execEnv(intake));
+      const { code } = await run.closed;
+      expect(code).toBe(0);
+      const sent = linesSent(run.stdout());
+      expect(sent).toBeGreaterThan(BURST);
+      expect(linesAtIntake(intake, 'burst')).toBe(BURST);
+      expect(linesAtIntake(intake)).toBe(sent);
+      // The enhanced metrics of a local (no cloud) run: one cold start, one shutdown.
+      const enhanced = intake.sketches().filter((s) => s.metric.startsWith('datadog.serverless_agent.enhanced.'));
+      const count = (name: string): number =>
+        enhanced.filter((s) => s.metric === name).reduce((n, s) => n + s.dogsketches.reduce((c, d) => c + d.cnt, 0), 0);
+      expect(count('datadog.serverless_agent.enhanced.cold_start')).toBe(1);
+      expect(count('datadog.serverless_agent.enhanced.shutdown')).toBe(1);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "leaves the task's stdout exactly as the task wrote it (the wrapper logs on stderr)",
+    async () => {
+      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10'], execEnv(intake));
+      expect((await run.closed).code).toBe(0);
+      expect(run.stdout()).toMatch(/^ready\nsent 15\nexit-at \d+\n$/);
+      expect(run.stderr()).toContain('program exited with code 0');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it.each([
+    ['exits 3', ['--exit-code', '3'], 3],
+    ['is killed by SIGKILL', ['--die', 'SIGKILL'], 128 + 9],
+    ['is killed by SIGHUP', ['--die', 'SIGHUP'], 128 + 1],
+  ])(
+    'exits with the task\'s code when the task %s, after delivering its lines',
+    async (_what, flags, expected) => {
+      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '1000', ...flags], execEnv(intake));
+      expect((await run.closed).code).toBe(expected);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'splits a single argument on whitespace, as serverless-init does',
+    async () => {
+      const run = startExec([`node ${EXEC_TASK} --burst 100 --exit-code 4`], execEnv(intake));
+      expect((await run.closed).code).toBe(4);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'gives the program its own options without --: they are not parsed as agentkit options',
+    async () => {
+      const run = startExec(['node', EXEC_TASK, '--burst', '100', '--exit-code', '5'], execEnv(intake));
+      expect((await run.closed).code).toBe(5);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'exits 127, saying why, when the command does not exist',
+    async () => {
+      const run = startExec(['--', 'agentkit-no-such-command-here'], execEnv(intake));
+      expect((await run.closed).code).toBe(127);
+      expect(run.stderr()).toContain('cannot run agentkit-no-such-command-here');
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit exec, signals', () => {
+  it(
+    "passes SIGTERM to the task and keeps receiving until it exits: the task's final burst arrives; exit code 0",
+    async () => {
+      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--burst', String(BURST)], execEnv(intake));
+      await run.waitForStdout(/^ready$/m);
+      run.child.kill('SIGTERM');
+      const { code } = await run.closed;
+      expect(code).toBe(0);
+      expect(run.stdout()).toContain('signal SIGTERM');
+      expect(linesAtIntake(intake, 'burst')).toBe(BURST);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'forwards other signals (SIGUSR2, SIGHUP, SIGWINCH) without shutting down',
+    async () => {
+      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--log-signals'], execEnv(intake));
+      await run.waitForStdout(/^ready$/m);
+      for (const signal of ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const) {
+        run.child.kill(signal);
+        await run.waitForStdout(new RegExp(`^signal ${signal}$`, 'm'));
+      }
+      run.child.kill('SIGTERM');
+      expect((await run.closed).code).toBe(0);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'kills a task that ignores SIGTERM when only the drain\'s reserve of the budget is left, logging what was pending',
+    async () => {
+      const run = startExec(
+        ['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'ignore'],
+        execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '2' }),
+      );
+      await run.waitForStdout(/^ready$/m);
+      run.child.kill('SIGTERM');
+      const { code } = await run.closed;
+      expect(code).toBe(128 + 9);
+      expect(run.stdout()).toContain('signal SIGTERM (ignored)');
+      expect(run.stderr()).toMatch(/the program did not exit within \d+ ms of SIGTERM: sending SIGKILL, keeping 1000 ms of serverless_shutdown_timeout for the drain; pending: /);
+      expect(run.stderr()).toContain('drained; exiting with code 137');
+      // What it streamed before the kill was still delivered.
+      expect(linesAtIntake(intake, 'stream')).toBeGreaterThan(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit exec, the shutdown budget', () => {
+  it(
+    "exits with the task's code when the budget runs out during the drain, naming what was still pending",
+    async () => {
+      intake.setResponder((request) => (request.path.startsWith('/api/v1/validate') ? undefined : { hang: true }));
+      const run = startExec(
+        ['--', 'node', EXEC_TASK, '--burst', '100', '--exit-code', '5'],
+        execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '1', DD_FORWARDER_STOP_TIMEOUT: '30' }),
+      );
+      const { code } = await run.closed;
+      expect(code).toBe(5);
+      expect(run.stderr()).toMatch(/serverless_shutdown_timeout \(1000 ms\) ran out during the drain; exiting with code 5; still pending: .*Forwarder \(stop running\): .*inflight=\d/);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit exec, without a program or without a pipeline', () => {
+  it(
+    'runs as a sidecar with no command: receives until SIGTERM, drains, exits 0',
+    async () => {
+      const run = startExec([], execEnv(intake));
+      const [, port] = await run.waitForStderr(/DogStatsD listening on UDP 127\.0\.0\.1:(\d+)/);
+      const lines = Array.from({ length: 1000 }, () => 'task.lines:1|c|#phase:sidecar');
+      expect(await sendLines(Number(port), lines)).toBe(1000);
+      run.child.kill('SIGTERM');
+      expect((await run.closed).code).toBe(0);
+      expect(linesAtIntake(intake, 'sidecar')).toBe(1000);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'still runs the task, and passes its exit code through, when the pipeline cannot start',
+    async () => {
+      const taken = await bindUdp();
+      try {
+        const { port } = taken.address();
+        const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10', '--exit-code', '3'], execEnv(intake, { DD_DOGSTATSD_PORT: String(port) }));
+        expect((await run.closed).code).toBe(3);
+        expect(run.stderr()).toContain('the metrics pipeline could not start, the program runs WITHOUT it');
+        expect(run.stdout()).toContain('sent 15');
+      } finally {
+        taken.close();
+      }
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+function bindUdp(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => resolve(socket));
+  });
+}
+
+/** Sends `lines` from another process (test/support/send-udp.mjs), as an application would; resolves to the count sent. */
+function sendLines(port: number, lines: readonly string[]): Promise<number> {
+  const file = join(mkdtempSync(join(tmpdir(), 'agentkit-exec-')), 'lines.txt');
+  writeFileSync(file, lines.join('\n'));
+  const env = { ...process.env };
+  delete env['NODE_EXTRA_CA_CERTS'];
+  const child = spawn(process.execPath, [SENDER, String(port), file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`sender exited ${code}`)))));
+}
