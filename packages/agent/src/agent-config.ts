@@ -6,6 +6,8 @@ import { allConfigKeys } from './config-keys.js';
 export interface AgentConfigLayers {
   /** Below the file and the environment: the user's config wins (e.g. `agentkit exec`'s serverless defaults). */
   readonly runtimeDefaults?: Readonly<Record<string, unknown>>;
+  /** Who set the runtime defaults, shown by `agentkit config` as their source (e.g. 'agentkit exec'). */
+  readonly runtimeDefaultsFrom?: string;
   /** Above everything. */
   readonly overrides?: Readonly<Record<string, unknown>>;
 }
@@ -17,6 +19,7 @@ export function loadAgentConfig(file: string | undefined, env: Readonly<Record<s
     env,
     ...(file === undefined ? {} : { file }),
     ...(layers.runtimeDefaults === undefined ? {} : { runtimeDefaults: layers.runtimeDefaults }),
+    ...(layers.runtimeDefaultsFrom === undefined ? {} : { runtimeDefaultsFrom: layers.runtimeDefaultsFrom }),
     ...(layers.overrides === undefined ? {} : { overrides: layers.overrides }),
   });
 }

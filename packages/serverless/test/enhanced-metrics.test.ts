@@ -57,6 +57,17 @@ describe('DemuxEnhancedMetrics', () => {
       }
     });
 
+    it('adds tags learnt after start (the metadata server\'s) to what it records from then on, without high-cardinality ones', async () => {
+      const { app, intake, metrics } = await start(cloud);
+      metrics.addTags(['region:europe-west1', 'container_id:xyz', 'project_id:shop']);
+      metrics.shutdownStarted();
+      await app.stop();
+      const byName = new Map(intake.sketches().map((s) => [s.metric, s.tags]));
+      expect(byName.get('gcp.run.container.enhanced.cold_start')).not.toContain('region:europe-west1');
+      expect(byName.get('gcp.run.container.enhanced.shutdown')).toEqual(expect.arrayContaining(['region:europe-west1', 'project_id:shop']));
+      expect(byName.get('gcp.run.container.enhanced.shutdown')).not.toContain('container_id:xyz');
+    });
+
     it('sends shutdown at stop when nobody reported the shutdown', async () => {
       const { app, intake } = await start(cloud);
       await app.stop();

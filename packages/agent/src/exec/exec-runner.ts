@@ -85,7 +85,10 @@ class ExecSession {
         setup.logger,
         setup.budget.totalMs,
       );
-      this.#enhanced = this.#pipeline.optional(ENHANCED_METRICS);
+      const enhanced = this.#pipeline.optional(ENHANCED_METRICS);
+      this.#enhanced = enhanced;
+      // Tags from the metadata server join the enhanced metrics whenever they arrive.
+      void setup.metadataTags.then((tags) => enhanced?.addTags(tags));
     } catch (error) {
       log.error({ err: error }, `the metrics pipeline could not start, the program runs WITHOUT it (its metrics are lost): ${describeError(error)}`);
     }

@@ -7,7 +7,6 @@ import {
   lookupCloudMetadata,
   serverlessConfigLayers,
   serverlessKeys,
-  withoutHighCardinalityTags,
   type CloudService,
 } from '@agentkit/serverless';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
@@ -21,21 +20,24 @@ export interface ExecSetup {
   readonly logger: Logger;
   readonly cloud: CloudService;
   readonly budget: ShutdownBudget;
+  /** The metadata server's tags (Cloud Run), still on their way: nothing waits for them. */
+  readonly metadataTags: Promise<readonly string[]>;
 }
 
 /**
- * Detects the platform (and asks Cloud Run's metadata server, within its 300 ms bound, for the
- * instance's tags), then loads the configuration with the serverless layers. Never throws: an
+ * Detects the platform, starts asking Cloud Run's metadata server for the instance's tags in
+ * the background (the program must not wait for it: 300 ms at worst), and loads the
+ * configuration with the serverless layers. Never throws: an
  * invalid configuration is logged and leaves `config` undefined, because a broken agent must not
  * keep the wrapped program from running.
  */
 export async function loadExecSetup(file: string | undefined, env: Readonly<Record<string, string | undefined>>, warn: (text: string) => void): Promise<ExecSetup> {
-  const detected = detectCloudService(env);
-  const cloud = withMetadataTags(detected, await lookupCloudMetadata(detected, { env }));
+  const cloud = detectCloudService(env);
+  const metadataTags = lookupCloudMetadata(cloud, { env });
   let config: Config;
   try {
     const { defaults, forced } = serverlessConfigLayers(cloud);
-    const loaded = loadAgentConfig(file, env, { runtimeDefaults: defaults, overrides: forced });
+    const loaded = loadAgentConfig(file, env, { runtimeDefaults: defaults, runtimeDefaultsFrom: 'agentkit exec', overrides: forced });
     const unknown = loaded.unknownKeys();
     if (unknown.length > 0) warn(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
     config = usesLocalIntake(loaded) ? await withConcreteIntakePort(loaded) : loaded;
@@ -43,15 +45,9 @@ export async function loadExecSetup(file: string | undefined, env: Readonly<Reco
     const logger = createLogger();
     logger.error({ err: error }, `invalid configuration, the program runs WITHOUT the metrics pipeline (its metrics are lost): ${describeError(error)}`);
     const budgetMs = DEFAULT_SERVERLESS_SHUTDOWN_TIMEOUT_SEC * 1000;
-    return { config: undefined, logger, cloud, budget: new ShutdownBudget(budgetMs, 0) };
+    return { config: undefined, logger, cloud, budget: new ShutdownBudget(budgetMs, 0), metadataTags };
   }
   const budgetMs = config.get(serverlessKeys.shutdownTimeout) * 1000;
-  return { config, logger: loggerFromConfig(config), cloud, budget: new ShutdownBudget(budgetMs, drainReserveMs(config, budgetMs)) };
+  return { config, logger: loggerFromConfig(config), cloud, budget: new ShutdownBudget(budgetMs, drainReserveMs(config, budgetMs)), metadataTags };
 }
 
-/** The platform with the metadata server's tags added (metrics get them without the high-cardinality ones). */
-function withMetadataTags(cloud: CloudService, tags: readonly string[]): CloudService {
-  if (tags.length === 0) return cloud;
-  const all = [...cloud.tags, ...tags];
-  return Object.freeze({ ...cloud, tags: Object.freeze(all), metricTags: withoutHighCardinalityTags(all) });
-}

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { DEMULTIPLEXER, type Demultiplexer, type MetricSample } from '@agentkit/aggregator';
 import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { CLOUD_SERVICE, type CloudService } from '../cloud/cloud-service.js';
+import { withoutHighCardinalityTags } from '../cloud/tags.js';
 import { serverlessKeys } from '../config-keys.js';
 import type { EnhancedMetrics, TaskResult } from './enhanced-metrics.def.js';
 
@@ -21,6 +22,7 @@ export class DemuxEnhancedMetrics implements EnhancedMetrics, TelemetrySource {
   #taskEndRecorded = false;
   #stopped = false;
   #sent = 0;
+  #tags: readonly string[];
 
   public constructor(
     @inject(DEMULTIPLEXER) demux: Demultiplexer,
@@ -33,6 +35,12 @@ export class DemuxEnhancedMetrics implements EnhancedMetrics, TelemetrySource {
     this.#log = logger.child({ component: 'EnhancedMetrics' });
     this.#enabled = config.get(serverlessKeys.enhancedMetricsEnabled);
     this.#isJob = cloud.kind === 'cloud_run_job';
+    this.#tags = cloud.metricTags;
+  }
+
+  public addTags(tags: readonly string[]): void {
+    const added = withoutHighCardinalityTags(tags).filter((tag) => !this.#tags.includes(tag));
+    if (added.length > 0) this.#tags = Object.freeze([...this.#tags, ...added]);
   }
 
   public onStart(): void {
@@ -75,11 +83,11 @@ export class DemuxEnhancedMetrics implements EnhancedMetrics, TelemetrySource {
   }
 
   #recordTaskEnd(succeeded: boolean, durationMs: number): void {
-    this.#record('task.ended', 1, Object.freeze([...this.#cloud.metricTags, `succeeded:${succeeded}`]));
+    this.#record('task.ended', 1, Object.freeze([...this.#tags, `succeeded:${succeeded}`]));
     this.#record('task.duration', Math.max(0, durationMs));
   }
 
-  #record(suffix: string, value: number, tags: readonly string[] = this.#cloud.metricTags): void {
+  #record(suffix: string, value: number, tags: readonly string[] = this.#tags): void {
     if (!this.#enabled) return;
     const sample: MetricSample = {
       name: `${this.#cloud.prefix}.enhanced.${suffix}`,

@@ -28,6 +28,11 @@ export interface EnhancedMetrics {
   taskEnded(result: TaskResult): void;
   /** SIGTERM received / shutdown began: records <prefix>.enhanced.shutdown once. Idempotent. */
   shutdownStarted(): void;
+  /**
+   * Tags learnt after start (the metadata server's, looked up in the background so the program
+   * never waits for them): added to what is recorded from now on, high-cardinality ones dropped.
+   */
+  addTags(tags: readonly string[]): void;
 }
 
 export const ENHANCED_METRICS = token<EnhancedMetrics>('EnhancedMetrics');

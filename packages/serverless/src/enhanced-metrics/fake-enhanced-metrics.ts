@@ -7,7 +7,8 @@ export class FakeEnhancedMetrics implements EnhancedMetrics {
   public readonly taskResults: TaskResult[] = [];
   public shutdownCalls = 0;
   /** Every call, by method name, in order. */
-  public readonly calls: ('taskEnded' | 'shutdownStarted')[] = [];
+  public readonly calls: ('taskEnded' | 'shutdownStarted' | 'addTags')[] = [];
+  public readonly addedTags: string[] = [];
   public started = false;
   public stopped = false;
 
@@ -19,6 +20,11 @@ export class FakeEnhancedMetrics implements EnhancedMetrics {
   public shutdownStarted(): void {
     this.calls.push('shutdownStarted');
     this.shutdownCalls += 1;
+  }
+
+  public addTags(tags: readonly string[]): void {
+    this.calls.push('addTags');
+    this.addedTags.push(...tags);
   }
 
   public onStart(): void {
