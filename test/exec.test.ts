@@ -1,19 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { EXEC_TASK, execEnv, linesAtIntake, linesSent, startExec } from './support/exec-process.js';
+import { sendLinesFromChild } from './support/send-lines.js';
 
 // agentkit exec end to end: the built CLI wraps a real task (test/fixtures/exec-task.mjs) that
 // sends DogStatsD lines over real UDP; the pipeline ships them to a real HTTP intake. Run
 // `npm run build` first. Each case takes one to three seconds.
 const CASE_TIMEOUT_MS = 60_000;
 const BURST = 20_000;
-const SENDER = fileURLToPath(new URL('./support/send-udp.mjs', import.meta.url));
 
 let intake: TestIntake;
 beforeEach(async () => {
@@ -177,7 +172,7 @@ describe('agentkit exec, without a program or without a pipeline', () => {
       const run = startExec([], execEnv(intake));
       const [, port] = await run.waitForStderr(/DogStatsD listening on UDP 127\.0\.0\.1:(\d+)/);
       const lines = Array.from({ length: 1000 }, () => 'task.lines:1|c|#phase:sidecar');
-      expect(await sendLines(Number(port), lines)).toBe(1000);
+      expect(await sendLinesFromChild(Number(port), lines)).toBe(1000);
       run.child.kill('SIGTERM');
       expect((await run.closed).code).toBe(0);
       expect(linesAtIntake(intake, 'sidecar')).toBe(1000);
@@ -211,14 +206,3 @@ function bindUdp(): Promise<Socket> {
   });
 }
 
-/** Sends `lines` from another process (test/support/send-udp.mjs), as an application would; resolves to the count sent. */
-function sendLines(port: number, lines: readonly string[]): Promise<number> {
-  const file = join(mkdtempSync(join(tmpdir(), 'agentkit-exec-')), 'lines.txt');
-  writeFileSync(file, lines.join('\n'));
-  const env = { ...process.env };
-  delete env['NODE_EXTRA_CA_CERTS'];
-  const child = spawn(process.execPath, [SENDER, String(port), file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`sender exited ${code}`)))));
-}

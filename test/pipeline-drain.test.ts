@@ -1,9 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { aggregatorBundle } from '@agentkit/aggregator';
 import { allConfigKeys } from '@agentkit/agent';
 import { loadConfig } from '@agentkit/config';
@@ -12,20 +7,10 @@ import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { forwarderBundle } from '@agentkit/forwarder';
 import { serializerBundle } from '@agentkit/serializer';
 import { startTestIntake } from '@agentkit/testing';
+import { sendLinesFromChild } from './support/send-lines.js';
 
-const SENDER = fileURLToPath(new URL('./support/send-udp.mjs', import.meta.url));
 const LINES = 20_000;
 
-function sendFromChild(port: number, lines: readonly string[]): Promise<number> {
-  const file = join(mkdtempSync(join(tmpdir(), 'agentkit-lines-')), 'lines.txt');
-  writeFileSync(file, lines.join('\n'));
-  const env = { ...process.env };
-  delete env['NODE_EXTRA_CA_CERTS'];
-  const child = spawn(process.execPath, [SENDER, String(port), file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => child.on('close', (code) => (code === 0 ? resolve(Number(out)) : reject(new Error(`sender exited ${code}`)))));
-}
 
 // The architecture's central promise, across every real stage: UDP listener → server →
 // demultiplexer → serializer → forwarder → an HTTP intake. Lines sent right before stop (still
@@ -50,7 +35,7 @@ describe('the pipeline, stopped right after a burst', () => {
         lines.push(i % 2 === 0 ? `pipeline.hits:1|c|#shard:${i % 50}` : `pipeline.latency:${i % 100}|d|#shard:${i % 50}`);
       }
       lines.push('_e{5,4}:title|text|#shard:0', '_sc|pipeline.check|1|#shard:0|m:degraded');
-      expect(await sendFromChild(app.get(UDP_LISTENER).port, lines)).toBe(LINES + 2);
+      expect(await sendLinesFromChild(app.get(UDP_LISTENER).port, lines)).toBe(LINES + 2);
       await app.stop();
 
       // Counters are sent as RATE per 10 s bucket: value × interval is the count.

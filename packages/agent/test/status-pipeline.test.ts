@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
-import { aggregatorBundle, aggregatorConfigKeys } from '@agentkit/aggregator';
+import { aggregatorBundle } from '@agentkit/aggregator';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
 import { createTestApp } from '@agentkit/core/testing';
-import { dogstatsdBundle, dogstatsdConfigKeys, UDP_LISTENER } from '@agentkit/dogstatsd';
+import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { FORWARDER, forwarderBundle, forwarderConfigKeys } from '@agentkit/forwarder';
-import { logConfigKeys } from '@agentkit/log';
-import { serializerBundle, serializerConfigKeys } from '@agentkit/serializer';
+import { serializerBundle } from '@agentkit/serializer';
 import { startTestIntake } from '@agentkit/testing';
+import { allConfigKeys } from '../src/config-keys.js';
 import { statusConfigKeys } from '../src/status/config-keys.js';
 import { STATUS_SERVER, type StatusDocument } from '../src/status/status-server.def.js';
 import { statusBundle } from '../src/status/status.module.js';
@@ -35,15 +35,7 @@ describe('the status server in front of the real pipeline', () => {
     const intake = await startTestIntake();
     try {
       const config = loadConfig({
-        keys: [
-          ...commonConfigKeys,
-          ...logConfigKeys,
-          ...dogstatsdConfigKeys,
-          ...aggregatorConfigKeys,
-          ...serializerConfigKeys,
-          ...forwarderConfigKeys,
-          ...statusConfigKeys,
-        ],
+        keys: allConfigKeys,
         env: {
           DD_API_KEY: 'x',
           DD_DD_URL: intake.url,
