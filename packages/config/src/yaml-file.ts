@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError, ConfigErrorCode } from './errors.js';
 
 /** A parsed config file, split into declared keys and the rest. */
@@ -26,6 +27,7 @@ export function readConfigFile(file: string, isDeclared: (key: string) => boolea
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
     throw new ConfigError(ConfigErrorCode.File, `config file ${path}: cannot read it (${why})`, [], { cause: error });
   }
+  const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = doc.errors[0];
@@ -75,4 +77,13 @@ function flatten(
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * yaml is loaded only when a file is read: it is a quarter of what `agentkit exec` would
+ * otherwise compile at every start (~250 KB), and most runs configure through DD_* variables.
+ * `require` keeps `loadConfig` synchronous (yaml ships CommonJS for Node).
+ */
+function loadYaml(): typeof Yaml {
+  return createRequire(import.meta.url)('yaml') as typeof Yaml;
 }
