@@ -30,6 +30,16 @@ describe('HttpForwarder.onStop', () => {
     expect(logs.some((l) => l.msg.includes('everything queued was sent'))).toBe(true);
   });
 
+  it('does not claim everything was sent when payloads were refused during the run', async () => {
+    const intake = await startIntake(403);
+    const { forwarder, logs, stop } = await startForwarder({ DD_DD_URL: intake.url });
+    forwarder.submit(testPayload());
+    await waitFor(() => forwarder.telemetry()['dropped.rejected_403'] === 1);
+    await stop();
+    expect(logs.some((l) => l.msg.includes('everything queued was sent'))).toBe(false);
+    expect(logs.find((l) => l.msg.startsWith('forwarder stopped'))).toMatchObject({ level: 'warn', msg: expect.stringContaining('1 payload(s) were dropped') });
+  });
+
   it('accepts payloads handed over during the stop and sends them too', async () => {
     const intake = await startIntake({ status: 200, delayMs: 100 });
     const { forwarder, stop } = await startForwarder({ DD_DD_URL: intake.url });

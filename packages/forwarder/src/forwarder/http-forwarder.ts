@@ -121,7 +121,9 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     this.#drops.flushLog();
     const unsent = this.#drops.snapshot();
     const summary = { drained, elapsedMs: Math.round(performance.now() - startedMs), sent: this.#stats.sent, ...unsent };
-    if (drained) this.#log.info(summary, 'forwarder stopped: everything queued was sent');
+    const dropped = this.#drops.count();
+    if (drained && dropped === 0) this.#log.info(summary, 'forwarder stopped: everything queued was sent');
+    else if (drained) this.#log.warn(summary, `forwarder stopped: the queue is empty, but ${dropped} payload(s) were dropped during the run (counted by reason)`);
     else this.#log.warn(summary, `forwarder stopped: forwarder_stop_timeout (${this.#settings.stopTimeoutMs} ms) ran out; unsent payloads are counted by reason`);
     await this.#closeTransport();
   }
