@@ -12,7 +12,7 @@ export const serializerKeys = {
     type: 'enum',
     values: COMPRESSOR_KINDS,
     default: 'zstd',
-    doc: 'How payloads are compressed: `zstd` (`Content-Encoding: zstd`; needs Node 22.15 or later, else zlib is used and a warning logged once), `zlib` (`Content-Encoding: deflate`) or `none`.',
+    doc: 'How payloads are compressed: `zstd` (`Content-Encoding: zstd`; needs Node 22.15 or later, else zlib is used, said once at info level), `zlib` (`Content-Encoding: deflate`) or `none`.',
   }),
   zstdCompressorLevel: defineKey({
     key: 'serializer_zstd_compressor_level',

@@ -43,13 +43,17 @@ export interface CompressorOptions {
   readonly logger?: Logger;
 }
 
-/** The compressor for `kind`, falling back from zstd to zlib (with one warning) when needed. */
+/**
+ * The compressor for `kind`, falling back from zstd to zlib when needed, said once at info
+ * level: the intake takes deflate as well, so nothing is lost, and on Node 20 (which has no
+ * zstd) a warning at every start for Datadog's default would only teach users to ignore warnings.
+ */
 export function createCompressor(kind: CompressorKind, options: CompressorOptions = {}): Compressor {
   if (kind === 'zstd') {
     if (runtimeHasZstd()) return zstdCompressor(options.zstdLevel ?? DEFAULT_ZSTD_LEVEL);
-    options.logger?.warn(
+    options.logger?.info(
       { serializer_compressor_kind: 'zstd', node: process.version },
-      'this Node.js has no zstd in node:zlib (needs 22.15 or later): compressing with zlib (deflate) instead; set serializer_compressor_kind to zlib to silence this',
+      'this Node.js has no zstd in node:zlib (needs 22.15 or later): compressing with zlib (deflate) instead; set serializer_compressor_kind to zlib to say so',
     );
     return zlibCompressor(options.zlibLevel ?? DEFAULT_ZLIB_LEVEL);
   }
