@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createSocket, type Socket } from 'node:dgram';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalIntake } from '@agentkit/intake';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { EXEC_TASK, execEnv, linesAtIntake, linesSent, startExec } from './support/exec-process.js';
 import { sendLinesFromChild } from './support/send-lines.js';
@@ -206,3 +210,24 @@ function bindUdp(): Promise<Socket> {
   });
 }
 
+
+describe('agentkit exec and the symbol database', () => {
+  it(
+    "uploads the program's working directory in the background when symbol_database_upload_enabled is set",
+    async () => {
+      const local = await startLocalIntake({ port: 0 });
+      try {
+        const dir = mkdtempSync(join(tmpdir(), 'agentkit-exec-symdb-'));
+        writeFileSync(join(dir, 'app.js'), 'export function handle(request) {\n  const started = Date.now();\n  return started;\n}\n');
+        const env = execEnv(intake, { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_SERVICE: 'checkout' });
+        const run = startExec(['--', 'node', EXEC_TASK, '--stream-ms', '1000', '--burst', '100'], env, dir);
+        expect((await run.closed).code).toBe(0);
+        expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+        expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', language: 'javascript', scopeCount: 1 })]);
+      } finally {
+        await local.onStop();
+      }
+    },
+    CASE_TIMEOUT_MS,
+  );
+});

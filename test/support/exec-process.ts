@@ -25,9 +25,9 @@ export interface ExecProcess {
  * plus PATH: DD_* variables of the machine cannot leak in, nor NODE_EXTRA_CA_CERTS (~150 ms per
  * Node start here, for the wrapper and for the task).
  */
-export function startExec(args: readonly string[], env: Record<string, string>): ExecProcess {
+export function startExec(args: readonly string[], env: Record<string, string>, cwd: string = REPO_ROOT): ExecProcess {
   const child = spawn(process.execPath, [BIN, 'exec', ...args], {
-    cwd: REPO_ROOT,
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

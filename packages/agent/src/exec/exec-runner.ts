@@ -1,6 +1,7 @@
 import { describeError, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '@agentkit/dogstatsd';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
+import { symdbBundle } from '@agentkit/symdb';
 import { defaultAgentBundles } from '../default-agent.js';
 import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
@@ -80,7 +81,8 @@ class ExecSession {
     if (setup.config === undefined) return;
     try {
       this.#pipeline = await ExecPipeline.start(
-        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud)],
+        // symdb (symbol_database_upload_enabled): the program's working directory, which is ours.
+        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud), symdbBundle],
         setup.config,
         setup.logger,
         setup.budget.totalMs,
