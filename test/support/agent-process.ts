@@ -11,61 +11,72 @@ export interface AgentProcess {
   readonly child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves with the first match of `pattern` in stdout (rejects if the process exits first or after `timeoutMs`). */
+  /** Resolves with the first match of `pattern` in stdout; rejects if the process ends first or after `timeoutMs`. */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
+  /** Resolves with the first match of `pattern` in stderr (the agent's logs); same rules. */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Once the process has exited and its output is fully read. */
+  readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends `signal` (default SIGTERM) unless it has ended, and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  readonly exited: Promise<number | null>;
 }
 
 /**
- * Starts the built CLI with exactly `env` plus PATH (DD_* variables of the machine running the
- * tests cannot leak in; NODE_EXTRA_CA_CERTS, which costs every Node start ~150 ms here, neither).
+ * Starts the built CLI (`node packages/agent/bin/agentkit.js <args>`) with exactly `env` plus
+ * PATH: DD_* variables of the machine running the tests cannot leak in, nor
+ * NODE_EXTRA_CA_CERTS (~150 ms per Node start here).
  */
-export function startAgentProcess(args: readonly string[], env: Record<string, string>): AgentProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
+export function startAgentProcess(args: readonly string[], env: Record<string, string>, cwd: string = REPO_ROOT): AgentProcess {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const text = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const l of [...listeners]) l();
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    text[stream] += chunk.toString();
+    for (const listener of [...listeners]) listener();
+  };
+  child.stdout?.on('data', onData('stdout'));
+  child.stderr?.on('data', onData('stderr'));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  let ended = false;
+  void closed.then(() => {
+    ended = true;
+    for (const listener of [...listeners]) listener();
   });
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitForStdout(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const match = out.match(pattern);
-          if (match === null) return;
+  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(check);
+      };
+      const check = (): void => {
+        const match = text[stream].match(pattern);
+        if (match !== null) {
           done();
           resolve(match);
-        };
-        const timer = setTimeout(() => {
+        } else if (ended) {
           done();
-          reject(new Error(`no ${pattern} in stdout after ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        const done = (): void => {
-          clearTimeout(timer);
-          listeners.delete(check);
-        };
-        listeners.add(check);
-        void exited.then((code) => {
-          if (!listeners.has(check)) return;
-          done();
-          reject(new Error(`exited (${code}) before ${pattern} appeared\nstdout:\n${out}\nstderr:\n${err}`));
-        });
-        check();
-      });
-    },
-    stop(signal = 'SIGTERM') {
+          reject(new Error(`exited before ${pattern} appeared in ${stream}\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${pattern} in ${stream} after ${timeoutMs} ms\nstdout:\n${text.stdout}\nstderr:\n${text.stderr}`));
+      }, timeoutMs);
+      listeners.add(check);
+      check();
+    });
+  return {
+    child,
+    stdout: () => text.stdout,
+    stderr: () => text.stderr,
+    waitForStdout: (pattern, timeoutMs) => waitFor('stdout', pattern, timeoutMs),
+    waitForStderr: (pattern, timeoutMs) => waitFor('stderr', pattern, timeoutMs),
+    closed,
+    async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      return (await closed).code;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { commonKeys, loadConfig, type Config } from '@agentkit/config';
 import { allConfigKeys } from './config-keys.js';
+import { usesLocalIntake } from './default-agent.js';
 
 /** Runtime layers on top of the user's sources (see `loadConfig`). */
 export interface AgentConfigLayers {
@@ -25,11 +26,12 @@ export function loadAgentConfig(file: string | undefined, env: Readonly<Record<s
 }
 
 /**
- * `local_intake_port: 0` means "any free port"; the forwarder needs the URL before the intake
- * has started, so the port is chosen here, once, and set as a runtime override.
+ * `local_intake_port: 0` means "any free port"; when the agent embeds its local intake (see
+ * `usesLocalIntake`), the forwarder needs the URL before the intake has started, so the port is
+ * chosen here, once, and set as a runtime override. Otherwise `config` is returned as it is.
  */
 export async function withConcreteIntakePort(config: Config): Promise<Config> {
-  if (config.get(commonKeys.localIntakePort) !== 0) return config;
+  if (!usesLocalIntake(config) || config.get(commonKeys.localIntakePort) !== 0) return config;
   return config.withOverrides({ [commonKeys.localIntakePort.key]: await freeTcpPort() });
 }
 

@@ -63,8 +63,10 @@ export interface App {
   run(options?: RunOptions): Promise<number>;
   /** Asks the app to stop gracefully; `run()` then resolves to `exitCode` (first one wins). */
   shutdown(exitCode?: number): void;
-  /** The instance behind a token; constructs the graph on first use. */
+  /** The instance behind a token; constructs the graph on first use. Throws `ERR_CORE_NOT_PROVIDED` when nothing provides it. */
   get<T>(token: Token<T>): T;
+  /** Like `get`, but undefined when no enabled bundle provides `token` (a bundle config switched off). */
+  find<T>(token: Token<T>): T | undefined;
   graph(): AppGraph;
   toDot(): string;
   toMermaid(): string;
@@ -216,6 +218,11 @@ class LifecycleApp implements App {
       throw new AgentkitError(CoreErrorCode.NotProvided, `get("${tokenName(tok)}"): no enabled bundle provides it`);
     }
     return instances.get(tok) as T;
+  }
+
+  public find<T>(tok: Token<T>): T | undefined {
+    const instances = this.#instances ?? this.#constructAll();
+    return instances.get(tok) as T | undefined;
   }
 
   public graph(): AppGraph {

@@ -25,6 +25,16 @@ describe('bundles toggled by config', () => {
     expect(j.constructed).toEqual(['Core']);
   });
 
+  it('find() answers undefined for what a disabled bundle would have provided, where get() throws', () => {
+    const j = new Journal();
+    const core = probe(j, 'Core');
+    const udp = probe(j, 'UdpListener', [core.token]);
+    const app = createApp([bundle('core', [core.provider]), bundle('udp', [udp.provider], { enabled: () => false })]);
+    expect(app.find(udp.token)).toBeUndefined();
+    expect(() => app.get(udp.token)).toThrow(expect.objectContaining({ code: 'ERR_CORE_NOT_PROVIDED' }));
+    expect(app.find(core.token)).toBe(app.get(core.token));
+  });
+
   it('keeps an enabled bundle, reading a ConfigReader or a nested plain object', () => {
     const reader: ConfigReader = { get: (key: string | { key: string }) => (key === 'use_dogstatsd' ? true : undefined) } as ConfigReader;
     expect(createApp(makeBundles(new Journal()), { config: reader }).graph().startOrder).toEqual(['Core', 'UdpListener']);

@@ -1,11 +1,11 @@
 import { commonKeys, type Config } from '@agentkit/config';
-import { AgentkitError, CoreErrorCode, createApp, type App } from '@agentkit/core';
+import { createApp, type App } from '@agentkit/core';
 import { UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER, dogstatsdKeys } from '@agentkit/dogstatsd';
 import { LOCAL_INTAKE } from '@agentkit/intake';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
-import { defaultAgentBundles, usesLocalIntake } from '../default-agent.js';
+import { defaultAgentBundles } from '../default-agent.js';
 import { STATUS_SERVER } from '../status/status-server.def.js';
 import { warnUnknown } from './config-command.js';
 
@@ -32,7 +32,7 @@ Options:
     if (args.positionals.length > 0) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
     const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(loaded, io.stderr);
-    const config = usesLocalIntake(loaded) ? await withConcreteIntakePort(loaded) : loaded;
+    const config = await withConcreteIntakePort(loaded);
     const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
   },
@@ -42,10 +42,10 @@ Options:
 export function banner(app: App, config: Config): string {
   const lines = [`agentkit is running (pid ${process.pid})`];
   for (const where of listeningOn(app, config)) lines.push(`  DogStatsD   ${where}`);
-  const intake = optional(() => app.get(LOCAL_INTAKE));
+  const intake = app.find(LOCAL_INTAKE);
   if (intake !== undefined) lines.push(`  Local intake ${intake.url}/  (open it in a browser; no api_key or dd_url is set)`);
   else lines.push(`  Sending to  ${config.get(commonKeys.ddUrl) || `https://app.${config.get(commonKeys.site)}`}`);
-  const status = optional(() => app.get(STATUS_SERVER));
+  const status = app.find(STATUS_SERVER);
   if (status !== undefined) lines.push(`  Status     ${status.url}/status  (agentkit status)`);
   lines.push('Stop with Ctrl-C or SIGTERM: what was received is flushed and sent first.');
   return `${lines.join('\n')}\n`;
@@ -54,24 +54,15 @@ export function banner(app: App, config: Config): string {
 function listeningOn(app: App, config: Config): string[] {
   const out: string[] = [];
   const host = config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
-  const udp = optional(() => app.get(UDP_LISTENER));
+  const udp = app.find(UDP_LISTENER);
   if (udp?.listening === true) out.push(`udp://${host}:${udp.port}`);
-  const tcp = optional(() => app.get(TCP_LISTENER));
+  const tcp = app.find(TCP_LISTENER);
   if (tcp?.listening === true) out.push(`tcp://${host}:${tcp.port}`);
-  const dgram = optional(() => app.get(UDS_DATAGRAM_LISTENER));
+  const dgram = app.find(UDS_DATAGRAM_LISTENER);
   if (dgram?.listening === true) out.push(`unix datagram ${dgram.path}`);
-  const stream = optional(() => app.get(UDS_STREAM_LISTENER));
+  const stream = app.find(UDS_STREAM_LISTENER);
   if (stream?.listening === true) out.push(`unix stream ${stream.path}`);
   if (out.length === 0) out.push('not listening (use_dogstatsd is false, or every listener is off)');
   return out;
 }
 
-/** `app.get` for a token that a disabled bundle may not provide. */
-export function optional<T>(get: () => T): T | undefined {
-  try {
-    return get();
-  } catch (error) {
-    if (error instanceof AgentkitError && error.code === CoreErrorCode.NotProvided) return undefined;
-    throw error;
-  }
-}

@@ -1,4 +1,4 @@
-import { AgentkitError, CoreErrorCode, createApp, describeError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type Token } from '@agentkit/core';
+import { createApp, describeError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type Token } from '@agentkit/core';
 import { UDP_LISTENER } from '@agentkit/dogstatsd';
 import { formatPendingWork, pendingWork, type PendingStage } from './pending-work.js';
 
@@ -47,18 +47,13 @@ export class ExecPipeline {
 
   /** The UDP port DogStatsD listens on, when it does. */
   public get udpPort(): number | undefined {
-    const udp = this.optional(UDP_LISTENER);
+    const udp = this.find(UDP_LISTENER);
     return udp?.listening === true ? udp.port : undefined;
   }
 
   /** The component behind `token`, or undefined when no enabled bundle provides it. */
-  public optional<T>(token: Token<T>): T | undefined {
-    try {
-      return this.#app.get(token);
-    } catch (error) {
-      if (error instanceof AgentkitError && error.code === CoreErrorCode.NotProvided) return undefined;
-      throw error;
-    }
+  public find<T>(token: Token<T>): T | undefined {
+    return this.#app.find(token);
   }
 
   /**

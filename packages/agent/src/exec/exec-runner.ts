@@ -87,7 +87,7 @@ class ExecSession {
         setup.logger,
         setup.budget.totalMs,
       );
-      const enhanced = this.#pipeline.optional(ENHANCED_METRICS);
+      const enhanced = this.#pipeline.find(ENHANCED_METRICS);
       this.#enhanced = enhanced;
       // Tags from the metadata server join the enhanced metrics whenever they arrive.
       void setup.metadataTags.then((tags) => enhanced?.addTags(tags));

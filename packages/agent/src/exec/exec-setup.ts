@@ -10,7 +10,6 @@ import {
   type CloudService,
 } from '@agentkit/serverless';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
-import { usesLocalIntake } from '../default-agent.js';
 import { drainReserveMs, ShutdownBudget } from './shutdown-budget.js';
 
 /** What `agentkit exec` knows before it starts anything. */
@@ -40,7 +39,7 @@ export async function loadExecSetup(file: string | undefined, env: Readonly<Reco
     const loaded = loadAgentConfig(file, env, { runtimeDefaults: defaults, runtimeDefaultsFrom: 'agentkit exec', overrides: forced });
     const unknown = loaded.unknownKeys();
     if (unknown.length > 0) warn(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
-    config = usesLocalIntake(loaded) ? await withConcreteIntakePort(loaded) : loaded;
+    config = await withConcreteIntakePort(loaded);
   } catch (error) {
     const logger = createLogger();
     logger.error({ err: error }, `invalid configuration, the program runs WITHOUT the metrics pipeline (its metrics are lost): ${describeError(error)}`);

@@ -3,9 +3,6 @@ import type { ConfigReader } from '@agentkit/core';
 import { dogstatsdKeys } from '@agentkit/dogstatsd';
 import { forwarderKeys } from '@agentkit/forwarder';
 
-/** serverless-init's watchdog: inside Cloud Run's 10 s between SIGTERM and SIGKILL. */
-export const DEFAULT_SHUTDOWN_BUDGET_MS = 9500;
-
 /**
  * The drain never claims more than this share of the budget for itself: a program that
  * ignores SIGTERM still gets the rest to finish on its own before it is killed.
