@@ -1,11 +1,12 @@
 // Bundles the `agentkit` CLI (packages/agent/dist/cli.js and all it imports: our packages,
 // inversify, pino, yaml, undici…) into a few ESM files in packages/agent/dist/bundle/, which
 // packages/agent/bin/agentkit.js loads when they are up to date. Why: Node resolves, reads and
-// compiles each of the ~400 files of the unbundled CLI separately (~250 ms per `agentkit exec`
-// start on these machines); an entry and a few chunks take ~50 ms. Code splitting keeps each
-// command's code in its own chunk, so `agentkit --help` and `agentkit version` load almost
-// nothing. (A CommonJS bundle with a recorded V8 code cache was measured too: no faster, since
-// deserialising the cache costs about what compiling the chunks does.)
+// compiles each of the ~400 files of the unbundled CLI separately; the bundle takes about
+// 300 ms off `agentkit exec`'s start (`node bench/cold-start/cold-start.mjs [--unbundled]`,
+// docs/benchmarks.md). Code splitting keeps each command's code in its own chunk, so
+// `agentkit --help` and `agentkit version` load almost nothing. (A CommonJS bundle with a
+// recorded V8 code cache was tried too: no faster, since deserialising the cache costs about
+// what compiling the chunks does.)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

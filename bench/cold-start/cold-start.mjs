@@ -6,21 +6,24 @@
 // The added time covers everything exec does around the program: load, config, pipeline start
 // (listener bound before the program starts), the program, the drain and the final HTTP send
 // (the enhanced metrics give it something to send; a run that delivers nothing fails the bench).
-// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--json]
+// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--unbundled] [--json]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
+import { childEnv } from '../support/child-env.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
 
-const baseEnv = { ...process.env };
-delete baseEnv.NODE_EXTRA_CA_CERTS;
-delete baseEnv.NODE_OPTIONS;
-for (const name of Object.keys(baseEnv)) if (name.startsWith('DD_')) delete baseEnv[name];
+const baseEnv = childEnv();
+// --unbundled: the compiled packages (dist/cli.js and ~400 ESM files) instead of the bundle the
+// bin loads, to measure what the bundle saves.
+const entry = values.unbundled
+  ? ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(new URL('../../packages/agent/dist/cli.js', import.meta.url).href)}); process.exitCode = await main(process.argv.slice(1));`, '--']
+  : [bin];
 
 // Async spawn, not spawnSync: the intake answers from this process's event loop.
 function timeRun(args, env) {
@@ -52,7 +55,7 @@ try {
   for (let i = 0; i < runs + 2; i++) {
     const a = await timeRun(['-e', '0'], baseEnv);
     const accepted = acceptedPayloads();
-    const b = await timeRun([bin, 'exec', '--', process.execPath, '-e', '0'], execEnv);
+    const b = await timeRun([...entry, 'exec', '--', process.execPath, '-e', '0'], execEnv);
     // A run that delivered nothing measured a broken pipeline (exec passes the program's 0 on).
     if (acceptedPayloads() === accepted) throw new Error('agentkit exec delivered nothing to the intake: run it by hand to see why');
     if (i >= 2) {
@@ -79,7 +82,7 @@ else {
   console.log('| scenario | median ms |');
   console.log('|---|---|');
   console.log(`| node -e 0 | ${result.nodeMedianMs} |`);
-  console.log(`| agentkit exec -- node -e 0 | ${result.execMedianMs} |`);
+  console.log(`| agentkit exec -- node -e 0${values.unbundled ? " (unbundled)" : ""} | ${result.execMedianMs} |`);
   console.log(`| added by agentkit exec (median of pairwise differences) | ${result.addedMedianMs} |`);
   console.log(`payloads accepted by the intake: ${result.payloadsReceived} (the enhanced metrics of each run)`);
 }

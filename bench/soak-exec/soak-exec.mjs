@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
+import { childEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -27,10 +28,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
 const task = fileURLToPath(new URL('../../test/fixtures/exec-task.mjs', import.meta.url));
 
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
-delete env.NODE_OPTIONS;
-for (const name of Object.keys(env)) if (name.startsWith('DD_')) delete env[name];
+const env = childEnv();
 
 /** Udp: counters from /proc/net/snmp (Linux), or undefined elsewhere. */
 function kernelUdp() {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The `agentkit` command. Kept as a committed JavaScript file (not in dist/) so npm can link
 // it before the workspace is built; the real work lives in the compiled dist/cli.js, or in its
-// bundle (dist/bundle/cli.js, see scripts/bundle-cli.mjs), which loads ~200 ms faster: that is
-// most of `agentkit exec`'s cold start. The bundle is used only when no package was built after
+// bundle (dist/bundle/cli.js, see scripts/bundle-cli.mjs), which starts much faster (the
+// figures are in docs/benchmarks.md, "Cold start"). The bundle is used only when no package was built after
 // it (`tsc -b` run alone must not leave the CLI running stale code).
 import { readdirSync, statSync } from 'node:fs';
 
