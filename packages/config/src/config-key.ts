@@ -16,7 +16,25 @@ interface BaseDeclaration {
   readonly envAliases?: readonly string[];
   /** Masked in `entries()`, `masked()` and error messages. */
   readonly secret?: boolean;
+  /**
+   * How this key compares with the Datadog Agent's key of the same name, for
+   * docs/configuration.md. Omitted means `{ kind: 'same' }` only until every key declares it.
+   */
+  readonly datadog?: DatadogParity;
 }
+
+/**
+ * What a key means next to the Datadog Agent's key of the same name:
+ * - `same`: same name, env var, default and meaning, edge values included;
+ * - `differs`: the Agent has the key, we do something else on purpose (`how` says what and why);
+ * - `no-effect`: accepted so an Agent config loads, but does nothing here (`why` says why);
+ * - `agentkit`: our own key; the Datadog Agent has no such key.
+ */
+export type DatadogParity =
+  | { readonly kind: 'same' }
+  | { readonly kind: 'differs'; readonly how: string }
+  | { readonly kind: 'no-effect'; readonly why: string }
+  | { readonly kind: 'agentkit' };
 
 export interface StringKeyDeclaration extends BaseDeclaration {
   readonly type: 'string';
@@ -71,6 +89,7 @@ export interface ConfigKey<T> extends ConfigKeyRef<T> {
   readonly env: string;
   readonly envAliases: readonly string[];
   readonly secret: boolean;
+  readonly datadog: DatadogParity;
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
@@ -79,6 +98,7 @@ export interface ConfigKey<T> extends ConfigKeyRef<T> {
 /** Any declared key, whatever its value type: what collections and `loadConfig` hold. */
 export type AnyConfigKey = ConfigKey<unknown>;
 
+const SAME_AS_DATADOG: DatadogParity = Object.freeze({ kind: 'same' });
 const KEY_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -112,6 +132,7 @@ export function defineKey(decl: KeyDeclaration): AnyConfigKey {
     env,
     envAliases: Object.freeze(envAliases),
     secret: decl.secret ?? false,
+    datadog: Object.freeze({ ...(decl.datadog ?? SAME_AS_DATADOG) }),
   };
   if (decl.type === 'integer' || decl.type === 'number') {
     if (decl.min !== undefined) key.min = decl.min;

@@ -4,6 +4,7 @@ export type {
   BooleanKeyDeclaration,
   ConfigKey,
   ConfigKeyType,
+  DatadogParity,
   EnumKeyDeclaration,
   JsonKeyDeclaration,
   KeyDeclaration,

@@ -1,4 +1,4 @@
-import type { AnyConfigKey, ConfigKeyType } from './config-key.js';
+import type { AnyConfigKey, ConfigKeyType, DatadogParity } from './config-key.js';
 
 /** Options for `renderConfigDocs`. */
 export interface RenderConfigDocsOptions {
@@ -51,7 +51,21 @@ function renderKey(key: AnyConfigKey): string[] {
   if (key.secret) facts.push('Secret: masked in output.');
   lines.push(key.doc, '');
   if (facts.length > 0) lines.push(facts.join(' '), '');
+  lines.push(describeParity(key.datadog), '');
   return lines;
+}
+
+function describeParity(parity: DatadogParity): string {
+  switch (parity.kind) {
+    case 'same':
+      return 'Datadog Agent: same meaning, default and environment variable.';
+    case 'differs':
+      return `Datadog Agent: **differs**. ${parity.how}`;
+    case 'no-effect':
+      return `Datadog Agent: **accepted, no effect here**. ${parity.why}`;
+    case 'agentkit':
+      return 'Datadog Agent: no such key (agentkit only).';
+  }
 }
 
 function formatDefault(value: unknown): string {
