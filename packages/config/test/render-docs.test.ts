@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { defineKey } from '../src/config-key.js';
 import { commonConfigKeys } from '../src/config-keys.js';
 import { renderConfigDocs } from '../src/render-docs.js';
 import { cardinality, port } from './helpers.js';
@@ -20,7 +21,23 @@ describe('renderConfigDocs', () => {
         'Range: 0 to 65535.',
       ].join('\n'),
     );
-    expect(md.endsWith('Origin tag cardinality.\n\nValues: `low`, `orchestrator`, `high`.\n')).toBe(true);
+    expect(md.endsWith('Values: `low`, `orchestrator`, `high`.\n\nDatadog Agent: same meaning, default and environment variable.\n')).toBe(
+      true,
+    );
+  });
+
+  it('says how each key compares with the Datadog Agent', () => {
+    const keys = [
+      defineKey({ key: 'a_same', type: 'string', default: '', doc: 'A.' }),
+      defineKey({ key: 'b_ours', type: 'string', default: '', doc: 'B.', datadog: { kind: 'agentkit' } }),
+      defineKey({ key: 'c_diff', type: 'string', default: '', doc: 'C.', datadog: { kind: 'differs', how: 'Empty here.' } }),
+      defineKey({ key: 'd_none', type: 'string', default: '', doc: 'D.', datadog: { kind: 'no-effect', why: 'Not built.' } }),
+    ];
+    const md = renderConfigDocs(keys);
+    expect(md).toContain('A.\n\nDatadog Agent: same meaning, default and environment variable.\n');
+    expect(md).toContain('B.\n\nDatadog Agent: no such key (agentkit only).\n');
+    expect(md).toContain('C.\n\nDatadog Agent: **differs**. Empty here.\n');
+    expect(md).toContain('D.\n\nDatadog Agent: **accepted, no effect here**. Not built.\n');
   });
 
   it('shows aliases, empty and list defaults, and secrets', () => {
