@@ -222,14 +222,14 @@ describe('loadConfig', () => {
     });
 
     it('masks secrets in error messages', () => {
-      const secretPort = defineKey({ key: 'secret_port', type: 'integer', default: 1, secret: true, doc: 's' });
+      const secretPort = defineKey({ key: 'secret_port', type: 'integer', default: 1, secret: true, doc: 's', datadog: { kind: 'same' } });
       const error = loadError(() => loadConfig({ keys: [secretPort], env: { DD_SECRET_PORT: 'hunter2-is-my-password' } }));
       expect(error.message).not.toContain('hunter2');
       expect(error.message).toContain('*sword"');
     });
 
     it('rejects two declarations of one key with ERR_CONFIG_DUPLICATE_KEY', () => {
-      const again = defineKey({ key: 'dogstatsd_port', type: 'integer', default: 1, doc: 'again' });
+      const again = defineKey({ key: 'dogstatsd_port', type: 'integer', default: 1, doc: 'again', datadog: { kind: 'same' } });
       const error = loadError(() => loadConfig({ keys: [...testKeys, again], env: {} }));
       expect(error.code).toBe(ConfigErrorCode.DuplicateKey);
       expect(error.message).toContain('dogstatsd_port');
