@@ -16,13 +16,15 @@ export const DEFAULT_CONTEXT_LIMIT = 1_000_000;
 export const aggregatorKeys = {
   flushInterval: defineKey({
     key: 'aggregator_flush_interval',
+    datadog: { kind: 'agentkit' },
     type: 'number',
     default: DEFAULT_FLUSH_INTERVAL_SEC,
     min: 0.01,
-    doc: 'Seconds between two flushes of closed 10 s buckets to the serializer (the Agent flushes every 15 s; serverless-init every 3). agentkit key.',
+    doc: 'Seconds between two flushes of closed 10 s buckets to the serializer. The Agent flushes every 15 s and serverless-init every 3, neither configurable.',
   }),
   pipelineCount: defineKey({
     key: 'dogstatsd_pipeline_count',
+    datadog: { kind: 'differs', how: "Here it only shards the contexts over that many time samplers on one thread; the Agent runs each sampler on its own goroutine, so more pipelines use more CPU cores there and none here." },
     type: 'integer',
     default: 1,
     min: 1,
@@ -31,6 +33,7 @@ export const aggregatorKeys = {
   }),
   expirySeconds: defineKey({
     key: 'dogstatsd_expiry_seconds',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 300,
     min: 0,
@@ -38,6 +41,7 @@ export const aggregatorKeys = {
   }),
   contextExpirySeconds: defineKey({
     key: 'dogstatsd_context_expiry_seconds',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 20,
     min: 0,
@@ -45,12 +49,14 @@ export const aggregatorKeys = {
   }),
   flushIncompleteBuckets: defineKey({
     key: 'dogstatsd_flush_incomplete_buckets',
+    datadog: { kind: 'differs', how: "Default true here, false in the Agent: stopping agentkit should not lose the last 10 s of metrics. serverless-init sets it to true as well." },
     type: 'boolean',
     default: true,
-    doc: 'On stop, also flush the current, incomplete 10 s buckets so nothing received is lost. True by default in agentkit (false in the Datadog Agent).',
+    doc: 'On stop, also flush the current, incomplete 10 s buckets so nothing received is lost.',
   }),
   noAggregationPipelineBatchSize: defineKey({
     key: 'dogstatsd_no_aggregation_pipeline_batch_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 2048,
     min: 1,
@@ -58,31 +64,36 @@ export const aggregatorKeys = {
   }),
   contextLimit: defineKey({
     key: 'dogstatsd_context_limit',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_CONTEXT_LIMIT,
     min: 0,
-    doc: 'Most live contexts (name + host + tags); samples of new contexts beyond it are dropped and counted. 0 means unlimited. agentkit extension.',
+    doc: 'Most live contexts (name + host + tags); samples of new contexts beyond it are dropped and counted. 0 means unlimited, as in the Agent, whose nearest setting is the per-origin `dogstatsd_context_limiter.limit` (off by default).',
   }),
   histogramAggregates: defineKey({
     key: 'histogram_aggregates',
+    datadog: { kind: 'same' },
     type: 'string-list',
     default: ['max', 'median', 'avg', 'count'],
     doc: 'Aggregates sent for histograms and timings, each as `<name>.<aggregate>`: any of `max`, `min`, `median`, `avg`, `sum`, `count`.',
   }),
   histogramPercentiles: defineKey({
     key: 'histogram_percentiles',
+    datadog: { kind: 'same' },
     type: 'string-list',
     default: ['0.95'],
     doc: 'Percentiles sent for histograms and timings, as fractions from 0 to 1; `0.95` is sent as `<name>.95percentile`.',
   }),
   noAggregationPipeline: defineKey({
     key: 'dogstatsd_no_aggregation_pipeline',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Read client timestamps (`|T<seconds>`) and send those samples unaggregated, each with its own timestamp. When false the field is ignored.',
   }),
   stopTimeout: defineKey({
     key: 'aggregator_stop_timeout',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 2,
     min: 0,

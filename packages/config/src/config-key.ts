@@ -17,10 +17,11 @@ interface BaseDeclaration {
   /** Masked in `entries()`, `masked()` and error messages. */
   readonly secret?: boolean;
   /**
-   * How this key compares with the Datadog Agent's key of the same name, for
-   * docs/configuration.md. Omitted means `{ kind: 'same' }` only until every key declares it.
+   * How this key compares with the Datadog Agent's key of the same name (name, env var,
+   * default, meaning, edge values), shown in docs/configuration.md. Required: a new key must
+   * say, after checking the Agent's `pkg/config/setup` and `config_template.yaml`.
    */
-  readonly datadog?: DatadogParity;
+  readonly datadog: DatadogParity;
 }
 
 /**
@@ -98,7 +99,6 @@ export interface ConfigKey<T> extends ConfigKeyRef<T> {
 /** Any declared key, whatever its value type: what collections and `loadConfig` hold. */
 export type AnyConfigKey = ConfigKey<unknown>;
 
-const SAME_AS_DATADOG: DatadogParity = Object.freeze({ kind: 'same' });
 const KEY_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*$/;
 const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -132,7 +132,7 @@ export function defineKey(decl: KeyDeclaration): AnyConfigKey {
     env,
     envAliases: Object.freeze(envAliases),
     secret: decl.secret ?? false,
-    datadog: Object.freeze({ ...(decl.datadog ?? SAME_AS_DATADOG) }),
+    datadog: Object.freeze({ ...decl.datadog }),
   };
   if (decl.type === 'integer' || decl.type === 'number') {
     if (decl.min !== undefined) key.min = decl.min;

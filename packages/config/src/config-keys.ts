@@ -8,6 +8,7 @@ export const DEFAULT_LOCAL_INTAKE_PORT = 8127;
 export const commonKeys = {
   apiKey: defineKey({
     key: 'api_key',
+    datadog: { kind: 'same' },
     type: 'string',
     default: '',
     secret: true,
@@ -15,12 +16,14 @@ export const commonKeys = {
   }),
   site: defineKey({
     key: 'site',
+    datadog: { kind: 'same' },
     type: 'string',
     default: 'datadoghq.com',
     doc: 'The Datadog site to send data to, e.g. `datadoghq.eu` or `us5.datadoghq.com`. Metrics go to `https://app.<site>` unless `dd_url` is set.',
   }),
   ddUrl: defineKey({
     key: 'dd_url',
+    datadog: { kind: 'same' },
     type: 'string',
     default: '',
     envAliases: ['DD_URL'],
@@ -28,36 +31,47 @@ export const commonKeys = {
   }),
   hostname: defineKey({
     key: 'hostname',
+    datadog: { kind: 'differs', how: "Empty means the OS hostname here. The Agent first tries `hostname_file`, cloud metadata (GCE, Azure, EC2), the FQDN (`hostname_fqdn`) and the container runtime, so on a cloud VM the two may report different hosts when this is empty: set it to match." },
     type: 'string',
     default: '',
     doc: 'The hostname attached to metrics. Empty means detect it.',
   }),
   env: defineKey({
     key: 'env',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "Not sent yet: agentkit sends no host metadata, so `env:<env>` reaches no payload; the Agent adds it to the host tags." },
     type: 'string',
     default: '',
     doc: 'The environment (`env:` tag) attached to everything this agent sends. Empty means none.',
   }),
   service: defineKey({
     key: 'service',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "The core Agent has no such key; serverless-init reads `DD_SERVICE` as a `service:` tag on every metric. Here only the symbol database reads it (yet)." },
     type: 'string',
     default: '',
     doc: 'The service name (unified service tagging, `DD_SERVICE`). Empty means none.',
   }),
   version: defineKey({
     key: 'version',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "The core Agent has no such key; serverless-init reads `DD_VERSION` as a `version:` tag on every metric. Here only the symbol database reads it (yet)." },
     type: 'string',
     default: '',
     doc: 'The version of the service (unified service tagging, `DD_VERSION`). Empty means none.',
   }),
   tags: defineKey({
     key: 'tags',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "Not sent yet: agentkit sends no host metadata, so these tags reach no payload; the Agent sends them as host tags." },
     type: 'string-list',
     default: [],
     doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
   }),
   localIntakePort: defineKey({
     key: 'local_intake_port',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_LOCAL_INTAKE_PORT,
     min: 0,
@@ -66,6 +80,7 @@ export const commonKeys = {
   }),
   serverlessEnabled: defineKey({
     key: 'serverless.enabled',
+    datadog: { kind: 'differs', how: "The Agent's serverless builds set it internally and read no environment variable for it; here `DD_SERVERLESS_ENABLED` and the file set it too (`agentkit exec` forces it on)." },
     type: 'boolean',
     default: false,
     doc: 'Serverless mode, set (and forced) by `agentkit exec`: metrics, events and service checks get an empty host (`hostname` is ignored) and metrics carry serverless origin metadata. Rarely set by hand.',

@@ -5,6 +5,7 @@ import type { ConfigProblem, ValueSource } from './errors.js';
 import { maskSecret } from './mask.js';
 import { resolveOverrides } from './resolve.js';
 import type { Resolved, RuntimeLayer } from './resolve.js';
+import type { SuspiciousEnv } from './suspicious-env.js';
 
 /** One declared key as `agentkit config` shows it. `value` is masked for secrets. */
 export interface ConfigEntry {
@@ -29,6 +30,8 @@ export interface ConfigState {
   /** Runtime defaults naming no declared key (declared ones are resolved into `base`). */
   readonly runtimeDefaults?: { readonly source: ValueSource; readonly undeclared: ReadonlyMap<string, unknown> };
   readonly file?: { readonly path: string; readonly unknown: ReadonlyMap<string, unknown> };
+  /** `DD_*` variables of the load-time env that no key reads but that look meant for one. */
+  readonly suspiciousEnv?: readonly SuspiciousEnv[];
 }
 
 /**
@@ -117,6 +120,17 @@ export class Config implements ConfigReader {
       ...(this.#state.runtimeDefaults?.undeclared.keys() ?? []),
     ];
     return [...new Set(names)];
+  }
+
+  /**
+   * `DD_*` variables (from the env `loadConfig` read) that no key reads but that look meant for
+   * one: a name a small edit from one of ours (`DD_DOGSTATD_PORT`), or the variable of an Agent
+   * key agentkit does not support. Not an error — the environment is shared with tracers and
+   * other Datadog components, whose variables are not reported — but the caller should log a
+   * warning, as for `unknownKeys()`.
+   */
+  public suspiciousEnv(): readonly SuspiciousEnv[] {
+    return this.#state.suspiciousEnv ?? [];
   }
 
   /**

@@ -24,6 +24,11 @@ export type { ConfigProblem, SourceKind, ValueSource } from './errors.js';
 
 export { maskSecret } from './mask.js';
 
+export type { SuspiciousEnv } from './suspicious-env.js';
+
+export { unsupportedAgentKeys } from './unsupported-keys.js';
+export type { UnsupportedAgentKey } from './unsupported-keys.js';
+
 export { renderConfigDocs } from './render-docs.js';
 export type { RenderConfigDocsOptions } from './render-docs.js';
 

@@ -5,6 +5,9 @@ import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { ConfigProblem, ValueSource } from './errors.js';
 import { resolveOverrides, resolveValue } from './resolve.js';
 import type { Resolved, RuntimeLayer } from './resolve.js';
+import { findSuspiciousEnv } from './suspicious-env.js';
+import { unsupportedAgentKeys } from './unsupported-keys.js';
+import type { UnsupportedAgentKey } from './unsupported-keys.js';
 import { readConfigFile } from './yaml-file.js';
 
 /**
@@ -28,6 +31,8 @@ export interface LoadConfigOptions {
   readonly runtimeDefaults?: Readonly<Record<string, unknown>>;
   /** Who set `runtimeDefaults`, shown as the source's detail (`agentkit config`): e.g. `agentkit exec`. */
   readonly runtimeDefaultsFrom?: string;
+  /** Agent keys known and not supported, whose env vars `suspiciousEnv()` reports; default `unsupportedAgentKeys`. */
+  readonly unsupported?: readonly UnsupportedAgentKey[];
 }
 
 const DEFAULT_SOURCE: ValueSource = Object.freeze({ kind: 'default' });
@@ -41,7 +46,8 @@ const NO_RUNTIME: RuntimeLayer = { declared: new Map(), undeclared: new Map() };
  * - `ERR_CONFIG_FILE` for a missing, unreadable or malformed file (naming the YAML line);
  * - `ERR_CONFIG_INVALID_VALUE` listing every invalid value from every source at once. A bad file
  *   value is reported even when env overrides it: it would bite as soon as the env var goes.
- * An empty env var counts as unset. Undeclared keys in the file are not errors: see `unknownKeys()`.
+ * An empty env var counts as unset. Undeclared keys in the file are not errors: see `unknownKeys()`;
+ * nor are `DD_*` variables no key reads: see `suspiciousEnv()`.
  */
 export function loadConfig(options: LoadConfigOptions): Config {
   const byName = indexKeys(options.keys);
@@ -84,6 +90,7 @@ export function loadConfig(options: LoadConfigOptions): Config {
     base,
     runtime,
     runtimeDefaults: { source: runtimeDefaultSource, undeclared: defaultsUndeclared },
+    suspiciousEnv: findSuspiciousEnv(env, keys, options.unsupported ?? unsupportedAgentKeys),
     ...(file === undefined ? {} : { file: { path: file.path, unknown: file.unknown } }),
   });
 }

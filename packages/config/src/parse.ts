@@ -3,8 +3,11 @@ import type { AnyConfigKey } from './config-key.js';
 /** A parse outcome: the typed value, or what was expected instead. */
 export type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly expected: string };
 
-const TRUE_WORDS = new Set(['true', '1', 'yes']);
-const FALSE_WORDS = new Set(['false', '0', 'no']);
+// Go's strconv.ParseBool, which the Agent's config reads text booleans with (spf13/cast
+// ToBoolE): these twelve spellings exactly, case and whitespace included. The Agent reads any
+// other text as false (with a log line); we refuse it instead (see parseBooleanText).
+const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 // Decimal only: Datadog's cast also takes 0x/0o prefixes, but a port written in hex is far more
 // likely a mistake than a wish.
 const INTEGER_PATTERN = /^[+-]?\d+$/;
@@ -12,7 +15,8 @@ const WHITESPACE = /\s+/;
 
 /**
  * Parses an env var (or a string runtime override). Rules, after Datadog's `pkg/config`:
- * booleans take true/false/1/0/yes/no in any case; string lists split on whitespace only —
+ * booleans take exactly Go's `strconv.ParseBool` spellings (`1 t T TRUE true True` and
+ * `0 f F FALSE false False`, untrimmed); string lists split on whitespace only —
  * Datadog's env binding uses `strings.Fields`, so `DD_TAGS="a:1,b:2"` is ONE tag, as in the
  * Agent; json is parsed with JSON.parse. Emptiness is the caller's business (empty = unset).
  */
@@ -31,9 +35,10 @@ export function parseEnvValue(key: AnyConfigKey, raw: string): Parsed {
       }
       return checkJson(key, value);
     }
+    case 'boolean':
+      return parseBooleanText(raw);
     case 'integer':
     case 'number':
-    case 'boolean':
     case 'enum':
       return parseScalarString(key, raw.trim());
   }
@@ -42,8 +47,10 @@ export function parseEnvValue(key: AnyConfigKey, raw: string): Parsed {
 /**
  * Checks a value that already has a type: from the YAML file or a non-string runtime override.
  * Like Datadog (viper + cast), scalars are coerced where unambiguous: `"8125"` is accepted for
- * an integer, `"yes"` for a boolean (YAML 1.2 reads `yes` as a string), `8125` for a string,
- * and a string for a string list is split on whitespace.
+ * an integer, `8125` for a string, and a string for a string list is split on whitespace. A
+ * boolean takes what the Agent's `cast.ToBoolE` takes: a boolean (the file reader makes plain
+ * `yes`/`on`/`y`… booleans, as the Agent's YAML 1.1 parser does), a number (not 0 is true) or
+ * one of `strconv.ParseBool`'s spellings (a quoted `"yes"` is not one, nor is it in the Agent).
  */
 export function parseTypedValue(key: AnyConfigKey, value: unknown): Parsed {
   switch (key.type) {
@@ -63,8 +70,8 @@ export function parseTypedValue(key: AnyConfigKey, value: unknown): Parsed {
       return typeof value === 'string' ? parseScalarString(key, value.trim()) : fail(numberExpectation(key));
     case 'boolean':
       if (typeof value === 'boolean') return ok(value);
-      if (value === 0 || value === 1) return ok(value === 1);
-      return typeof value === 'string' ? parseScalarString(key, value.trim()) : fail(booleanExpectation);
+      if (typeof value === 'number') return ok(value !== 0);
+      return typeof value === 'string' ? parseBooleanText(value) : fail(BOOLEAN_EXPECTATION);
     case 'enum':
       return typeof value === 'string' ? parseScalarString(key, value) : fail(enumExpectation(key));
   }
@@ -79,7 +86,20 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-const booleanExpectation = 'a boolean (true/false, 1/0, yes/no)';
+/** What a boolean key accepts, for error messages (and the docs' intro says the same). */
+export const BOOLEAN_EXPECTATION =
+  'a boolean (1, t, T, TRUE, true, True, 0, f, F, FALSE, false or False; in the YAML file also unquoted yes/no, on/off, y/n)';
+
+/**
+ * Text as the Agent reads it for a boolean key. The Agent reads any other text as false and
+ * only logs it; we refuse it, so that `DD_X=yes` (false to the Agent) cannot switch a feature
+ * off without a word.
+ */
+function parseBooleanText(text: string): Parsed {
+  if (TRUE_WORDS.has(text)) return ok(true);
+  if (FALSE_WORDS.has(text)) return ok(false);
+  return fail(BOOLEAN_EXPECTATION);
+}
 
 function parseScalarString(key: AnyConfigKey, text: string): Parsed {
   switch (key.type) {
@@ -89,12 +109,8 @@ function parseScalarString(key: AnyConfigKey, text: string): Parsed {
       const n = text === '' ? NaN : Number(text);
       return Number.isFinite(n) ? checkNumber(key, n) : fail(numberExpectation(key));
     }
-    case 'boolean': {
-      const word = text.toLowerCase();
-      if (TRUE_WORDS.has(word)) return ok(true);
-      if (FALSE_WORDS.has(word)) return ok(false);
-      return fail(booleanExpectation);
-    }
+    case 'boolean':
+      return parseBooleanText(text);
     case 'enum': {
       // Any case is accepted (DD_LOG_LEVEL=DEBUG works with the Datadog Agent); the value is
       // normalised to the declared spelling so code compares against one form.

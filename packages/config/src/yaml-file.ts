@@ -29,7 +29,7 @@ export function readConfigFile(file: string, isDeclared: (key: string) => boolea
   }
   const { LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, customTags: withYaml11Booleans });
   const syntaxError = doc.errors[0];
   if (syntaxError !== undefined) {
     const { line, col } = lineCounter.linePos(syntaxError.pos[0]);
@@ -77,6 +77,21 @@ function flatten(
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The Agent parses datadog.yaml with gopkg.in/yaml.v2, where plain (unquoted) `y Y yes Yes YES
+ * on On ON` are true and `n N no No NO off Off OFF` false, in every position (`env: no` is the
+ * boolean false, read as the string "false" by a string key). Our parser follows YAML 1.2
+ * otherwise; these two tags, tried before the core schema's, give the file the Agent's
+ * booleans. Quoted scalars are never resolved by tags: `"yes"` stays a string, as in yaml.v2.
+ */
+function withYaml11Booleans(tags: Yaml.Tags): Yaml.Tags {
+  return [yaml11Boolean(true, /^(?:[yY]|[yY]es|YES|[oO]n|ON)$/), yaml11Boolean(false, /^(?:[nN]|[nN]o|NO|[oO]ff|OFF)$/), ...tags];
+}
+
+function yaml11Boolean(value: boolean, test: RegExp): Yaml.ScalarTag {
+  return { tag: 'tag:yaml.org,2002:bool', default: true, test, identify: (v) => v === value, resolve: () => value };
 }
 
 /**

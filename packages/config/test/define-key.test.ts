@@ -14,7 +14,7 @@ describe('defineKey', () => {
     });
 
     it('keeps an explicit env name and aliases in order', () => {
-      const key = defineKey({ key: 'x', type: 'string', default: '', env: 'MY_X', envAliases: ['X1', 'X2'], doc: 'x' });
+      const key = defineKey({ key: 'x', type: 'string', default: '', env: 'MY_X', envAliases: ['X1', 'X2'], doc: 'x', datadog: { kind: 'same' } });
       expect(key.env).toBe('MY_X');
       expect(key.envAliases).toEqual(['X1', 'X2']);
     });
@@ -35,12 +35,12 @@ describe('defineKey', () => {
 
   describe('when the declaration is malformed', () => {
     const cases: [string, () => unknown][] = [
-      ['upper-case key', () => defineKey({ key: 'Port', type: 'integer', default: 1, doc: '' })],
-      ['bad env name', () => defineKey({ key: 'p', type: 'integer', default: 1, env: 'DD-P', doc: '' })],
-      ['default outside range', () => defineKey({ key: 'p', type: 'integer', default: 70000, max: 65535, doc: '' })],
-      ['non-integer default', () => defineKey({ key: 'p', type: 'integer', default: 1.5, doc: '' })],
-      ['enum default not in values', () => defineKey({ key: 'e', type: 'enum', values: ['a'], default: 'b' as 'a', doc: '' })],
-      ['string key with a number default', () => defineKey({ key: 'j', type: 'string', default: 8 as unknown as string, doc: '' })],
+      ['upper-case key', () => defineKey({ key: 'Port', type: 'integer', default: 1, doc: '', datadog: { kind: 'same' } })],
+      ['bad env name', () => defineKey({ key: 'p', type: 'integer', default: 1, env: 'DD-P', doc: '', datadog: { kind: 'same' } })],
+      ['default outside range', () => defineKey({ key: 'p', type: 'integer', default: 70000, max: 65535, doc: '', datadog: { kind: 'same' } })],
+      ['non-integer default', () => defineKey({ key: 'p', type: 'integer', default: 1.5, doc: '', datadog: { kind: 'same' } })],
+      ['enum default not in values', () => defineKey({ key: 'e', type: 'enum', values: ['a'], default: 'b' as 'a', doc: '', datadog: { kind: 'same' } })],
+      ['string key with a number default', () => defineKey({ key: 'j', type: 'string', default: 8 as unknown as string, doc: '', datadog: { kind: 'same' } })],
     ];
     it.each(cases)('throws ERR_CONFIG_INVALID_DECLARATION for %s', (_name, define) => {
       expect(define).toThrow(expect.objectContaining({ code: ConfigErrorCode.InvalidDeclaration }));

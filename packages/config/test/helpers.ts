@@ -18,24 +18,28 @@ export const port = defineKey({
   min: 0,
   max: 65535,
   doc: 'The UDP port to listen on.',
+  datadog: { kind: 'same' },
 });
 export const nonLocal = defineKey({
   key: 'dogstatsd_non_local_traffic',
   type: 'boolean',
   default: false,
   doc: 'Listen on all interfaces.',
+  datadog: { kind: 'same' },
 });
 export const dsdTags = defineKey({
   key: 'dogstatsd_tags',
   type: 'string-list',
   default: [],
   doc: 'Tags added to every DogStatsD metric.',
+  datadog: { kind: 'same' },
 });
 export const seriesV2 = defineKey({
   key: 'use_v2_api.series',
   type: 'boolean',
   default: true,
   doc: 'Send series with the v2 protobuf endpoint.',
+  datadog: { kind: 'same' },
 });
 export const cardinality = defineKey({
   key: 'dogstatsd_tag_cardinality',
@@ -43,6 +47,7 @@ export const cardinality = defineKey({
   values: ['low', 'orchestrator', 'high'],
   default: 'low',
   doc: 'Origin tag cardinality.',
+  datadog: { kind: 'same' },
 });
 export interface MapperProfile {
   name: string;
@@ -53,13 +58,15 @@ export const mapperProfiles = defineKey<MapperProfile[]>({
   type: 'json',
   default: [],
   doc: 'Metric name mapping profiles.',
+  datadog: { kind: 'same' },
 });
 export const additionalEndpoints = defineKey<Record<string, string[]>>({
   key: 'additional_endpoints',
   type: 'json',
   default: {},
   doc: 'More intakes: URL → API keys.',
+  datadog: { kind: 'same' },
 });
-export const ratio = defineKey({ key: 'sample_ratio', type: 'number', default: 0.5, min: 0, max: 1, doc: 'A ratio.' });
+export const ratio = defineKey({ key: 'sample_ratio', type: 'number', default: 0.5, min: 0, max: 1, doc: 'A ratio.', datadog: { kind: 'same' } });
 
 export const testKeys = [port, nonLocal, dsdTags, seriesV2, cardinality, mapperProfiles, additionalEndpoints, ratio];

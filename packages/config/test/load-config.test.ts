@@ -3,6 +3,7 @@ import { commonConfigKeys, commonKeys } from '../src/config-keys.js';
 import { defineKey } from '../src/config-key.js';
 import { ConfigError, ConfigErrorCode } from '../src/errors.js';
 import { loadConfig } from '../src/load-config.js';
+import { BOOLEAN_EXPECTATION as BOOLEAN } from '../src/parse.js';
 import {
   additionalEndpoints,
   cardinality,
@@ -151,19 +152,6 @@ describe('loadConfig', () => {
       expect(config.get(dsdTags)).toEqual(['env:prod', 'team:x', 'a,b']);
     });
 
-    it.each([
-      ['true', true],
-      ['TRUE', true],
-      ['1', true],
-      ['Yes', true],
-      ['false', false],
-      ['0', false],
-      ['no', false],
-    ])('reads boolean %s as %s', (raw, expected) => {
-      const config = loadConfig({ keys: testKeys, env: { DD_DOGSTATSD_NON_LOCAL_TRAFFIC: raw } });
-      expect(config.get(nonLocal)).toBe(expected);
-    });
-
     it('parses json values', () => {
       const env = {
         DD_DOGSTATSD_MAPPER_PROFILES: '[{"name":"p","prefix":"p."}]',
@@ -217,8 +205,8 @@ describe('loadConfig', () => {
       expect(error.message.split('\n')).toEqual([
         `dogstatsd_port: expected an integer from 0 to 65535, got 8125.5 (from file ${path})`,
         'dogstatsd_port: expected an integer from 0 to 65535, got "abc" (from env DD_DOGSTATSD_PORT)',
-        'dogstatsd_non_local_traffic: expected a boolean (true/false, 1/0, yes/no), got "maybe" (from env DD_DOGSTATSD_NON_LOCAL_TRAFFIC)',
-        'use_v2_api.series: expected a boolean (true/false, 1/0, yes/no), got "sure" (from runtime override)',
+        `dogstatsd_non_local_traffic: expected ${BOOLEAN}, got "maybe" (from env DD_DOGSTATSD_NON_LOCAL_TRAFFIC)`,
+        `use_v2_api.series: expected ${BOOLEAN}, got "sure" (from runtime override)`,
         `dogstatsd_tag_cardinality: expected one of low, orchestrator, high, got "medium" (from file ${path})`,
         'dogstatsd_mapper_profiles: expected a JSON array, got "{\\"a\\":1}" (from env DD_DOGSTATSD_MAPPER_PROFILES)',
         `sample_ratio: expected a number from 0 to 1, got 2 (from file ${path})`,
@@ -234,14 +222,14 @@ describe('loadConfig', () => {
     });
 
     it('masks secrets in error messages', () => {
-      const secretPort = defineKey({ key: 'secret_port', type: 'integer', default: 1, secret: true, doc: 's' });
+      const secretPort = defineKey({ key: 'secret_port', type: 'integer', default: 1, secret: true, doc: 's', datadog: { kind: 'same' } });
       const error = loadError(() => loadConfig({ keys: [secretPort], env: { DD_SECRET_PORT: 'hunter2-is-my-password' } }));
       expect(error.message).not.toContain('hunter2');
       expect(error.message).toContain('*sword"');
     });
 
     it('rejects two declarations of one key with ERR_CONFIG_DUPLICATE_KEY', () => {
-      const again = defineKey({ key: 'dogstatsd_port', type: 'integer', default: 1, doc: 'again' });
+      const again = defineKey({ key: 'dogstatsd_port', type: 'integer', default: 1, doc: 'again', datadog: { kind: 'same' } });
       const error = loadError(() => loadConfig({ keys: [...testKeys, again], env: {} }));
       expect(error.code).toBe(ConfigErrorCode.DuplicateKey);
       expect(error.message).toContain('dogstatsd_port');

@@ -6,7 +6,7 @@ import { cardinality, port } from './helpers.js';
 
 describe('renderConfigDocs', () => {
   it('renders a section per key with @param and @env lines, then the doc text', () => {
-    const md = renderConfigDocs([port, cardinality], { title: 'DogStatsD' });
+    const md = renderConfigDocs([port, cardinality], { title: 'DogStatsD', unsupported: [] });
     expect(md.startsWith('# DogStatsD\n')).toBe(true);
     expect(md).toContain(
       [
@@ -26,9 +26,30 @@ describe('renderConfigDocs', () => {
     );
   });
 
+  it('opens with the rules: sources, booleans as the Agent reads them, warnings, deliberate differences', () => {
+    const md = renderConfigDocs([port]);
+    const intro = md.slice(0, md.indexOf('### dogstatsd_port'));
+    expect(intro).toContain('default < config file (YAML, `--config`) < environment variable < runtime override');
+    expect(intro).toContain('`1 t T TRUE true True` or `0 f F FALSE false False`');
+    expect(intro).toContain('unquoted `yes`/`no`, `on`/`off`, `y`/`n` are booleans too');
+    expect(intro).toContain('agentkit does not start and names the key: a deliberate difference');
+    expect(intro).toContain('`DD_*` variables that look like one of these keys misspelt');
+    expect(intro).toContain('`dogstatsd_socket` is off by default');
+  });
+
+  it('closes with the Agent keys not supported, one line each with their variables', () => {
+    const md = renderConfigDocs([port], {
+      unsupported: [{ key: 'forwarder_num_workers', env: ['DD_FORWARDER_NUM_WORKERS'], why: 'Workers per endpoint.' }],
+    });
+    expect(md).toMatch(/\n- `forwarder_num_workers` \(`DD_FORWARDER_NUM_WORKERS`\): Workers per endpoint\.\n$/);
+    expect(md.indexOf('## Datadog Agent keys not supported')).toBeGreaterThan(md.indexOf('### dogstatsd_port'));
+    expect(renderConfigDocs([port])).toContain('- `dogstatsd_origin_detection` (`DD_DOGSTATSD_ORIGIN_DETECTION`): ');
+    expect(renderConfigDocs([port], { unsupported: [] })).not.toContain('not supported\n');
+  });
+
   it('says how each key compares with the Datadog Agent', () => {
     const keys = [
-      defineKey({ key: 'a_same', type: 'string', default: '', doc: 'A.' }),
+      defineKey({ key: 'a_same', type: 'string', default: '', doc: 'A.', datadog: { kind: 'same' } }),
       defineKey({ key: 'b_ours', type: 'string', default: '', doc: 'B.', datadog: { kind: 'agentkit' } }),
       defineKey({ key: 'c_diff', type: 'string', default: '', doc: 'C.', datadog: { kind: 'differs', how: 'Empty here.' } }),
       defineKey({ key: 'd_none', type: 'string', default: '', doc: 'D.', datadog: { kind: 'no-effect', why: 'Not built.' } }),

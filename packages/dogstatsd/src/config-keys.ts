@@ -52,12 +52,15 @@ export const DEFAULT_SO_RCVBUF_BYTES = 8 * 1024 * 1024;
 export const dogstatsdKeys = {
   useDogstatsd: defineKey({
     key: 'use_dogstatsd',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Run the DogStatsD server and its listeners (the `dogstatsd` bundle).',
   }),
   port: defineKey({
     key: 'dogstatsd_port',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "`0` picks a free port here and `-1` turns UDP off; in the Agent `0` turns UDP off." },
     type: 'integer',
     default: 8125,
     min: -1,
@@ -66,39 +69,49 @@ export const dogstatsdKeys = {
   }),
   nonLocalTraffic: defineKey({
     key: 'dogstatsd_non_local_traffic',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "Binds IPv4 only here (`0.0.0.0`); the Agent listens on every interface, IPv6 included." },
     type: 'boolean',
     default: false,
     doc: 'Listen on every interface (UDP and TCP) instead of 127.0.0.1 only.',
   }),
   soRcvbuf: defineKey({
     key: 'dogstatsd_so_rcvbuf',
+    datadog: { kind: 'differs', how: "Default 8 MiB here, the OS default (`0`) in the Agent: bursts are the main cause of UDP loss, and the kernel caps the request at `net.core.rmem_max` anyway (the granted size is logged). `0` keeps the OS default in both." },
     type: 'integer',
     default: DEFAULT_SO_RCVBUF_BYTES,
     min: 0,
-    doc: 'UDP receive buffer (SO_RCVBUF) in bytes; `0` keeps the OS default. agentkit defaults to 8 MiB (the Agent to the OS default): the kernel caps it at `net.core.rmem_max`, and the granted size is logged with a warning when capped.',
+    doc: 'UDP receive buffer (SO_RCVBUF) in bytes; `0` keeps the OS default. The kernel caps it at `net.core.rmem_max`; the granted size is logged, with a warning when capped.',
   }),
   socket: defineKey({
     key: 'dogstatsd_socket',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "Default empty (off) here; the Agent listens on `/var/run/datadog/dsd.socket` on Linux. Off so that `agentkit run` needs no root and no `/var/run/datadog`." },
     type: 'string',
     default: '',
     doc: 'Path of a Unix datagram socket to listen on (needs the optional `unix-dgram` addon). Empty means off. The Agent defaults to `/var/run/datadog/dsd.socket` on Linux; agentkit defaults to off so that `agentkit run` needs no root.',
   }),
   streamSocket: defineKey({
     key: 'dogstatsd_stream_socket',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'same' },
     type: 'string',
     default: '',
     doc: 'Path of a Unix stream socket to listen on; each payload is prefixed by its length (4 bytes, little-endian). Empty means off.',
   }),
   tcpPort: defineKey({
     key: 'dogstatsd_tcp_port',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: 0,
     min: 0,
     max: 65535,
-    doc: 'TCP port for newline-delimited DogStatsD (a lossless transport, e.g. hot-shots `protocol: tcp`). `0` means off. agentkit extension.',
+    doc: 'TCP port for newline-delimited DogStatsD (a lossless transport, e.g. hot-shots `protocol: tcp`). `0` means off.',
   }),
   bufferSize: defineKey({
     key: 'dogstatsd_buffer_size',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'differs', how: "Bounds Unix stream frames and TCP lines only here; in the Agent it is every listener's read buffer, so longer UDP and Unix datagrams are cut." },
     type: 'integer',
     default: 8192,
     min: 64,
@@ -107,6 +120,7 @@ export const dogstatsdKeys = {
   }),
   queueSize: defineKey({
     key: 'dogstatsd_queue_size',
+    datadog: { kind: 'differs', how: "Counts packets here; the Agent's queue holds batches of up to `dogstatsd_packet_buffer_size` (32) packets, so the same number holds about 32 times fewer packets here. A full queue holds the listeners back in both." },
     type: 'integer',
     default: 1024,
     min: 1,
@@ -114,36 +128,43 @@ export const dogstatsdKeys = {
   }),
   eolRequired: defineKey({
     key: 'dogstatsd_eol_required',
+    datadog: { kind: 'same' },
     type: 'string-list',
     default: [],
     doc: 'Transports (`udp`, `uds`, `named_pipe`, and agentkit\'s `tcp`) whose messages must end with a newline; an unterminated last message is dropped and counted.',
   }),
   tags: defineKey({
     key: 'dogstatsd_tags',
+    // parity set by #12 listeners/host-tags work
+    datadog: { kind: 'same' },
     type: 'string-list',
     default: [],
     doc: 'Tags appended to every metric, event and service check received by DogStatsD.',
   }),
   metricNamespace: defineKey({
     key: 'statsd_metric_namespace',
+    datadog: { kind: 'same' },
     type: 'string',
     default: '',
     doc: 'Prefix added to every metric name (a `.` is appended if missing), except names that start with an entry of `statsd_metric_namespace_blacklist`.',
   }),
   metricNamespaceBlacklist: defineKey({
     key: 'statsd_metric_namespace_blacklist',
+    datadog: { kind: 'same' },
     type: 'string-list',
     default: DEFAULT_NAMESPACE_BLACKLIST,
     doc: 'Name prefixes that `statsd_metric_namespace` leaves alone (default: the Agent\'s own and JMX integrations\' prefixes).',
   }),
   mapperProfiles: defineKey<readonly MapperProfileConfig[]>({
     key: 'dogstatsd_mapper_profiles',
+    datadog: { kind: 'differs', how: "An invalid profile is a start error here, naming the key; the Agent logs a warning and runs without any mapping." },
     type: 'json',
     default: [],
     doc: 'Metric name mappings: a list of `{name, prefix, mappings: [{match, match_type, name, tags}]}` (JSON in `DD_DOGSTATSD_MAPPER_PROFILES`). An invalid profile fails the start.',
   }),
   mapperCacheSize: defineKey({
     key: 'dogstatsd_mapper_cache_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 1000,
     min: 0,
@@ -151,6 +172,7 @@ export const dogstatsdKeys = {
   }),
   stringInternerSize: defineKey({
     key: 'dogstatsd_string_interner_size',
+    datadog: { kind: 'differs', how: "Here it sizes a cache of metric names only (two generations of this many names), so a repeated name is parsed, namespaced and mapped once; the Agent's interner holds names and tags and is emptied when full. Either way it trades memory for CPU and changes nothing that is sent." },
     type: 'integer',
     default: 4096,
     min: 16,
@@ -158,6 +180,7 @@ export const dogstatsdKeys = {
   }),
   disableVerboseLogs: defineKey({
     key: 'dogstatsd_disable_verbose_logs',
+    datadog: { kind: 'differs', how: "Parse errors are logged at warning level here (the Agent: error), at most once per second per kind, and counted either way; true moves them to debug in both." },
     type: 'boolean',
     default: false,
     doc: 'Log parse errors at debug level instead of warning (they are counted either way, and logged at most once per second per kind).',
@@ -167,16 +190,18 @@ export const dogstatsdKeys = {
   noAggregationPipeline: aggregatorKeys.noAggregationPipeline,
   originDetectionClient: defineKey({
     key: 'dogstatsd_origin_detection_client',
+    datadog: { kind: 'no-effect', why: "The fields are parsed, but agentkit has no tagger to turn a container id or external data into tags, so metrics carry no origin tags whatever the value. The Agent adds the sending container's tags." },
     type: 'boolean',
     default: false,
-    doc: 'Read the origin fields clients send (`|c:`, `|e:`, `|card:`); otherwise they are ignored.',
+    doc: 'Accepted so that an Agent configuration loads. The origin fields clients send (`|c:`, `|e:`, `|card:`) are read when it is true, but nothing uses them: no origin tags are added either way.',
   }),
   drainTimeoutMs: defineKey({
     key: 'dogstatsd_drain_timeout_ms',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: 2000,
     min: 0,
-    doc: 'On stop, how long each listener may keep reading what is already queued in its socket (UDP: until the kernel queue is empty) or wait for stream clients to close. agentkit extension.',
+    doc: 'On stop, how long each listener may keep reading what is already queued in its socket (UDP: until the kernel queue is empty) or wait for stream clients to close.',
   }),
 } as const;
 

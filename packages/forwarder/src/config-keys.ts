@@ -15,12 +15,14 @@ export type AdditionalEndpoints = Readonly<Record<string, readonly string[]>>;
 export const forwarderKeys = {
   additionalEndpoints: defineKey<AdditionalEndpoints>({
     key: 'additional_endpoints',
+    datadog: { kind: 'same' },
     type: 'json',
     default: {},
     doc: 'Dual shipping: more intakes and their API keys, e.g. `{"https://app.datadoghq.eu": ["key1", "key2"]}` (`DD_ADDITIONAL_ENDPOINTS` as JSON). Every payload is sent to every URL with every key, each copy with its own queues.',
   }),
   timeout: defineKey({
     key: 'forwarder_timeout',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 20,
     min: 0.001,
@@ -28,6 +30,7 @@ export const forwarderKeys = {
   }),
   maxConcurrentRequests: defineKey({
     key: 'forwarder_max_concurrent_requests',
+    datadog: { kind: 'differs', how: "Per destination (URL × API key) here, per domain worker in the Agent, where `forwarder_num_workers` (not supported here) multiplies it. `0` or less is a start error here; the Agent uses 1 and warns." },
     type: 'integer',
     default: 10,
     min: 1,
@@ -36,6 +39,7 @@ export const forwarderKeys = {
   }),
   highPrioBufferSize: defineKey({
     key: 'forwarder_high_prio_buffer_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 100,
     min: 1,
@@ -43,6 +47,7 @@ export const forwarderKeys = {
   }),
   lowPrioBufferSize: defineKey({
     key: 'forwarder_low_prio_buffer_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 100,
     min: 1,
@@ -50,6 +55,7 @@ export const forwarderKeys = {
   }),
   retryQueueMaxBytes: defineKey({
     key: 'forwarder_retry_queue_payloads_max_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: DEFAULT_RETRY_QUEUE_MAX_BYTES,
     min: 0,
@@ -57,6 +63,7 @@ export const forwarderKeys = {
   }),
   backoffFactor: defineKey({
     key: 'forwarder_backoff_factor',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 2,
     min: 1,
@@ -64,6 +71,7 @@ export const forwarderKeys = {
   }),
   backoffBase: defineKey({
     key: 'forwarder_backoff_base',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 2,
     min: 0.001,
@@ -71,6 +79,7 @@ export const forwarderKeys = {
   }),
   backoffMax: defineKey({
     key: 'forwarder_backoff_max',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 64,
     min: 0.001,
@@ -78,6 +87,7 @@ export const forwarderKeys = {
   }),
   recoveryInterval: defineKey({
     key: 'forwarder_recovery_interval',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 2,
     min: 1,
@@ -85,12 +95,14 @@ export const forwarderKeys = {
   }),
   recoveryReset: defineKey({
     key: 'forwarder_recovery_reset',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: false,
     doc: 'Reset an endpoint’s error count to zero on the first success, instead of lowering it by `forwarder_recovery_interval`.',
   }),
   stopTimeout: defineKey({
     key: 'forwarder_stop_timeout',
+    datadog: { kind: 'same' },
     type: 'number',
     default: 2,
     min: 0,
@@ -98,12 +110,14 @@ export const forwarderKeys = {
   }),
   stopWaitForInflight: defineKey({
     key: 'forwarder_stop_wait_for_inflight',
+    datadog: { kind: 'differs', how: "Default true here, false in the Agent (serverless-init sets it to true): a stop should not abort the last flush in flight." },
     type: 'boolean',
     default: true,
-    doc: 'On stop, let requests already in flight finish (within `forwarder_stop_timeout`). When false they are aborted at once and counted (`dropped.inflight_aborted`). True by default in agentkit (false in the Datadog Agent).',
+    doc: 'On stop, let requests already in flight finish (within `forwarder_stop_timeout`). When false they are aborted at once and counted (`dropped.inflight_aborted`).',
   }),
   apiKeyValidationInterval: defineKey({
     key: 'forwarder_apikey_validation_interval',
+    datadog: { kind: 'differs', how: "`0` checks the keys only at start here; the Agent replaces 0 or less with 60 and warns. Fractions of a minute are accepted here." },
     type: 'number',
     default: 60,
     min: 0,

@@ -13,6 +13,7 @@ export const DEFAULT_MAX_EVENTS = 1000;
 export const intakeKeys = {
   maxPoints: defineKey({
     key: 'local_intake_max_points',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_MAX_POINTS,
     min: 1,
@@ -20,6 +21,7 @@ export const intakeKeys = {
   }),
   maxContexts: defineKey({
     key: 'local_intake_max_contexts',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_MAX_CONTEXTS,
     min: 1,
@@ -27,6 +29,7 @@ export const intakeKeys = {
   }),
   maxEvents: defineKey({
     key: 'local_intake_max_events',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_MAX_EVENTS,
     min: 1,

@@ -7,6 +7,7 @@ import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from './log-level.js';
 export const logKeys = {
   logLevel: defineKey({
     key: 'log_level',
+    datadog: { kind: 'same' },
     type: 'enum',
     values: LOG_LEVELS,
     default: DEFAULT_LOG_LEVEL,
@@ -15,6 +16,7 @@ export const logKeys = {
   }),
   logFormatJson: defineKey({
     key: 'log_format_json',
+    datadog: { kind: 'differs', how: "When false the Agent always writes plain text; agentkit writes human-readable text to a terminal only, and JSON lines to pipes and files (what log collectors parse)." },
     type: 'boolean',
     default: false,
     env: 'DD_LOG_FORMAT_JSON',

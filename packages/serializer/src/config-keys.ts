@@ -9,6 +9,7 @@ export type CompressorKind = (typeof COMPRESSOR_KINDS)[number];
 export const serializerKeys = {
   compressorKind: defineKey({
     key: 'serializer_compressor_kind',
+    datadog: { kind: 'same' },
     type: 'enum',
     values: COMPRESSOR_KINDS,
     default: 'zstd',
@@ -16,6 +17,7 @@ export const serializerKeys = {
   }),
   zstdCompressorLevel: defineKey({
     key: 'serializer_zstd_compressor_level',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 1,
     min: 1,
@@ -24,6 +26,7 @@ export const serializerKeys = {
   }),
   maxPayloadSize: defineKey({
     key: 'serializer_max_payload_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 2_621_440,
     min: 1024,
@@ -31,6 +34,7 @@ export const serializerKeys = {
   }),
   maxUncompressedPayloadSize: defineKey({
     key: 'serializer_max_uncompressed_payload_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 4_194_304,
     min: 1024,
@@ -38,6 +42,7 @@ export const serializerKeys = {
   }),
   maxSeriesPointsPerPayload: defineKey({
     key: 'serializer_max_series_points_per_payload',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 10_000,
     min: 1,
@@ -45,6 +50,7 @@ export const serializerKeys = {
   }),
   maxSeriesPayloadSize: defineKey({
     key: 'serializer_max_series_payload_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 512_000,
     min: 1024,
@@ -52,6 +58,7 @@ export const serializerKeys = {
   }),
   maxSeriesUncompressedPayloadSize: defineKey({
     key: 'serializer_max_series_uncompressed_payload_size',
+    datadog: { kind: 'same' },
     type: 'integer',
     default: 5_242_880,
     min: 1024,
@@ -59,30 +66,35 @@ export const serializerKeys = {
   }),
   useV2ApiSeries: defineKey({
     key: 'use_v2_api.series',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Send series as protobuf to `/api/v2/series`; false sends JSON to `/api/v1/series`.',
   }),
   enablePayloadsSeries: defineKey({
     key: 'enable_payloads.series',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Send series at all. False discards them (counted in telemetry as `disabled.series`).',
   }),
   enablePayloadsEvents: defineKey({
     key: 'enable_payloads.events',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Send events at all.',
   }),
   enablePayloadsServiceChecks: defineKey({
     key: 'enable_payloads.service_checks',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Send service checks at all.',
   }),
   enablePayloadsSketches: defineKey({
     key: 'enable_payloads.sketches',
+    datadog: { kind: 'same' },
     type: 'boolean',
     default: true,
     doc: 'Send sketches (distributions) at all.',

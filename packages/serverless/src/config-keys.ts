@@ -8,6 +8,7 @@ export const DEFAULT_SERVERLESS_SHUTDOWN_TIMEOUT_SEC = 9.5;
 export const serverlessKeys = {
   shutdownTimeout: defineKey({
     key: 'serverless_shutdown_timeout',
+    datadog: { kind: 'agentkit' },
     type: 'number',
     default: DEFAULT_SERVERLESS_SHUTDOWN_TIMEOUT_SEC,
     // Inclusive bounds: 1 ms is the smallest budget a timer can keep ("more than 0").
@@ -16,6 +17,7 @@ export const serverlessKeys = {
   }),
   enhancedMetricsEnabled: defineKey({
     key: 'enhanced_metrics_enabled',
+    datadog: { kind: 'differs', how: "The Agent's key is `enhanced_metrics` (`DD_ENHANCED_METRICS_ENABLED` is one of its variables), so the variable means the same to both, but in a YAML file the Agent reads `enhanced_metrics` where agentkit reads `enhanced_metrics_enabled`." },
     type: 'boolean',
     default: true,
     doc: 'Send the serverless enhanced metrics (`<prefix>.enhanced.cold_start`, `.shutdown`; for Cloud Run jobs `task.started`, `task.ended`, `task.duration`) as distributions. False sends none.',

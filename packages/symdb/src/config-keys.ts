@@ -10,18 +10,21 @@ export const DEFAULT_SYMDB_EXCLUDE_DIRS: readonly string[] = Object.freeze(['nod
 export const symdbKeys = {
   uploadEnabled: defineKey({
     key: 'symbol_database_upload_enabled',
+    datadog: { kind: 'agentkit' },
     type: 'boolean',
     default: false,
     doc: "Upload the symbol database (scopes of the JavaScript/TypeScript sources) of the wrapped program's working directory once, in the background, after `agentkit exec` starts.",
   }),
   flushThresholdBytes: defineKey({
     key: 'symdb_flush_threshold_bytes',
+    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES,
     doc: 'Hard cap on the compressed size of one symbol database batch: a batch is sent before it would exceed it. Zero or less sends one batch per file scope.',
   }),
   url: defineKey({
     key: 'symdb_url',
+    datadog: { kind: 'agentkit' },
     type: 'string',
     default: '',
     doc: 'Where symbol database batches are posted, overriding the destination derived from `api_key` and `site` (the debugger intake) or the local intake.',
@@ -30,6 +33,7 @@ export const symdbKeys = {
   localIntakePort: commonKeys.localIntakePort,
   excludeDirs: defineKey({
     key: 'symdb_exclude_dirs',
+    datadog: { kind: 'agentkit' },
     type: 'string-list',
     default: DEFAULT_SYMDB_EXCLUDE_DIRS,
     doc: 'Directory names the symbol database walk skips. `*` matches any characters (`.*` is every dot-folder). Set it empty to walk everything.',

@@ -44,7 +44,19 @@ function table(rows: readonly (readonly [string, string, string])[]): string {
   return all.map((r) => `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2]}`.trimEnd()).join('\n') + '\n';
 }
 
+/**
+ * Warns, once per command, about what the configuration holds that agentkit ignores: unknown
+ * keys of the file or the runtime layers, and `DD_*` variables that look meant for a key
+ * (misspelt, or an Agent setting agentkit does not support). Secrets never appear: only names.
+ */
 export function warnUnknown(config: Config, write: (text: string) => void): void {
   const unknown = config.unknownKeys();
   if (unknown.length > 0) write(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
+  const suspicious = config.suspiciousEnv();
+  const misspelt = suspicious.flatMap((s) => (s.kind === 'misspelt' ? [`${s.variable} (did you mean ${s.env}, key ${s.key}?)`] : []));
+  if (misspelt.length > 0) write(`warning: unknown environment variables (ignored): ${misspelt.join(', ')}\n`);
+  const unsupported = suspicious.flatMap((s) => (s.kind === 'unsupported' ? [`${s.variable} (${s.key})`] : []));
+  if (unsupported.length > 0) {
+    write(`warning: Datadog Agent settings agentkit does not support (ignored; see docs/configuration.md): ${unsupported.join(', ')}\n`);
+  }
 }

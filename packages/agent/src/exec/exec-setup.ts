@@ -10,6 +10,7 @@ import {
   type CloudService,
 } from '@agentkit/serverless';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
+import { warnUnknown } from '../commands/config-command.js';
 import { drainReserveMs, ShutdownBudget } from './shutdown-budget.js';
 
 /** What `agentkit exec` knows before it starts anything. */
@@ -37,8 +38,7 @@ export async function loadExecSetup(file: string | undefined, env: Readonly<Reco
   try {
     const { defaults, forced } = serverlessConfigLayers(cloud);
     const loaded = loadAgentConfig(file, env, { runtimeDefaults: defaults, runtimeDefaultsFrom: 'agentkit exec', overrides: forced });
-    const unknown = loaded.unknownKeys();
-    if (unknown.length > 0) warn(`warning: unknown configuration keys (ignored): ${unknown.join(', ')}\n`);
+    warnUnknown(loaded, warn);
     config = await withConcreteIntakePort(loaded);
   } catch (error) {
     const logger = createLogger();
