@@ -117,6 +117,8 @@ describe('UDP listener', () => {
     await send(listener.port, ['via.ipv4:1|c'], '127.0.0.1');
     await waitFor(() => demux.samples.length === 2, 'both datagrams');
     expect(demux.samples.map((s) => s.name).sort()).toEqual(['via.ipv4', 'via.ipv6']);
+    // The stop drain finds the dual-stack socket's queue in /proc/net/udp6.
+    expect(app.telemetry()['UdpListener']).toMatchObject({ kernel_drops: 0, kernel_queue_bytes: expect.any(Number) });
 
     const tcp = app.get(TCP_LISTENER);
     expect(tcp.address).toBe('::');

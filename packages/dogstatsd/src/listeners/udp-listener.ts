@@ -142,6 +142,7 @@ export class DgramUdpListener implements UdpListener {
     const kernel = this.#readKernel(true);
     await new Promise<void>((resolve) => socket.close(() => resolve()));
     this.#cut.flushLog();
+    this.#address = '';
     if (left > 0) this.#log.warn({ rxQueueBytes: left }, 'UDP drain timed out (dogstatsd_drain_timeout_ms): queued datagrams were lost');
     if (kernel !== undefined && kernel.drops > 0) {
       this.#log.warn({ kernelDrops: kernel.drops }, 'the kernel dropped UDP datagrams (receive buffer full; raise dogstatsd_so_rcvbuf and net.core.rmem_max)');
