@@ -21,13 +21,14 @@ export interface ListenAddress {
  * `dogstatsd_non_local_traffic` listens on every interface; otherwise `bind_host`. The Agent
  * resolves `bind_host:port` with Go's `net.ResolveUDPAddr("udp", …)`, which takes a name's
  * first IPv4 address (its first address when it has none), so `localhost` is 127.0.0.1 even
- * where ::1 is listed first. Go listens on an unspecified address (`0.0.0.0`, `::`, or none)
- * with one dual-stack IPv6 socket, so those (and an empty `bind_host`) mean IPv4 and IPv6 here too. A name that does not
- * resolve fails the start with ERR_DOGSTATSD_LISTENER_START naming `bind_host`.
+ * where ::1 is listed first. Go listens on an unspecified address (`0.0.0.0`, `::`, or none:
+ * an empty `bind_host`) with one dual-stack IPv6 socket, so those mean IPv4 and IPv6 here too.
+ * A name that does not resolve fails the start with ERR_DOGSTATSD_LISTENER_START naming
+ * `bind_host` (the Agent logs it and runs without UDP).
  */
 export async function listenAddress(config: ConfigReader): Promise<ListenAddress> {
   if (config.get(dogstatsdKeys.nonLocalTraffic)) return { host: '::', dualStack: true, family: 6, key: 'dogstatsd_non_local_traffic' };
-  const bindHost = config.get(commonKeys.bindHost).trim();
+  const bindHost = config.get(commonKeys.bindHost);
   // Empty is Go's `:port`: no address, every interface (as the Agent with `bind_host: ""`).
   const ip = isIP(bindHost) !== 0 || bindHost === '' ? bindHost : await resolveFirstIPv4(bindHost);
   if (ip === '' || ip === '0.0.0.0' || ip === '::') return { host: '::', dualStack: true, family: 6, key: 'bind_host' };
