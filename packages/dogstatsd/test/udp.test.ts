@@ -133,14 +133,18 @@ describe('UDP listener', () => {
     expect(demux.samples.map((s) => s.name).slice(2).sort()).toEqual(['tcp.ipv4', 'tcp.ipv6']);
   });
 
-  itIPv6('bind_host 0.0.0.0 is every interface, IPv6 included, as in the Agent (Go listens dual-stack on an unspecified address)', async () => {
-    const { app, demux } = await makeApp({ bind_host: '0.0.0.0' });
-    await app.start();
-    const listener = app.get(UDP_LISTENER);
-    expect(listener.address).toBe('::');
-    await send(listener.port, ['via.ipv6:1|c'], '::1');
-    await waitFor(() => demux.samples.length === 1, 'the datagram to ::1');
-  });
+  itIPv6.each(['0.0.0.0', '::', ''])(
+    'bind_host %j is every interface, IPv6 included, as in the Agent (Go listens dual-stack on an unspecified address)',
+    async (bindHost) => {
+      const { app, demux } = await makeApp({ bind_host: bindHost });
+      await app.start();
+      const listener = app.get(UDP_LISTENER);
+      expect(listener.address).toBe('::');
+      await send(listener.port, ['via.ipv6:1|c'], '::1');
+      await send(listener.port, ['via.ipv4:1|c'], '127.0.0.1');
+      await waitFor(() => demux.samples.length === 2, 'the datagrams to ::1 and 127.0.0.1');
+    },
+  );
 
   itIPv6('bind_host ::1 listens on IPv6 loopback only', async () => {
     const { app, demux } = await makeApp({ bind_host: '::1' });
