@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import StatsD, { type StatsD as StatsDClient } from 'hot-shots';
-import { freeTcpPort, freeUdpPort, getJson, pollUntil, startAgentProcess, type AgentProcess } from './support/agent-process.js';
+import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
+import { getJson, pollUntil, startAgentProcess, type AgentProcess } from './support/agent-process.js';
 
 interface LocalSeries {
   metric: string;

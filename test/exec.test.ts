@@ -26,7 +26,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   it(
     'delivers every line of a task that streams for a second, bursts 20k lines and exits; exit code 0',
     async () => {
-      const run = startExec(['--', 'node', EXEC_TASK, '--stream-ms', '1000', '--burst', String(BURST)], execEnv(intake));
+      const run = startExec(['--', 'node', EXEC_TASK, '--stream-ms', '1000', '--burst', String(BURST)], await execEnv(intake));
       const { code } = await run.closed;
       expect(code).toBe(0);
       const sent = linesSent(run.stdout());
@@ -46,7 +46,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   it(
     "leaves the task's stdout exactly as the task wrote it (the wrapper logs on stderr)",
     async () => {
-      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10'], execEnv(intake));
+      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10'], await execEnv(intake));
       expect((await run.closed).code).toBe(0);
       expect(run.stdout()).toMatch(/^ready\nsent 15\nexit-at \d+\n$/);
       expect(run.stderr()).toContain('program exited with code 0');
@@ -61,7 +61,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   ])(
     'exits with the task\'s code when the task %s, after delivering its lines',
     async (_what, flags, expected) => {
-      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '1000', ...flags], execEnv(intake));
+      const run = startExec(['--', 'node', EXEC_TASK, '--burst', '1000', ...flags], await execEnv(intake));
       expect((await run.closed).code).toBe(expected);
       expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
     },
@@ -71,7 +71,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   it(
     'splits a single argument on whitespace, as serverless-init does',
     async () => {
-      const run = startExec([`node ${EXEC_TASK} --burst 100 --exit-code 4`], execEnv(intake));
+      const run = startExec([`node ${EXEC_TASK} --burst 100 --exit-code 4`], await execEnv(intake));
       expect((await run.closed).code).toBe(4);
       expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
     },
@@ -81,7 +81,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   it(
     'gives the program its own options without --: they are not parsed as agentkit options',
     async () => {
-      const run = startExec(['node', EXEC_TASK, '--burst', '100', '--exit-code', '5'], execEnv(intake));
+      const run = startExec(['node', EXEC_TASK, '--burst', '100', '--exit-code', '5'], await execEnv(intake));
       expect((await run.closed).code).toBe(5);
       expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
     },
@@ -91,7 +91,7 @@ describe('agentkit exec, a task that ends by itself', () => {
   it(
     'exits 127, saying why, when the command does not exist',
     async () => {
-      const run = startExec(['--', 'agentkit-no-such-command-here'], execEnv(intake));
+      const run = startExec(['--', 'agentkit-no-such-command-here'], await execEnv(intake));
       expect((await run.closed).code).toBe(127);
       expect(run.stderr()).toContain('cannot run agentkit-no-such-command-here');
     },
@@ -103,7 +103,7 @@ describe('agentkit exec, signals', () => {
   it(
     "passes SIGTERM to the task and keeps receiving until it exits: the task's final burst arrives; exit code 0",
     async () => {
-      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--burst', String(BURST)], execEnv(intake));
+      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--burst', String(BURST)], await execEnv(intake));
       await run.waitForStdout(/^ready$/m);
       run.child.kill('SIGTERM');
       const { code } = await run.closed;
@@ -118,7 +118,7 @@ describe('agentkit exec, signals', () => {
   it(
     'forwards other signals (SIGUSR2, SIGHUP, SIGWINCH) without shutting down',
     async () => {
-      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--log-signals'], execEnv(intake));
+      const run = startExec(['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--log-signals'], await execEnv(intake));
       await run.waitForStdout(/^ready$/m);
       for (const signal of ['SIGUSR2', 'SIGHUP', 'SIGWINCH'] as const) {
         run.child.kill(signal);
@@ -136,7 +136,7 @@ describe('agentkit exec, signals', () => {
     async () => {
       const run = startExec(
         ['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'ignore'],
-        execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '2' }),
+        await execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '2' }),
       );
       await run.waitForStdout(/^ready$/m);
       run.child.kill('SIGTERM');
@@ -159,7 +159,7 @@ describe('agentkit exec, the shutdown budget', () => {
       intake.setResponder((request) => (request.path.startsWith('/api/v1/validate') ? undefined : { hang: true }));
       const run = startExec(
         ['--', 'node', EXEC_TASK, '--burst', '100', '--exit-code', '5'],
-        execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '1', DD_FORWARDER_STOP_TIMEOUT: '30' }),
+        await execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: '1', DD_FORWARDER_STOP_TIMEOUT: '30' }),
       );
       const { code } = await run.closed;
       expect(code).toBe(5);
@@ -169,11 +169,29 @@ describe('agentkit exec, the shutdown budget', () => {
   );
 });
 
+describe('agentkit exec and the UDP port', () => {
+  it(
+    'gives the program the port DogStatsD listens on in DD_DOGSTATSD_PORT, also when the port comes from the config file',
+    async () => {
+      const { DD_DOGSTATSD_PORT: port, ...env } = await execEnv(intake);
+      const dir = mkdtempSync(join(tmpdir(), 'agentkit-exec-port-'));
+      const file = join(dir, 'datadog.yaml');
+      writeFileSync(file, `dogstatsd_port: ${port}\n`);
+      expect(env).not.toHaveProperty('DD_DOGSTATSD_PORT'); // the task can learn it only from exec
+      const run = startExec(['--config', file, '--', 'node', EXEC_TASK, '--burst', '100'], env);
+      expect((await run.closed).code).toBe(0);
+      expect(run.stderr()).toContain(`DogStatsD listening on UDP 127.0.0.1:${port}`);
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
 describe('agentkit exec, without a program or without a pipeline', () => {
   it(
     'runs as a sidecar with no command: receives until SIGTERM, drains, exits 0',
     async () => {
-      const run = startExec([], execEnv(intake));
+      const run = startExec([], await execEnv(intake));
       const [, port] = await run.waitForStderr(/DogStatsD listening on UDP 127\.0\.0\.1:(\d+)/);
       const lines = Array.from({ length: 1000 }, () => 'task.lines:1|c|#phase:sidecar');
       expect(await sendLinesFromChild(Number(port), lines)).toBe(1000);
@@ -190,7 +208,7 @@ describe('agentkit exec, without a program or without a pipeline', () => {
       const taken = await bindUdp();
       try {
         const { port } = taken.address();
-        const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10', '--exit-code', '3'], execEnv(intake, { DD_DOGSTATSD_PORT: String(port) }));
+        const run = startExec(['--', 'node', EXEC_TASK, '--burst', '10', '--exit-code', '3'], await execEnv(intake, { DD_DOGSTATSD_PORT: String(port) }));
         expect((await run.closed).code).toBe(3);
         expect(run.stderr()).toContain('the metrics pipeline could not start, the program runs WITHOUT it');
         expect(run.stdout()).toContain('sent 15');
@@ -219,7 +237,7 @@ describe('agentkit exec and the symbol database', () => {
       try {
         const dir = mkdtempSync(join(tmpdir(), 'agentkit-exec-symdb-'));
         writeFileSync(join(dir, 'app.js'), 'export function handle(request) {\n  const started = Date.now();\n  return started;\n}\n');
-        const env = execEnv(intake, { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_SERVICE: 'checkout' });
+        const env = await execEnv(intake, { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_SERVICE: 'checkout' });
         const run = startExec(['--', 'node', EXEC_TASK, '--stream-ms', '1000', '--burst', '100'], env, dir);
         expect((await run.closed).code).toBe(0);
         expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));

@@ -7,6 +7,7 @@ import { aggregatorBundle } from '@agentkit/aggregator';
 import { allConfigKeys } from '@agentkit/agent';
 import { loadConfig } from '@agentkit/config';
 import { createApp } from '@agentkit/core';
+import { freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { forwarderBundle } from '@agentkit/forwarder';
 import { startLocalIntake, type HttpLocalIntake } from '@agentkit/intake';
@@ -40,7 +41,7 @@ describeWithChromium('the local intake page in headless Chromium', () => {
   it('shows each metric sent through the real pipeline by name, with a drawn chart', async () => {
     const config = loadConfig({
       keys: allConfigKeys,
-      env: { DD_API_KEY: 'anything', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: '0', DD_CMD_PORT: '-1' },
+      env: { DD_API_KEY: 'anything', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_CMD_PORT: '-1' },
     });
     const pipeline = createApp([dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle], { config });
     await pipeline.start();

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { aggregatorBundle } from '@agentkit/aggregator';
 import { allConfigKeys } from '@agentkit/agent';
 import { loadConfig } from '@agentkit/config';
-import { createTestApp } from '@agentkit/core/testing';
+import { createTestApp, freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { forwarderBundle } from '@agentkit/forwarder';
 import { serializerBundle } from '@agentkit/serializer';
@@ -23,7 +23,7 @@ describe('the pipeline, stopped right after a burst', () => {
       env: {
         DD_API_KEY: '0123456789abcdef0123456789abcdef',
         DD_DD_URL: intake.url,
-        DD_DOGSTATSD_PORT: '0',
+        DD_DOGSTATSD_PORT: String(await freeUdpPort()),
         DD_AGGREGATOR_FLUSH_INTERVAL: '3600', // nothing is flushed before the stop
       },
     });

@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
@@ -48,7 +49,7 @@ function median(values) {
 
 const intake = await startTestIntake();
 const acceptedPayloads = () => intake.requests.filter((r) => r.accepted).length;
-const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: '0', DD_CMD_PORT: '0' };
+const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_CMD_PORT: '0' }; // runs are sequential: one port serves them all
 const node = [];
 const exec = [];
 try {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FakeDemultiplexer, fakeAggregatorBundle } from '@agentkit/aggregator';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
 import { createApp } from '@agentkit/core';
+import { freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, dogstatsdConfigKeys, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { LINES_PER_PACKET } from './packets.mjs';
 
@@ -27,7 +28,7 @@ function sendFromChild(port, pps) {
 
 async function trial(linesPerSecond) {
   const demux = new FakeDemultiplexer();
-  const config = loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_DOGSTATSD_PORT: '0', DD_HOSTNAME: 'bench' } });
+  const config = loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_HOSTNAME: 'bench' } });
   const app = createApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config });
   await app.start();
   let received = 0;

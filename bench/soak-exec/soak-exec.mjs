@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
@@ -49,12 +50,14 @@ function linesAtIntake(intake) {
   return Math.round(total);
 }
 
-function runOnce(intake) {
+async function runOnce(intake) {
+  // dogstatsd_port 0 turns UDP off (as in the Agent): give exec a port that is free now.
+  const port = String(await freeUdpPort());
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [bin, 'exec', '--', process.execPath, task, '--stream-ms', values['stream-ms'], '--burst', values.burst],
-      { cwd: root, env: { ...env, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: '0', DD_CMD_PORT: '-1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: root, env: { ...env, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: port, DD_CMD_PORT: '-1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';

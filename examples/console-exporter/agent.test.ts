@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
 import { replace } from '@agentkit/core';
-import { createTestApp } from '@agentkit/core/testing';
+import { createTestApp, freeUdpPort } from '@agentkit/core/testing';
 import { aggregatorBundle } from '@agentkit/aggregator';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { consoleExporterBundle, LINE_SINK } from './agent.js';
@@ -16,7 +16,7 @@ describe('the console-exporter example agent', () => {
   it('prints what DogStatsD received, aggregated, when the agent stops (the final flush reaches our exporter)', async () => {
     const lines: string[] = [];
     const app = createTestApp([dogstatsdBundle, aggregatorBundle, consoleExporterBundle, replace(LINE_SINK, { write: (l: string) => void lines.push(l) })], {
-      config: { dogstatsd_port: 0, hostname: 'example-host' },
+      config: { dogstatsd_port: await freeUdpPort(), hostname: 'example-host' },
     });
     // Our exporter sits where the serializer was: the aggregator injects it, so it starts first.
     expect(app.graph().edges).toContainEqual({ from: 'Demultiplexer', to: 'Serializer' });

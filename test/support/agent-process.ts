@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './run-cli.js';
 
@@ -79,29 +77,6 @@ export function startAgentProcess(args: readonly string[], env: Record<string, s
       return (await closed).code;
     },
   };
-}
-
-/** A port that was free a moment ago, on 127.0.0.1 (for a process that must be told its port). */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-export function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
 }
 
 /** GETs a JSON document from a local server. */

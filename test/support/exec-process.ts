@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from '@agentkit/core/testing';
 import type { TestIntake } from '@agentkit/testing';
 import { startAgentProcess, type AgentProcess } from './agent-process.js';
 import { REPO_ROOT } from './run-cli.js';
@@ -14,12 +15,15 @@ export function startExec(args: readonly string[], env: Record<string, string>, 
   return startAgentProcess(['exec', ...args], env, cwd);
 }
 
-/** The environment of an `agentkit exec` shipping to `intake`, listening on a free UDP port (the task learns it). */
-export function execEnv(intake: TestIntake, extra: Record<string, string> = {}): Record<string, string> {
+/**
+ * The environment of an `agentkit exec` shipping to `intake`, listening on a UDP port that was
+ * free a moment ago (`dogstatsd_port: 0` would turn UDP off); the task reads it in DD_DOGSTATSD_PORT.
+ */
+export async function execEnv(intake: TestIntake, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     DD_API_KEY: '0123456789abcdef0123456789abcdef',
     DD_DD_URL: intake.url,
-    DD_DOGSTATSD_PORT: '0',
+    DD_DOGSTATSD_PORT: String(await freeUdpPort()),
     DD_CMD_PORT: '-1',
     ...extra,
   };

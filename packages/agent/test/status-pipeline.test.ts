@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
 import { aggregatorBundle } from '@agentkit/aggregator';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
-import { createTestApp } from '@agentkit/core/testing';
+import { createTestApp, freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { FORWARDER, forwarderBundle, forwarderConfigKeys } from '@agentkit/forwarder';
 import { serializerBundle } from '@agentkit/serializer';
@@ -39,7 +39,7 @@ describe('the status server in front of the real pipeline', () => {
         env: {
           DD_API_KEY: 'x',
           DD_DD_URL: intake.url,
-          DD_DOGSTATSD_PORT: '0',
+          DD_DOGSTATSD_PORT: String(await freeUdpPort()),
           DD_CMD_PORT: '0',
           // Events and service checks go out with every flush (series wait for their 10 s bucket).
           DD_AGGREGATOR_FLUSH_INTERVAL: '0.2',

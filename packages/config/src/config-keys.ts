@@ -68,6 +68,13 @@ export const commonKeys = {
     default: [],
     doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
   }),
+  bindHost: defineKey({
+    key: 'bind_host',
+    type: 'string',
+    default: 'localhost',
+    datadog: { kind: 'same' },
+    doc: 'The host the DogStatsD UDP listener (and agentkit\'s TCP listener) binds when `dogstatsd_non_local_traffic` is false. A name is resolved as the Agent (Go) resolves it for UDP: its first IPv4 address, else its first address, so `localhost` is 127.0.0.1; `0.0.0.0`, `::` and empty listen on every interface, IPv4 and IPv6 (Go listens dual-stack on an unspecified address).',
+  }),
   localIntakePort: defineKey({
     key: 'local_intake_port',
     // parity set by #12 listeners/host-tags work
@@ -97,6 +104,7 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.service,
   commonKeys.version,
   commonKeys.tags,
+  commonKeys.bindHost,
   commonKeys.localIntakePort,
   commonKeys.serverlessEnabled,
 ]);

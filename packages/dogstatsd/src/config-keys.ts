@@ -59,21 +59,21 @@ export const dogstatsdKeys = {
   }),
   port: defineKey({
     key: 'dogstatsd_port',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "`0` picks a free port here and `-1` turns UDP off; in the Agent `0` turns UDP off." },
     type: 'integer',
     default: 8125,
-    min: -1,
     max: 65535,
-    doc: 'UDP port to listen on. `0` picks a free port (logged at start); `-1` turns UDP off (agentkit; the Agent uses `0` for off).',
+    datadog: {
+      kind: 'differs',
+      how: 'Same values as the Agent: a positive port listens, `0` or a negative value turns UDP off. A port that cannot be bound (in use, no permission) fails the start here, where the Agent logs the error and runs without UDP.',
+    },
+    doc: 'UDP port to listen on; `0` (or a negative value) turns UDP off, as in the Agent, e.g. when clients use `dogstatsd_socket`. Bound to `bind_host`, or to every interface with `dogstatsd_non_local_traffic`.',
   }),
   nonLocalTraffic: defineKey({
     key: 'dogstatsd_non_local_traffic',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "Binds IPv4 only here (`0.0.0.0`); the Agent listens on every interface, IPv6 included." },
     type: 'boolean',
     default: false,
-    doc: 'Listen on every interface (UDP and TCP) instead of 127.0.0.1 only.',
+    datadog: { kind: 'same' },
+    doc: 'Listen on every interface, IPv4 and IPv6 (one dual-stack socket on `::`, as the Agent), instead of `bind_host`. Applies to UDP and to agentkit\'s TCP listener.',
   }),
   soRcvbuf: defineKey({
     key: 'dogstatsd_so_rcvbuf',
@@ -85,38 +85,38 @@ export const dogstatsdKeys = {
   }),
   socket: defineKey({
     key: 'dogstatsd_socket',
-    // parity set by #12 listeners/host-tags work
     datadog: { kind: 'differs', how: "Default empty (off) here; the Agent listens on `/var/run/datadog/dsd.socket` on Linux. Off so that `agentkit run` needs no root and no `/var/run/datadog`." },
     type: 'string',
     default: '',
-    doc: 'Path of a Unix datagram socket to listen on (needs the optional `unix-dgram` addon). Empty means off. The Agent defaults to `/var/run/datadog/dsd.socket` on Linux; agentkit defaults to off so that `agentkit run` needs no root.',
+    doc: 'Path of a Unix datagram socket to listen on (needs the optional `unix-dgram` addon); at most 107 bytes on Linux (`sun_path`), a longer one fails the start. Empty means off. The Agent defaults to `/var/run/datadog/dsd.socket` on Linux; agentkit defaults to off so that `agentkit run` needs no root.',
   }),
   streamSocket: defineKey({
     key: 'dogstatsd_stream_socket',
-    // parity set by #12 listeners/host-tags work
     datadog: { kind: 'same' },
     type: 'string',
     default: '',
-    doc: 'Path of a Unix stream socket to listen on; each payload is prefixed by its length (4 bytes, little-endian). Empty means off.',
+    doc: 'Path of a Unix stream socket to listen on; each payload is prefixed by its length (4 bytes, little-endian). At most 107 bytes on Linux (`sun_path`), a longer one fails the start. Empty means off.',
   }),
   tcpPort: defineKey({
     key: 'dogstatsd_tcp_port',
-    datadog: { kind: 'agentkit' },
     type: 'integer',
     default: 0,
     min: 0,
     max: 65535,
-    doc: 'TCP port for newline-delimited DogStatsD (a lossless transport, e.g. hot-shots `protocol: tcp`). `0` means off.',
+    datadog: { kind: 'agentkit' },
+    doc: 'TCP port for newline-delimited DogStatsD (a lossless transport, e.g. hot-shots `protocol: tcp`), bound as UDP is (`bind_host`, or every interface with `dogstatsd_non_local_traffic`). `0` means off.',
   }),
   bufferSize: defineKey({
     key: 'dogstatsd_buffer_size',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "Bounds Unix stream frames and TCP lines only here; in the Agent it is every listener's read buffer, so longer UDP and Unix datagrams are cut." },
     type: 'integer',
     default: 8192,
     min: 64,
     max: 16 * 1024 * 1024,
-    doc: 'Largest payload in bytes of a Unix stream frame or a TCP line; a larger one closes that connection (counted).',
+    datadog: {
+      kind: 'differs',
+      how: 'As the Agent\'s read buffer for UDP and Unix datagrams: a longer datagram keeps its first `dogstatsd_buffer_size` bytes and is parsed as the Agent parses it; here each cut is also counted (`dropped.datagram_truncated`) and logged. Unix datagrams over 64 KiB are cut to 64 KiB by the `unix-dgram` addon whatever the setting. It also bounds agentkit\'s TCP lines.',
+    },
+    doc: 'Read buffer in bytes. A UDP or Unix datagram longer than it keeps only its first `dogstatsd_buffer_size` bytes (the messages before the cut are parsed as usual, the cut last one as it is), counted in `dropped.datagram_truncated`. A larger Unix stream frame or TCP line closes that connection (counted).',
   }),
   queueSize: defineKey({
     key: 'dogstatsd_queue_size',

@@ -8,6 +8,8 @@ export const DogstatsdErrorCode = {
   UnixDgramUnavailable: 'ERR_DOGSTATSD_UNIX_DGRAM_UNAVAILABLE',
   /** A socket path exists and is not a socket, so it is not removed; the message names the key. */
   SocketPathInUse: 'ERR_DOGSTATSD_SOCKET_PATH_IN_USE',
+  /** A `dogstatsd_socket` / `dogstatsd_stream_socket` path is longer than the kernel takes (`sun_path`). */
+  SocketPathTooLong: 'ERR_DOGSTATSD_SOCKET_PATH_TOO_LONG',
   /** A DogStatsD setting is invalid (a mapper profile, an `dogstatsd_eol_required` value). */
   InvalidConfig: 'ERR_DOGSTATSD_INVALID_CONFIG',
 } as const;

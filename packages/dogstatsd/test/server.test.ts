@@ -16,7 +16,7 @@ import { dsdConfig, HOST, RecordingLogger, waitFor } from './helpers.js';
 /** An app with the server, the memory listener and a fake aggregator; UDP off unless asked. */
 function makeApp(values: Record<string, unknown> = {}, logger?: RecordingLogger, env: Record<string, string> = {}) {
   const demux = new FakeDemultiplexer();
-  const config = dsdConfig({ dogstatsd_port: -1, ...values }, env);
+  const config = dsdConfig({ dogstatsd_port: 0, ...values }, env);
   const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle, memoryListenerBundle], {
     config,
     ...(logger === undefined ? {} : { logger }),
@@ -66,7 +66,7 @@ describe('the DogStatsD server', () => {
   it("uses the machine's name when hostname is not set", async () => {
     const demux = new FakeDemultiplexer();
     const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle, memoryListenerBundle], {
-      config: dsdConfig({ dogstatsd_port: -1 }, { DD_HOSTNAME: '' }),
+      config: dsdConfig({ dogstatsd_port: 0 }, { DD_HOSTNAME: '' }),
     });
     await app.start();
     app.get(MEMORY_LISTENER).inject('a:1|c');
@@ -171,7 +171,7 @@ describe('the DogStatsD server', () => {
     expect(server.telemetry()).toMatchObject({ 'dropped.not_running': 2, samples: 0 });
   });
 
-  it('a disabled UDP listener (dogstatsd_port -1) and unset sockets start as no-ops', async () => {
+  it('a disabled UDP listener (dogstatsd_port 0) and unset sockets start as no-ops', async () => {
     const { app } = makeApp();
     await app.start();
     expect(app.get(UDP_LISTENER).listening).toBe(false);

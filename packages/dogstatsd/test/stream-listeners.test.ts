@@ -5,7 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeDemultiplexer, fakeAggregatorBundle } from '@agentkit/aggregator';
-import { createTestApp } from '@agentkit/core/testing';
+import { createTestApp, freeTcpPort } from '@agentkit/core/testing';
 import { DogstatsdErrorCode, dogstatsdBundle, TCP_LISTENER, UDS_STREAM_LISTENER } from '@agentkit/dogstatsd';
 import { LengthPrefixFramer, NewlineFramer } from '../src/listeners/framing.js';
 import { dsdConfig, waitFor } from './helpers.js';
@@ -22,7 +22,7 @@ afterEach(() => {
 
 function makeApp(values: Record<string, unknown>) {
   const demux = new FakeDemultiplexer();
-  const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: -1, ...values }) });
+  const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: 0, ...values }) });
   return { app, demux };
 }
 
@@ -44,14 +44,6 @@ async function open(options: { path: string } | { port: number; host: string }):
 
 function closed(socket: Socket): Promise<void> {
   return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 describe('framing', () => {
@@ -134,6 +126,29 @@ describe('Unix stream listener', () => {
     expect(statSync(file).isFile()).toBe(true);
   });
 
+  it('listens on a path of 107 bytes, and refuses one of 108 naming the key, the kernel limit and the length', async () => {
+    const dir = tempDir();
+    const pathOf = (bytes: number): string => join(dir, 's'.repeat(bytes - dir.length - 1));
+    const longest = makeApp({ dogstatsd_stream_socket: pathOf(107) });
+    await longest.app.start();
+    expect(longest.app.get(UDS_STREAM_LISTENER).path).toBe(pathOf(107));
+    expect(statSync(pathOf(107)).isSocket()).toBe(true);
+    await longest.app.stop();
+
+    const tooLong = makeApp({ dogstatsd_stream_socket: pathOf(108) });
+    const error = await tooLong.app.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      cause: {
+        code: DogstatsdErrorCode.SocketPathTooLong,
+        message: `dogstatsd_stream_socket: the socket path is 108 bytes long, over the kernel's limit of 107 bytes (sun_path is 108 bytes with the terminating NUL on linux); choose a shorter path: "${pathOf(108)}"`,
+      },
+    });
+    expect(() => statSync(pathOf(108))).toThrow(); // nothing was created, not even a truncated path
+  });
+
   it('on stop, reads an open connection to its end: the client sees the end and finishes', async () => {
     const path = join(tempDir(), 'dsd.stream');
     const { app, demux } = makeApp({ dogstatsd_stream_socket: path });
@@ -155,7 +170,7 @@ describe('TCP listener (newline-delimited)', () => {
     expect(off.app.get(TCP_LISTENER).listening).toBe(false);
     await off.app.stop();
 
-    const { app, demux } = makeApp({ dogstatsd_tcp_port: await freePort() });
+    const { app, demux } = makeApp({ dogstatsd_tcp_port: await freeTcpPort() });
     await app.start();
     const client = await open({ port: app.get(TCP_LISTENER).port, host: '127.0.0.1' });
     client.write('a:1|c\nb:');
@@ -170,7 +185,7 @@ describe('TCP listener (newline-delimited)', () => {
   });
 
   it('loses nothing of a large burst, and closes a connection whose line exceeds dogstatsd_buffer_size', async () => {
-    const { app, demux } = makeApp({ dogstatsd_tcp_port: await freePort(), dogstatsd_buffer_size: 1024 });
+    const { app, demux } = makeApp({ dogstatsd_tcp_port: await freeTcpPort(), dogstatsd_buffer_size: 1024 });
     await app.start();
     const port = app.get(TCP_LISTENER).port;
     const client = await open({ port, host: '127.0.0.1' });
@@ -198,7 +213,7 @@ describe('TCP listener (newline-delimited)', () => {
   });
 
   it('a line longer than dogstatsd_buffer_size closes its connection, counted', async () => {
-    const { app } = makeApp({ dogstatsd_tcp_port: await freePort(), dogstatsd_buffer_size: 64 });
+    const { app } = makeApp({ dogstatsd_tcp_port: await freeTcpPort(), dogstatsd_buffer_size: 64 });
     await app.start();
     const client = await open({ port: app.get(TCP_LISTENER).port, host: '127.0.0.1' });
     client.write('x'.repeat(200));

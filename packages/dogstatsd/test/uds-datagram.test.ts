@@ -50,7 +50,7 @@ describe('Unix datagram listener (unix-dgram)', () => {
   it('receives datagrams, with socket mode 0722, and removes the file at stop', async () => {
     const path = socketPath();
     const demux = new FakeDemultiplexer();
-    const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: -1, dogstatsd_socket: path }) });
+    const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: 0, dogstatsd_socket: path }) });
     await app.start();
     expect(app.get(UDS_DATAGRAM_LISTENER).path).toBe(path);
     expect(statSync(path).mode & 0o777).toBe(0o722);
@@ -66,7 +66,7 @@ describe('Unix datagram listener (unix-dgram)', () => {
   it('reads what is still queued when stop begins', async () => {
     const path = socketPath();
     const demux = new FakeDemultiplexer();
-    const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: -1, dogstatsd_socket: path }) });
+    const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: 0, dogstatsd_socket: path }) });
     await app.start();
     // Another process fills the socket's queue (net.unix.max_dgram_qlen datagrams) while this
     // one is blocked, so they are all unread when stop begins.
@@ -96,12 +96,49 @@ describe('Unix datagram listener (unix-dgram)', () => {
 
   it('fails the start naming dogstatsd_socket when it cannot bind', async () => {
     const app = createTestApp([fakeAggregatorBundle(), dogstatsdBundle], {
-      config: dsdConfig({ dogstatsd_port: -1, dogstatsd_socket: '/nonexistent-dir/dsd.socket' }),
+      config: dsdConfig({ dogstatsd_port: 0, dogstatsd_socket: '/nonexistent-dir/dsd.socket' }),
     });
     const error = await app.start().then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toMatchObject({ cause: { code: DogstatsdErrorCode.ListenerStart, message: expect.stringMatching(/^dogstatsd_socket: /) } });
+  });
+
+  it('cuts a datagram longer than dogstatsd_buffer_size to its first bytes, parses what is left as the Agent does, and counts the cut', async () => {
+    const path = socketPath();
+    const demux = new FakeDemultiplexer();
+    const app = createTestApp([fakeAggregatorBundle(demux), dogstatsdBundle], {
+      config: dsdConfig({ dogstatsd_port: 0, dogstatsd_socket: path, dogstatsd_buffer_size: 64 }),
+    });
+    await app.start();
+    // Two whole lines, then one whose tag is cut at byte 64.
+    const head = 'kept.a:1|c\nkept.b:2|g\ncut.c:3|c|#';
+    await send(path, [`${head}${'t'.repeat(200)}`, 'small:1|c']);
+    await waitFor(() => demux.samples.length === 4, 'four samples');
+    expect(demux.samples.map((s) => [s.name, s.tags])).toEqual([
+      ['kept.a', []],
+      ['kept.b', []],
+      ['cut.c', ['t'.repeat(64 - head.length)]],
+      ['small', []],
+    ]);
+    expect(app.telemetry()['UdsDatagramListener']).toMatchObject({ packets: 2, 'dropped.datagram_truncated': 1, truncated_bytes: head.length + 200 - 64 });
+  });
+
+  it('refuses a socket path over the kernel limit, naming the key, the limit and the length', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsd-'));
+    dirs.push(dir);
+    const path = join(dir, `${'s'.repeat(120 - dir.length)}.sock`);
+    const app = createTestApp([fakeAggregatorBundle(), dogstatsdBundle], { config: dsdConfig({ dogstatsd_port: 0, dogstatsd_socket: path }) });
+    const error = await app.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      cause: {
+        code: DogstatsdErrorCode.SocketPathTooLong,
+        message: `dogstatsd_socket: the socket path is 126 bytes long, over the kernel's limit of 107 bytes (sun_path is 108 bytes with the terminating NUL on linux); choose a shorter path: "${path}"`,
+      },
+    });
   });
 });

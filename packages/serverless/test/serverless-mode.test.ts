@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
 import { hostname } from 'node:os';
 import type { App } from '@agentkit/core';
+import { freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import type { DecodedMetricSeries } from '@agentkit/serializer';
 import { detectCloudService, serverlessBundle } from '../src/index.js';
@@ -41,7 +42,7 @@ describe('serverless mode (agentkit exec\'s config)', () => {
   const cloud = detectCloudService({ K_SERVICE: 'checkout', DD_ENV: 'prod', DD_TAGS: 'container_id:abc' });
 
   it('sends DogStatsD metrics with an empty host, the platform\'s metric tags and the serverless custom origin', async () => {
-    const { app, intake, close } = await startPipeline(cloud, [dogstatsdBundle, serverlessBundle(cloud)], { DD_DOGSTATSD_PORT: '0', DD_HOSTNAME: 'web-1' });
+    const { app, intake, close } = await startPipeline(cloud, [dogstatsdBundle, serverlessBundle(cloud)], { DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_HOSTNAME: 'web-1' });
     closers.push(close);
     await sendAndWait(app, LINES(Math.floor(Date.now() / 1000)));
     await app.stop();
@@ -63,7 +64,7 @@ describe('serverless mode (agentkit exec\'s config)', () => {
   });
 
   it('is off for a plain agent: the host and the DogStatsD origin stay', async () => {
-    const { app, intake, close } = await startPipeline(null, [dogstatsdBundle], { DD_DOGSTATSD_PORT: '0' });
+    const { app, intake, close } = await startPipeline(null, [dogstatsdBundle], { DD_DOGSTATSD_PORT: String(await freeUdpPort()) });
     closers.push(close);
     await sendAndWait(app, LINES(Math.floor(Date.now() / 1000)));
     await app.stop();

@@ -31,8 +31,8 @@ If the pipeline cannot start, the program still runs (the error is logged): a br
 never takes the workload down.
 
 The platform is detected from its environment (K_SERVICE, CLOUD_RUN_JOB, CONTAINER_APP_NAME,
-WEBSITE_STACK) for tags and enhanced metrics. With dogstatsd_port 0 the program gets the port
-chosen in DD_DOGSTATSD_PORT.
+WEBSITE_STACK) for tags and enhanced metrics. The program gets the UDP port DogStatsD listens
+on in DD_DOGSTATSD_PORT (from the file or the environment); dogstatsd_port 0 turns UDP off.
 
 Options:
   -c, --config <file>  YAML configuration file (datadog.yaml style); DD_* variables override it

@@ -1,6 +1,6 @@
 import { commonKeys, type Config } from '@agentkit/config';
 import { createApp, type App } from '@agentkit/core';
-import { UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER, dogstatsdKeys } from '@agentkit/dogstatsd';
+import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER } from '@agentkit/dogstatsd';
 import { LOCAL_INTAKE } from '@agentkit/intake';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
@@ -14,7 +14,8 @@ export const runCommand: Command = {
   help: `Usage: agentkit run [--config <file>]
 
 Runs the DogStatsD agent: listens for metrics, events and service checks (UDP on
-dogstatsd_port, 8125; Unix sockets when dogstatsd_socket / dogstatsd_stream_socket are set),
+bind_host:dogstatsd_port, localhost:8125, off at 0; Unix sockets when dogstatsd_socket /
+dogstatsd_stream_socket are set),
 aggregates them and ships them to Datadog (api_key, site or dd_url).
 With neither api_key nor dd_url it embeds the local intake on 127.0.0.1:local_intake_port
 (8127): open its page in a browser to see what the agent sends.
@@ -41,7 +42,7 @@ Options:
 /** Where the running agent listens and where its data goes, for the person who started it. */
 export function banner(app: App, config: Config): string {
   const lines = [`agentkit is running (pid ${process.pid})`];
-  for (const where of listeningOn(app, config)) lines.push(`  DogStatsD   ${where}`);
+  for (const where of listeningOn(app)) lines.push(`  DogStatsD   ${where}`);
   const intake = app.find(LOCAL_INTAKE);
   if (intake !== undefined) lines.push(`  Local intake ${intake.url}/  (open it in a browser; no api_key or dd_url is set)`);
   else lines.push(`  Sending to  ${config.get(commonKeys.ddUrl) || `https://app.${config.get(commonKeys.site)}`}`);
@@ -51,13 +52,12 @@ export function banner(app: App, config: Config): string {
   return `${lines.join('\n')}\n`;
 }
 
-function listeningOn(app: App, config: Config): string[] {
+function listeningOn(app: App): string[] {
   const out: string[] = [];
-  const host = config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
   const udp = app.find(UDP_LISTENER);
-  if (udp?.listening === true) out.push(`udp://${host}:${udp.port}`);
+  if (udp?.listening === true) out.push(`udp://${formatHostPort(udp.address, udp.port)}`);
   const tcp = app.find(TCP_LISTENER);
-  if (tcp?.listening === true) out.push(`tcp://${host}:${tcp.port}`);
+  if (tcp?.listening === true) out.push(`tcp://${formatHostPort(tcp.address, tcp.port)}`);
   const dgram = app.find(UDS_DATAGRAM_LISTENER);
   if (dgram?.listening === true) out.push(`unix datagram ${dgram.path}`);
   const stream = app.find(UDS_STREAM_LISTENER);

@@ -1,5 +1,4 @@
 import { describeError, type Logger } from '@agentkit/core';
-import { dogstatsdKeys } from '@agentkit/dogstatsd';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
 import { symdbBundle } from '@agentkit/symdb';
 import { defaultAgentBundles } from '../default-agent.js';
@@ -109,7 +108,7 @@ class ExecSession {
       log.warn({ signal: this.#terminatedBy }, `${this.#terminatedBy} before the program started: not starting ${formatCommand(command)}`);
       return exitCodeOf(null, this.#terminatedBy);
     }
-    const child = new ChildTask(command, this.#programEnv(setup));
+    const child = new ChildTask(command, this.#programEnv());
     this.#child = child;
     // startupMs: from this process's start to the program's (the wrapper's cold start).
     log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()) }, 'program started');
@@ -146,11 +145,15 @@ class ExecSession {
     }
   }
 
-  /** The program's environment: the wrapper's, and the UDP port when it was chosen at start (`dogstatsd_port: 0`). */
-  #programEnv(setup: ExecSetup): Record<string, string | undefined> {
+  /**
+   * The program's environment: the wrapper's, with DD_DOGSTATSD_PORT set to the port UDP
+   * listens on, so a client library finds it wherever it was configured (the YAML file too, not
+   * only the environment). With UDP off (`dogstatsd_port` 0) or no pipeline, it is left as it was.
+   */
+  #programEnv(): Record<string, string | undefined> {
     const env = { ...this.#options.env };
     const port = this.#pipeline?.udpPort;
-    if (port !== undefined && port !== setup.config?.get(dogstatsdKeys.port)) env['DD_DOGSTATSD_PORT'] = String(port);
+    if (port !== undefined) env['DD_DOGSTATSD_PORT'] = String(port);
     return env;
   }
 

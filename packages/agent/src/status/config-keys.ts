@@ -7,8 +7,10 @@ export const DEFAULT_CMD_PORT = 5001;
 export const statusKeys = {
   cmdPort: defineKey({
     key: 'cmd_port',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "Serves agentkit's status and telemetry over plain HTTP on 127.0.0.1, without authentication; the Agent serves its IPC API over HTTPS with an auth token on `cmd_host`. `0` picks a free port and `-1` turns it off here." },
+    datadog: {
+      kind: 'differs',
+      how: "Serves agentkit's status and telemetry over plain HTTP on 127.0.0.1, without authentication; the Agent serves its IPC API over HTTPS with an auth token on `cmd_host`. `0` picks a free port in both (the Agent just listens on it); `-1` turns the server off here, where the Agent fails to start.",
+    },
     type: 'integer',
     default: DEFAULT_CMD_PORT,
     min: -1,

@@ -13,10 +13,12 @@ export interface DogstatsdListener extends TelemetrySource {
   readonly listening: boolean;
 }
 
-/** UDP on `dogstatsd_port`. */
+/** UDP on `dogstatsd_port` (off when it is 0 or negative, as in the Agent). */
 export interface UdpListener extends DogstatsdListener {
-  /** The bound port (the chosen one when `dogstatsd_port` is 0); 0 when not listening. */
+  /** The bound port; 0 when not listening. */
   readonly port: number;
+  /** The bound IP address (`::` for every interface, IPv4 included); empty when not listening. */
+  readonly address: string;
   /** SO_RCVBUF as the kernel granted it (Linux reports twice the usable size); 0 when not listening. */
   readonly recvBufferBytes: number;
 }
@@ -25,6 +27,8 @@ export interface UdpListener extends DogstatsdListener {
 export interface TcpListener extends DogstatsdListener {
   /** The bound port; 0 when not listening. */
   readonly port: number;
+  /** The bound IP address (`::` for every interface, IPv4 included); empty when not listening. */
+  readonly address: string;
 }
 
 /** Unix sockets: datagram on `dogstatsd_socket`, stream on `dogstatsd_stream_socket`. */

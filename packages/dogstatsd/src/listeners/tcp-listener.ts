@@ -4,13 +4,14 @@ import { dogstatsdKeys } from '../config-keys.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import { NewlineFramer } from './framing.js';
+import { formatHostPort, listenAddress } from './listen-address.js';
 import type { TcpListener } from './listener.def.js';
 import { StreamConnections } from './stream-connections.js';
 
 /**
  * Newline-delimited DogStatsD over TCP on `dogstatsd_tcp_port` (agentkit extension; off at 0):
- * lossless where UDP is not, for clients such as hot-shots with `protocol: 'tcp'`. Bound to
- * 127.0.0.1 unless `dogstatsd_non_local_traffic`. A line longer than `dogstatsd_buffer_size`
+ * lossless where UDP is not, for clients such as hot-shots with `protocol: 'tcp'`. Bound where
+ * the UDP listener binds: `bind_host`, or every interface with `dogstatsd_non_local_traffic`. A line longer than `dogstatsd_buffer_size`
  * closes its connection (`dropped.line_too_long`).
  */
 @injectable()
@@ -19,6 +20,7 @@ export class NetTcpListener implements TcpListener {
   readonly #log: Logger;
   readonly #connections: StreamConnections;
   #port = 0;
+  #address = '';
 
   public constructor(
     @inject(DOGSTATSD_SERVER) server: DogstatsdServer,
@@ -45,24 +47,36 @@ export class NetTcpListener implements TcpListener {
     return this.#port;
   }
 
+  public get address(): string {
+    return this.#address;
+  }
+
   public async onStart(): Promise<void> {
     const port = this.#config.get(dogstatsdKeys.tcpPort);
     if (port === 0) return;
-    const host = this.#config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
+    const address = await listenAddress(this.#config);
     try {
-      const netServer = await this.#connections.listen({ port, host });
-      this.#port = (netServer.address() as AddressInfo).port;
+      // No host: Node's net listens on `::` (dual-stack), or on 0.0.0.0 where there is no IPv6.
+      const netServer = await this.#connections.listen(address.dualStack ? { port } : { port, host: address.host });
+      const bound = netServer.address() as AddressInfo;
+      this.#port = bound.port;
+      this.#address = bound.address;
     } catch (error) {
-      throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_tcp_port: cannot listen on TCP ${host}:${port}: ${(error as Error).message}`, {
+      const where = formatHostPort(address.host, port);
+      throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_tcp_port: cannot listen on TCP ${where} (from ${address.key}): ${(error as Error).message}`, {
         cause: error,
       });
     }
-    this.#log.info({ host, port: this.#port }, `DogStatsD listening on TCP ${host}:${this.#port}`);
+    this.#log.info(
+      { host: this.#address, port: this.#port, dualStack: address.dualStack },
+      `DogStatsD listening on TCP ${formatHostPort(this.#address, this.#port)}${address.dualStack ? ' (IPv4 and IPv6)' : ''}`,
+    );
   }
 
   public async onStop(signal?: AbortSignal): Promise<void> {
     await this.#connections.close(this.#config.get(dogstatsdKeys.drainTimeoutMs), signal);
     this.#port = 0;
+    this.#address = '';
   }
 
   public telemetry(): Record<string, number> {

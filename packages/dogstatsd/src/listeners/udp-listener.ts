@@ -6,6 +6,8 @@ import { dogstatsdKeys } from '../config-keys.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import type { UdpListener } from './listener.def.js';
+import { DatagramReadBuffer } from './datagram-read-buffer.js';
+import { formatHostPort, listenAddress, type ListenAddress } from './listen-address.js';
 import { readUdpSocketQueue, udpSocketInodes, type UdpSocketQueue } from './proc-net.js';
 
 /** How often the stop drain looks at the kernel queue. */
@@ -16,9 +18,11 @@ export const QUIET_PERIOD_MS = 50;
 const KERNEL_STATS_MAX_AGE_MS = 1000;
 
 /**
- * UDP on `dogstatsd_port`, bound to 127.0.0.1 unless `dogstatsd_non_local_traffic`. Each
- * datagram is one packet for the server (Node reads one datagram per `recvmsg`: no
- * coalescing is needed to amortise anything on this side). On stop it keeps reading until the
+ * UDP on `dogstatsd_port` (off unless positive, as in the Agent), bound to `bind_host`
+ * (default localhost: 127.0.0.1), or to every interface, IPv4 and IPv6, with
+ * `dogstatsd_non_local_traffic` (see {@link listenAddress}). Each datagram is one packet for
+ * the server, cut to `dogstatsd_buffer_size` as the Agent's read buffer cuts it (counted). Node
+ * reads one datagram per `recvmsg`: no coalescing is needed to amortise anything on this side. On stop it keeps reading until the
  * kernel queue of the socket (`rx_queue` in /proc/net/udp) is empty, bounded by
  * `dogstatsd_drain_timeout_ms`, then closes: closing earlier loses what clients already sent.
  */
@@ -27,8 +31,10 @@ export class DgramUdpListener implements UdpListener {
   readonly #server: DogstatsdServer;
   readonly #config: ConfigReader;
   readonly #log: Logger;
+  readonly #cut: DatagramReadBuffer;
   #socket: Socket | undefined;
   #inodes: readonly string[] = [];
+  #address = '';
   #port = 0;
   #recvBufferBytes = 0;
   #packets = 0;
@@ -46,6 +52,7 @@ export class DgramUdpListener implements UdpListener {
     this.#server = server;
     this.#config = config;
     this.#log = logger.child({ component: 'UdpListener' });
+    this.#cut = new DatagramReadBuffer(this.#log, config.get(dogstatsdKeys.bufferSize));
   }
 
   public get listening(): boolean {
@@ -56,32 +63,34 @@ export class DgramUdpListener implements UdpListener {
     return this.#port;
   }
 
+  public get address(): string {
+    return this.#address;
+  }
+
   public get recvBufferBytes(): number {
     return this.#recvBufferBytes;
   }
 
   public async onStart(): Promise<void> {
     const port = this.#config.get(dogstatsdKeys.port);
-    if (port < 0) {
-      this.#log.debug('UDP listener off (dogstatsd_port = -1)');
+    if (port <= 0) {
+      // The Agent's rule: UDP only for a positive port (0, the usual choice beside a Unix socket, is off).
+      this.#log.info({ port }, `DogStatsD UDP listener off (dogstatsd_port ${port})`);
       return;
     }
-    const host = this.#config.get(dogstatsdKeys.nonLocalTraffic) ? '0.0.0.0' : '127.0.0.1';
+    let address = await listenAddress(this.#config);
     const requested = this.#config.get(dogstatsdKeys.soRcvbuf);
-    const socket = createSocket({ type: 'udp4', ...(requested > 0 ? { recvBufferSize: requested } : {}) });
-    socket.on('message', this.#onMessage);
+    let socket: Socket;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(port, host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
+      socket = await this.#bind(address, port, requested);
     } catch (error) {
-      socket.close();
-      throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_port: cannot listen on UDP ${host}:${port}: ${(error as Error).message}`, {
-        cause: error,
+      if (!address.dualStack || !isNoIPv6(error)) throw listenError(address, port, error);
+      // No IPv6 on this host: every interface is then every IPv4 interface.
+      this.#log.warn({ err: error }, 'IPv6 is unavailable: DogStatsD listens on IPv4 only (0.0.0.0)');
+      address = { host: '0.0.0.0', dualStack: false, family: 4, key: address.key };
+      const ipv4 = address;
+      socket = await this.#bind(ipv4, port, requested).catch((e: unknown) => {
+        throw listenError(ipv4, port, e);
       });
     }
     socket.on('error', (error) => {
@@ -90,11 +99,39 @@ export class DgramUdpListener implements UdpListener {
       this.#log.warn({ err: error }, 'UDP socket error');
     });
     this.#socket = socket;
-    this.#port = socket.address().port;
+    const bound = socket.address();
+    this.#address = bound.address;
+    this.#port = bound.port;
     this.#recvBufferBytes = socket.getRecvBufferSize();
     this.#inodes = udpSocketInodes(socket);
-    this.#log.info({ host, port: this.#port, recvBufferBytes: this.#recvBufferBytes }, `DogStatsD listening on UDP ${host}:${this.#port}`);
+    this.#log.info(
+      { host: bound.address, port: this.#port, dualStack: address.dualStack, recvBufferBytes: this.#recvBufferBytes, bufferSizeBytes: this.#cut.sizeBytes },
+      `DogStatsD listening on UDP ${formatHostPort(bound.address, this.#port)}${address.dualStack ? ' (IPv4 and IPv6)' : ''}`,
+    );
     this.#checkRecvBuffer(requested);
+  }
+
+  /** Binds a new socket (closed again when the bind fails). */
+  async #bind(address: ListenAddress, port: number, recvBufferBytes: number): Promise<Socket> {
+    const socket = createSocket({
+      type: address.family === 6 ? 'udp6' : 'udp4',
+      ...(address.dualStack ? { ipv6Only: false } : {}),
+      ...(recvBufferBytes > 0 ? { recvBufferSize: recvBufferBytes } : {}),
+    });
+    socket.on('message', this.#onMessage);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, address.host, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      socket.close();
+      throw error;
+    }
+    return socket;
   }
 
   public async onStop(signal?: AbortSignal): Promise<void> {
@@ -104,6 +141,8 @@ export class DgramUdpListener implements UdpListener {
     this.#socket = undefined;
     const kernel = this.#readKernel(true);
     await new Promise<void>((resolve) => socket.close(() => resolve()));
+    this.#cut.flushLog();
+    this.#address = '';
     if (left > 0) this.#log.warn({ rxQueueBytes: left }, 'UDP drain timed out (dogstatsd_drain_timeout_ms): queued datagrams were lost');
     if (kernel !== undefined && kernel.drops > 0) {
       this.#log.warn({ kernelDrops: kernel.drops }, 'the kernel dropped UDP datagrams (receive buffer full; raise dogstatsd_so_rcvbuf and net.core.rmem_max)');
@@ -118,6 +157,7 @@ export class DgramUdpListener implements UdpListener {
       bytes: this.#bytes,
       read_errors: this.#readErrors,
       recv_buffer_bytes: this.#recvBufferBytes,
+      ...this.#cut.telemetry(),
       ...(kernel === undefined ? {} : { kernel_drops: kernel.drops, kernel_queue_bytes: kernel.rxQueueBytes }),
     };
   }
@@ -126,7 +166,7 @@ export class DgramUdpListener implements UdpListener {
     this.#packets += 1;
     this.#bytes += packet.length;
     this.#lastMessageAt = performance.now();
-    this.#server.enqueue(packet, 'udp');
+    this.#server.enqueue(this.#cut.apply(packet), 'udp');
   };
 
   /** Reads on until the kernel queue is empty; returns the bytes left when time ran out. */
@@ -168,6 +208,19 @@ export class DgramUdpListener implements UdpListener {
       'dogstatsd_so_rcvbuf was capped by the kernel: raise net.core.rmem_max (sysctl) to keep bursts from being dropped',
     );
   }
+}
+
+/** The errors of a dual-stack bind on a host without IPv6. */
+function isNoIPv6(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL' || code === 'EPROTONOSUPPORT';
+}
+
+function listenError(address: ListenAddress, port: number, error: unknown): DogstatsdError {
+  const where = formatHostPort(address.host, port);
+  return new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_port: cannot listen on UDP ${where} (from ${address.key}): ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 function readRmemMax(): number | undefined {

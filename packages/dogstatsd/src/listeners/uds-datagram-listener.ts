@@ -5,10 +5,13 @@ import { dogstatsdKeys } from '../config-keys.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import type { UnixSocketListener } from './listener.def.js';
-import { removeSocketFile, removeStaleSocket, setSocketMode } from './socket-path.js';
+import { DatagramReadBuffer } from './datagram-read-buffer.js';
+import { checkSocketPathLength, removeSocketFile, removeStaleSocket, setSocketMode } from './socket-path.js';
 import { QUIET_PERIOD_MS } from './udp-listener.js';
 
 const DRAIN_POLL_MS = 5;
+/** The addon reads every datagram into a buffer of this size and drops the rest unannounced. */
+export const UNIX_DGRAM_ADDON_READ_BYTES = 65_536;
 
 /** The part of the `unix-dgram` addon used here (it ships no types). */
 interface UnixDgramSocket {
@@ -60,7 +63,8 @@ function tryLoad(load: () => unknown): UnixDgramModule | Error {
 
 /**
  * Unix datagram socket on `dogstatsd_socket`, through the `unix-dgram` addon (Node has no
- * AF_UNIX datagrams). One datagram is one packet. The socket file gets mode 0722; a stale one
+ * AF_UNIX datagrams). One datagram is one packet, cut to `dogstatsd_buffer_size` as the Agent's
+ * read buffer cuts it (counted; the addon itself reads at most 64 KiB). The socket file gets mode 0722; a stale one
  * is removed at start. Linux exposes no queue length for Unix sockets, so the stop drain reads
  * until no datagram arrived for a short quiet period (bounded by `dogstatsd_drain_timeout_ms`).
  * The addon has no SO_PASSCRED, so there is no socket-credential origin detection.
@@ -70,6 +74,7 @@ export class UnixDgramListener implements UnixSocketListener {
   readonly #server: DogstatsdServer;
   readonly #config: ConfigReader;
   readonly #log: Logger;
+  readonly #cut: DatagramReadBuffer;
   #socket: UnixDgramSocket | undefined;
   #path = '';
   #packets = 0;
@@ -85,6 +90,7 @@ export class UnixDgramListener implements UnixSocketListener {
     this.#server = server;
     this.#config = config;
     this.#log = logger.child({ component: 'UdsDatagramListener' });
+    this.#cut = new DatagramReadBuffer(this.#log, config.get(dogstatsdKeys.bufferSize));
   }
 
   public get listening(): boolean {
@@ -98,6 +104,7 @@ export class UnixDgramListener implements UnixSocketListener {
   public onStart(): void {
     const path = this.#config.get(dogstatsdKeys.socket);
     if (path === '') return;
+    checkSocketPathLength(path, 'dogstatsd_socket');
     const unixDgram = loadUnixDgram();
     removeStaleSocket(path, 'dogstatsd_socket');
     const socket = unixDgram.createSocket('unix_dgram', this.#onMessage);
@@ -123,7 +130,13 @@ export class UnixDgramListener implements UnixSocketListener {
     });
     this.#socket = socket;
     this.#path = path;
-    this.#log.info({ path }, `DogStatsD listening on Unix datagram socket ${path}`);
+    this.#log.info({ path, bufferSizeBytes: this.#cut.sizeBytes }, `DogStatsD listening on Unix datagram socket ${path}`);
+    if (this.#cut.sizeBytes > UNIX_DGRAM_ADDON_READ_BYTES) {
+      this.#log.warn(
+        { bufferSizeBytes: this.#cut.sizeBytes, addonReadBytes: UNIX_DGRAM_ADDON_READ_BYTES },
+        'dogstatsd_buffer_size is over 64 KiB: the unix-dgram addon reads at most 64 KiB of a Unix datagram and drops the rest without telling, so such datagrams cannot be counted as cut',
+      );
+    }
   }
 
   public async onStop(signal?: AbortSignal): Promise<void> {
@@ -140,17 +153,24 @@ export class UnixDgramListener implements UnixSocketListener {
     safeClose(socket);
     removeSocketFile(this.#path);
     this.#path = '';
+    this.#cut.flushLog();
   }
 
   public telemetry(): Record<string, number> {
-    return { listening: this.#socket === undefined ? 0 : 1, packets: this.#packets, bytes: this.#bytes, read_errors: this.#errors };
+    return {
+      listening: this.#socket === undefined ? 0 : 1,
+      packets: this.#packets,
+      bytes: this.#bytes,
+      read_errors: this.#errors,
+      ...this.#cut.telemetry(),
+    };
   }
 
   readonly #onMessage = (packet: Buffer): void => {
     this.#packets += 1;
     this.#bytes += packet.length;
     this.#lastMessageAt = performance.now();
-    this.#server.enqueue(packet, 'uds');
+    this.#server.enqueue(this.#cut.apply(packet), 'uds');
   };
 }
 

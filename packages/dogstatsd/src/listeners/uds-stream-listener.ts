@@ -4,7 +4,7 @@ import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import { LengthPrefixFramer } from './framing.js';
 import type { UnixSocketListener } from './listener.def.js';
-import { removeSocketFile, removeStaleSocket, setSocketMode } from './socket-path.js';
+import { checkSocketPathLength, removeSocketFile, removeStaleSocket, setSocketMode } from './socket-path.js';
 import { StreamConnections } from './stream-connections.js';
 
 /**
@@ -47,6 +47,7 @@ export class NetUnixStreamListener implements UnixSocketListener {
   public async onStart(): Promise<void> {
     const path = this.#config.get(dogstatsdKeys.streamSocket);
     if (path === '') return;
+    checkSocketPathLength(path, 'dogstatsd_stream_socket');
     removeStaleSocket(path, 'dogstatsd_stream_socket');
     try {
       await this.#connections.listen({ path });

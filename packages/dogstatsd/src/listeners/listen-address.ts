@@ -1,0 +1,53 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { ConfigReader } from '@agentkit/core';
+import { commonKeys } from '@agentkit/config';
+import { dogstatsdKeys } from '../config-keys.js';
+import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
+
+/** Where a DogStatsD network listener binds, and which key decided it (for messages). */
+export interface ListenAddress {
+  /** An IP literal: `::` for every interface. */
+  readonly host: string;
+  /** True for the unspecified address: one IPv6 socket that also takes IPv4 (IPV6_V6ONLY off). */
+  readonly dualStack: boolean;
+  readonly family: 4 | 6;
+  /** `dogstatsd_non_local_traffic` or `bind_host`. */
+  readonly key: string;
+}
+
+/**
+ * The address the UDP (and TCP) listener binds, as the Datadog Agent decides it:
+ * `dogstatsd_non_local_traffic` listens on every interface; otherwise `bind_host`. The Agent
+ * resolves `bind_host:port` with Go's `net.ResolveUDPAddr("udp", …)`, which takes a name's
+ * first IPv4 address (its first address when it has none), so `localhost` is 127.0.0.1 even
+ * where ::1 is listed first. Go listens on an unspecified address (`0.0.0.0`, `::`, or none:
+ * an empty `bind_host`) with one dual-stack IPv6 socket, so those mean IPv4 and IPv6 here too.
+ * A name that does not resolve fails the start with ERR_DOGSTATSD_LISTENER_START naming
+ * `bind_host` (the Agent logs it and runs without UDP).
+ */
+export async function listenAddress(config: ConfigReader): Promise<ListenAddress> {
+  if (config.get(dogstatsdKeys.nonLocalTraffic)) return { host: '::', dualStack: true, family: 6, key: 'dogstatsd_non_local_traffic' };
+  const bindHost = config.get(commonKeys.bindHost);
+  // Empty is Go's `:port`: no address, every interface (as the Agent with `bind_host: ""`).
+  const ip = isIP(bindHost) !== 0 || bindHost === '' ? bindHost : await resolveFirstIPv4(bindHost);
+  if (ip === '' || ip === '0.0.0.0' || ip === '::') return { host: '::', dualStack: true, family: 6, key: 'bind_host' };
+  return { host: ip, dualStack: false, family: isIP(ip) === 6 ? 6 : 4, key: 'bind_host' };
+}
+
+async function resolveFirstIPv4(name: string): Promise<string> {
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = await lookup(name, { all: true });
+  } catch (error) {
+    throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `bind_host: cannot resolve "${name}": ${(error as Error).message}`, { cause: error });
+  }
+  const chosen = addresses.find((a) => a.family === 4) ?? addresses[0];
+  if (chosen === undefined) throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `bind_host: "${name}" resolves to no address`);
+  return chosen.address;
+}
+
+/** `host:port` as a person writes it (`[::]:8125`). */
+export function formatHostPort(host: string, port: number): string {
+  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
