@@ -294,5 +294,5 @@ function bodyBytes(tx: Transaction): number {
 function describeOutcome(outcome: HttpOutcome): Record<string, unknown> {
   return outcome.kind === 'response'
     ? { status: outcome.status, response: outcome.bodySnippet }
-    : { error: outcome.code, message: outcome.message };
+    : { error: outcome.code, message: outcome.message, ...(outcome.proxy === undefined ? {} : { proxy: outcome.proxy }) };
 }
