@@ -73,7 +73,8 @@ function parseProxyUrl(config: ConfigReader, key: typeof httpClientKeys.proxyHtt
     throw new ForwarderError(ForwarderErrorCode.InvalidProxy, `${key.key}${from}: "${maskUrlPassword(raw)}" ${why}`);
   };
   let url = tryUrl(raw);
-  if (url === undefined || !['http:', 'https:', 'socks5:'].includes(url.protocol)) url = tryUrl(`http://${raw}`) ?? url;
+  // Only a value without "scheme://" gets one: WHATWG would read `http://http://…` as a URL.
+  if (!raw.includes('://') && (url === undefined || !['http:', 'https:', 'socks5:'].includes(url.protocol))) url = tryUrl(`http://${raw}`) ?? url;
   if (url === undefined) return fail('is not a URL; write it as http://[user:password@]host:port');
   if (url.protocol === 'socks5:') return fail('is a SOCKS proxy; agentkit supports HTTP proxies only (http:// or https://)');
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(`has the scheme ${url.protocol}; use http:// or https://`);
