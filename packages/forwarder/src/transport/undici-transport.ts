@@ -89,3 +89,11 @@ function errorOutcome(error: unknown, aborted: boolean, proxy: string | undefine
 function isGenericCode(code: unknown): boolean {
   return code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_PRX_TLS' || code === 'UND_ERR';
 }
+
+/** The keys that decide a failure of this kind, for the log line (undefined: none in particular). */
+export function failureHint(outcome: HttpOutcome): string | undefined {
+  if (outcome.kind !== 'error' || outcome.aborted) return undefined;
+  if (/CERT|SSL|TLS/.test(outcome.code)) return 'the TLS handshake failed: see skip_ssl_validation and min_tls_version';
+  if (outcome.proxy !== undefined) return 'sent through the proxy: see proxy.http / proxy.https and proxy.no_proxy';
+  return undefined;
+}
