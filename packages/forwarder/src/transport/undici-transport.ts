@@ -79,7 +79,7 @@ async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<strin
 function errorOutcome(error: unknown, aborted: boolean, proxy: string | undefined): HttpOutcome {
   let err = error as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
   for (let depth = 0; depth < 3 && typeof err.cause === 'object' && err.cause !== null && isGenericCode(err.code); depth++) {
-    err = err.cause as typeof err;
+    err = err.cause;
   }
   const code = typeof err.code === 'string' ? err.code : typeof err.name === 'string' ? err.name : 'ERROR';
   const message = typeof err.message === 'string' ? err.message : String(error);

@@ -140,7 +140,7 @@ export class HttpBatchSender implements BatchSink {
 /** The reason, with the TLS or socket code undici wraps (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
 function describeError(error: unknown): string {
   let err = error as { code?: unknown; message?: unknown; cause?: unknown };
-  if ((err.code === undefined || err.code === 'UND_ERR_SOCKET') && typeof err.cause === 'object' && err.cause !== null) err = err.cause as typeof err;
+  if ((err.code === undefined || err.code === 'UND_ERR_SOCKET') && typeof err.cause === 'object' && err.cause !== null) err = err.cause;
   const message = typeof err.message === 'string' ? err.message : String(error);
   return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
 }

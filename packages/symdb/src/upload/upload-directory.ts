@@ -73,8 +73,9 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
           log?.warn({ reason }, 'oxc-parser is unavailable: using the JavaScript-only fallback parser (acorn); TypeScript and JSX files are skipped'),
         );
   const uploadId = options.uploadId ?? randomUUID();
-  const sender = options.sink === undefined ? senderFor(options, uploadId) : undefined;
-  const sink = options.sink ?? (sender as BatchSink);
+  // A sender made here is closed here; a given sink stays the caller's.
+  let sender: HttpBatchSender | undefined;
+  const sink = options.sink ?? (sender = senderFor(options, uploadId));
   const extractor = new ScopeExtractor({
     parser,
     excludeDirs: options.excludeDirs ?? DEFAULT_SYMDB_EXCLUDE_DIRS,
