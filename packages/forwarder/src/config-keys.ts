@@ -26,7 +26,7 @@ export const httpClientKeys = {
     doc: 'The proxy for `http://` destinations, e.g. `http://user:pass@proxy:3128` (requests are sent to it with absolute URLs). Empty: none. `DD_PROXY_HTTP` wins over `HTTP_PROXY`, which wins over `http_proxy`; a variable set to the empty string counts (it turns off the file\'s proxy).',
     datadog: {
       kind: 'differs',
-      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does.',
+      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does; a `socks5://` proxy (the Agent\'s Go transport takes one) is refused at start.',
     },
   }),
   proxyHttps: defineKey({
@@ -40,7 +40,7 @@ export const httpClientKeys = {
     doc: 'The proxy for `https://` destinations (every Datadog intake), e.g. `http://user:pass@proxy:3128`: a `CONNECT` tunnel, TLS to the intake inside it. Empty: none; `proxy.http` is not used for them. `DD_PROXY_HTTPS` wins over `HTTPS_PROXY`, which wins over `https_proxy`; a variable set to the empty string counts.',
     datadog: {
       kind: 'differs',
-      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does.',
+      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does; a `socks5://` proxy (the Agent\'s Go transport takes one) is refused at start.',
     },
   }),
   proxyNoProxy: defineKey({
