@@ -14,8 +14,24 @@ interface BaseDeclaration {
   readonly env?: string;
   /** More env vars, read in order after `env` (e.g. `dd_url`: `DD_URL`). */
   readonly envAliases?: readonly string[];
-  /** Masked in `entries()`, `masked()` and error messages. */
-  readonly secret?: boolean;
+  /**
+   * Masked in `entries()`, `masked()` and error messages: `true` stars all but the last 5
+   * characters (API keys); `'url-password'` stars only the password of a URL's userinfo
+   * (`http://user:********@proxy:3128`), so the rest of the URL stays readable.
+   */
+  readonly secret?: boolean | 'url-password';
+  /**
+   * An env var that is set but empty counts as set (to the empty value) instead of unset. For
+   * keys the Datadog Agent reads with `os.LookupEnv` (the proxy variables): there, an empty
+   * `HTTPS_PROXY` clears the file's `proxy.https`.
+   */
+  readonly envEmptyIsSet?: boolean;
+  /**
+   * For a string list: the separator of one env var where it is not whitespace, by name
+   * (`NO_PROXY` is comma-separated, `DD_PROXY_NO_PROXY` space-separated). Split as written,
+   * empty parts dropped, nothing trimmed.
+   */
+  readonly envListSeparators?: Readonly<Record<string, string>>;
   /**
    * How this key compares with the Datadog Agent's key of the same name (name, env var,
    * default, meaning, edge values), shown in docs/configuration.md. Required: a new key must
@@ -89,7 +105,9 @@ export interface ConfigKey<T> extends ConfigKeyRef<T> {
   readonly doc: string;
   readonly env: string;
   readonly envAliases: readonly string[];
-  readonly secret: boolean;
+  readonly secret: boolean | 'url-password';
+  readonly envEmptyIsSet: boolean;
+  readonly envListSeparators: Readonly<Record<string, string>>;
   readonly datadog: DatadogParity;
   readonly min?: number;
   readonly max?: number;
@@ -132,8 +150,14 @@ export function defineKey(decl: KeyDeclaration): AnyConfigKey {
     env,
     envAliases: Object.freeze(envAliases),
     secret: decl.secret ?? false,
+    envEmptyIsSet: decl.envEmptyIsSet ?? false,
+    envListSeparators: Object.freeze({ ...(decl.envListSeparators ?? {}) }),
     datadog: Object.freeze({ ...decl.datadog }),
   };
+  for (const name of Object.keys(decl.envListSeparators ?? {})) {
+    if (decl.type !== 'string-list') fail('envListSeparators applies to string lists only');
+    if (![env, ...envAliases].includes(name)) fail(`envListSeparators names "${name}", which is not one of its env vars`);
+  }
   if (decl.type === 'integer' || decl.type === 'number') {
     if (decl.min !== undefined) key.min = decl.min;
     if (decl.max !== undefined) key.max = decl.max;

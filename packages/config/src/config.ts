@@ -2,7 +2,7 @@ import type { ConfigKeyRef, ConfigReader } from '@agentkit/core';
 import type { AnyConfigKey, ConfigKeyType } from './config-key.js';
 import { ConfigError, ConfigErrorCode } from './errors.js';
 import type { ConfigProblem, ValueSource } from './errors.js';
-import { maskSecret } from './mask.js';
+import { maskForDisplay } from './mask.js';
 import { resolveOverrides } from './resolve.js';
 import type { Resolved, RuntimeLayer } from './resolve.js';
 import type { SuspiciousEnv } from './suspicious-env.js';
@@ -16,7 +16,7 @@ export interface ConfigEntry {
   /** The primary env var; `envAliases` are read after it. */
   readonly env: string;
   readonly envAliases: readonly string[];
-  readonly secret: boolean;
+  readonly secret: boolean | 'url-password';
   readonly doc: string;
 }
 
@@ -82,11 +82,11 @@ export class Config implements ConfigReader {
     return defaults?.undeclared.has(key) === true ? defaults.source : undefined;
   }
 
-  /** The value for display: `maskSecret` applied to secret keys, other values as they are. */
+  /** The value for display: secret keys masked as declared (`secret`), other values as they are. */
   public masked(key: string | ConfigKeyRef<unknown>): unknown {
     const name = typeof key === 'string' ? key : key.key;
     const value = typeof key === 'string' ? this.get(key) : this.get(key);
-    return this.#state.byName.get(name)?.secret === true ? maskSecret(String(value)) : value;
+    return maskForDisplay(this.#state.byName.get(name)?.secret ?? false, value);
   }
 
   /** Every declared key in declaration order, for display (secrets masked; use `get` for them). */

@@ -22,7 +22,7 @@ export type { ConfigEntry } from './config.js';
 export { ConfigError, ConfigErrorCode, describeSource } from './errors.js';
 export type { ConfigProblem, SourceKind, ValueSource } from './errors.js';
 
-export { maskSecret } from './mask.js';
+export { maskForDisplay, maskSecret, maskUrlPassword } from './mask.js';
 
 export type { SuspiciousEnv } from './suspicious-env.js';
 

@@ -46,8 +46,8 @@ const NO_RUNTIME: RuntimeLayer = { declared: new Map(), undeclared: new Map() };
  * - `ERR_CONFIG_FILE` for a missing, unreadable or malformed file (naming the YAML line);
  * - `ERR_CONFIG_INVALID_VALUE` listing every invalid value from every source at once. A bad file
  *   value is reported even when env overrides it: it would bite as soon as the env var goes.
- * An empty env var counts as unset. Undeclared keys in the file are not errors: see `unknownKeys()`;
- * nor are `DD_*` variables no key reads: see `suspiciousEnv()`.
+ * An empty env var counts as unset (unless the key says `envEmptyIsSet`). Undeclared keys in the
+ * file are not errors: see `unknownKeys()`; nor are `DD_*` variables no key reads: see `suspiciousEnv()`.
  */
 export function loadConfig(options: LoadConfigOptions): Config {
   const byName = indexKeys(options.keys);
@@ -69,9 +69,9 @@ export function loadConfig(options: LoadConfigOptions): Config {
     if (file !== undefined && fromFile !== undefined) {
       current = resolveValue(key, fromFile, { kind: 'file', detail: file.path }, problems) ?? current;
     }
-    const envName = envNames(key).find((name) => (env[name] ?? '') !== '');
+    const envName = envNames(key).find((name) => (key.envEmptyIsSet ? env[name] !== undefined : (env[name] ?? '') !== ''));
     if (envName !== undefined) {
-      current = resolveValue(key, env[envName], { kind: 'env', detail: envName }, problems) ?? current;
+      current = resolveValue(key, envValue(key, envName, env[envName] ?? ''), { kind: 'env', detail: envName }, problems) ?? current;
     }
     base.set(key.key, current);
   }
@@ -93,6 +93,12 @@ export function loadConfig(options: LoadConfigOptions): Config {
     suspiciousEnv: findSuspiciousEnv(env, keys, options.unsupported ?? unsupportedAgentKeys),
     ...(file === undefined ? {} : { file: { path: file.path, unknown: file.unknown } }),
   });
+}
+
+/** The raw text, or for a list whose env var has its own separator, the list already split. */
+function envValue(key: AnyConfigKey, name: string, raw: string): string | readonly string[] {
+  const separator = key.envListSeparators[name];
+  return separator === undefined ? raw : raw.split(separator).filter((part) => part !== '');
 }
 
 function indexKeys(keys: readonly AnyConfigKey[]): Map<string, AnyConfigKey> {

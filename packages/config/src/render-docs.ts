@@ -78,7 +78,8 @@ function renderKey(key: AnyConfigKey): string[] {
   const facts = [];
   if (key.values !== undefined) facts.push(`Values: ${key.values.map((value) => `\`${value}\``).join(', ')}.`);
   if (key.min !== undefined || key.max !== undefined) facts.push(`Range: ${key.min ?? '−∞'} to ${key.max ?? '∞'}.`);
-  if (key.secret) facts.push('Secret: masked in output.');
+  if (key.secret === true) facts.push('Secret: masked in output.');
+  else if (key.secret === 'url-password') facts.push('A password in the URL is masked in output and logs.');
   lines.push(key.doc, '');
   if (facts.length > 0) lines.push(facts.join(' '), '');
   lines.push(describeParity(key.datadog), '');

@@ -1,6 +1,6 @@
 import type { AnyConfigKey } from './config-key.js';
 import type { ConfigProblem, ValueSource } from './errors.js';
-import { maskSecret } from './mask.js';
+import { maskForDisplay, maskSecret } from './mask.js';
 import { parseEnvValue, parseTypedValue } from './parse.js';
 
 /** A validated value and where it came from. */
@@ -60,7 +60,8 @@ export function resolveOverrides(
 
 /** The offending value for a message: JSON, shortened, and masked for secrets. */
 function formatGot(key: AnyConfigKey, raw: unknown): string {
-  if (key.secret) return JSON.stringify(maskSecret(typeof raw === 'string' ? raw : JSON.stringify(raw)));
+  if (key.secret === true) return JSON.stringify(maskSecret(typeof raw === 'string' ? raw : JSON.stringify(raw)));
+  if (key.secret !== false) return JSON.stringify(maskForDisplay(key.secret, typeof raw === 'string' ? raw : JSON.stringify(raw)));
   const text = JSON.stringify(raw) ?? String(raw);
   return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { maskSecret } from '../src/mask.js';
+import { maskSecret, maskUrlPassword } from '../src/mask.js';
 
 describe('maskSecret', () => {
   it('shows only the last 5 characters of a long secret, like the Agent', () => {
@@ -13,5 +13,23 @@ describe('maskSecret', () => {
 
   it('keeps an empty value empty so "unset" stays visible', () => {
     expect(maskSecret('')).toBe('');
+  });
+});
+
+describe('maskUrlPassword', () => {
+  it('stars the password of a URL and keeps the user, host and port readable', () => {
+    expect(maskUrlPassword('http://alice:s3cret@proxy:3128')).toBe('http://alice:********@proxy:3128');
+    expect(maskUrlPassword('https://alice:p@ss@proxy:3128/path')).toBe('https://alice:********@proxy:3128/path');
+  });
+
+  it('stars a userinfo without a password whole (a token), with or without a scheme', () => {
+    expect(maskUrlPassword('http://tok3n@proxy:3128')).toBe('http://********@proxy:3128');
+    expect(maskUrlPassword('alice:s3cret@proxy:3128')).toBe('alice:********@proxy:3128');
+  });
+
+  it('leaves URLs without credentials, and empty values, as they are', () => {
+    expect(maskUrlPassword('http://proxy:3128')).toBe('http://proxy:3128');
+    expect(maskUrlPassword('proxy:3128')).toBe('proxy:3128');
+    expect(maskUrlPassword('')).toBe('');
   });
 });

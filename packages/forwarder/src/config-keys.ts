@@ -4,6 +4,93 @@ import type { AnyConfigKey } from '@agentkit/config';
 /** `forwarder_retry_queue_payloads_max_size` default: 15 MiB of payload bytes, as the Agent. */
 export const DEFAULT_RETRY_QUEUE_MAX_BYTES = 15 * 1024 * 1024;
 
+/** `min_tls_version` values, as the Agent's `pkg/util/http` maps them (any case). */
+export const TLS_VERSIONS = ['tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3'] as const;
+export type TlsVersionName = (typeof TLS_VERSIONS)[number];
+
+/**
+ * The keys of every outgoing HTTP client (forwarder, API key check, symbol database upload):
+ * proxy and TLS, with the Datadog Agent's names, env vars and precedence (pkg/config/setup
+ * `LoadProxyFromEnv`, pkg/util/http/transport.go). Declared here, next to the one mechanism
+ * that applies them (`loadHttpDispatchers`); other packages add `httpClientConfigKeys`.
+ */
+export const httpClientKeys = {
+  proxyHttp: defineKey({
+    key: 'proxy.http',
+    type: 'string',
+    default: '',
+    env: 'DD_PROXY_HTTP',
+    envAliases: ['HTTP_PROXY', 'http_proxy'],
+    envEmptyIsSet: true,
+    secret: 'url-password',
+    doc: 'The proxy for `http://` destinations, e.g. `http://user:pass@proxy:3128` (requests are sent to it with absolute URLs). Empty: none. `DD_PROXY_HTTP` wins over `HTTP_PROXY`, which wins over `http_proxy`; a variable set to the empty string counts (it turns off the file\'s proxy).',
+    datadog: {
+      kind: 'differs',
+      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does; a `socks5://` proxy (the Agent\'s Go transport takes one) is refused at start.',
+    },
+  }),
+  proxyHttps: defineKey({
+    key: 'proxy.https',
+    type: 'string',
+    default: '',
+    env: 'DD_PROXY_HTTPS',
+    envAliases: ['HTTPS_PROXY', 'https_proxy'],
+    envEmptyIsSet: true,
+    secret: 'url-password',
+    doc: 'The proxy for `https://` destinations (every Datadog intake), e.g. `http://user:pass@proxy:3128`: a `CONNECT` tunnel, TLS to the intake inside it. Empty: none; `proxy.http` is not used for them. `DD_PROXY_HTTPS` wins over `HTTPS_PROXY`, which wins over `https_proxy`; a variable set to the empty string counts.',
+    datadog: {
+      kind: 'differs',
+      how: 'A proxy URL that cannot be parsed fails at start naming the key (the Agent fails each request instead); one without a scheme is taken as `http://`, as Go\'s `httpproxy` does; a `socks5://` proxy (the Agent\'s Go transport takes one) is refused at start.',
+    },
+  }),
+  proxyNoProxy: defineKey({
+    key: 'proxy.no_proxy',
+    type: 'string-list',
+    default: [],
+    env: 'DD_PROXY_NO_PROXY',
+    envAliases: ['NO_PROXY', 'no_proxy'],
+    envEmptyIsSet: true,
+    envListSeparators: { DD_PROXY_NO_PROXY: ' ', NO_PROXY: ',', no_proxy: ',' },
+    doc: 'Destinations reached directly, not through the proxy. By default (`no_proxy_nonexact_match: false`) an entry must equal the URL\'s `host[:port]` exactly as written in it. `DD_PROXY_NO_PROXY` is space-separated and wins over `NO_PROXY` / `no_proxy`, which are comma-separated.',
+    datadog: { kind: 'same' },
+  }),
+  noProxyNonexactMatch: defineKey({
+    key: 'no_proxy_nonexact_match',
+    type: 'boolean',
+    default: false,
+    doc: 'Match `proxy.no_proxy` as most tools do (Go\'s `httpproxy`): a domain matches itself and its subdomains (`.example.com` only subdomains), `*` matches everything, IP addresses and CIDR ranges (`10.0.0.0/8`) match addresses, an entry may name a port; `localhost` and loopback addresses are never proxied.',
+    datadog: { kind: 'same' },
+  }),
+  skipSslValidation: defineKey({
+    key: 'skip_ssl_validation',
+    type: 'boolean',
+    default: false,
+    doc: 'Accept any TLS certificate from intakes and `https://` proxies (self-signed, expired, another host\'s). For tests and TLS-inspecting proxies only: it turns off the protection TLS gives.',
+    datadog: { kind: 'same' },
+  }),
+  minTlsVersion: defineKey({
+    key: 'min_tls_version',
+    type: 'enum',
+    values: TLS_VERSIONS,
+    default: 'tlsv1.2',
+    doc: 'The oldest TLS version accepted from intakes and `https://` proxies: `tlsv1.0` to `tlsv1.3`, any case.',
+    datadog: {
+      kind: 'differs',
+      how: 'An unknown value (an empty string in the file included) fails at start naming the key; the Agent logs a warning and uses `tlsv1.2`.',
+    },
+  }),
+} as const;
+
+/** The HTTP client keys as a collection, for `loadConfig({ keys })`. Part of `forwarderConfigKeys`. */
+export const httpClientConfigKeys: readonly AnyConfigKey[] = Object.freeze([
+  httpClientKeys.proxyHttp,
+  httpClientKeys.proxyHttps,
+  httpClientKeys.proxyNoProxy,
+  httpClientKeys.noProxyNonexactMatch,
+  httpClientKeys.skipSslValidation,
+  httpClientKeys.minTlsVersion,
+]);
+
 /** `additional_endpoints`: intake URL → API keys. */
 export type AdditionalEndpoints = Readonly<Record<string, readonly string[]>>;
 
@@ -141,4 +228,5 @@ export const forwarderConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   forwarderKeys.stopTimeout,
   forwarderKeys.stopWaitForInflight,
   forwarderKeys.apiKeyValidationInterval,
+  ...httpClientConfigKeys,
 ]);

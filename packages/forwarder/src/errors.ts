@@ -4,6 +4,8 @@ import { AgentkitError } from '@agentkit/core';
 export const ForwarderErrorCode = {
   /** `dd_url`, `site` or an `additional_endpoints` entry does not give a usable http(s) URL and API keys. */
   InvalidEndpoint: 'ERR_FORWARDER_INVALID_ENDPOINT',
+  /** `proxy.http` / `proxy.https` (or the variable it came from) is not a usable proxy URL. */
+  InvalidProxy: 'ERR_FORWARDER_INVALID_PROXY',
   /** undici could not be loaded; nothing can be sent (reinstall @agentkit/forwarder's dependencies). */
   TransportUnavailable: 'ERR_FORWARDER_TRANSPORT_UNAVAILABLE',
 } as const;

@@ -18,8 +18,19 @@ export type { BackoffOptions } from './retry/backoff-policy.js';
 export { classifyStatus } from './transport/response-policy.js';
 export type { StatusVerdict } from './transport/response-policy.js';
 
-export { forwarderConfigKeys, forwarderKeys, DEFAULT_RETRY_QUEUE_MAX_BYTES } from './config-keys.js';
-export type { AdditionalEndpoints } from './config-keys.js';
+export { forwarderConfigKeys, forwarderKeys, httpClientConfigKeys, httpClientKeys, DEFAULT_RETRY_QUEUE_MAX_BYTES, TLS_VERSIONS } from './config-keys.js';
+export type { AdditionalEndpoints, TlsVersionName } from './config-keys.js';
+
+export {
+  CLOUD_METADATA_NO_PROXY,
+  DEFAULT_HTTP_CLIENT_SETTINGS,
+  proxyLabel,
+  readHttpClientSettings,
+} from './http-client/http-client-settings.js';
+export type { HttpClientSettings, NodeTlsVersion } from './http-client/http-client-settings.js';
+export { NoProxyMatcher, proxyFor } from './http-client/proxy-route.js';
+export { loadHttpDispatchers } from './http-client/undici-dispatchers.js';
+export type { HttpDispatcherOptions, HttpDispatchers, Route } from './http-client/undici-dispatchers.js';
 
 export { ForwarderError, ForwarderErrorCode } from './errors.js';
 export { AGENTKIT_VERSION, USER_AGENT } from './version.js';

@@ -1,5 +1,6 @@
 import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey } from '@agentkit/config';
+import { httpClientConfigKeys } from '@agentkit/forwarder';
 
 /** 2 MiB, the Go uploader's `DefaultFlushThresholdBytes`. */
 export const DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES = 2 * 1024 * 1024;
@@ -52,4 +53,6 @@ export const symdbConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   symdbKeys.excludeDirs,
   symdbKeys.service,
   symdbKeys.version,
+  // The uploader is an HTTP client like the forwarder: the same proxy and TLS keys, declared there.
+  ...httpClientConfigKeys,
 ]);

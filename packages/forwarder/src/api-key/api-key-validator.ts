@@ -28,7 +28,8 @@ export async function validateApiKey(
   });
   if (outcome.kind === 'error') {
     if (!outcome.aborted) {
-      log.warn({ ...where, error: outcome.code, message: outcome.message }, 'could not validate the API key (no answer); forwarding anyway');
+      const via = outcome.proxy === undefined ? {} : { proxy: outcome.proxy };
+      log.warn({ ...where, error: outcome.code, message: outcome.message, ...via }, 'could not validate the API key (no answer); forwarding anyway');
     }
     return 'unknown';
   }

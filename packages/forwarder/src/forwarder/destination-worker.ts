@@ -7,6 +7,7 @@ import { CircuitBreaker } from '../retry/circuit-breaker.js';
 import { RetryQueue } from '../retry/retry-queue.js';
 import { classifyStatus } from '../transport/response-policy.js';
 import type { HttpOutcome, HttpTransport } from '../transport/transport.def.js';
+import { failureHint } from '../transport/undici-transport.js';
 import { ENDPOINT_PATHS, type Payload } from './forwarder.def.js';
 import type { ForwarderSettings } from './forwarder-settings.js';
 import type { ForwarderStats } from './forwarder-stats.js';
@@ -294,5 +295,14 @@ function bodyBytes(tx: Transaction): number {
 function describeOutcome(outcome: HttpOutcome): Record<string, unknown> {
   return outcome.kind === 'response'
     ? { status: outcome.status, response: outcome.bodySnippet }
-    : { error: outcome.code, message: outcome.message };
+    : {
+        error: outcome.code,
+        message: outcome.message,
+        ...(outcome.proxy === undefined ? {} : { proxy: outcome.proxy }),
+        ...withHint(failureHint(outcome)),
+      };
+}
+
+function withHint(hint: string | undefined): { hint?: string } {
+  return hint === undefined ? {} : { hint };
 }

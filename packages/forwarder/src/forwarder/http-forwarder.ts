@@ -4,6 +4,8 @@ import { validateApiKey, type ApiKeyVerdict } from '../api-key/api-key-validator
 import { FORWARDER_CLOCK, type Clock, type ClockTimer } from '../clock/clock.def.js';
 import { resolveDestinations } from '../endpoints/resolve-destinations.js';
 import { ForwarderError, ForwarderErrorCode } from '../errors.js';
+import { proxyLabel, readHttpClientSettings, type HttpClientSettings } from '../http-client/http-client-settings.js';
+import { proxyFor } from '../http-client/proxy-route.js';
 import { ExpBackoffPolicy } from '../retry/backoff-policy.js';
 import type { HttpTransport } from '../transport/transport.def.js';
 import { loadUndiciTransport } from '../transport/undici-transport.js';
@@ -33,6 +35,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #settings: ForwarderSettings;
+  readonly #http: HttpClientSettings;
   readonly #drops: DropCounter;
   readonly #stats = new ForwarderStats();
   readonly #workers: readonly DestinationWorker[];
@@ -48,6 +51,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     this.#log = logger.child({ component: 'Forwarder' });
     this.#clock = clock;
     this.#settings = readForwarderSettings(config);
+    this.#http = readHttpClientSettings(config);
     this.#drops = new DropCounter(this.#log);
     const { destinations, skipped } = resolveDestinations(config, AGENTKIT_VERSION);
     for (const why of skipped) this.#log.warn(why);
@@ -95,7 +99,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     }
     void this.#validateKeys();
     this.#log.info(
-      { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex })) },
+      { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex, ...this.#routeOf(w) })) },
       'forwarder started',
     );
   }
@@ -174,7 +178,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     this.#transport ??= (async () => {
       const startedMs = performance.now();
       try {
-        const transport = await loadUndiciTransport({ timeoutMs: this.#settings.timeoutMs });
+        const transport = await loadUndiciTransport({ timeoutMs: this.#settings.timeoutMs, http: this.#http });
         this.#log.debug({ loadMs: Math.round(performance.now() - startedMs) }, 'HTTP client (undici) loaded');
         return transport;
       } catch (error) {
@@ -183,6 +187,12 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
       }
     })();
     return this.#transport;
+  }
+
+  /** `{ proxy }` for the start line when the destination goes through one (password starred). */
+  #routeOf(worker: DestinationWorker): { proxy?: string } {
+    const proxy = proxyFor(new URL(worker.destination.origin), this.#http);
+    return proxy === undefined ? {} : { proxy: proxyLabel(proxy) };
   }
 
   async #closeTransport(): Promise<void> {

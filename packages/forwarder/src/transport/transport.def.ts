@@ -13,7 +13,14 @@ export interface HttpRequest {
 /** How a request ended: a response (any status), or no response at all. */
 export type HttpOutcome =
   | { readonly kind: 'response'; readonly status: number; readonly bodySnippet: string }
-  | { readonly kind: 'error'; readonly code: string; readonly message: string; readonly aborted: boolean };
+  | {
+      readonly kind: 'error';
+      readonly code: string;
+      readonly message: string;
+      readonly aborted: boolean;
+      /** The proxy the request went through (password starred), when it went through one. */
+      readonly proxy?: string;
+    };
 
 /**
  * Sends requests. `send` never rejects: every failure is an outcome. `close` ends every

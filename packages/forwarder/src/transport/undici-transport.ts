@@ -1,4 +1,6 @@
-import type { Agent, Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { HttpClientSettings } from '../http-client/http-client-settings.js';
+import { loadHttpDispatchers, type HttpDispatchers } from '../http-client/undici-dispatchers.js';
 import type { HttpOutcome, HttpRequest, HttpTransport } from './transport.def.js';
 
 /** Bytes of an error response kept for the log line. */
@@ -7,32 +9,30 @@ export const RESPONSE_SNIPPET_BYTES = 512;
 export interface UndiciTransportOptions {
   /** `forwarder_timeout`: to connect, to receive the headers, and between body chunks. */
   readonly timeoutMs: number;
+  /** Proxy and TLS (`readHttpClientSettings`). */
+  readonly http: HttpClientSettings;
 }
 
 /**
  * Imports undici (about 100 ms of module loading, perf-anchors §6) and returns a transport on
- * one keep-alive `Agent` shared by every destination. Rejects only if undici cannot be loaded.
+ * keep-alive dispatchers shared by every destination, direct or through the configured proxy
+ * (`loadHttpDispatchers`). Rejects only if undici cannot be loaded.
  */
 export async function loadUndiciTransport(options: UndiciTransportOptions): Promise<HttpTransport> {
-  const undici = await import('undici');
-  const agent = new undici.Agent({
-    connect: { timeout: options.timeoutMs },
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  });
-  return new UndiciTransport(agent);
+  return new UndiciTransport(await loadHttpDispatchers(options.http, { timeoutMs: options.timeoutMs }));
 }
 
 class UndiciTransport implements HttpTransport {
-  readonly #agent: Agent;
+  readonly #dispatchers: HttpDispatchers;
 
-  public constructor(agent: Agent) {
-    this.#agent = agent;
+  public constructor(dispatchers: HttpDispatchers) {
+    this.#dispatchers = dispatchers;
   }
 
   public async send(request: HttpRequest): Promise<HttpOutcome> {
+    const route = this.#dispatchers.forOrigin(request.origin);
     try {
-      const response = await this.#agent.request({
+      const response = await route.dispatcher.request({
         origin: request.origin,
         path: request.path,
         method: request.method,
@@ -47,13 +47,13 @@ class UndiciTransport implements HttpTransport {
       }
       return { kind: 'response', status, bodySnippet: await readSnippet(response.body) };
     } catch (error) {
-      return errorOutcome(error, request.signal.aborted);
+      return errorOutcome(error, request.signal.aborted, route.proxy);
     }
   }
 
   public async close(): Promise<void> {
     // destroy, not close: by now the forwarder has given up on whatever is still in flight.
-    await this.#agent.destroy();
+    await this.#dispatchers.destroy();
   }
 }
 
@@ -70,9 +70,30 @@ async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<strin
   return text.slice(0, RESPONSE_SNIPPET_BYTES);
 }
 
-function errorOutcome(error: unknown, aborted: boolean): HttpOutcome {
-  const err = error as { code?: unknown; message?: unknown; name?: unknown };
+/**
+ * The reason, from the error or the deepest cause that has one: undici wraps TLS and proxy
+ * failures (`SecureProxyConnectionError`, a fetch-style `cause`), and the inner error says why
+ * (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, `ECONNREFUSED`).
+ * undici's messages name hosts and status codes, never the proxy's credentials.
+ */
+function errorOutcome(error: unknown, aborted: boolean, proxy: string | undefined): HttpOutcome {
+  let err = error as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
+  for (let depth = 0; depth < 3 && typeof err.cause === 'object' && err.cause !== null && isGenericCode(err.code); depth++) {
+    err = err.cause;
+  }
   const code = typeof err.code === 'string' ? err.code : typeof err.name === 'string' ? err.name : 'ERROR';
   const message = typeof err.message === 'string' ? err.message : String(error);
-  return { kind: 'error', code, message, aborted };
+  return proxy === undefined ? { kind: 'error', code, message, aborted } : { kind: 'error', code, message, aborted, proxy };
+}
+
+function isGenericCode(code: unknown): boolean {
+  return code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_PRX_TLS' || code === 'UND_ERR';
+}
+
+/** The keys that decide a failure of this kind, for the log line (undefined: none in particular). */
+export function failureHint(outcome: HttpOutcome): string | undefined {
+  if (outcome.kind !== 'error' || outcome.aborted) return undefined;
+  if (/CERT|SSL|TLS/.test(outcome.code)) return 'the TLS handshake failed: see skip_ssl_validation and min_tls_version';
+  if (outcome.proxy !== undefined) return 'sent through the proxy: see proxy.http / proxy.https and proxy.no_proxy';
+  return undefined;
 }

@@ -68,6 +68,13 @@ function namespaceOf(cloud: CloudService): string | undefined {
   return cloud.tags.some((tag) => tag.startsWith(CLOUD_RUN_FUNCTION_NAMESPACE)) ? CLOUD_RUN_FUNCTION_NAMESPACE : CLOUD_RUN_NAMESPACE;
 }
 
+// Always direct, never through `proxy.*` / HTTPS_PROXY: the Datadog Agent keeps cloud metadata
+// off the proxy (`use_proxy_for_cloud_metadata`, false by default, adds 169.254.169.254 and
+// 100.100.100.200 to no_proxy, "Azure, EC2, GCE" and Alibaba in pkg/config/setup), and the
+// metadata server is link-local, out of any proxy's reach. Node's global fetch reads no proxy
+// variables (unless NODE_USE_ENV_PROXY, Node 24+), so using it rather than @agentkit/forwarder's
+// dispatchers is what keeps it direct.
+// (serverless-init's own lookup uses Go's default client, which would honour HTTP_PROXY.)
 async function fetchValue(fetchImpl: typeof fetch, url: string, signal: AbortSignal): Promise<string | undefined> {
   try {
     const response = await fetchImpl(url, { headers: { 'Metadata-Flavor': 'Google' }, signal });

@@ -1,7 +1,7 @@
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agentkit/core';
+import { DEFAULT_HTTP_CLIENT_SETTINGS, loadHttpDispatchers, type HttpClientSettings, type HttpDispatchers } from '@agentkit/forwarder';
 import type { BatchSink, EncodedBatch } from '../encoder/gzip-batch-encoder.js';
 import { isRetryableStatus, UploadError } from '../errors.js';
 import type { SymdbDestination } from './destination.js';
@@ -32,20 +32,25 @@ export interface HttpBatchSenderOptions {
   readonly retry?: RetryOptions;
   /** Per request, until the whole response has arrived. */
   readonly timeoutMs?: number;
+  /** Proxy and TLS, as every agentkit HTTP client (`readHttpClientSettings`); default: direct, certificates checked. */
+  readonly http?: HttpClientSettings;
   readonly logger?: Logger;
 }
 
 /**
- * Posts each batch as `multipart/form-data` (`file` part then `event` part) with node:http(s).
- * The body is the batch's gzip chunks framed by two small buffers, written chunk by chunk:
- * nothing is copied, and the same chunks are written again on a retry. Retries transport
- * failures, 408, 429 and 5xx with jittered exponential backoff; any other status fails at once.
+ * Posts each batch as `multipart/form-data` (`file` part then `event` part) with the
+ * forwarder's undici dispatchers, so the proxy and TLS keys apply as to every agentkit client
+ * (undici is loaded at the first batch). The body is the batch's gzip chunks framed by two
+ * small buffers, written chunk by chunk: nothing is copied, and the same chunks are written
+ * again on a retry. Retries transport failures, 408, 429 and 5xx with jittered exponential
+ * backoff; any other status fails at once. `close()` ends its connections.
  */
 export class HttpBatchSender implements BatchSink {
   readonly #options: HttpBatchSenderOptions;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
+  #dispatchers: Promise<HttpDispatchers> | undefined;
 
   public constructor(options: HttpBatchSenderOptions) {
     this.#options = options;
@@ -76,48 +81,66 @@ export class HttpBatchSender implements BatchSink {
     }
   }
 
-  #post(body: readonly Buffer[], contentType: string, signal: AbortSignal | undefined): Promise<void> {
+  /** Ends the sender's connections; a later `send` opens new ones. */
+  public async close(): Promise<void> {
+    const dispatchers = this.#dispatchers;
+    this.#dispatchers = undefined;
+    if (dispatchers !== undefined) await (await dispatchers.catch(() => undefined))?.destroy();
+  }
+
+  async #post(body: readonly Buffer[], contentType: string, signal: AbortSignal | undefined): Promise<void> {
     const { url, headers } = this.#options.destination;
+    const timeoutMs = this.#options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS;
     let length = 0;
     for (const chunk of body) length += chunk.length;
-    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
-    return new Promise<void>((resolve, reject) => {
-      const fail = (message: string, status: number | undefined, cause?: unknown): void => {
-        const retryable = status === undefined || isRetryableStatus(status);
-        reject(new UploadError(message, { ...(status === undefined ? {} : { status }), retryable }, cause === undefined ? undefined : { cause }));
-      };
-      let req: ClientRequest;
-      try {
-        req = request(url, {
-          method: 'POST',
-          headers: { ...headers, 'Content-Type': contentType, 'Content-Length': String(length) },
-          timeout: this.#options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
-          ...(signal === undefined ? {} : { signal }),
-        });
-      } catch (error) {
-        fail(`symdb upload to ${url} cannot start: ${String(error)} (check symdb_url)`, undefined, error);
-        return;
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch (error) {
+      throw new UploadError(`symdb upload to ${url} cannot start: ${String(error)} (check symdb_url)`, { retryable: false }, { cause: error });
+    }
+    const route = (await this.#loadDispatchers()).forOrigin(target.origin);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const requestSignal = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    const via = route.proxy === undefined ? '' : ` through the proxy ${route.proxy}`;
+    let status: number;
+    let text = '';
+    try {
+      const response = await route.dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': contentType, 'Content-Length': String(length) },
+        // A fresh stream over the same chunks for each attempt: nothing is copied.
+        body: Readable.from(body, { objectMode: false }),
+        signal: requestSignal,
+      });
+      status = response.statusCode;
+      for await (const part of response.body as AsyncIterable<Buffer>) {
+        if (text.length < MAX_ERROR_BODY_CHARS) text += part.toString('utf8');
       }
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS} ms`)));
-      req.on('error', (error) => {
-        if (signal?.aborted === true) reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-        else fail(`symdb upload to ${url} failed: ${error.message}`, undefined, error);
-      });
-      req.on('response', (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (part: string) => {
-          if (text.length < MAX_ERROR_BODY_CHARS) text += part;
-        });
-        res.on('error', (error) => fail(`symdb upload to ${url}: response failed: ${error.message}`, undefined, error));
-        res.on('end', () => {
-          if (status >= 200 && status < 300) resolve();
-          else fail(`symdb upload to ${url} got HTTP ${status}${text === '' ? '' : `: ${text.slice(0, MAX_ERROR_BODY_CHARS).trim()}`}`, status);
-        });
-      });
-      for (const chunk of body) req.write(chunk);
-      req.end();
-    });
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
+      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+      throw new UploadError(`symdb upload to ${url}${via} failed: ${why}`, { retryable: true }, { cause: error });
+    }
+    if (status >= 200 && status < 300) return;
+    const detail = text === '' ? '' : `: ${text.slice(0, MAX_ERROR_BODY_CHARS).trim()}`;
+    throw new UploadError(`symdb upload to ${url}${via} got HTTP ${status}${detail}`, { status, retryable: isRetryableStatus(status) });
   }
+
+  #loadDispatchers(): Promise<HttpDispatchers> {
+    this.#dispatchers ??= loadHttpDispatchers(this.#options.http ?? DEFAULT_HTTP_CLIENT_SETTINGS, {
+      timeoutMs: this.#options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
+    });
+    return this.#dispatchers;
+  }
+}
+
+/** The reason, with the TLS or socket code undici wraps (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
+function describeError(error: unknown): string {
+  let err = error as { code?: unknown; message?: unknown; cause?: unknown };
+  if ((err.code === undefined || err.code === 'UND_ERR_SOCKET') && typeof err.cause === 'object' && err.cause !== null) err = err.cause;
+  const message = typeof err.message === 'string' ? err.message : String(error);
+  return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Logger } from '@agentkit/core';
+import type { HttpClientSettings } from '@agentkit/forwarder';
 import { DEFAULT_SYMDB_EXCLUDE_DIRS, DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES } from '../config-keys.js';
 import { GzipBatchEncoder, type BatchSink } from '../encoder/gzip-batch-encoder.js';
 import { SymdbError, SymdbErrorCode } from '../errors.js';
@@ -45,6 +46,8 @@ export interface UploadDirectoryOptions {
   readonly runtimeId?: string;
   readonly retry?: RetryOptions;
   readonly timeoutMs?: number;
+  /** Proxy and TLS for the HTTP sender (`symdbUploadSettings` reads them); default: direct. */
+  readonly http?: HttpClientSettings;
   readonly yieldBetweenFiles?: boolean;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
@@ -70,7 +73,9 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
           log?.warn({ reason }, 'oxc-parser is unavailable: using the JavaScript-only fallback parser (acorn); TypeScript and JSX files are skipped'),
         );
   const uploadId = options.uploadId ?? randomUUID();
-  const sink = options.sink ?? senderFor(options, uploadId);
+  // A sender made here is closed here; a given sink stays the caller's.
+  let sender: HttpBatchSender | undefined;
+  const sink = options.sink ?? (sender = senderFor(options, uploadId));
   const extractor = new ScopeExtractor({
     parser,
     excludeDirs: options.excludeDirs ?? DEFAULT_SYMDB_EXCLUDE_DIRS,
@@ -105,6 +110,7 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
     await encoder.flush(true, options.signal);
   } finally {
     encoder.close();
+    await sender?.close();
   }
   report();
   const { files, filesFailed, filesUnsupported, scopes } = extractor.stats;
@@ -133,6 +139,7 @@ function senderFor(options: UploadDirectoryOptions, uploadId: string): HttpBatch
     uploadId,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.http === undefined ? {} : { http: options.http }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 }

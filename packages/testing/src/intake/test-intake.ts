@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { SecureVersion } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { decodePayload, decodedItemCount, payloadKindOf } from '@agentkit/serializer';
 import type {
@@ -56,6 +58,11 @@ export interface TestIntakeOptions {
   readonly respond?: IntakeResponder;
   /** Answer to `GET /api/v1/validate` (default 200 `{"valid":true}`). */
   readonly validateResponse?: IntakeResponse;
+  /**
+   * Serve HTTPS with this certificate (`makeTestCertificate()`); `url` is then `https://…`.
+   * `maxVersion` caps the TLS versions offered (e.g. `'TLSv1.2'` to test `min_tls_version`).
+   */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly maxVersion?: SecureVersion };
 }
 
 export interface WaitOptions {
@@ -80,13 +87,25 @@ export class TestIntake {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #waiters = new Set<() => void>();
   #respond: IntakeResponder | undefined;
+  readonly #scheme: 'http' | 'https';
+  /** TLS handshakes that failed (a client that refused the certificate or the version). */
+  readonly #tlsErrors: string[] = [];
   #port = 0;
 
   private constructor(options: TestIntakeOptions) {
     this.#queue = [...(options.responses ?? [])];
     this.#respond = options.respond;
     this.#validate = options.validateResponse ?? { status: 200, body: '{"valid":true}' };
-    this.#server = createServer((req, res) => this.#onRequest(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res);
+    const tls = options.tls;
+    this.#scheme = tls === undefined ? 'http' : 'https';
+    if (tls === undefined) {
+      this.#server = createServer(handler);
+    } else {
+      const server = createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }) }, handler);
+      server.on('tlsClientError', (error: Error & { code?: string }) => this.#tlsErrors.push(error.code ?? error.message));
+      this.#server = server;
+    }
   }
 
   /** Starts an intake; close it with `close()` (in an afterEach). */
@@ -104,9 +123,14 @@ export class TestIntake {
     return this.#port;
   }
 
-  /** `http://127.0.0.1:<port>`: give it to the forwarder as `dd_url`. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`): give it to the forwarder as `dd_url`. */
   public get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `${this.#scheme}://127.0.0.1:${this.#port}`;
+  }
+
+  /** The codes of TLS handshakes that failed on this intake, in order (HTTPS only). */
+  public get tlsErrors(): readonly string[] {
+    return this.#tlsErrors;
   }
 
   /** Queues responses for the next payload requests. */
