@@ -54,7 +54,13 @@ export const commonKeys = {
     key: 'tags',
     type: 'string-list',
     default: [],
-    doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
+    doc: "Host tags (`key:value`): sent in the host metadata every 30 minutes (`agentkit run`), where Datadog applies them to the host's metrics; on the metrics themselves only during `expected_tags_duration`. Under `agentkit exec` they are put on every metric, as serverless-init does (there a comma also separates tags). In `DD_TAGS` they are separated by spaces.",
+  }),
+  extraTags: defineKey({
+    key: 'extra_tags',
+    type: 'string-list',
+    default: [],
+    doc: 'More host tags, added to `tags` (a second place to set them, e.g. `DD_EXTRA_TAGS` on top of a file\'s `tags`). Same rules as `tags`.',
   }),
   localIntakePort: defineKey({
     key: 'local_intake_port',
@@ -82,6 +88,7 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.service,
   commonKeys.version,
   commonKeys.tags,
+  commonKeys.extraTags,
   commonKeys.localIntakePort,
   commonKeys.serverlessEnabled,
 ]);
