@@ -103,7 +103,7 @@ export function collectHostFacts(): HostFacts {
 
 function readOsRelease(): Map<string, string> {
   const out = new Map<string, string>();
-  let text = '';
+  let text: string;
   try {
     text = readFileSync('/etc/os-release', 'utf8');
   } catch {
