@@ -153,4 +153,27 @@ describe('agentkit run, fed by a real DogStatsD client (hot-shots)', () => {
     expect(Object.keys(agentCounters)).toContain('Forwarder');
     expect(await agent.stop('SIGINT')).toBe(0);
   }, 40_000);
+
+  it('sends the host metadata at start: tags + extra_tags + env, as the Agent\'s host-tags.system', async () => {
+    const agent = start(['run'], {
+      DD_DOGSTATSD_PORT: String(await freeUdpPort()),
+      DD_LOCAL_INTAKE_PORT: '0',
+      DD_CMD_PORT: '-1',
+      DD_HOSTNAME: 'e2e-host',
+      DD_TAGS: 'team:e2e role:web',
+      DD_EXTRA_TAGS: 'zone:b team:e2e',
+      DD_ENV: 'prod',
+    });
+    const [, intakeUrl] = await agent.waitForStdout(/Local intake (http:\S+)\//);
+    const hosts = await pollUntil(
+      () => getJson<{ hostname: string; tags: string[]; agentVersion: string }[]>(`${intakeUrl}/api/local/hosts`),
+      (h) => h.length > 0,
+      'the host metadata at the embedded intake',
+    );
+    expect(hosts).toEqual([expect.objectContaining({ hostname: 'e2e-host', tags: ['env:prod', 'role:web', 'team:e2e', 'zone:b'] })]);
+    expect(hosts[0]?.agentVersion).toMatch(/^\d+\.\d+\.\d+/);
+    // It is not taken for an event.
+    expect(await getJson<unknown[]>(`${intakeUrl}/api/local/events`)).toEqual([]);
+    expect(await agent.stop('SIGINT')).toBe(0);
+  }, 40_000);
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
 import { makeTestCertificate, startTestIntake, startTestProxy, type TestIntake, type TestProxy } from '@agentkit/testing';
-import { freeUdpPort, startAgentProcess, type AgentProcess } from './support/agent-process.js';
+import { freeUdpPort } from '@agentkit/core/testing';
+import { startAgentProcess, type AgentProcess } from './support/agent-process.js';
 import { runCli } from './support/run-cli.js';
 
 const API_KEY = '0123456789abcdef0123456789abcdef';

@@ -220,6 +220,26 @@ describe('agentkit exec, without a program or without a pipeline', () => {
   );
 });
 
+describe('agentkit exec, tags as serverless-init puts them', () => {
+  it(
+    "puts the YAML file's tags, extra_tags, env, service and version on every metric, dogstatsd_tags added, and sends no host metadata",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'agentkit-exec-tags-'));
+      const file = join(dir, 'datadog.yaml');
+      writeFileSync(file, 'tags: [team:pay, "tier:web,owner:x"]\nextra_tags: [zone:b]\nenv: Staging\nservice: Checkout\nversion: 1.2.3\ndogstatsd_tags: [from:dsd]\n');
+      const run = startExec(['--config', file, '--', 'node', EXEC_TASK, '--burst', '10'], await execEnv(intake));
+      expect((await run.closed).code).toBe(0);
+      const lines = intake.series().filter((s) => s.metric === 'task.lines');
+      expect(lines.length).toBeGreaterThan(0);
+      const expected = ['env:staging', 'service:checkout', 'version:1.2.3', 'team:pay', 'tier:web', 'owner:x', 'zone:b', 'from:dsd', 'local:true'];
+      for (const series of lines) expect(series.tags).toEqual(expect.arrayContaining(expected));
+      expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
+      expect(intake.hostMetadata()).toEqual([]);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
 function bindUdp(): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');

@@ -11,6 +11,7 @@ import { freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { forwarderBundle } from '@agentkit/forwarder';
 import { startLocalIntake, type HttpLocalIntake } from '@agentkit/intake';
+import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
 import { REPO_ROOT } from './support/run-cli.js';
 
@@ -72,6 +73,24 @@ describeWithChromium('the local intake page in headless Chromium', () => {
     await expect(page.locator('body').textContent()).resolves.toContain('page.health');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'intake-page.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('shows the host and its tags from the host metadata the agent sends', async () => {
+    const config = loadConfig({
+      keys: allConfigKeys,
+      env: { DD_API_KEY: 'anything', DD_DD_URL: intake.url, DD_HOSTNAME: 'page-host-1', DD_TAGS: 'team:pages role:web', DD_EXTRA_TAGS: 'zone:b', DD_ENV: 'demo' },
+    });
+    const agent = createApp([forwarderBundle, hostMetadataBundle], { config });
+    await agent.start();
+    await agent.stop(); // the forwarder's stop sends what is queued: the payload sent at start
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${intake.url}/`);
+    const row = page.locator('#hosts tr[data-host="page-host-1"]');
+    await row.waitFor({ timeout: 15_000 });
+    const chips = await row.locator('.tag').allTextContents();
+    expect(chips).toEqual(['env:demo', 'role:web', 'team:pages', 'zone:b']);
     await page.close();
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
 import { intakeConfigKeys } from '@agentkit/intake';
 import { logConfigKeys } from '@agentkit/log';
+import { metadataConfigKeys } from '@agentkit/metadata';
 import { serializerConfigKeys } from '@agentkit/serializer';
 import { serverlessConfigKeys } from '@agentkit/serverless';
 import { symdbConfigKeys } from '@agentkit/symdb';
@@ -23,6 +24,7 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...aggregatorConfigKeys,
     ...serializerConfigKeys,
     ...forwarderConfigKeys,
+    ...metadataConfigKeys,
     ...statusConfigKeys,
     ...intakeConfigKeys,
     ...serverlessConfigKeys,

@@ -4,6 +4,7 @@ import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, t
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
 import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, localIntakeBundle } from '@agentkit/intake';
+import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
 import { statusBundle } from './status/status.module.js';
 
@@ -22,13 +23,14 @@ export function localIntakeUrl(config: ConfigReader): string {
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
- * from their injection edges (forwarder first, listeners last). With no API key and no
+ * from their injection edges (forwarder first, listeners last). The host metadata rides on the
+ * forwarder too; it switches itself off in serverless mode (`agentkit exec`). With no API key and no
  * `dd_url` it embeds the local intake, and the forwarder injects it: the intake starts before
  * the forwarder and stops after the forwarder's last payload. `local_intake_port` must be a
  * real port then (0 is resolved by the caller, see `agentkit run`).
  */
 export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
-  const bundles: (Bundle | Replacement)[] = [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, statusBundle];
+  const bundles: (Bundle | Replacement)[] = [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, hostMetadataBundle, statusBundle];
   if (!usesLocalIntake(config)) return bundles;
   return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config))];
 }

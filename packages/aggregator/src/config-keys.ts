@@ -91,6 +91,13 @@ export const aggregatorKeys = {
     default: true,
     doc: 'Read client timestamps (`|T<seconds>`) and send those samples unaggregated, each with its own timestamp. When false the field is ignored.',
   }),
+  expectedTagsDuration: defineKey({
+    key: 'expected_tags_duration',
+    datadog: { kind: 'same' },
+    type: 'duration',
+    default: 0,
+    doc: 'How long after start every metric also carries the host tags (`tags`, `extra_tags`, `env:<env>`), added at flush to series and distributions; e.g. `30m`. A bare number is nanoseconds, as in the Agent. 0 means never: the host tags then reach Datadog only through the host metadata.',
+  }),
   stopTimeout: defineKey({
     key: 'aggregator_stop_timeout',
     datadog: { kind: 'same' },

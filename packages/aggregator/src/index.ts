@@ -3,6 +3,9 @@ export type { Demultiplexer, MetricSample, MetricType, SampleOrigin } from './de
 export { FakeDemultiplexer, fakeAggregatorBundle } from './demultiplexer/fake-demultiplexer.js';
 
 export { aggregatorBundle } from './demultiplexer/demultiplexer.module.js';
+export { HOST_TAG_PROVIDER } from './host-tags/host-tag-provider.def.js';
+export type { HostTagProvider } from './host-tags/host-tag-provider.def.js';
+export { ExpectedHostTags, expectedHostTagsFromConfig } from './host-tags/expected-host-tags.js';
 export { TimeSamplingDemultiplexer } from './demultiplexer/time-sampling-demultiplexer.js';
 
 export { aggregatorConfigKeys, aggregatorKeys, DEFAULT_CONTEXT_LIMIT, DEFAULT_FLUSH_INTERVAL_SEC } from './config-keys.js';

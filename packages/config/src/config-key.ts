@@ -3,7 +3,7 @@ import { ConfigError, ConfigErrorCode } from './errors.js';
 import { deepFreeze, parseTypedValue } from './parse.js';
 
 /** How a key's value is written and validated (see README, "Parsing rules"). */
-export type ConfigKeyType = 'string' | 'integer' | 'number' | 'boolean' | 'string-list' | 'enum' | 'json';
+export type ConfigKeyType = 'string' | 'integer' | 'number' | 'boolean' | 'string-list' | 'enum' | 'json' | 'duration';
 
 interface BaseDeclaration {
   /** The Datadog Agent's name, lower-case, may be dotted (`use_v2_api.series`). */
@@ -66,6 +66,16 @@ export interface NumericKeyDeclaration extends BaseDeclaration {
   readonly max?: number;
 }
 
+/**
+ * A Go `time.Duration`, as the Agent's `GetDuration` reads it: `30m`, `1h30m`, `1.5s`, `250ms`;
+ * a bare number (YAML or env) is nanoseconds, as Go's cast makes it. Read as milliseconds.
+ */
+export interface DurationKeyDeclaration extends BaseDeclaration {
+  readonly type: 'duration';
+  /** In milliseconds. */
+  readonly default: number;
+}
+
 export interface BooleanKeyDeclaration extends BaseDeclaration {
   readonly type: 'boolean';
   readonly default: boolean;
@@ -93,6 +103,7 @@ export type KeyDeclaration =
   | StringKeyDeclaration
   | NumericKeyDeclaration
   | BooleanKeyDeclaration
+  | DurationKeyDeclaration
   | StringListKeyDeclaration
   | EnumKeyDeclaration<string>
   | JsonKeyDeclaration<unknown>;
@@ -122,6 +133,7 @@ const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Declares a config key. The value type follows `type`: `integer` → `ConfigKey<number>`,
+ * `duration` → `ConfigKey<number>` (milliseconds),
  * `enum` → the union of `values`, `json` → `T` (give it: `defineKey<Profile[]>({ type: 'json', … })`).
  * Throws `ERR_CONFIG_INVALID_DECLARATION` at once (module load) for a malformed declaration:
  * a bad key or env name, a default that its own type rejects, an enum default not in `values`.
@@ -129,6 +141,7 @@ const ENV_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function defineKey(decl: StringKeyDeclaration): ConfigKey<string>;
 export function defineKey(decl: NumericKeyDeclaration): ConfigKey<number>;
 export function defineKey(decl: BooleanKeyDeclaration): ConfigKey<boolean>;
+export function defineKey(decl: DurationKeyDeclaration): ConfigKey<number>;
 export function defineKey(decl: StringListKeyDeclaration): ConfigKey<readonly string[]>;
 export function defineKey<const V extends string>(decl: EnumKeyDeclaration<V>): ConfigKey<V>;
 export function defineKey<T>(decl: JsonKeyDeclaration<T>): ConfigKey<T>;
@@ -168,6 +181,11 @@ export function defineKey(decl: KeyDeclaration): AnyConfigKey {
   }
   // The default goes through the same checks as user values, without coercion: a default of
   // "8125" for an integer is a typo in the declaration, not something to paper over.
+  // A duration's default is already in milliseconds (a user's bare number means nanoseconds).
+  if (decl.type === 'duration') {
+    if (!Number.isFinite(decl.default)) fail(`the default ${JSON.stringify(decl.default)} is not a number of milliseconds`);
+    return Object.freeze(key);
+  }
   const parsed = parseTypedValue(key, decl.default);
   const exact =
     parsed.ok &&

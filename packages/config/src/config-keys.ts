@@ -38,35 +38,41 @@ export const commonKeys = {
   }),
   env: defineKey({
     key: 'env',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "Not sent yet: agentkit sends no host metadata, so `env:<env>` reaches no payload; the Agent adds it to the host tags." },
     type: 'string',
     default: '',
-    doc: 'The environment (`env:` tag) attached to everything this agent sends. Empty means none.',
+    datadog: { kind: 'differs', how: 'Under `agentkit exec` the value from the YAML file or a runtime override counts too (lower-cased, on every metric); serverless-init reads only `DD_ENV`. Under `agentkit run` as in the Agent.' },
+    doc: 'The environment: `env:<env>` joins the host tags (host metadata, `expected_tags_duration`) and, under `agentkit exec`, every metric. Empty means none.',
   }),
   service: defineKey({
     key: 'service',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "The core Agent has no such key; serverless-init reads `DD_SERVICE` as a `service:` tag on every metric. Here only the symbol database reads it (yet)." },
     type: 'string',
     default: '',
-    doc: 'The service name (unified service tagging, `DD_SERVICE`). Empty means none.',
+    datadog: { kind: 'differs', how: 'Under `agentkit exec` the value from the YAML file or a runtime override counts too (lower-cased, on every metric); serverless-init reads only `DD_SERVICE`. Under `agentkit run` as in the Agent.' },
+    doc: 'The service name (unified service tagging, `DD_SERVICE`): `service:<service>` on every metric under `agentkit exec`, and the symbol database\'s service. Empty means none.',
   }),
   version: defineKey({
     key: 'version',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "The core Agent has no such key; serverless-init reads `DD_VERSION` as a `version:` tag on every metric. Here only the symbol database reads it (yet)." },
     type: 'string',
     default: '',
-    doc: 'The version of the service (unified service tagging, `DD_VERSION`). Empty means none.',
+    datadog: { kind: 'differs', how: 'Under `agentkit exec` the value from the YAML file or a runtime override counts too (lower-cased, on every metric); serverless-init reads only `DD_VERSION`. Under `agentkit run` as in the Agent.' },
+    doc: 'The version of the service (unified service tagging, `DD_VERSION`): `version:<version>` on every metric under `agentkit exec`. Empty means none.',
   }),
   tags: defineKey({
     key: 'tags',
-    // parity set by #12 listeners/host-tags work
-    datadog: { kind: 'differs', how: "Not sent yet: agentkit sends no host metadata, so these tags reach no payload; the Agent sends them as host tags." },
+    datadog: {
+      kind: 'differs',
+      how: 'Under `agentkit run` as in the Agent. Under `agentkit exec` the value from the YAML file or a runtime override counts too (on every metric, commas also separate tags, as serverless-init splits `DD_TAGS`); serverless-init reads only `DD_TAGS`.',
+    },
     type: 'string-list',
     default: [],
-    doc: 'Host tags (`key:value`) attached to every metric. In `DD_TAGS` they are separated by spaces, not commas.',
+    doc: "Host tags (`key:value`): sent in the host metadata every 30 minutes (`agentkit run`), where Datadog applies them to the host's metrics; on the metrics themselves only during `expected_tags_duration`. Under `agentkit exec` they are put on every metric, as serverless-init does (there a comma also separates tags). In `DD_TAGS` they are separated by spaces.",
+  }),
+  extraTags: defineKey({
+    key: 'extra_tags',
+    datadog: { kind: 'same' },
+    type: 'string-list',
+    default: [],
+    doc: 'More host tags, added to `tags` (a second place to set them, e.g. `DD_EXTRA_TAGS` on top of a file\'s `tags`). Same rules as `tags`.',
   }),
   bindHost: defineKey({
     key: 'bind_host',
@@ -77,7 +83,6 @@ export const commonKeys = {
   }),
   localIntakePort: defineKey({
     key: 'local_intake_port',
-    // parity set by #12 listeners/host-tags work
     datadog: { kind: 'agentkit' },
     type: 'integer',
     default: DEFAULT_LOCAL_INTAKE_PORT,
@@ -104,6 +109,7 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.service,
   commonKeys.version,
   commonKeys.tags,
+  commonKeys.extraTags,
   commonKeys.bindHost,
   commonKeys.localIntakePort,
   commonKeys.serverlessEnabled,

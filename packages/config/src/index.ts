@@ -5,6 +5,7 @@ export type {
   ConfigKey,
   ConfigKeyType,
   DatadogParity,
+  DurationKeyDeclaration,
   EnumKeyDeclaration,
   JsonKeyDeclaration,
   KeyDeclaration,
@@ -23,6 +24,7 @@ export { ConfigError, ConfigErrorCode, describeSource } from './errors.js';
 export type { ConfigProblem, SourceKind, ValueSource } from './errors.js';
 
 export { maskForDisplay, maskSecret, maskUrlPassword } from './mask.js';
+export { parseGoDurationMs } from './parse.js';
 
 export type { SuspiciousEnv } from './suspicious-env.js';
 
@@ -34,3 +36,4 @@ export type { RenderConfigDocsOptions } from './render-docs.js';
 
 export { commonConfigKeys, commonKeys, DEFAULT_LOCAL_INTAKE_PORT } from './config-keys.js';
 export { resolveHostname } from './hostname.js';
+export { configuredTags, hostTags } from './host-tags.js';

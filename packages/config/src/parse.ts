@@ -40,6 +40,7 @@ export function parseEnvValue(key: AnyConfigKey, raw: string): Parsed {
     case 'integer':
     case 'number':
     case 'enum':
+    case 'duration':
       return parseScalarString(key, raw.trim());
   }
 }
@@ -74,6 +75,10 @@ export function parseTypedValue(key: AnyConfigKey, value: unknown): Parsed {
       return typeof value === 'string' ? parseBooleanText(value) : fail(BOOLEAN_EXPECTATION);
     case 'enum':
       return typeof value === 'string' ? parseScalarString(key, value) : fail(enumExpectation(key));
+    case 'duration':
+      // A YAML number is nanoseconds, as Go's cast reads an integer into a time.Duration.
+      if (typeof value === 'number') return Number.isFinite(value) ? ok(value / NS_PER_MS) : fail(durationExpectation);
+      return typeof value === 'string' ? parseScalarString(key, value.trim()) : fail(durationExpectation);
   }
 }
 
@@ -118,11 +123,54 @@ function parseScalarString(key: AnyConfigKey, text: string): Parsed {
       const match = key.values?.find((v) => v.toLowerCase() === lower);
       return match === undefined ? fail(enumExpectation(key)) : ok(match);
     }
+    case 'duration': {
+      const ms = parseGoDurationMs(text);
+      return ms === undefined ? fail(durationExpectation) : ok(ms);
+    }
     case 'string':
     case 'string-list':
     case 'json':
       return ok(text);
   }
+}
+
+const durationExpectation = 'a duration such as 30m, 1h30m, 90s or 250ms';
+const NS_PER_MS = 1e6;
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  ns: 1e-6,
+  us: 1e-3,
+  'µs': 1e-3,
+  'μs': 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * Milliseconds of a Go duration string (`time.ParseDuration`: `1h30m`, `-1.5s`, `0`), or of a
+ * bare number, which Go's cast reads as nanoseconds (`"30"` is 30 ns, not 30 s); undefined when
+ * it is neither.
+ */
+export function parseGoDurationMs(text: string): number | undefined {
+  if (PLAIN_NUMBER.test(text)) return Number(text) / NS_PER_MS;
+  let rest = text;
+  let sign = 1;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    sign = rest.startsWith('-') ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === '') return undefined;
+  let totalMs = 0;
+  DURATION_PART.lastIndex = 0;
+  while (DURATION_PART.lastIndex < rest.length) {
+    const match = DURATION_PART.exec(rest);
+    if (match === null) return undefined;
+    totalMs += Number(match[1]) * (DURATION_UNIT_MS[match[2] as string] as number);
+  }
+  return sign * totalMs;
 }
 
 function checkNumber(key: AnyConfigKey, n: number): Parsed {

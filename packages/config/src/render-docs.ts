@@ -20,6 +20,7 @@ const TYPE_NAMES: Readonly<Record<ConfigKeyType, string>> = {
   'string-list': 'list of strings',
   enum: 'enum',
   json: 'JSON',
+  duration: 'duration',
 };
 
 // The rules every key follows, in a few lines: what a reader must know before any one key.
@@ -70,7 +71,7 @@ function renderKey(key: AnyConfigKey): string[] {
   const lines = [
     `### ${key.key}`,
     '',
-    `\`@param ${key.key} - ${TYPE_NAMES[key.type]} - optional - default: ${formatDefault(key.default)}\``,
+    `\`@param ${key.key} - ${TYPE_NAMES[key.type]} - optional - default: ${key.type === 'duration' ? formatDurationMs(key.default as number) : formatDefault(key.default)}\``,
     '',
     `\`@env ${key.env}\`${aliases === '' ? '' : ` (aliases, read after it: ${aliases})`}`,
     '',
@@ -97,6 +98,13 @@ function describeParity(parity: DatadogParity): string {
     case 'agentkit':
       return 'Datadog Agent: no such key (agentkit only).';
   }
+}
+
+/** A millisecond default the way Go prints a time.Duration's simplest forms: `0s`, `30m`, `250ms`. */
+function formatDurationMs(ms: number): string {
+  if (ms === 0) return '0s';
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
 }
 
 function formatDefault(value: unknown): string {

@@ -250,7 +250,7 @@ describe('loadConfig', () => {
       const path = yamlFile('site: datadoghq.eu\n');
       const config = loadConfig({ keys: commonConfigKeys, env: { DD_API_KEY: apiKey }, file: path });
       const entries = config.entries();
-      expect(entries.map((e) => e.key)).toEqual(['api_key', 'site', 'dd_url', 'hostname', 'env', 'service', 'version', 'tags', 'bind_host', 'local_intake_port', 'serverless.enabled']);
+      expect(entries.map((e) => e.key)).toEqual(['api_key', 'site', 'dd_url', 'hostname', 'env', 'service', 'version', 'tags', 'extra_tags', 'bind_host', 'local_intake_port', 'serverless.enabled']);
       expect(entries[0]).toEqual(
         expect.objectContaining({ value: `${'*'.repeat(apiKey.length - 5)}ab12c`, secret: true, env: 'DD_API_KEY' }),
       );

@@ -16,7 +16,7 @@
   const QUANTILES = ['p50', 'p95', 'p99'];
 
   const $ = (id) => document.getElementById(id);
-  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], stats: undefined, updatedAt: undefined, error: undefined };
+  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], hosts: [], stats: undefined, updatedAt: undefined, error: undefined };
   /** metric name → { section, plotEl, plot, shape, metaEl } */
   const charts = new Map();
   let filter = '';
@@ -90,10 +90,10 @@
     if (polling) return;
     polling = true;
     try {
-      const [series, sketches, events, checks, agent, symdb, stats] = await Promise.all(
-        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'stats'].map((name) => getJson(`/api/local/${name}`)),
+      const [series, sketches, events, checks, agent, symdb, hosts, stats] = await Promise.all(
+        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'hosts', 'stats'].map((name) => getJson(`/api/local/${name}`)),
       );
-      Object.assign(state, { series, sketches, events, checks, agent, symdb, stats, updatedAt: new Date(), error: undefined });
+      Object.assign(state, { series, sketches, events, checks, agent, symdb, hosts, stats, updatedAt: new Date(), error: undefined });
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -358,6 +358,28 @@
     setEmpty('symdb-empty', rows.length === 0);
   }
 
+  function renderHosts() {
+    // The latest host metadata of each host: its tags are what Datadog puts on the host.
+    const rows = [...state.hosts]
+      .reverse()
+      .filter((h) => matches(h.hostname, h.os, h.agentVersion, ...h.tags))
+      .map((h) =>
+        el(
+          'tr',
+          { 'data-host': h.hostname },
+          el('td', { class: 'mono', text: h.hostname || '–' }),
+          el('td', null, h.tags.length > 0 ? tagChips(h.tags) : el('span', { class: 'muted', text: 'no host tags' })),
+          el('td', { text: `${h.os || '–'} · ${h.agentVersion || '–'}` }),
+          el('td', { text: new Date(h.receivedAtMs).toLocaleTimeString() }),
+          el('td', { class: 'num', text: String(h.payloads) }),
+        ),
+      );
+    $('hosts').tBodies[0].replaceChildren(...rows);
+    $('hosts').hidden = rows.length === 0;
+    $('hosts-count').textContent = state.hosts.length === 0 ? '' : String(state.hosts.length);
+    setEmpty('hosts-empty', rows.length === 0);
+  }
+
   function renderIntakeStats() {
     const s = state.stats;
     if (!s) return;
@@ -397,6 +419,7 @@
     renderEvents();
     renderChecks();
     renderAgent();
+    renderHosts();
     renderSymdb();
     renderIntakeStats();
   }

@@ -1,6 +1,7 @@
 export { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, LOCAL_INTAKE_OPTIONS } from './local-intake/local-intake.def.js';
 export type {
   LocalEvent,
+  LocalHost,
   LocalIntake,
   LocalIntakeOptions,
   LocalIntakeStats,

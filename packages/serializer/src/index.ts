@@ -39,10 +39,12 @@ export type {
   DecodedSketch,
   DecodedSketchPayload,
 } from './decode/decode-protobuf.js';
-export { decodeEvents, decodeSeriesV1, decodeServiceChecks } from './decode/decode-json.js';
+export { decodeEvents, decodeIntake, decodeSeriesV1, decodeServiceChecks } from './decode/decode-json.js';
 export type {
   DecodedEvent,
   DecodedEventsPayload,
+  DecodedHostMetadata,
+  DecodedIntakePayload,
   DecodedSeriesV1,
   DecodedSeriesV1Payload,
   DecodedServiceCheck,

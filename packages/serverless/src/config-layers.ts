@@ -1,6 +1,5 @@
 import { aggregatorKeys } from '@agentkit/aggregator';
 import { commonKeys } from '@agentkit/config';
-import type { CloudService } from './cloud/cloud-service.js';
 
 /** serverless-init flushes every 3 s: an instance may be frozen or stopped at any moment. */
 export const SERVERLESS_FLUSH_INTERVAL_SEC = 3;
@@ -12,7 +11,6 @@ export const SERVERLESS_AGGREGATOR_STOP_TIMEOUT_SEC = 2;
 // Keys of packages this one does not depend on, by name (a test checks they are declared).
 const FORWARDER_STOP_TIMEOUT = 'forwarder_stop_timeout';
 const FORWARDER_STOP_WAIT_FOR_INFLIGHT = 'forwarder_stop_wait_for_inflight';
-const DOGSTATSD_TAGS = 'dogstatsd_tags';
 
 /**
  * The configuration `agentkit exec` runs with, in two layers:
@@ -20,17 +18,16 @@ const DOGSTATSD_TAGS = 'dogstatsd_tags';
  *   file and env, for what is a trade-off the user may make differently;
  * - `forced` → `loadConfig({ overrides })`: above everything, for what the mode cannot work
  *   without.
+ * The tags come after loading, from the loaded values: see `withServerlessTags`.
  * Pure; the objects are fresh on every call.
  */
-export function serverlessConfigLayers(cloud: CloudService): { defaults: Record<string, unknown>; forced: Record<string, unknown> } {
+export function serverlessConfigLayers(): { defaults: Record<string, unknown>; forced: Record<string, unknown> } {
   const defaults: Record<string, unknown> = {
     // A default: a user who accepts later data for fewer requests may flush less often.
     [aggregatorKeys.flushInterval.key]: SERVERLESS_FLUSH_INTERVAL_SEC,
     // Defaults: the stop bounds are the user's to trade against serverless_shutdown_timeout.
     [FORWARDER_STOP_TIMEOUT]: SERVERLESS_FORWARDER_STOP_TIMEOUT_SEC,
     [aggregatorKeys.stopTimeout.key]: SERVERLESS_AGGREGATOR_STOP_TIMEOUT_SEC,
-    // A default: a user's own dogstatsd_tags replaces the platform's (theirs, stated explicitly).
-    [DOGSTATSD_TAGS]: [...cloud.metricTags],
   };
   const forced: Record<string, unknown> = {
     // Forced: the mode itself (empty host, serverless origin); without it this is not serverless-init.

@@ -1,9 +1,11 @@
 export { CLOUD_KINDS, CLOUD_SERVICE } from './cloud/cloud-service.js';
 export type { CloudKind, CloudService } from './cloud/cloud-service.js';
 export { detectCloudService } from './cloud/detect-cloud-service.js';
+export { withServerlessTags } from './cloud/serverless-tags.js';
+export type { ServerlessTags } from './cloud/serverless-tags.js';
 export { DEFAULT_METADATA_HOST, DEFAULT_METADATA_TIMEOUT_MS, lookupCloudMetadata } from './cloud/metadata.js';
 export type { CloudMetadataOptions } from './cloud/metadata.js';
-export { HIGH_CARDINALITY_TAG_KEYS, splitTags, withoutHighCardinalityTags } from './cloud/tags.js';
+export { HIGH_CARDINALITY_TAG_KEYS, withoutHighCardinalityTags } from './cloud/tags.js';
 
 export {
   SERVERLESS_AGGREGATOR_STOP_TIMEOUT_SEC,

@@ -26,7 +26,7 @@ const cloud = detectCloudService({ K_SERVICE: 'checkout', K_REVISION: 'r1', DD_E
 
 describe('serverlessConfigLayers', () => {
   it('names only declared keys', () => {
-    const { defaults, forced } = serverlessConfigLayers(cloud);
+    const { defaults, forced } = serverlessConfigLayers();
     const declared = new Set(execKeys.map((k) => k.key));
     expect([...Object.keys(defaults), ...Object.keys(forced)].filter((name) => !declared.has(name))).toEqual([]);
   });
@@ -36,7 +36,7 @@ describe('serverlessConfigLayers', () => {
     expect(config.get(aggregatorKeys.flushInterval)).toBe(3);
     expect(config.get(forwarderKeys.stopTimeout)).toBe(3);
     expect(config.get(aggregatorKeys.stopTimeout)).toBe(2);
-    expect(config.get(dogstatsdKeys.tags)).toEqual(cloud.metricTags);
+    expect(config.get(dogstatsdKeys.tags)).toEqual([...cloud.metricTags]);
     expect(config.get(commonKeys.serverlessEnabled)).toBe(true);
     expect(config.get(aggregatorKeys.flushIncompleteBuckets)).toBe(true);
     expect(config.get(forwarderKeys.stopWaitForInflight)).toBe(true);
@@ -52,7 +52,8 @@ describe('serverlessConfigLayers', () => {
     expect(config.get(forwarderKeys.stopTimeout)).toBe(4);
     expect(config.get(aggregatorKeys.stopTimeout)).toBe(1.5);
     expect(config.source(aggregatorKeys.stopTimeout)).toEqual({ kind: 'file', detail: file });
-    expect(config.get(dogstatsdKeys.tags)).toEqual(['team:x']);
+    // Added to the platform's tags, as serverless-init appends: never replacing them.
+    expect(config.get(dogstatsdKeys.tags)).toEqual(['team:x', ...cloud.metricTags]);
   });
 
   it('does not let the user switch off what is forced', () => {
@@ -67,7 +68,7 @@ describe('serverlessConfigLayers', () => {
   it('shows where each value came from, as `agentkit config` lists it', () => {
     const entries = new Map(execConfig(cloud, { DD_FORWARDER_STOP_TIMEOUT: '4' }).entries().map((e) => [e.key, describeSource(e.source)]));
     expect(entries.get('aggregator_flush_interval')).toBe('runtime default (agentkit exec)');
-    expect(entries.get('dogstatsd_tags')).toBe('runtime default (agentkit exec)');
+    expect(entries.get('dogstatsd_tags')).toBe('runtime override');
     expect(entries.get('forwarder_stop_timeout')).toBe('env DD_FORWARDER_STOP_TIMEOUT');
     expect(entries.get('dogstatsd_flush_incomplete_buckets')).toBe('runtime override');
     expect(entries.get('dogstatsd_port')).toBe('default');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AGENTKIT_VERSION } from '@agentkit/core';
-import { detectCloudService, HIGH_CARDINALITY_TAG_KEYS, splitTags, withoutHighCardinalityTags } from '../src/index.js';
+import { detectCloudService, HIGH_CARDINALITY_TAG_KEYS, withoutHighCardinalityTags } from '../src/index.js';
 
 const VERSION_TAG = `datadog_init_version:${AGENTKIT_VERSION}`;
 const keyOf = (tag: string): string => (tag.includes(':') ? tag.slice(0, tag.indexOf(':')) : tag);
@@ -14,11 +14,8 @@ describe('detectCloudService', () => {
       expect(cloud).toMatchObject({ kind: 'cloud_run', prefix: 'gcp.run.container', origin: 'cloudrun' });
     });
 
-    it('tags revision, service and configuration, plain and under gcr., with lower-cased unified service tags', () => {
+    it('tags revision, service and configuration, plain and under gcr. (DD_ENV & co. come from the loaded config, not here)', () => {
       expect(detectCloudService(env).tags).toEqual([
-        'env:prod',
-        'service:checkout',
-        'version:1.2.3',
         'origin:cloudrun',
         '_dd.origin:cloudrun',
         'revision_name:checkout-00042-abc',
@@ -139,34 +136,12 @@ describe('detectCloudService', () => {
     });
   });
 
-  describe('DD_TAGS and DD_EXTRA_TAGS', () => {
-    it('splits on spaces and commas, and lets later tags replace earlier ones with the same key', () => {
-      const cloud = detectCloudService({ DD_TAGS: 'team:a, tier:web  owner:x', DD_EXTRA_TAGS: 'team:b,bare', DD_ENV: 'Staging' });
-      expect(cloud.tags).toEqual(['team:b', 'tier:web', 'owner:x', 'bare', 'env:staging', 'local:true', VERSION_TAG]);
-    });
-
-    it('lets the platform\'s tags win over user tags with the same key', () => {
-      expect(detectCloudService({ K_SERVICE: 'real', DD_TAGS: 'service_name:fake' }).tags).toContain('service_name:real');
-    });
-
-    it('keeps a user\'s high-cardinality tag off metrics too', () => {
-      const cloud = detectCloudService({ DD_TAGS: 'container_id:abc team:a' });
-      expect(cloud.tags).toContain('container_id:abc');
-      expect(cloud.metricTags).toEqual(['team:a', 'local:true', VERSION_TAG]);
-    });
-
-    it('ignores empty entries', () => {
-      expect(splitTags(' , a:1,, ')).toEqual(['a:1']);
-      expect(splitTags(undefined)).toEqual([]);
-    });
-  });
-
   it('never lets a high-cardinality key through metricTags, on any platform', () => {
     const everything = Object.fromEntries([...HIGH_CARDINALITY_TAG_KEYS].map((k) => [k, 'x']));
     const tags = Object.entries(everything).map(([k, v]) => `${k}:${v}`);
     expect(withoutHighCardinalityTags([...tags, 'keep:1'])).toEqual(['keep:1']);
     for (const env of [{ K_SERVICE: 's' }, { CLOUD_RUN_JOB: 'j', CLOUD_RUN_TASK_INDEX: '1' }, { CONTAINER_APP_NAME: 'a', CONTAINER_APP_REPLICA_NAME: 'r' }, {}]) {
-      const cloud = detectCloudService({ ...env, DD_TAGS: tags.join(' ') });
+      const cloud = detectCloudService(env);
       expect(cloud.metricTags.filter((t) => HIGH_CARDINALITY_TAG_KEYS.has(keyOf(t)))).toEqual([]);
     }
   });

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { DEMULTIPLEXER } from '@agentkit/aggregator';
+import { loadConfig } from '@agentkit/config';
 import type { DecodedSketch } from '@agentkit/serializer';
-import { detectCloudService, ENHANCED_METRICS, serverlessBundle, type CloudService } from '../src/index.js';
-import { startPipeline } from './helpers.js';
+import { detectCloudService, ENHANCED_METRICS, serverlessBundle, withServerlessTags, type CloudService } from '../src/index.js';
+import { execKeys, startPipeline } from './helpers.js';
 
 // serverless-init's enhanced metrics: product Serverless (1), category Cloud Run (36), service 473.
 const ENHANCED_ORIGIN = { metricType: 0, product: 1, category: 36, service: 473 };
@@ -34,7 +35,11 @@ function totals(sketches: readonly DecodedSketch[]): Map<string, { cnt: number; 
 
 describe('DemuxEnhancedMetrics', () => {
   describe('on a Cloud Run service', () => {
-    const cloud = detectCloudService({ K_SERVICE: 'checkout', K_REVISION: 'checkout-1', DD_ENV: 'prod', DD_TAGS: 'container_id:abc team:pay' });
+    // The platform with the configured tags joined in, as `agentkit exec` builds it.
+    const cloud = withServerlessTags(
+      loadConfig({ keys: execKeys, env: { DD_ENV: 'prod', DD_TAGS: 'container_id:abc team:pay' } }),
+      detectCloudService({ K_SERVICE: 'checkout', K_REVISION: 'checkout-1' }),
+    ).cloud;
 
     it('sends cold_start at start and shutdown once, as distributions with the metric tags and no host', async () => {
       const { app, intake, metrics } = await start(cloud);

@@ -6,7 +6,7 @@ import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderBundle, forwarderConfigKeys } from '@agentkit/forwarder';
 import { serializerBundle, serializerConfigKeys } from '@agentkit/serializer';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
-import { serverlessConfigKeys, serverlessConfigLayers, type CloudService } from '../src/index.js';
+import { serverlessConfigKeys, serverlessConfigLayers, withServerlessTags, type CloudService } from '../src/index.js';
 
 export const API_KEY = '0123456789abcdef0123456789abcdef';
 
@@ -20,10 +20,10 @@ export const execKeys: readonly AnyConfigKey[] = [
   ...serverlessConfigKeys,
 ];
 
-/** The config `agentkit exec` would load on `cloud`: its layers around `env` (and a file, if given). */
+/** The config `agentkit exec` would load on `cloud`: its layers around `env` (and a file, if given), then its tags. */
 export function execConfig(cloud: CloudService, env: Record<string, string> = {}, file?: string): Config {
-  const { defaults, forced } = serverlessConfigLayers(cloud);
-  return loadConfig({
+  const { defaults, forced } = serverlessConfigLayers();
+  const loaded = loadConfig({
     keys: execKeys,
     env,
     runtimeDefaults: defaults,
@@ -31,6 +31,7 @@ export function execConfig(cloud: CloudService, env: Record<string, string> = {}
     overrides: forced,
     ...(file === undefined ? {} : { file }),
   });
+  return withServerlessTags(loaded, cloud).config;
 }
 
 /**

@@ -39,10 +39,11 @@ async function sendAndWait(app: App, lines: readonly string[]): Promise<void> {
 const LINES = (now: number): string[] => ['orders.placed:2|c|#shop:eu', 'orders.value:12|d', `orders.queue:5|g|T${now}`];
 
 describe('serverless mode (agentkit exec\'s config)', () => {
-  const cloud = detectCloudService({ K_SERVICE: 'checkout', DD_ENV: 'prod', DD_TAGS: 'container_id:abc' });
+  const cloud = detectCloudService({ K_SERVICE: 'checkout' });
 
-  it('sends DogStatsD metrics with an empty host, the platform\'s metric tags and the serverless custom origin', async () => {
-    const { app, intake, close } = await startPipeline(cloud, [dogstatsdBundle, serverlessBundle(cloud)], { DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_HOSTNAME: 'web-1' });
+  it('sends DogStatsD metrics with an empty host, the configured and platform metric tags and the serverless custom origin', async () => {
+    const env = { DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_HOSTNAME: 'web-1', DD_ENV: 'prod', DD_TAGS: 'container_id:abc' };
+    const { app, intake, close } = await startPipeline(cloud, [dogstatsdBundle, serverlessBundle(cloud)], env);
     closers.push(close);
     await sendAndWait(app, LINES(Math.floor(Date.now() / 1000)));
     await app.stop();
@@ -50,7 +51,7 @@ describe('serverless mode (agentkit exec\'s config)', () => {
     const placed = intake.series().find((s) => s.metric === 'orders.placed');
     expect(hostOf(placed)).toBe('');
     expect(placed?.origin).toEqual(CUSTOM_ORIGIN);
-    expect([...(placed?.tags ?? [])].sort()).toEqual([...cloud.metricTags, 'shop:eu'].sort());
+    expect([...(placed?.tags ?? [])].sort()).toEqual([...cloud.metricTags, 'env:prod', 'shop:eu'].sort());
     expect(placed?.tags).not.toContain('container_id:abc');
 
     const value = intake.sketches().find((s) => s.metric === 'orders.value');

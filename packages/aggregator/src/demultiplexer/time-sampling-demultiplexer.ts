@@ -1,9 +1,11 @@
-import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
 import { SERIALIZER, type Event, type MetricSource, type Serializer, type ServiceCheck } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
 import { ContextResolver } from '../context/context-resolver.js';
 import { sortUniq } from '../context/tag-set.js';
+import { expectedHostTagsFromConfig, withHostTags } from '../host-tags/expected-host-tags.js';
+import { HOST_TAG_PROVIDER, type HostTagProvider } from '../host-tags/host-tag-provider.def.js';
 import { NoAggregationPipeline } from '../no-aggregation/no-aggregation-pipeline.js';
 import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
 import { SeriesCollector } from '../time-sampler/series-collector.js';
@@ -36,6 +38,9 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   readonly #flushIncompleteBuckets: boolean;
   /** The source of samples that name none: serverless mode files DogStatsD metrics as serverless custom metrics. */
   readonly #defaultSource: MetricSource | undefined;
+  /** `expected_tags_duration`'s host tags; undefined when off, so a flush does not even ask. */
+  readonly #hostTags: HostTagProvider | undefined;
+  readonly #hostTagCache = new WeakMap<readonly string[], readonly string[]>();
   #events: Event[] = [];
   #serviceChecks: ServiceCheck[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -47,6 +52,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     @inject(CONFIG) config: ConfigReader,
     @inject(LOGGER) logger: Logger,
     @inject(SERIALIZER) serializer: Serializer,
+    @inject(HOST_TAG_PROVIDER) @optional() hostTags?: HostTagProvider,
   ) {
     this.#log = logger.child({ component: 'Demultiplexer' });
     this.#serializer = serializer;
@@ -61,9 +67,10 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#contextExpirySec = config.get(aggregatorKeys.contextExpirySeconds);
     this.#flushIncompleteBuckets = config.get(aggregatorKeys.flushIncompleteBuckets);
     this.#defaultSource = config.get(commonKeys.serverlessEnabled) ? 'serverless-custom' : undefined;
+    this.#hostTags = hostTags ?? expectedHostTagsFromConfig(config);
     if (config.get(aggregatorKeys.noAggregationPipeline)) {
       const batchSize = config.get(aggregatorKeys.noAggregationPipelineBatchSize);
-      this.#noAggregation = new NoAggregationPipeline(serializer, batchSize, this.#drops, this.#sends, this.#defaultSource);
+      this.#noAggregation = new NoAggregationPipeline(serializer, batchSize, this.#drops, this.#sends, this.#defaultSource, this.#hostTags);
     }
   }
 
@@ -195,7 +202,10 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     });
   }
 
-  /** Moves closed buckets (all, when `forceAll`), events and service checks to the serializer; never rejects. */
+  /**
+   * Moves closed buckets (all, when `forceAll`), events and service checks to the serializer,
+   * series and sketches with the host tags while `expected_tags_duration` lasts; never rejects.
+   */
   async #flush(nowMs: number, forceAll: boolean): Promise<void> {
     const nowSec = nowMs / 1000;
     const out = new SeriesCollector();
@@ -211,9 +221,15 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#counts.sketches += out.sketches.length;
     this.#counts.eventsSent += events.length;
     this.#counts.serviceChecksSent += checks.length;
+    let { series, sketches } = out;
+    const hostTags = this.#hostTags?.hostTags();
+    if (hostTags !== undefined) {
+      series = withHostTags(series, hostTags, this.#hostTagCache);
+      sketches = withHostTags(sketches, hostTags, this.#hostTagCache);
+    }
     const sends: Promise<void>[] = [];
-    if (out.series.length > 0) sends.push(this.#send(() => this.#serializer.sendSeries(out.series), out.series.length));
-    if (out.sketches.length > 0) sends.push(this.#send(() => this.#serializer.sendSketches(out.sketches), out.sketches.length));
+    if (series.length > 0) sends.push(this.#send(() => this.#serializer.sendSeries(series), series.length));
+    if (sketches.length > 0) sends.push(this.#send(() => this.#serializer.sendSketches(sketches), sketches.length));
     if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
     if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
     if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());

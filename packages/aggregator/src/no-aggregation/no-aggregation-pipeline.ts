@@ -3,6 +3,8 @@ import type { MetricSource, Serie, Serializer } from '@agentkit/serializer';
 import { sortUniq } from '../context/tag-set.js';
 import type { MetricSample } from '../demultiplexer/demultiplexer.def.js';
 import type { PendingSends } from '../demultiplexer/pending-sends.js';
+import { withHostTags } from '../host-tags/expected-host-tags.js';
+import type { HostTagProvider } from '../host-tags/host-tag-provider.def.js';
 import { BUCKET_SECONDS } from '../time-sampler/bucket-metrics.js';
 
 /** The Agent checks every 2 s whether samples have waited with no new ones for 1 s. */
@@ -22,6 +24,8 @@ export class NoAggregationPipeline {
   readonly #drops: DropCounter;
   readonly #sends: PendingSends;
   readonly #defaultSource: MetricSource | undefined;
+  readonly #hostTags: HostTagProvider | undefined;
+  readonly #hostTagCache = new WeakMap<readonly string[], readonly string[]>();
   // Dedup'd tags per shared tags array; not interned with the contexts (they would never expire).
   readonly #tags = new WeakMap<readonly string[], readonly string[]>();
   #pending: Serie[] = [];
@@ -29,13 +33,17 @@ export class NoAggregationPipeline {
   #timer: NodeJS.Timeout | undefined;
   #samples = 0;
 
-  /** `defaultSource`: the source of samples that name none (undefined means `dogstatsd`). */
-  public constructor(serializer: Serializer, batchSize: number, drops: DropCounter, sends: PendingSends, defaultSource?: MetricSource) {
+  /**
+   * `defaultSource`: the source of samples that name none (undefined means `dogstatsd`);
+   * `hostTags`: `expected_tags_duration`'s, added when the series are handed over.
+   */
+  public constructor(serializer: Serializer, batchSize: number, drops: DropCounter, sends: PendingSends, defaultSource?: MetricSource, hostTags?: HostTagProvider) {
     this.#serializer = serializer;
     this.#batchSize = batchSize;
     this.#drops = drops;
     this.#sends = sends;
     this.#defaultSource = defaultSource;
+    this.#hostTags = hostTags;
   }
 
   public add(batch: readonly MetricSample[]): void {
@@ -74,8 +82,10 @@ export class NoAggregationPipeline {
   /** Hands every pending serie to the serializer; resolves when it accepted them (never rejects). */
   public flush(): Promise<void> {
     if (this.#pending.length === 0) return Promise.resolve();
-    const series = this.#pending;
+    let series = this.#pending;
     this.#pending = [];
+    const hostTags = this.#hostTags?.hostTags();
+    if (hostTags !== undefined) series = withHostTags(series, hostTags, this.#hostTagCache);
     return this.#sends.track(this.#serializer.sendSeries(series), series.length);
   }
 

@@ -2,6 +2,7 @@ import type { DropCounter } from '@agentkit/core';
 import type { DecodedEvent, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
 import type {
   LocalEvent,
+  LocalHost,
   LocalSeries,
   LocalSeriesType,
   LocalServiceCheck,
@@ -9,6 +10,7 @@ import type {
   LocalSymdbUpload,
   ServiceCheckStatusName,
 } from '../local-intake/local-intake.def.js';
+import { HostStore } from './host-store.js';
 import { RingBuffer } from './ring-buffer.js';
 import { SeriesStore, type IncomingSeries } from './series-store.js';
 import { SketchStore } from './sketch-store.js';
@@ -29,6 +31,7 @@ export type StoredCounts = {
   readonly events: number;
   readonly serviceChecks: number;
   readonly symdbUploads: number;
+  readonly hosts: number;
 };
 
 const V2_TYPES: readonly LocalSeriesType[] = ['unspecified', 'count', 'rate', 'gauge'];
@@ -36,7 +39,7 @@ const STATUS_NAMES: readonly ServiceCheckStatusName[] = ['OK', 'WARNING', 'CRITI
 
 /**
  * Everything the intake keeps, bounded: series and distributions by identity, the latest
- * events, service checks and symdb batches. Turns decoded payloads into the stored shapes.
+ * events, service checks and symdb batches, and each host's latest metadata. Turns decoded payloads into the stored shapes.
  * What is not kept (a new identity past the context limit, an invalid point) goes to `drops`.
  */
 export class IntakeHistory {
@@ -45,6 +48,7 @@ export class IntakeHistory {
   readonly #events: RingBuffer<LocalEvent>;
   readonly #checks: RingBuffer<LocalServiceCheck>;
   readonly #symdb = new RingBuffer<LocalSymdbUpload>(SYMDB_UPLOADS_KEPT);
+  readonly #hosts = new HostStore();
   readonly #drops: DropCounter;
   /** Old points, events and checks pushed out by the limits: history rolling on, not a loss. */
   #evicted = 0;
@@ -92,6 +96,9 @@ export class IntakeHistory {
       case 'check_run_v1':
         for (const c of decoded.payload) if (this.#checks.push(toLocalCheck(c, receivedAtMs))) this.#evicted++;
         return decoded.payload.length;
+      case 'host_metadata':
+        if (this.#hosts.add(decoded.payload, receivedAtMs)) this.#evicted++;
+        return 1;
     }
   }
 
@@ -119,6 +126,10 @@ export class IntakeHistory {
     return this.#symdb.toArray();
   }
 
+  public hosts(): LocalHost[] {
+    return this.#hosts.list();
+  }
+
   public counts(): StoredCounts {
     return {
       series: this.#series.size,
@@ -126,6 +137,7 @@ export class IntakeHistory {
       events: this.#events.size,
       serviceChecks: this.#checks.size,
       symdbUploads: this.#symdb.size,
+      hosts: this.#hosts.size,
     };
   }
 

@@ -166,6 +166,8 @@ export class IntakeRouter {
         return this.#json(res, 200, h.serviceChecks());
       case 'symdb':
         return this.#json(res, 200, h.symdbUploads());
+      case 'hosts':
+        return this.#json(res, 200, h.hosts());
       case 'agent':
         return this.#json(res, 200, this.#agentCounters());
       case 'stats':

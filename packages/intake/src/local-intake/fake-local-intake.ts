@@ -2,6 +2,7 @@ import { bundle, provide, type Bundle } from '@agentkit/core';
 import { DEFAULT_LOCAL_INTAKE_PORT } from '@agentkit/config';
 import type {
   LocalEvent,
+  LocalHost,
   LocalIntake,
   LocalIntakeStats,
   LocalSeries,
@@ -18,6 +19,7 @@ export interface FakeLocalIntakeData {
   events?: LocalEvent[];
   serviceChecks?: LocalServiceCheck[];
   symdbUploads?: LocalSymdbUpload[];
+  hosts?: LocalHost[];
 }
 
 /**
@@ -38,6 +40,7 @@ export class FakeLocalIntake implements LocalIntake {
       events: data.events ?? [],
       serviceChecks: data.serviceChecks ?? [],
       symdbUploads: data.symdbUploads ?? [],
+      hosts: data.hosts ?? [],
     };
     this.#port = port;
   }
@@ -78,6 +81,10 @@ export class FakeLocalIntake implements LocalIntake {
     return [...this.data.symdbUploads];
   }
 
+  public hosts(): LocalHost[] {
+    return [...this.data.hosts];
+  }
+
   public stats(): LocalIntakeStats {
     return {
       requests: {},
@@ -90,6 +97,7 @@ export class FakeLocalIntake implements LocalIntake {
         events: this.data.events.length,
         serviceChecks: this.data.serviceChecks.length,
         symdbUploads: this.data.symdbUploads.length,
+        hosts: this.data.hosts.length,
       },
     };
   }

@@ -13,6 +13,7 @@ import {
   LOCAL_INTAKE,
   LOCAL_INTAKE_OPTIONS,
   type LocalEvent,
+  type LocalHost,
   type LocalIntake,
   type LocalIntakeOptions,
   type LocalIntakeStats,
@@ -157,6 +158,10 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
 
   public symdbUploads(): LocalSymdbUpload[] {
     return this.#history.symdbUploads();
+  }
+
+  public hosts(): LocalHost[] {
+    return this.#history.hosts();
   }
 
   public stats(): LocalIntakeStats {

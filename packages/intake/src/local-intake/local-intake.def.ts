@@ -100,6 +100,22 @@ export interface LocalSymdbUpload {
   readonly topLevelScopes: readonly string[];
 }
 
+/** The latest host metadata payload of one host (`/intake/`, the Agent's "v5" metadata). */
+export interface LocalHost {
+  /** When the intake received this payload (ms since the epoch). */
+  readonly receivedAtMs: number;
+  /** `internalHostname`: the host the agent reports as. */
+  readonly hostname: string;
+  readonly agentVersion: string;
+  readonly os: string;
+  /** `host-tags.system`: the host's tags (`tags`, `extra_tags`, `env:<env>`), as sent. */
+  readonly tags: readonly string[];
+  /** Every `host-tags` list by source (`system`, `google cloud platform`, …). */
+  readonly tagsBySource: Readonly<Record<string, readonly string[]>>;
+  /** How many metadata payloads this host sent. */
+  readonly payloads: number;
+}
+
 /** The intake's own counters, for `GET /api/local/stats`. */
 export interface LocalIntakeStats {
   /** Requests by route name (`series_v2`, `symdb`, `validate`, `api`, `page`, `not_found`…). */
@@ -117,6 +133,7 @@ export interface LocalIntakeStats {
     readonly events: number;
     readonly serviceChecks: number;
     readonly symdbUploads: number;
+    readonly hosts: number;
   };
 }
 
@@ -139,6 +156,8 @@ export interface LocalIntake {
   serviceChecks(): LocalServiceCheck[];
   /** Oldest first, the last 100 batches. */
   symdbUploads(): LocalSymdbUpload[];
+  /** The latest host metadata of each host, by hostname (at most 100 hosts, the least recent dropped). */
+  hosts(): LocalHost[];
   stats(): LocalIntakeStats;
 }
 

@@ -57,9 +57,50 @@ export function decodeSeriesV1(body: Buffer): DecodedSeriesV1Payload {
   return value as unknown as DecodedSeriesV1Payload;
 }
 
+/**
+ * The host metadata payload of `/intake/` (the Agent's "v5" metadata), as sent: the fields
+ * decoders rely on are checked, the rest is kept as it came.
+ */
+export interface DecodedHostMetadata {
+  internalHostname: string;
+  agentVersion?: string;
+  os?: string;
+  meta?: Record<string, unknown>;
+  'host-tags': { system?: string[]; [source: string]: string[] | undefined };
+  [field: string]: unknown;
+}
+
+/** What an `/intake/` body holds: the v1 intake takes events and host metadata alike. */
+export type DecodedIntakePayload = { readonly kind: 'intake'; readonly payload: DecodedEventsPayload } | { readonly kind: 'host_metadata'; readonly payload: DecodedHostMetadata };
+
+/**
+ * Decodes an `/intake/` body, telling events from host metadata by their fields, as the v1
+ * intake does: `events` makes it events; `internalHostname` with `host-tags` or `meta` (and no
+ * `events`) makes it host metadata. Throws `ERR_SERIALIZER_DECODE` when it is neither.
+ */
+export function decodeIntake(body: Buffer): DecodedIntakePayload {
+  const value = parseJson(body, 'intake');
+  if (isObject(value) && !('events' in value) && typeof value['internalHostname'] === 'string' && (isObject(value['host-tags']) || isObject(value['meta']))) {
+    return { kind: 'host_metadata', payload: checkHostMetadata(value) };
+  }
+  return { kind: 'intake', payload: checkEvents(value) };
+}
+
 /** Decodes an `/intake/` events body. Throws `ERR_SERIALIZER_DECODE` when it is not one. */
 export function decodeEvents(body: Buffer): DecodedEventsPayload {
-  const value = parseJson(body, 'events');
+  return checkEvents(parseJson(body, 'events'));
+}
+
+function checkHostMetadata(value: Record<string, unknown>): DecodedHostMetadata {
+  const tags = value['host-tags'];
+  if (tags !== undefined && !isObject(tags)) fail('host metadata: "host-tags" is not an object');
+  for (const [source, list] of Object.entries(tags ?? {})) {
+    if (!Array.isArray(list) || !list.every((t) => typeof t === 'string')) fail(`host metadata: host-tags.${source} is not a list of strings`);
+  }
+  return { ...value, 'host-tags': (tags ?? {}) as DecodedHostMetadata['host-tags'] } as DecodedHostMetadata;
+}
+
+function checkEvents(value: unknown): DecodedEventsPayload {
   if (!isObject(value) || !isObject(value['events'])) fail('events: no "events" object');
   for (const group of Object.values(value['events'])) {
     if (!Array.isArray(group)) fail('events: a source type group is not an array');

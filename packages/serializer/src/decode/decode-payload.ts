@@ -1,17 +1,21 @@
-import { ENDPOINT_PATHS } from '@agentkit/forwarder';
+import { ENDPOINT_PATHS, type EndpointName } from '@agentkit/forwarder';
 import { SerializerError, SerializerErrorCode } from '../errors.js';
-import { decodeEvents, decodeSeriesV1, decodeServiceChecks } from './decode-json.js';
-import type { DecodedEventsPayload, DecodedSeriesV1Payload, DecodedServiceCheck } from './decode-json.js';
+import { decodeIntake, decodeSeriesV1, decodeServiceChecks } from './decode-json.js';
+import type { DecodedEventsPayload, DecodedHostMetadata, DecodedSeriesV1Payload, DecodedServiceCheck } from './decode-json.js';
 import { decodeSeriesV2, decodeSketches } from './decode-protobuf.js';
 import type { DecodedSeriesV2Payload, DecodedSketchPayload } from './decode-protobuf.js';
 import { decompressBody } from './decompress.js';
 
-/** A decoded request body, by the endpoint it was sent to. */
+/**
+ * A decoded request body, by the endpoint it was sent to; `/intake/` carries events (`intake`)
+ * or host metadata (`host_metadata`).
+ */
 export type DecodedPayload =
   | { readonly kind: 'series_v2'; readonly payload: DecodedSeriesV2Payload }
   | { readonly kind: 'sketches_v2'; readonly payload: DecodedSketchPayload }
   | { readonly kind: 'series_v1'; readonly payload: DecodedSeriesV1Payload }
   | { readonly kind: 'intake'; readonly payload: DecodedEventsPayload }
+  | { readonly kind: 'host_metadata'; readonly payload: DecodedHostMetadata }
   | { readonly kind: 'check_run_v1'; readonly payload: DecodedServiceCheck[] };
 
 export type DecodedPayloadKind = DecodedPayload['kind'];
@@ -19,11 +23,11 @@ export type DecodedPayloadKind = DecodedPayload['kind'];
 /** Header lookup that ignores case, for node:http's lower-cased headers and plain records alike. */
 type Headers = Readonly<Record<string, string | readonly string[] | undefined>>;
 
-/** The endpoint kind a request path (query string allowed) is for, or undefined. */
-export function payloadKindOf(path: string): DecodedPayloadKind | undefined {
+/** The endpoint a request path (query string allowed) is for, or undefined (`intake` for both kinds of `/intake/` body). */
+export function payloadKindOf(path: string): EndpointName | undefined {
   const q = path.indexOf('?');
   const route = q < 0 ? path : path.slice(0, q);
-  for (const [name, p] of Object.entries(ENDPOINT_PATHS)) if (p === route) return name as DecodedPayloadKind;
+  for (const [name, p] of Object.entries(ENDPOINT_PATHS)) if (p === route) return name as EndpointName;
   return undefined;
 }
 
@@ -44,7 +48,7 @@ export function decodePayload(path: string, headers: Headers, body: Buffer): Dec
     case 'series_v1':
       return { kind, payload: decodeSeriesV1(raw) };
     case 'intake':
-      return { kind, payload: decodeEvents(raw) };
+      return decodeIntake(raw);
     case 'check_run_v1':
       return { kind, payload: decodeServiceChecks(raw) };
   }
@@ -60,6 +64,8 @@ export function decodedItemCount(decoded: DecodedPayload): number {
       return decoded.payload.sketches.length;
     case 'intake':
       return Object.values(decoded.payload.events).reduce((n, group) => n + group.length, 0);
+    case 'host_metadata':
+      return 1;
     case 'check_run_v1':
       return decoded.payload.length;
   }

@@ -1,6 +1,6 @@
 import { AGENTKIT_VERSION } from '@agentkit/core';
 import { CLOUD_KINDS, type CloudKind, type CloudService } from './cloud-service.js';
-import { splitTags, TagMap, withoutHighCardinalityTags } from './tags.js';
+import { TagMap, withoutHighCardinalityTags } from './tags.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -11,10 +11,11 @@ export const CLOUD_RUN_JOB_NAMESPACE = 'gcrj.';
 
 /**
  * Detects the platform from its environment variables, as serverless-init does (a variable
- * counts when present, even empty), and builds its tags: `DD_TAGS` and `DD_EXTRA_TAGS`, then
- * `env`/`service`/`version` from `DD_ENV`/`DD_SERVICE`/`DD_VERSION` (lower-cased), then the
- * platform's tags, then `datadog_init_version`; a later tag replaces an earlier one with the
- * same key. Synchronous and pure: no I/O (the metadata server is `lookupCloudMetadata`'s job).
+ * counts when present, even empty), and builds the platform's tags: origin, the platform's
+ * own, then `datadog_init_version`. The user's tags (`tags`, `extra_tags`, `env`, `service`,
+ * `version`) are not read here but from the loaded configuration (`withServerlessTags`), so a
+ * YAML file counts as much as `DD_TAGS`. Synchronous and pure: no I/O (the metadata server is
+ * `lookupCloudMetadata`'s job).
  *
  * | set | kind |
  * |---|---|
@@ -27,12 +28,7 @@ export const CLOUD_RUN_JOB_NAMESPACE = 'gcrj.';
 export function detectCloudService(env: Env): CloudService {
   const kind = detectKind(env);
   const { prefix, origin } = CLOUD_KINDS[kind];
-  const tags = new TagMap()
-    .add(splitTags(env['DD_TAGS']))
-    .add(splitTags(env['DD_EXTRA_TAGS']))
-    .set('env', env['DD_ENV']?.toLowerCase())
-    .set('service', env['DD_SERVICE']?.toLowerCase())
-    .set('version', env['DD_VERSION']?.toLowerCase());
+  const tags = new TagMap();
   if (kind === 'local') tags.set('local', 'true');
   else tags.set('origin', origin).set('_dd.origin', origin);
   PLATFORM_TAGS[kind](env, tags);

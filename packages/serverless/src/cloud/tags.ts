@@ -16,8 +16,6 @@ export const HIGH_CARDINALITY_TAG_KEYS: ReadonlySet<string> = new Set([
   'gcrj.task_count',
 ]);
 
-const TAG_SEPARATORS = /[\s,]+/;
-
 /** The key of a `key:value` tag (the whole tag when it has no `:`). */
 export function tagKey(tag: string): string {
   const colon = tag.indexOf(':');
@@ -27,15 +25,6 @@ export function tagKey(tag: string): string {
 /** `tags` without those whose key is in `HIGH_CARDINALITY_TAG_KEYS`, e.g. for metadata tags that reach metrics. */
 export function withoutHighCardinalityTags(tags: readonly string[]): readonly string[] {
   return Object.freeze(tags.filter((tag) => !HIGH_CARDINALITY_TAG_KEYS.has(tagKey(tag))));
-}
-
-/**
- * `DD_TAGS` / `DD_EXTRA_TAGS` as serverless users write them: separated by spaces or commas (the
- * Lambda extension and serverless-init docs accept both). Empty entries are skipped.
- */
-export function splitTags(raw: string | undefined): string[] {
-  if (raw === undefined) return [];
-  return raw.split(TAG_SEPARATORS).filter((tag) => tag !== '');
 }
 
 /**

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { decodePayload, decodedItemCount, payloadKindOf } from '@agentkit/serializer';
 import type {
   DecodedEvent,
+  DecodedHostMetadata,
   DecodedMetricSeries,
   DecodedPayload,
   DecodedPayloadKind,
@@ -75,7 +76,8 @@ const VALIDATE_PATH = '/api/v1/validate';
 
 /**
  * A real local HTTP intake on 127.0.0.1 (a free port) for tests: decodes every payload format
- * the serializer writes, records each request, and answers as it is told (status codes,
+ * the serializer writes, and the host metadata (told apart from events on `/intake/`), records
+ * each request, and answers as it is told (status codes,
  * delays, connection resets, hangs) so forwarder fault tests can run against it.
  */
 export class TestIntake {
@@ -174,6 +176,11 @@ export class TestIntake {
 
   public serviceChecks(): DecodedServiceCheck[] {
     return this.#collect((d) => (d.kind === 'check_run_v1' ? d.payload : []));
+  }
+
+  /** Host metadata payloads (`/intake/` bodies that are not events), in arrival order. */
+  public hostMetadata(): DecodedHostMetadata[] {
+    return this.#collect((d) => (d.kind === 'host_metadata' ? [d.payload] : []));
   }
 
   /** Resolves once `predicate()` holds (checked at each request); rejects after the timeout. */
