@@ -38,6 +38,8 @@ export async function udpReceiver(type: 'udp4' | 'udp6' = 'udp4'): Promise<UdpRe
   const datagrams: Buffer[] = [];
   socket.on('message', (message) => datagrams.push(message));
   await new Promise<void>((resolve) => socket.bind(0, type === 'udp6' ? '::1' : '127.0.0.1', resolve));
+  // A test that fails before close() must not keep jest from exiting.
+  socket.unref();
   return {
     port: socket.address().port,
     datagrams,
