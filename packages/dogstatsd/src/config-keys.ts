@@ -234,7 +234,7 @@ export const dogstatsdFilterKeys = {
     key: 'statsd_forward_host',
     type: 'string',
     default: '',
-    doc: 'Host (name or IP) to which every packet the DogStatsD server receives (UDP, Unix sockets, TCP) is also sent unchanged, over UDP, before it is parsed. Off unless both this and `statsd_forward_port` are set. A send that fails is counted (`forward_errors.<code>`) and logged; ingestion goes on.',
+    doc: 'Host (name or IP) to which every packet the DogStatsD server receives (UDP, Unix sockets, TCP) is also sent unchanged, over UDP, before it is parsed. Off unless both this and `statsd_forward_port` are set. A send that fails is counted (`PacketForwarder` telemetry `errors.<code>`, e.g. `errors.ECONNREFUSED` when nothing listens there) and logged; ingestion goes on.',
     datadog: {
       kind: 'differs',
       how: 'The Agent forwards the packets its UDP assembler built (several datagrams joined by newlines); agentkit forwards each datagram, Unix stream frame or TCP chunk as it was received, so the receiver sees the datagrams the clients sent.',

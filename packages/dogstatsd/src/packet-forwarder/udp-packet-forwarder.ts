@@ -51,7 +51,7 @@ export class UdpPacketForwarder implements PacketForwarder {
   }
 
   /** Opens the socket. A host that does not resolve is a warning, not a failed start (as in the Agent). */
-  public async onStart(signal?: AbortSignal): Promise<void> {
+  public async onStart(): Promise<void> {
     const host = this.#config.get(dogstatsdFilterKeys.forwardHost);
     const port = this.#config.get(dogstatsdFilterKeys.forwardPort);
     if (host === '' || port === 0) {
@@ -62,20 +62,18 @@ export class UdpPacketForwarder implements PacketForwarder {
     this.#target = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
     let socket: Socket | undefined;
     try {
-      const { address, family } = await abortable(lookup(host), signal);
+      // Bounded by the start hook's timeout, as the Agent's net.Dial blocks its start.
+      const { address, family } = await lookup(host);
       socket = createSocket(family === 6 ? 'udp6' : 'udp4');
       socket.on('error', this.#onError);
       const connecting = socket;
-      await abortable(
-        new Promise<void>((resolve, reject) => {
-          connecting.once('error', reject);
-          connecting.connect(port, address, () => {
-            connecting.off('error', reject);
-            resolve();
-          });
-        }),
-        signal,
-      );
+      await new Promise<void>((resolve, reject) => {
+        connecting.once('error', reject);
+        connecting.connect(port, address, () => {
+          connecting.off('error', reject);
+          resolve();
+        });
+      });
       // The listeners keep the process alive while the agent runs; this socket need not.
       socket.unref();
       this.#socket = socket;
@@ -142,24 +140,4 @@ export class UdpPacketForwarder implements PacketForwarder {
     const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
     this.#errors.drop(code, 1, { target: this.#target, err: error.message });
   };
-}
-
-/** `promise`, or a rejection when `signal` aborts first. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error as Error);
-      },
-    );
-  });
 }
