@@ -18,9 +18,14 @@ export function makePackets(count = 1024) {
   return packets;
 }
 
-/** The parser options of a server with default config, host `bench-host` (as DD_HOSTNAME would set). */
+/**
+ * The parser options of a server with default config, host `bench-host` (as DD_HOSTNAME would
+ * set), changed by the DD_* variables of the bench's own environment (e.g.
+ * `DD_STATSD_METRIC_BLOCKLIST`, `DD_HISTOGRAM_COPY_TO_DISTRIBUTION=true`).
+ */
 export async function benchParserOptions() {
   const { commonConfigKeys, loadConfig } = await import('@agentkit/config');
   const { dogstatsdConfigKeys, parserOptionsFromConfig } = await import('@agentkit/dogstatsd');
-  return parserOptionsFromConfig(loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_HOSTNAME: 'bench-host' } }));
+  const ddEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('DD_')));
+  return parserOptionsFromConfig(loadConfig({ keys: [...commonConfigKeys, ...dogstatsdConfigKeys], env: { DD_HOSTNAME: 'bench-host', ...ddEnv } }));
 }

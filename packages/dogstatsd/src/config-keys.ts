@@ -205,5 +205,83 @@ export const dogstatsdKeys = {
   }),
 } as const;
 
+/**
+ * The Agent's DogStatsD filters: metric names dropped, histograms copied as distributions, and
+ * raw packets forwarded to another StatsD server. Kept apart from `dogstatsdKeys` (they are one
+ * feature, and the listener keys above change often); both are in `dogstatsdConfigKeys`.
+ */
+export const dogstatsdFilterKeys = {
+  metricBlocklist: defineKey({
+    key: 'statsd_metric_blocklist',
+    type: 'string-list',
+    default: [],
+    doc: 'Metric names dropped by the DogStatsD server, compared with the final name (after `dogstatsd_mapper_profiles` and `statsd_metric_namespace`), for every metric type and for timestamped samples too; events and service checks are never dropped. Dropped samples are counted (`dropped.blocklisted`). Ignored when `metric_filterlist` is set.',
+    datadog: {
+      kind: 'differs',
+      how: 'Names are dropped as the server receives them, as in the Agent. The Agent (7.6x) also drops, after aggregation, the histogram aggregates listed here (`my.hist.max`, `my.hist.95percentile`); agentkit does not, and has no runtime or remote-config update of the list.',
+    },
+  }),
+  metricBlocklistMatchPrefix: defineKey({
+    key: 'statsd_metric_blocklist_match_prefix',
+    datadog: { kind: 'same' },
+    type: 'boolean',
+    default: false,
+    doc: 'Drop every metric whose name starts with an entry of `statsd_metric_blocklist`, not only exact names.',
+  }),
+  metricFilterlist: defineKey({
+    key: 'metric_filterlist',
+    type: 'string-list',
+    default: [],
+    doc: 'The Agent\'s newer name for `statsd_metric_blocklist`: when not empty it replaces `statsd_metric_blocklist` (and `metric_filterlist_match_prefix` replaces `statsd_metric_blocklist_match_prefix`), as in the Agent.',
+    datadog: {
+      kind: 'differs',
+      how: 'Applies to DogStatsD metrics only (agentkit runs no checks); histogram aggregates listed here are not dropped after aggregation, and there is no remote-config update of the list.',
+    },
+  }),
+  metricFilterlistMatchPrefix: defineKey({
+    key: 'metric_filterlist_match_prefix',
+    datadog: { kind: 'same' },
+    type: 'boolean',
+    default: false,
+    doc: 'Drop every metric whose name starts with an entry of `metric_filterlist`, not only exact names.',
+  }),
+  histogramCopyToDistribution: defineKey({
+    key: 'histogram_copy_to_distribution',
+    datadog: { kind: 'same' },
+    type: 'boolean',
+    default: false,
+    doc: 'Also send every histogram and timing sample (`|h`, `|ms`) as a distribution named `histogram_copy_to_distribution_prefix` + its name, with the same value, sample rate, tags, host and timestamp. The copy is aggregated (never sent through the no-aggregation pipeline), as in the Agent.',
+  }),
+  histogramCopyToDistributionPrefix: defineKey({
+    key: 'histogram_copy_to_distribution_prefix',
+    datadog: { kind: 'same' },
+    type: 'string',
+    default: '',
+    doc: 'Prefix of the distribution copied from each histogram by `histogram_copy_to_distribution` (added to the final name, after the namespace).',
+  }),
+  forwardHost: defineKey({
+    key: 'statsd_forward_host',
+    type: 'string',
+    default: '',
+    doc: 'Host (name or IP) to which every packet the DogStatsD server receives (UDP, Unix sockets, TCP) is also sent unchanged, over UDP, before it is parsed. Off unless both this and `statsd_forward_port` are set. A send that fails is counted (`PacketForwarder` telemetry `errors.<code>`, e.g. `errors.ECONNREFUSED` when nothing listens there) and logged; ingestion goes on.',
+    datadog: {
+      kind: 'differs',
+      how: 'The Agent forwards the packets its UDP assembler built (several datagrams joined by newlines); agentkit forwards each datagram, Unix stream frame or TCP chunk as it was received, so the receiver sees the datagrams the clients sent.',
+    },
+  }),
+  forwardPort: defineKey({
+    key: 'statsd_forward_port',
+    datadog: { kind: 'same' },
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 65535,
+    doc: 'UDP port of `statsd_forward_host`; `0` means no forwarding.',
+  }),
+} as const;
+
 /** The DogStatsD keys as a collection, in documentation order, for `loadConfig({ keys })`. */
-export const dogstatsdConfigKeys: readonly AnyConfigKey[] = Object.freeze(Object.values(dogstatsdKeys) as AnyConfigKey[]);
+export const dogstatsdConfigKeys: readonly AnyConfigKey[] = Object.freeze([
+  ...(Object.values(dogstatsdKeys) as AnyConfigKey[]),
+  ...(Object.values(dogstatsdFilterKeys) as AnyConfigKey[]),
+]);

@@ -6,6 +6,8 @@ import { NetTcpListener } from './listeners/tcp-listener.js';
 import { UnixDgramListener } from './listeners/uds-datagram-listener.js';
 import { NetUnixStreamListener } from './listeners/uds-stream-listener.js';
 import { DgramUdpListener } from './listeners/udp-listener.js';
+import { PACKET_FORWARDER } from './packet-forwarder/packet-forwarder.def.js';
+import { UdpPacketForwarder } from './packet-forwarder/udp-packet-forwarder.js';
 import { MainThreadServer } from './server/main-thread-server.js';
 import { DOGSTATSD_SERVER } from './server/server.def.js';
 
@@ -24,7 +26,8 @@ function useDogstatsd(config: ConfigReader): boolean {
 }
 
 /**
- * The DogStatsD server and its listeners (UDP, Unix datagram, Unix stream, TCP), enabled by
+ * The DogStatsD server, its packet forwarder (`statsd_forward_host`) and its listeners (UDP,
+ * Unix datagram, Unix stream, TCP), enabled by
  * `use_dogstatsd`. Needs a `DEMULTIPLEXER` (the aggregator bundle, or `fakeAggregatorBundle()`).
  * Listeners whose key is unset start as no-ops.
  */
@@ -32,6 +35,7 @@ export const dogstatsdBundle: Bundle = bundle(
   'dogstatsd',
   [
     provide(DOGSTATSD_SERVER, MainThreadServer),
+    provide(PACKET_FORWARDER, UdpPacketForwarder),
     provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: listenerStopTimeoutMs }),
     provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: listenerStopTimeoutMs }),
     provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: listenerStopTimeoutMs }),

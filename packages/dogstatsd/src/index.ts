@@ -1,5 +1,5 @@
 export { dogstatsdBundle, memoryListenerBundle } from './dogstatsd.module.js';
-export { dogstatsdConfigKeys, dogstatsdKeys, DEFAULT_NAMESPACE_BLACKLIST, DEFAULT_SO_RCVBUF_BYTES } from './config-keys.js';
+export { dogstatsdConfigKeys, dogstatsdFilterKeys, dogstatsdKeys, DEFAULT_NAMESPACE_BLACKLIST, DEFAULT_SO_RCVBUF_BYTES } from './config-keys.js';
 export type { MapperMappingConfig, MapperProfileConfig } from './config-keys.js';
 export { DogstatsdError, DogstatsdErrorCode } from './errors.js';
 
@@ -7,6 +7,11 @@ export { DOGSTATSD_SERVER } from './server/server.def.js';
 export type { DogstatsdServer, PacketSource } from './server/server.def.js';
 export { MainThreadServer } from './server/main-thread-server.js';
 export { FakeDogstatsdServer } from './server/fake-server.js';
+
+export { PACKET_FORWARDER } from './packet-forwarder/packet-forwarder.def.js';
+export type { PacketForwarder } from './packet-forwarder/packet-forwarder.def.js';
+export { DEFAULT_MAX_QUEUED_SENDS, UdpPacketForwarder } from './packet-forwarder/udp-packet-forwarder.js';
+export { FakePacketForwarder } from './packet-forwarder/fake-packet-forwarder.js';
 
 export { MEMORY_LISTENER, TCP_LISTENER, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER } from './listeners/listener.def.js';
 export type { DogstatsdListener, MemoryListener, TcpListener, UdpListener, UnixSocketListener } from './listeners/listener.def.js';
@@ -19,7 +24,8 @@ export { formatHostPort } from './listeners/listen-address.js';
 
 export { PacketParser } from './parser/packet-parser.js';
 export type { PacketParserOptions } from './parser/packet-parser.js';
-export { parserOptionsFromConfig } from './parser/parser-options.js';
+export { blocklistFromConfig, parserOptionsFromConfig } from './parser/parser-options.js';
+export { NameBlocklist } from './enrich/name-blocklist.js';
 export type { ParseErrorKind, ParseReporter } from './parser/parse-error.js';
 export { Batcher, DEFAULT_SAMPLE_BATCH_SIZE } from './server/batcher.js';
 export { MetricMapper } from './enrich/mapper.js';

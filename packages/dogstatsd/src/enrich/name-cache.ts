@@ -1,4 +1,5 @@
 import type { MetricMapper } from './mapper.js';
+import type { NameBlocklist } from './name-blocklist.js';
 import { decodeLatin1Bytes, GenerationCache, type Keyed } from './generation-cache.js';
 import type { TagEntry } from './tag-cache.js';
 
@@ -11,6 +12,13 @@ export interface NameEntry extends Keyed {
   readonly name: string;
   /** Tags added by a mapper mapping; undefined when no mapping matched. */
   readonly mapperTags: readonly string[] | undefined;
+  /** `statsd_metric_blocklist` matches the final name: its samples are dropped (counted). */
+  readonly blocked: boolean;
+  /**
+   * `histogram_copy_to_distribution`: the name of the distribution copied from histograms and
+   * timings of this name (prefix + final name); undefined when the option is off.
+   */
+  readonly copyName: string | undefined;
   /** Only for mapped names: per tag entry, clientTags + mapperTags + dogstatsd_tags. */
   readonly combined: Map<TagEntry, readonly string[]> | undefined;
   /**
@@ -27,6 +35,10 @@ export interface NameCacheOptions {
   readonly namespaceBlacklist: readonly string[];
   /** undefined when no profile is configured. */
   readonly mapper: MetricMapper | undefined;
+  /** undefined (or empty) when nothing is blocked. */
+  readonly blocklist: NameBlocklist | undefined;
+  /** `histogram_copy_to_distribution_prefix` when `histogram_copy_to_distribution`, else undefined. */
+  readonly histogramCopyPrefix: string | undefined;
   readonly extraTags: readonly string[];
   /** `dogstatsd_string_interner_size`, per generation. */
   readonly maxEntries: number;
@@ -35,7 +47,9 @@ export interface NameCacheOptions {
 /**
  * Resolves raw metric names once each: decoding, `dogstatsd_mapper_profiles`, then
  * `statsd_metric_namespace` (as the Agent does: the mapper sees the client's name, the
- * blacklist the mapped one). The resulting name strings are interned by the cache.
+ * blacklist the mapped one), then `statsd_metric_blocklist` on the final name (the Agent's
+ * `enrichMetricSample`). The resulting name strings are interned by the cache, so the per-line
+ * cost of the blocklist and of the histogram copy's name is one field read.
  */
 export class NameCache {
   readonly #cache: GenerationCache<NameEntry>;
@@ -70,7 +84,7 @@ export class NameCache {
   }
 
   #create(raw: string): NameEntry {
-    const { namespace, namespaceBlacklist, mapper } = this.#options;
+    const { namespace, namespaceBlacklist, mapper, blocklist, histogramCopyPrefix } = this.#options;
     let name = decodeLatin1Bytes(raw);
     const mapped = mapper?.map(name);
     if (mapped !== undefined) name = mapped.name;
@@ -79,6 +93,8 @@ export class NameCache {
       raw,
       name,
       mapperTags: mapped?.tags,
+      blocked: blocklist !== undefined && blocklist.has(name),
+      copyName: histogramCopyPrefix === undefined ? undefined : histogramCopyPrefix + name,
       combined: mapped === undefined ? undefined : new Map(),
       lastTags: undefined,
     };

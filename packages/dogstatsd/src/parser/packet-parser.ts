@@ -1,6 +1,7 @@
 import type { MetricSample, MetricType, SampleOrigin } from '@agentkit/aggregator';
 import { NameCache, type NameEntry } from '../enrich/name-cache.js';
 import type { MetricMapper } from '../enrich/mapper.js';
+import type { NameBlocklist } from '../enrich/name-blocklist.js';
 import { TagCache, type TagEntry } from '../enrich/tag-cache.js';
 import { decodeLatin1Bytes } from '../enrich/generation-cache.js';
 import { parseGoFloat, parseGoInt } from './go-number.js';
@@ -22,6 +23,10 @@ export interface PacketParserOptions {
   readonly namespace: string;
   readonly namespaceBlacklist: readonly string[];
   readonly mapper: MetricMapper | undefined;
+  /** `statsd_metric_blocklist` / `metric_filterlist`; undefined when empty. */
+  readonly blocklist?: NameBlocklist | undefined;
+  /** `histogram_copy_to_distribution_prefix` when `histogram_copy_to_distribution`, else undefined. */
+  readonly histogramCopyPrefix?: string | undefined;
   /** `dogstatsd_string_interner_size`. */
   readonly nameCacheSize: number;
 }
@@ -69,6 +74,10 @@ export class PacketParser {
   #valueCount = 0;
   /** Lines seen (empty lines excluded). */
   public lines = 0;
+  /** Samples (values) dropped by the blocklist. */
+  public blockedSamples = 0;
+  /** Distributions copied from histograms (`histogram_copy_to_distribution`). */
+  public distributionCopies = 0;
 
   // The current line, for the MessageContext callbacks of events and service checks.
   #buf: Buffer = Buffer.alloc(0);
@@ -86,6 +95,8 @@ export class PacketParser {
       namespace,
       namespaceBlacklist: options.namespaceBlacklist,
       mapper: options.mapper,
+      blocklist: options.blocklist?.empty === false ? options.blocklist : undefined,
+      histogramCopyPrefix: options.histogramCopyPrefix,
       extraTags,
       maxEntries: options.nameCacheSize,
     });
@@ -235,6 +246,12 @@ export class PacketParser {
 
     // No closure for the miss path: it would be allocated on every line.
     const name = this.#names.get(str.slice(lineStart, colon)) ?? this.#names.create(this.#own(lineStart, colon));
+    if (name.blocked) {
+      // After the whole line parsed, as in the Agent: a blocked name with a bad value is still a
+      // parse error. Each value is a sample dropped.
+      this.blockedSamples += this.#valueCount;
+      return undefined;
+    }
     let tags: TagEntry;
     if (tagsEnd <= tagsStart) tags = this.#tags.none;
     else {
@@ -303,6 +320,9 @@ export class PacketParser {
     const timestamp = clientTimestamp > 0 ? clientTimestamp : nowSec;
     const values = this.#values;
     const count = this.#valueCount;
+    // The Agent copies after enrichment, every histogram sample (`ms` is a histogram there), into
+    // the aggregated batch even when it carries a timestamp (server.go parsePackets).
+    const copyName = type === 'histogram' || type === 'timing' ? name.copyName : undefined;
     let nonFinite = 0;
     for (let i = 0; i < count; i++) {
       const value = values[i] as number;
@@ -325,6 +345,14 @@ export class PacketParser {
       }
       if (clientTimestamp > 0) out.timestamped(sample);
       else out.sample(sample);
+      if (copyName !== undefined) {
+        this.distributionCopies += 1;
+        out.sample(
+          origin === undefined
+            ? { name: copyName, value, type: 'distribution', tags, host, sampleRate, timestamp }
+            : { name: copyName, value, type: 'distribution', tags, host, sampleRate, timestamp, origin },
+        );
+      }
     }
     return nonFinite;
   }

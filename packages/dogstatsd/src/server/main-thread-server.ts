@@ -1,6 +1,7 @@
 import { DEMULTIPLEXER, type Demultiplexer } from '@agentkit/aggregator';
-import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
+import { PACKET_FORWARDER, type PacketForwarder } from '../packet-forwarder/packet-forwarder.def.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { PacketParser } from '../parser/packet-parser.js';
 import { parserOptionsFromConfig } from '../parser/parser-options.js';
@@ -32,7 +33,11 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
   readonly #config: ConfigReader;
   readonly #log: Logger;
   readonly #drops: DropCounter;
+  readonly #forwarder: PacketForwarder | undefined;
   #parseErrors: DropCounter;
+  /** Samples dropped by `statsd_metric_blocklist`: asked for, so logged at debug only. */
+  #blocked: DropCounter;
+  #blockedReported = 0;
   #queue: RingQueue<QueuedPacket>;
   #parser: PacketParser | undefined;
   #batcher: Batcher;
@@ -48,12 +53,16 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
     @inject(DEMULTIPLEXER) demux: Demultiplexer,
     @inject(CONFIG) config: ConfigReader,
     @inject(LOGGER) logger: Logger,
+    // Optional so a server can be built without one (tests, custom servers): then nothing is forwarded.
+    @inject(PACKET_FORWARDER) @optional() forwarder?: PacketForwarder,
   ) {
     this.#demux = demux;
     this.#config = config;
     this.#log = logger.child({ component: 'DogstatsdServer' });
+    this.#forwarder = forwarder;
     this.#drops = new DropCounter(this.#log);
     this.#parseErrors = new DropCounter(this.#log);
+    this.#blocked = new DropCounter(demoteWarnings(this.#log));
     this.#queue = new RingQueue(config.get(dogstatsdKeys.queueSize));
     this.#batcher = new Batcher(demux);
   }
@@ -68,7 +77,15 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
         this.#unterminated += 1;
       },
     };
-    this.#parser = new PacketParser(parserOptionsFromConfig(config), reporter);
+    const options = parserOptionsFromConfig(config);
+    this.#parser = new PacketParser(options, reporter);
+    if (options.blocklist !== undefined) {
+      const { size, matchPrefix } = options.blocklist;
+      this.#log.info({ names: size, matchPrefix }, 'dropping metrics by name (statsd_metric_blocklist / metric_filterlist), counted in dropped.blocklisted');
+    }
+    if (options.histogramCopyPrefix !== undefined) {
+      this.#log.info({ prefix: options.histogramCopyPrefix }, 'copying histograms to distributions (histogram_copy_to_distribution)');
+    }
     // Parse errors are logged at most once per second per kind, at debug when asked to be quiet.
     this.#parseErrors = new DropCounter(config.get(dogstatsdKeys.disableVerboseLogs) ? demoteWarnings(this.#log) : this.#log);
     this.#state = 'running';
@@ -79,6 +96,8 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       this.#drops.drop('not_running', 1, { state: this.#state });
       return;
     }
+    // Before parsing, as the Agent's forwarder: the raw packet, whatever its content.
+    this.#forwarder?.forward(packet);
     if (this.#queue.full) {
       this.#queueFull += 1;
       this.#drain();
@@ -100,6 +119,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
     this.#state = 'stopped';
     this.#drops.flushLog();
     this.#parseErrors.flushLog();
+    this.#blocked.flushLog();
     if (this.#unterminated > 0) this.#log.warn({ unterminated: this.#unterminated }, 'dropped unterminated messages (dogstatsd_eol_required)');
     this.#log.debug({ ...this.telemetry() }, 'dogstatsd server stopped');
   }
@@ -118,8 +138,10 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       queue_full: this.#queueFull,
       unterminated_lines: this.#unterminated,
       cached_tag_strings: this.#parser?.cachedTagStrings ?? 0,
+      distribution_copies: this.#parser?.distributionCopies ?? 0,
       ...this.#parseErrors.snapshot('parse_errors'),
       ...this.#drops.snapshot(),
+      ...this.#blocked.snapshot(),
     };
   }
 
@@ -142,6 +164,12 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
         // The parser handles every input; this is a bug, and it must not stop the server.
         this.#drops.drop('internal_error', 1, { err: error });
       }
+    }
+    // One count per drain, not per line: the parser only bumps an integer on the hot path.
+    const blocked = parser.blockedSamples - this.#blockedReported;
+    if (blocked > 0) {
+      this.#blockedReported = parser.blockedSamples;
+      this.#blocked.drop('blocklisted', blocked);
     }
     this.#batcher.flush();
   }
