@@ -8,7 +8,7 @@
 // recorded V8 code cache was tried too: no faster, since deserialising the cache costs about
 // what compiling the chunks does.)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,13 @@ const undiciWithoutGlobalHeaders = {
   },
 };
 
+// Up to date already: leave it. `npm start` builds before every run, and rewriting the bundle
+// under a CLI that is loading its chunks (tests run several at once) would break that CLI.
+// The inputs: what `tsc -b` wrote (it leaves a package's .tsbuildinfo alone when nothing
+// changed), the installed dependencies (package-lock.json) and this script. Deleting
+// packages/agent/dist/bundle forces a new bundle.
+if (isUpToDate(`${outdir}/cli.js`)) process.exit(0);
+
 // Chunk names carry a content hash: clear the old ones rather than let them pile up.
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -96,3 +103,19 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+/** True when `file` exists and is newer than every input of the bundle. */
+function isUpToDate(file) {
+  const mtimeMs = (f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const builtAtMs = mtimeMs(file);
+  if (builtAtMs === undefined) return false;
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url)];
+  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
+  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
+}

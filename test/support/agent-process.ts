@@ -25,7 +25,11 @@ export interface AgentProcess {
  * NODE_EXTRA_CA_CERTS (~150 ms per Node start here).
  */
 export function startAgentProcess(args: readonly string[], env: Record<string, string>, cwd: string = REPO_ROOT): AgentProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return watchProcess(spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Collects the output of a child spawned with piped stdout and stderr, as {@link startAgentProcess} does. */
+export function watchProcess(child: ChildProcess): AgentProcess {
   const text = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
   const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {

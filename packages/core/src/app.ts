@@ -56,7 +56,8 @@ export interface App {
   /**
    * Starts, waits for SIGINT/SIGTERM or `shutdown(code)`, stops, and resolves to the exit
    * code: the one asked for, 0 after a signal, 1 if start or stop failed. A second signal
-   * exits the process at once (130 for SIGINT, 143 for SIGTERM). `onStarted` runs once every
+   * exits the process at once (130 for SIGINT, 143 for SIGTERM), except the first one again
+   * within SIGNAL_ECHO_WINDOW_MS (1 s), an echo such as npm's of a Ctrl-C. `onStarted` runs once every
    * component has started (e.g. to print where the agent listens); if it throws, the app stops
    * and `run()` resolves to 1.
    */

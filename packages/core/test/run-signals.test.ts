@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bundle, createApp, provide, token } from '../src/index.js';
+import { SIGNAL_ECHO_WINDOW_MS } from '../src/lifecycle/signals.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/signal-app.mjs', import.meta.url));
 
@@ -86,10 +87,25 @@ describe('App.run() in a real process', () => {
     await child.waitFor('started');
     child.proc.kill('SIGTERM');
     await child.waitFor('worker stopping');
+    // The same signal again counts as a second request only once the echo window is over.
+    if (second === 'SIGTERM') await new Promise((resolve) => setTimeout(resolve, SIGNAL_ECHO_WINDOW_MS + 100));
     child.proc.kill(second);
     const { code } = await child.exited;
     expect(code).toBe(expected);
     expect(child.output()).not.toContain('worker stopped');
+  });
+
+  // A Ctrl-C under `npm start`: the terminal signals the process group, then npm forwards its own.
+  it.each(['SIGINT', 'SIGTERM'] as const)('takes %s sent again right after the first as the same stop request: stops gracefully and resolves to 0', async (signal) => {
+    const child = runFixture('run', { STOP_MS: '500' });
+    await child.waitFor('started');
+    child.proc.kill(signal);
+    // Once the first is handled (two sent back to back would merge in the kernel, as pending signals do).
+    await child.waitFor('worker stopping');
+    child.proc.kill(signal);
+    const { code } = await child.exited;
+    expect(child.output().trim().split('\n')).toEqual(['started', 'worker stopping', 'worker stopped', 'store stopped', 'exit 0']);
+    expect(code).toBe(0);
   });
 
   it('times out a hook awaiting a promise with no I/O behind it instead of exiting mid-stop', async () => {

@@ -22,7 +22,8 @@ With neither api_key nor dd_url it embeds the local intake on 127.0.0.1:local_in
 Pipeline counters are served on 127.0.0.1:cmd_port (5001): see 'agentkit status'.
 
 SIGTERM or SIGINT (Ctrl-C) stops it gracefully: everything received is flushed and sent
-first. A second signal exits at once.
+first. A second signal exits at once (the same one again within a second is taken
+as an echo of the first: under \`npm start\`, npm forwards the Ctrl-C the terminal sent).
 
 Options:
   -c, --config <file>  YAML configuration file (datadog.yaml style); DD_* variables override it

@@ -1,4 +1,6 @@
 import type { LineRange, Scope, ScopeSymbol, ScopeType, SymbolType } from '../scope/scope.js';
+import { identName, isNode, truncate } from './es-node.js';
+import { assignmentNames, methodName, propertyKeyName, propertyValueName, unwrapTypeOnly } from './function-names.js';
 import { LineTable } from './line-table.js';
 import type { EsNode } from './parser.js';
 
@@ -140,15 +142,22 @@ export class ScopeBuilder {
         return;
       case 'AssignmentExpression':
         if (isNode(node['left'])) this.#visit(node['left'], frame);
-        if (isNode(node['right'])) this.#visit(node['right'], frame, targetName(node['left']));
+        if (isNode(node['right'])) this.#visit(node['right'], frame, assignmentNames(node['operator']) ? targetName(node['left']) : undefined);
+        return;
+      case 'AssignmentPattern':
+        // A default in a destructuring assignment, `({ a = () => 1 } = o)`: named after its target.
+        if (isNode(node['left'])) this.#visit(node['left'], frame);
+        if (isNode(node['right'])) this.#visit(node['right'], frame, identName(node['left']));
         return;
       case 'Property':
-      case 'MethodDefinition':
-        if (isNode(node['value'])) this.#visit(node['value'], frame, this.#keyName(node));
+        if (isNode(node['value'])) this.#visit(node['value'], frame, propertyValueName(node, this.#source));
         return;
-      default:
+      default: {
         if (TYPE_ONLY.has(node.type)) return;
-        this.#visitChildren(node, frame);
+        const inner = unwrapTypeOnly(node);
+        if (inner !== undefined) this.#visit(inner, frame, hint);
+        else this.#visitChildren(node, frame);
+      }
     }
   }
 
@@ -214,7 +223,7 @@ export class ScopeBuilder {
         const key = member['key'];
         const start = this.#line(isNode(key) ? key.start : member.start);
         const end = this.#endLine(member);
-        const method = new Frame('function', 'method', this.#keyName(member), start, end, frame, true);
+        const method = new Frame('function', 'method', methodName(member, this.#source), start, end, frame, true);
         this.#addParams(fn['params'], method, member['kind'] === 'constructor' ? frame : undefined);
         this.#visitStatements(fn['body']['body'], method);
         frame.addChild(this.#close(method, [{ start, end }]));
@@ -223,7 +232,7 @@ export class ScopeBuilder {
       case 'PropertyDefinition':
       case 'TSAbstractPropertyDefinition':
       case 'AccessorProperty': {
-        const name = this.#keyName(member);
+        const name = propertyKeyName(member, this.#source);
         const key = member['key'];
         frame.addSymbol({
           name,
@@ -299,7 +308,8 @@ export class ScopeBuilder {
         break;
       case 'AssignmentPattern':
         if (isNode(pattern['left'])) this.#bindings(pattern['left'], frame, out, pattern['typeAnnotation']);
-        if (isNode(pattern['right'])) this.#visit(pattern['right'], frame);
+        // `cb = (x) => x`, `{ a = () => 1 }`: a default is named after the binding it defaults.
+        if (isNode(pattern['right'])) this.#visit(pattern['right'], frame, identName(pattern['left']));
         break;
       case 'RestElement':
         if (isNode(pattern['argument'])) this.#bindings(pattern['argument'], frame, out, pattern['typeAnnotation']);
@@ -324,19 +334,10 @@ export class ScopeBuilder {
     return { name: binding.name, type: binding.type, symbol_type: symbolType, line: this.#line(binding.offset) };
   }
 
-  #keyName(member: EsNode): string {
-    const key = member['key'];
-    if (!isNode(key)) return '<anonymous>';
-    if (member['computed'] === true) return truncate(`[${this.#source.slice(key.start, key.end)}]`);
-    if (key.type === 'Identifier') return key['name'] as string;
-    if (key.type === 'PrivateIdentifier') return `#${key['name'] as string}`;
-    return String(key['value']);
-  }
-
   #typeText(annotation: unknown): string | null {
     if (!isNode(annotation)) return null;
     const inner = annotation.type === 'TSTypeAnnotation' && isNode(annotation['typeAnnotation']) ? annotation['typeAnnotation'] : annotation;
-    return truncate(this.#source.slice(inner.start, inner.end).replace(/\s+/g, ' '));
+    return truncate(this.#source.slice(inner.start, inner.end).replace(/\s+/g, ' '), MAX_TYPE_CHARS);
   }
 
   #line(offset: number): number {
@@ -349,14 +350,6 @@ export class ScopeBuilder {
   }
 }
 
-function isNode(value: unknown): value is EsNode {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
-
-function identName(value: unknown): string | undefined {
-  return isNode(value) && value.type === 'Identifier' ? (value['name'] as string) : undefined;
-}
-
 /** `x = …` → x, `exports.handler = …` → handler, `a[b] = …` → none. */
 function targetName(value: unknown): string | undefined {
   if (!isNode(value)) return undefined;
@@ -367,8 +360,4 @@ function targetName(value: unknown): string | undefined {
 
 function symbolTypeIn(frame: Frame): SymbolType {
   return frame.kind === 'module' || frame.kind === 'namespace' ? 'static_field' : 'local';
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_TYPE_CHARS ? text : `${text.slice(0, MAX_TYPE_CHARS - 1)}…`;
 }
