@@ -5,7 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
-import { freeTcpPort, freeUdpPort, getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
+import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
+import { getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
 import { procEntry, processesInGroup } from './support/process-group.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
