@@ -3,7 +3,7 @@ export { AGENTKIT_VERSION } from './version.js';
 export type { Token, TokenType } from './token.js';
 
 export { provide } from './container/provider.js';
-export type { ComponentClass, Dependency, FactoryDependency, FactorySpec, HookTimeout, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
+export type { ComponentClass, Dependency, EdgeKind, FactoryDependency, FactorySpec, HookTimeout, OrderingDependency, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
 export { bundle, replace, replaceWith } from './container/bundle.js';
 export type { Bundle, BundlePredicate, Replacement } from './container/bundle.js';
 
