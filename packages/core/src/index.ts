@@ -20,6 +20,9 @@ export { isTelemetrySource } from './telemetry/telemetry.js';
 export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
 
+export { ALLOWED_HOSTS_KEY, HostGuard } from './http/host-guard.js';
+export type { HostGuardOptions, HostGuardReason, HostVerdict } from './http/host-guard.js';
+
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';
 
