@@ -107,7 +107,11 @@ export const commonKeys = {
   }),
 } as const;
 
-/** The common keys as a collection, in documentation order, for `loadConfig({ keys })`. */
+/**
+ * The common keys as a collection, in documentation order, for `loadConfig({ keys })`.
+ * `local_server_allowed_hosts` is left out: it is in the collections of the two servers that
+ * read it (the local intake's and the status server's).
+ */
 export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.apiKey,
   commonKeys.site,
@@ -120,6 +124,5 @@ export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.extraTags,
   commonKeys.bindHost,
   commonKeys.localIntakePort,
-  commonKeys.localServerAllowedHosts,
   commonKeys.serverlessEnabled,
 ]);
