@@ -19,7 +19,7 @@ describe('the console-exporter example agent', () => {
       config: { dogstatsd_port: await freeUdpPort(), hostname: 'example-host' },
     });
     // Our exporter sits where the serializer was: the aggregator injects it, so it starts first.
-    expect(app.graph().edges).toContainEqual({ from: 'Demultiplexer', to: 'Serializer' });
+    expect(app.graph().edges).toContainEqual({ from: 'Demultiplexer', to: 'Serializer', kind: 'inject' });
     await app.start();
     await sendUdp(app.get(UDP_LISTENER).port, 'example.requests:2|c|#route:/a\nexample.requests:3|c|#route:/a\nexample.temp:21.5|g\n_sc|example.check|0');
     await new Promise((r) => setTimeout(r, 100)); // loopback UDP is asynchronous; the drain at stop reads the rest

@@ -29,7 +29,7 @@ describe('the line-counter example agent', () => {
     const logger = new RecordingLogger();
     const app = createTestApp([ingestBundle, heartbeatBundle], { config: { example_heartbeat: true }, logger });
     expect(app.graph().startOrder).toEqual(['Config', 'Logger', 'LineCounter', 'UdpLineListener', 'Heartbeat']);
-    expect(app.graph().edges).toContainEqual({ from: 'Heartbeat', to: 'LineCounter' });
+    expect(app.graph().edges).toContainEqual({ from: 'Heartbeat', to: 'LineCounter', kind: 'inject' });
     await app.start();
     while (app.get(HEARTBEAT).beats < 2) await new Promise((r) => setTimeout(r, 10));
     expect(logger.messages('info').filter((m) => m === 'heartbeat').length).toBeGreaterThanOrEqual(2);

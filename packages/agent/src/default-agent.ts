@@ -25,8 +25,9 @@ export function localIntakeUrl(config: ConfigReader): string {
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
  * from their injection edges (forwarder first, listeners last). The host metadata rides on the
  * forwarder too; it switches itself off in serverless mode (`agentkit exec`). With no API key and no
- * `dd_url` it embeds the local intake, and the forwarder injects it: the intake starts before
- * the forwarder and stops after the forwarder's last payload. `local_intake_port` must be a
+ * `dd_url` it embeds the local intake, and the forwarder declares an ordering edge to it
+ * (`after: [LOCAL_INTAKE]`): the intake starts before the forwarder and stops after the
+ * forwarder's last payload. `local_intake_port` must be a
  * real port then (0 is resolved by the caller, see `agentkit run`).
  */
 export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
@@ -35,17 +36,20 @@ export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement
   return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config))];
 }
 
-/** The HTTP forwarder, shipping to the embedded intake; it injects the intake for the start/stop order. */
+/**
+ * The HTTP forwarder, shipping to the embedded intake. It talks to the intake over HTTP, not
+ * through an object, so it declares the order instead of injecting it: after the intake at
+ * start, before it at stop (its last payload still finds the intake listening).
+ */
 function forwarderToLocalIntake(url: string): Replacement {
   return replaceWith(
     provide(
       FORWARDER,
       {
-        deps: [LOCAL_INTAKE, CONFIG, LOGGER, FORWARDER_CLOCK],
-        useFactory: (_intake: unknown, config: ConfigReader, logger: Logger, clock: Clock) =>
-          new HttpForwarder(withLocalDestination(config, url), logger, clock),
+        deps: [CONFIG, LOGGER, FORWARDER_CLOCK],
+        useFactory: (config: ConfigReader, logger: Logger, clock: Clock) => new HttpForwarder(withLocalDestination(config, url), logger, clock),
       },
-      { stopTimeoutMs: forwarderStopHookTimeoutMs },
+      { stopTimeoutMs: forwarderStopHookTimeoutMs, after: [LOCAL_INTAKE] },
     ),
   );
 }

@@ -93,6 +93,64 @@ describe('agentkit graph', () => {
     expect(stdout).toContain(marker);
   });
 
+  /** `A → B` for "A injects B", `A after B` for an ordering edge: one line per edge, in graph order. */
+  async function defaultGraph(env: Record<string, string> = {}): Promise<{ startOrder: string[]; edges: string[] }> {
+    const { code, stdout, stderr } = await runCli(['graph', '--format', 'json'], env);
+    expect([code, stderr]).toEqual([0, '']);
+    const graph = JSON.parse(stdout) as { startOrder: string[]; edges: { from: string; to: string; kind: string }[] };
+    return { startOrder: graph.startOrder, edges: graph.edges.map((e) => `${e.from} ${e.kind === 'after' ? 'after' : '→'} ${e.to}`) };
+  }
+
+  // The built-ins (Config, Logger) every component injects, left out so the pipeline edges read plainly.
+  const pipelineEdges = (edges: string[]): string[] => edges.filter((e) => !/ → (Config|Logger)$/.test(e));
+
+  // A change in the default agent's composition (a bundle, a component, an edge) fails these two.
+  it('json: the default agent with the local intake starts it before the forwarder, by an ordering edge', async () => {
+    const { startOrder, edges } = await defaultGraph();
+    expect(startOrder).toEqual([
+      'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock', 'HostMetadataClock', 'StatusServer',
+      'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer',
+      'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener', 'HostMetadata',
+    ]);
+    expect(pipelineEdges(edges)).toEqual([
+      'StatusServer → Telemetry',
+      'LocalIntake → Telemetry',
+      'Forwarder → ForwarderClock',
+      'Forwarder after LocalIntake',
+      'Serializer → Forwarder',
+      'Demultiplexer → Serializer',
+      'DogstatsdServer → Demultiplexer',
+      'DogstatsdServer → PacketForwarder',
+      'UdpListener → DogstatsdServer',
+      'UdsDatagramListener → DogstatsdServer',
+      'UdsStreamListener → DogstatsdServer',
+      'TcpListener → DogstatsdServer',
+      'HostMetadata → Forwarder',
+      'HostMetadata → HostMetadataClock',
+    ]);
+    // Every component but the built-ins and the clocks reads the config and logs.
+    const readsConfig = edges.filter((e) => e.endsWith(' → Config')).map((e) => e.split(' ')[0]);
+    expect(readsConfig).toEqual(edges.filter((e) => e.endsWith(' → Logger')).map((e) => e.split(' ')[0]));
+    expect(readsConfig).toEqual(startOrder.filter((n) => !['Config', 'Logger', 'Telemetry', 'ForwarderClock', 'HostMetadataClock'].includes(n)));
+  });
+
+  it('json: with an API key there is no local intake and no ordering edge', async () => {
+    const { startOrder, edges } = await defaultGraph({ DD_API_KEY: API_KEY });
+    expect(startOrder).not.toContain('LocalIntake');
+    expect(startOrder.indexOf('Forwarder')).toBeLessThan(startOrder.indexOf('Serializer'));
+    expect(edges.filter((e) => e.includes(' after '))).toEqual([]);
+    expect(pipelineEdges(edges)).toContain('Serializer → Forwarder');
+  });
+
+  it('marks the ordering edge in text, dot and mermaid', async () => {
+    const text = await runCli(['graph']);
+    expect(text.stdout).toMatch(/^ +\d+\. Forwarder +\[forwarder\] {2}← Config, Logger, ForwarderClock {2}after LocalIntake$/m);
+    const dot = await runCli(['graph', '-f', 'dot']);
+    expect(dot.stdout).toContain('"Forwarder" -> "LocalIntake" [style=dashed, label="after"];');
+    const mermaid = await runCli(['graph', '-f', 'mermaid']);
+    expect(mermaid.stdout).toMatch(/ -\. after \.-> /);
+  });
+
   it('rejects an unknown format with exit 2', async () => {
     const { code, stderr } = await runCli(['graph', '-f', 'png']);
     expect(code).toBe(2);

@@ -63,10 +63,10 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
-/** One HTTP request on its own connection. */
-export function request(url: string, method = 'GET'): Promise<HttpAnswer> {
+/** One HTTP request on its own connection; `headers` may set `Host` (fetch cannot). */
+export function request(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = get(url, { method, agent: false }, (res) => {
+    const req = get(url, { method, agent: false, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

@@ -1,3 +1,4 @@
+import { ALLOWED_HOSTS_KEY } from '@agentkit/core';
 import type { AnyConfigKey } from './config-key.js';
 import { defineKey } from './config-key.js';
 
@@ -90,6 +91,13 @@ export const commonKeys = {
     max: 65535,
     doc: "The port of agentkit's local intake on 127.0.0.1 (`agentkit intake`, and the one `agentkit run` embeds when neither `api_key` nor `dd_url` is set); symbol database uploads go there too when no API key is set. 0 picks a free port.",
   }),
+  localServerAllowedHosts: defineKey({
+    key: ALLOWED_HOSTS_KEY,
+    datadog: { kind: 'agentkit' },
+    type: 'string-list',
+    default: [],
+    doc: "More names agentkit's own HTTP servers (the local intake, the status server on `cmd_port`) answer to, besides the address they listen on, `localhost`, `*.localhost` and IP literals: e.g. a container's or a dev box's name you open the intake page under. `name`, `name:port` (the port is ignored) or `*.name` for its subdomains. A request whose `Host` is another name gets 421, and a POST from a page of another site (its `Origin`) 403: this is what keeps a web page from reading them through DNS rebinding. In `DD_LOCAL_SERVER_ALLOWED_HOSTS` they are separated by spaces.",
+  }),
   serverlessEnabled: defineKey({
     key: 'serverless.enabled',
     datadog: { kind: 'differs', how: "The Agent's serverless builds set it internally and read no environment variable for it; here `DD_SERVERLESS_ENABLED` and the file set it too (`agentkit exec` forces it on)." },
@@ -99,7 +107,11 @@ export const commonKeys = {
   }),
 } as const;
 
-/** The common keys as a collection, in documentation order, for `loadConfig({ keys })`. */
+/**
+ * The common keys as a collection, in documentation order, for `loadConfig({ keys })`.
+ * `local_server_allowed_hosts` is left out: it is in the collections of the two servers that
+ * read it (the local intake's and the status server's).
+ */
 export const commonConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.apiKey,
   commonKeys.site,

@@ -264,7 +264,8 @@ class LifecycleApp implements App {
       return {
         name: c.name,
         instance: instances.get(c.token),
-        deps: c.deps.map((d) => tokenName(d)),
+        // What it must start after (and stop before): its injections and its ordering edges.
+        deps: [...c.deps, ...c.after].map((d) => tokenName(d)),
         ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
         ...(stopTimeoutMs === undefined ? {} : { stopTimeoutMs }),
       };

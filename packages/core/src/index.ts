@@ -3,7 +3,7 @@ export { AGENTKIT_VERSION } from './version.js';
 export type { Token, TokenType } from './token.js';
 
 export { provide } from './container/provider.js';
-export type { ComponentClass, Dependency, FactoryDependency, FactorySpec, HookTimeout, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
+export type { ComponentClass, Dependency, EdgeKind, FactoryDependency, FactorySpec, HookTimeout, OrderingDependency, Provider, ProviderOptions, ValueSpec } from './container/provider.js';
 export { bundle, replace, replaceWith } from './container/bundle.js';
 export type { Bundle, BundlePredicate, Replacement } from './container/bundle.js';
 
@@ -19,6 +19,9 @@ export type { Startable, Stoppable } from './component.js';
 export { isTelemetrySource } from './telemetry/telemetry.js';
 export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
+
+export { ALLOWED_HOSTS_KEY, HostGuard } from './http/host-guard.js';
+export type { HostGuardOptions, HostGuardReason, HostVerdict } from './http/host-guard.js';
 
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';

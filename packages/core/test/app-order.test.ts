@@ -186,7 +186,7 @@ describe('App', () => {
         replace(SINK, LabelledSink),
       ]);
       expect((withClass.get(SOURCE).sink as LabelledSink).label).toBe('fake');
-      expect(withClass.graph().edges).toContainEqual({ from: 'Sink', to: 'Label' });
+      expect(withClass.graph().edges).toContainEqual({ from: 'Sink', to: 'Label', kind: 'inject' });
     });
 
     it('replaceWith() takes a factory with extra dependencies, so the replacement starts after them and stops before them', async () => {
@@ -207,7 +207,7 @@ describe('App', () => {
       ]);
       await app.start();
       await app.stop();
-      expect(app.graph().edges).toContainEqual({ from: 'Sink', to: 'Gate' });
+      expect(app.graph().edges).toContainEqual({ from: 'Sink', to: 'Gate', kind: 'inject' });
       expect(order).toEqual(['start Gate', 'start Sink', 'stop Sink', 'stop Gate']);
     });
   });

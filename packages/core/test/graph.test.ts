@@ -20,8 +20,8 @@ describe('App.graph()', () => {
       { name: 'Listener', bundle: 'ingest', kind: 'factory', replaced: false },
     ]);
     expect(graph.edges).toEqual([
-      { from: 'Serializer', to: 'Forwarder' },
-      { from: 'Listener', to: 'Serializer' },
+      { from: 'Serializer', to: 'Forwarder', kind: 'inject' },
+      { from: 'Listener', to: 'Serializer', kind: 'inject' },
     ]);
     expect(graph.startOrder).toEqual(['Forwarder', 'Serializer', 'Listener']);
     expect(j.constructed).toEqual([]); // describing the graph constructs nothing

@@ -1,4 +1,4 @@
-import { defineKey } from '@agentkit/config';
+import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey } from '@agentkit/config';
 
 /** One hour of 10 s points per series. */
@@ -35,6 +35,8 @@ export const intakeKeys = {
     min: 1,
     doc: 'How many of the latest events, and separately of the latest service checks, the local intake keeps.',
   }),
+  /** Declared in @agentkit/config (the status server reads it too); the names the intake also answers to. */
+  localServerAllowedHosts: commonKeys.localServerAllowedHosts,
 } as const;
 
 /** The intake's keys as a collection, for `loadConfig({ keys })`. */

@@ -13,7 +13,8 @@ export const graphCommand: Command = {
 
 Builds the default agent's component graph from the bundles the configuration enables,
 without constructing or starting anything, and prints it. An arrow A → B means A injects B:
-B starts before A and stops after it.
+B starts before A and stops after it. An ordering edge ("A after B": dashed in dot and
+mermaid, kind "after" in json) means the same order without an injection.
 
 Options:
   -c, --config <file>  YAML configuration file (bundles are switched on and off by config)

@@ -18,7 +18,7 @@ Point an agent at it with DD_DD_URL=http://127.0.0.1:<port> and any DD_API_KEY.
 
 Options:
   -p, --port <n>       Port (default local_intake_port, 8127; 0 picks a free one)
-  -c, --config <file>  YAML configuration file (history limits: ${intakeConfigKeys.map((k) => k.key).join(', ')})
+  -c, --config <file>  YAML configuration file (${intakeConfigKeys.map((k) => k.key).join(', ')})
   -h, --help           Show this help
 `,
   options: { ...CONFIG_OPTION, port: { type: 'string', short: 'p' } },

@@ -1,4 +1,4 @@
-import { defineKey, type AnyConfigKey } from '@agentkit/config';
+import { commonKeys, defineKey, type AnyConfigKey } from '@agentkit/config';
 
 /** The Datadog Agent's IPC port; agentkit serves its status and telemetry there. */
 export const DEFAULT_CMD_PORT = 5001;
@@ -17,6 +17,8 @@ export const statusKeys = {
     max: 65535,
     doc: 'Port on 127.0.0.1 of the status server: `GET /status` (JSON) and `GET /telemetry` (Prometheus text), read by `agentkit status`. `0` picks a free port (logged at start); `-1` turns the server off (the `status` bundle). Unlike the Agent\'s, it has no authentication: it only listens on 127.0.0.1.',
   }),
+  /** Declared in @agentkit/config (the local intake reads it too); the names this server also answers to. */
+  localServerAllowedHosts: commonKeys.localServerAllowedHosts,
 } as const;
 
 /** The status keys as a collection, for `loadConfig({ keys })` and the agent's key list. */

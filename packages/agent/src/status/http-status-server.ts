@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { commonKeys } from '@agentkit/config';
 import {
   AGENTKIT_VERSION,
   CONFIG,
+  HostGuard,
   inject,
   injectable,
   LOGGER,
@@ -35,6 +37,8 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
   readonly #config: ConfigReader;
   readonly #log: Logger;
   readonly #telemetry: TelemetryReader;
+  /** Answers only to its own names (DNS rebinding); see HostGuard. */
+  readonly #guard: HostGuard;
   #server: Server | undefined;
   #port = 0;
   #stopping = false;
@@ -48,6 +52,7 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
     this.#config = config;
     this.#log = logger.child({ component: 'StatusServer' });
     this.#telemetry = telemetry;
+    this.#guard = new HostGuard({ allowedHosts: config.get(commonKeys.localServerAllowedHosts), logger: this.#log });
   }
 
   public get url(): string {
@@ -105,11 +110,12 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
       await closed;
     } finally {
       signal?.removeEventListener('abort', cut);
+      this.#guard.flushLog();
     }
   }
 
   public telemetry(): Record<string, number> {
-    return { requests: this.#requests, not_found: this.#notFound, errors: this.#errors };
+    return { requests: this.#requests, not_found: this.#notFound, errors: this.#errors, ...this.#guard.telemetry() };
   }
 
   /** The body of `GET /status`. */
@@ -125,6 +131,7 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
 
   readonly #onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     this.#requests += 1;
+    if (!this.#guard.admit(req, res)) return;
     try {
       // During the stop, a keep-alive connection must not stay open for a next request.
       if (this.#stopping) res.setHeader('Connection', 'close');

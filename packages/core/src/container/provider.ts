@@ -9,10 +9,23 @@ import { tokenName, type Token } from '../token.js';
  */
 export type HookTimeout = number | ((config: ConfigReader) => number);
 
-/** Per-component hook timeouts; each applies inside the app's global start/stop timeout. */
+/**
+ * An ordering edge: a token to start after (and stop before), or `{ token, optional: true }`
+ * for "after it when it is in the app, no edge when nothing provides it" (its bundle is off).
+ */
+export type OrderingDependency = Token<unknown> | { readonly token: Token<unknown>; readonly optional: true };
+
+/** Per-component options: hook timeouts (each inside the app's global one) and ordering edges. */
 export interface ProviderOptions {
   readonly startTimeoutMs?: HookTimeout;
   readonly stopTimeoutMs?: HookTimeout;
+  /**
+   * Tokens this component starts after and stops before, without injecting them: for an order
+   * that no injection edge carries (the forwarder and the local intake it ships to over HTTP).
+   * Validated like injections before anything is constructed: a required one that nothing
+   * provides is `ERR_CORE_MISSING_PROVIDER`, a loop through it `ERR_CORE_DEPENDENCY_CYCLE`.
+   */
+  readonly after?: readonly OrderingDependency[];
 }
 
 // Any constructor: a component's parameters are its dependencies, so their types vary.
@@ -39,6 +52,9 @@ export interface Dependency {
   readonly token: Token<unknown>;
   readonly optional: boolean;
 }
+
+/** How an edge was declared: an injection (data flows along it) or an ordering edge (`after`). */
+export type EdgeKind = 'inject' | 'after';
 
 /** What `provide()` returns: how to build one token, and what it needs. */
 export type Provider<T = unknown> = {
@@ -121,13 +137,25 @@ function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>):
   });
 }
 
+/** The ordering edges a provider declares (`after`), in the order given. */
+export function orderingOf(provider: Provider): readonly Dependency[] {
+  return (provider.options.after ?? []).map((dep) => asDependency(dep) as Dependency);
+}
+
 function factoryDependency(owner: Token<unknown>, dep: unknown, index: number): Dependency {
+  const declared = asDependency(dep);
+  if (declared === undefined) throw invalid(`provide(${tokenName(owner)}): deps[${index}] is not a token`);
+  return declared;
+}
+
+/** A token, or `{ token, optional }`, as a Dependency; undefined when it is neither. */
+function asDependency(dep: unknown): Dependency | undefined {
   if (typeof dep === 'symbol') return { token: dep, optional: false };
   if (typeof dep === 'object' && dep !== null && typeof (dep as { token?: unknown }).token === 'symbol') {
     const { token: tok, optional } = dep as { token: Token<unknown>; optional?: unknown };
     return { token: tok, optional: optional === true };
   }
-  throw invalid(`provide(${tokenName(owner)}): deps[${index}] is not a token`);
+  return undefined;
 }
 
 export function checkToken(token: unknown, where: string): void {
@@ -139,6 +167,14 @@ function checkOptions(token: Token<unknown>, options: ProviderOptions): void {
     const value = options[name];
     if (value !== undefined && typeof value !== 'function' && !(typeof value === 'number' && value > 0)) {
       throw invalid(`provide(${tokenName(token)}): ${name} must be a positive number of milliseconds, or a function of the config`);
+    }
+  }
+  const after: unknown = options.after;
+  if (after === undefined) return;
+  if (!Array.isArray(after)) throw invalid(`provide(${tokenName(token)}): after must be an array of tokens`);
+  for (const [i, dep] of (after as unknown[]).entries()) {
+    if (asDependency(dep) === undefined) {
+      throw invalid(`provide(${tokenName(token)}): after[${i}] is not a token (or { token, optional: true })`);
     }
   }
 }

@@ -1,8 +1,9 @@
 import type { ConfigReader } from '../built-ins.js';
 import { isBundle, isReplacement, type Bundle, type Replacement } from '../container/bundle.js';
-import { dependenciesOf, invalid, type Dependency, type Provider } from '../container/provider.js';
+import { dependenciesOf, invalid, orderingOf, type Provider } from '../container/provider.js';
 import { AgentkitError, CoreErrorCode, describeError } from '../errors.js';
 import { tokenName, type Token } from '../token.js';
+import { reportCycle, reportDuplicateNames, reportMissing, type DeclaredEdge, type PlanEdge } from './plan-checks.js';
 
 /** The pseudo-bundle name of the providers the App itself supplies. */
 export const APP_BUNDLE = 'app';
@@ -14,15 +15,20 @@ export interface BundleDecision {
   readonly reason: string;
 }
 
-/** One component as planned: where it came from and what it injects. */
+/** One component as planned: where it came from, what it injects and what it starts after. */
 export interface PlannedComponent {
   readonly token: Token<unknown>;
   readonly name: string;
   readonly bundle: string;
   readonly provider: Provider;
   readonly replaced: boolean;
-  /** Dependencies that are provided (absent optional ones are left out). */
+  /** Injected dependencies that are provided (absent optional ones are left out). */
   readonly deps: readonly Token<unknown>[];
+  /**
+   * Ordering edges (`after`) that are provided and not already injected: the component starts
+   * after them and stops before them, as with `deps`, but nothing is passed to it.
+   */
+  readonly after: readonly Token<unknown>[];
 }
 
 /** The validated graph: components in start order, and the bundle decisions behind it. */
@@ -41,7 +47,7 @@ interface Candidate {
 /**
  * Turns bundles and replacements into a validated plan, constructing nothing: disabled
  * bundles are dropped, replacements applied, then missing providers, cycles and duplicate
- * names are reported with the full path. Built-ins join the graph only when something
+ * names are reported with the full path, ordering edges (`after`) checked like injections. Built-ins join the graph only when something
  * injects them (or replaces them).
  */
 export function buildPlan(
@@ -81,25 +87,46 @@ export function buildPlan(
   }
   applyReplacements(candidates, replacements);
 
-  const depsByToken = new Map<Token<unknown>, readonly Dependency[]>();
-  for (const [tok, candidate] of candidates) depsByToken.set(tok, dependenciesOf(candidate.provider));
+  const declared = new Map<Token<unknown>, readonly DeclaredEdge[]>();
+  for (const [tok, candidate] of candidates) declared.set(tok, declaredEdges(candidate.provider));
 
-  const included = includedTokens(candidates, depsByToken, builtInTokens);
-  reportMissing(candidates, depsByToken, included);
-  const edges = new Map<Token<unknown>, Token<unknown>[]>();
-  for (const tok of included) {
-    const deps = (depsByToken.get(tok) ?? []).filter((d) => candidates.has(d.token)).map((d) => d.token);
-    edges.set(tok, deps);
-  }
+  const included = includedTokens(candidates, declared, builtInTokens);
+  reportMissing(declared, (tok) => candidates.has(tok), included, (tok) => candidates.get(tok)?.bundle ?? APP_BUNDLE);
+  const edges = new Map<Token<unknown>, PlanEdge[]>();
+  for (const tok of included) edges.set(tok, providedEdges(declared.get(tok) ?? [], candidates));
   reportCycle(edges);
   reportDuplicateNames(included);
 
   const order = topologicalOrder(included, edges, (tok) => candidates.get(tok)?.index ?? 0);
   const components = order.map((tok): PlannedComponent => {
     const c = candidates.get(tok) as Candidate;
-    return { token: tok, name: tokenName(tok), bundle: c.bundle, provider: c.provider, replaced: c.replaced, deps: edges.get(tok) ?? [] };
+    const out = edges.get(tok) ?? [];
+    const ofKind = (kind: PlanEdge['kind']): Token<unknown>[] => out.filter((e) => e.kind === kind).map((e) => e.token);
+    return { token: tok, name: tokenName(tok), bundle: c.bundle, provider: c.provider, replaced: c.replaced, deps: ofKind('inject'), after: ofKind('after') };
   });
   return { components, bundles: decisions };
+}
+
+/** Injections first, then `after` edges; a token both injected and listed in `after` is one injection edge. */
+function declaredEdges(provider: Provider): DeclaredEdge[] {
+  const injected = dependenciesOf(provider).map((d): DeclaredEdge => ({ ...d, kind: 'inject' }));
+  const seen = new Set(injected.map((d) => d.token));
+  const ordering = orderingOf(provider)
+    .filter((d) => !seen.has(d.token))
+    .map((d): DeclaredEdge => ({ ...d, kind: 'after' }));
+  return [...injected, ...ordering];
+}
+
+/** The declared edges whose token is provided (an absent optional one is no edge). */
+function providedEdges(declared: readonly DeclaredEdge[], candidates: ReadonlyMap<Token<unknown>, Candidate>): PlanEdge[] {
+  const out: PlanEdge[] = [];
+  const seen = new Set<Token<unknown>>();
+  for (const d of declared) {
+    if (!candidates.has(d.token) || seen.has(d.token)) continue;
+    seen.add(d.token);
+    out.push({ token: d.token, kind: d.kind });
+  }
+  return out;
 }
 
 function decideBundles(items: readonly (Bundle | Replacement)[], config: ConfigReader): BundleDecision[] {
@@ -150,10 +177,10 @@ function applyReplacements(
   }
 }
 
-/** Every bundle component, plus the built-ins something injects or that were replaced. */
+/** Every bundle component, plus the built-ins something injects (or starts after) or that were replaced. */
 function includedTokens(
   candidates: Map<Token<unknown>, Candidate>,
-  depsByToken: Map<Token<unknown>, readonly Dependency[]>,
+  depsByToken: ReadonlyMap<Token<unknown>, readonly DeclaredEdge[]>,
   builtIns: ReadonlySet<Token<unknown>>,
 ): Token<unknown>[] {
   const wanted = new Set<Token<unknown>>();
@@ -171,92 +198,13 @@ function includedTokens(
   return [...candidates.keys()].filter((tok) => wanted.has(tok));
 }
 
-function reportMissing(
-  candidates: Map<Token<unknown>, Candidate>,
-  depsByToken: Map<Token<unknown>, readonly Dependency[]>,
-  included: readonly Token<unknown>[],
-): void {
-  const dependents = new Map<Token<unknown>, Token<unknown>[]>();
-  for (const tok of included) {
-    for (const dep of depsByToken.get(tok) ?? []) {
-      const list = dependents.get(dep.token) ?? [];
-      list.push(tok);
-      dependents.set(dep.token, list);
-    }
-  }
-  const lines: string[] = [];
-  for (const tok of included) {
-    for (const dep of depsByToken.get(tok) ?? []) {
-      if (dep.optional || candidates.has(dep.token)) continue;
-      const chain = [...chainTo(tok, dependents), tokenName(dep.token)].map((n) => `"${n}"`).join(' → ');
-      const c = candidates.get(tok) as Candidate;
-      lines.push(`"${tokenName(dep.token)}" is not provided; needed by ${chain} (bundle "${c.bundle}")`);
-    }
-  }
-  if (lines.length > 0) {
-    throw new AgentkitError(
-      CoreErrorCode.MissingProvider,
-      `missing provider${lines.length > 1 ? 's' : ''}:\n  - ${lines.join('\n  - ')}\n` +
-        'Add the bundle that provides it, or provide() it yourself.',
-    );
-  }
-}
-
-/** A path of names from a component nobody depends on down to `tok`. */
-function chainTo(tok: Token<unknown>, dependents: Map<Token<unknown>, Token<unknown>[]>): string[] {
-  const path = [tok];
-  const seen = new Set(path);
-  for (let up = dependents.get(tok)?.[0]; up !== undefined && !seen.has(up); up = dependents.get(up)?.[0]) {
-    path.unshift(up);
-    seen.add(up);
-  }
-  return path.map((t) => tokenName(t));
-}
-
-function reportCycle(edges: Map<Token<unknown>, Token<unknown>[]>): void {
-  const state = new Map<Token<unknown>, 'visiting' | 'done'>();
-  const stack: Token<unknown>[] = [];
-  const visit = (tok: Token<unknown>): void => {
-    state.set(tok, 'visiting');
-    stack.push(tok);
-    for (const dep of edges.get(tok) ?? []) {
-      const s = state.get(dep);
-      if (s === 'visiting') {
-        const cycle = [...stack.slice(stack.indexOf(dep)), dep].map((t) => `"${tokenName(t)}"`);
-        throw new AgentkitError(
-          CoreErrorCode.DependencyCycle,
-          `dependency cycle: ${cycle.join(' → ')}; break it by moving shared state into a component both inject`,
-        );
-      }
-      if (s === undefined) visit(dep);
-    }
-    stack.pop();
-    state.set(tok, 'done');
-  };
-  for (const tok of edges.keys()) if (!state.has(tok)) visit(tok);
-}
-
-function reportDuplicateNames(tokens: readonly Token<unknown>[]): void {
-  const seen = new Set<string>();
-  for (const tok of tokens) {
-    const name = tokenName(tok);
-    if (seen.has(name)) {
-      throw new AgentkitError(
-        CoreErrorCode.DuplicateName,
-        `two different tokens are named "${name}"; token names must be unique within an app so messages are unambiguous`,
-      );
-    }
-    seen.add(name);
-  }
-}
-
 /**
- * Kahn's algorithm: a component comes after everything it injects. Among components that are
+ * Kahn's algorithm: a component comes after everything it injects or starts after. Among components that are
  * ready at the same time, the one registered first goes first, so the order is deterministic.
  */
 function topologicalOrder(
   tokens: readonly Token<unknown>[],
-  edges: Map<Token<unknown>, Token<unknown>[]>,
+  edges: ReadonlyMap<Token<unknown>, readonly PlanEdge[]>,
   rank: (tok: Token<unknown>) => number,
 ): Token<unknown>[] {
   const waitingOn = new Map<Token<unknown>, number>();
@@ -264,7 +212,7 @@ function topologicalOrder(
   for (const tok of tokens) {
     const deps = edges.get(tok) ?? [];
     waitingOn.set(tok, deps.length);
-    for (const dep of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), tok]);
+    for (const { token: dep } of deps) dependents.set(dep, [...(dependents.get(dep) ?? []), tok]);
   }
   const ready = tokens.filter((t) => waitingOn.get(t) === 0);
   const order: Token<unknown>[] = [];

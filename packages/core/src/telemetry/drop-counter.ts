@@ -10,13 +10,16 @@ export const DEFAULT_DROP_LOG_INTERVAL_MS = 1000;
 export class DropCounter {
   readonly #logger: Logger;
   readonly #intervalMs: number;
+  readonly #verb: string;
   readonly #totals = new Map<string, number>();
   readonly #unlogged = new Map<string, number>();
   readonly #lastLoggedAt = new Map<string, number>();
 
-  public constructor(logger: Logger, options: { intervalMs?: number } = {}) {
+  /** `verb` words the log line (`refused 3 (host)`); default `dropped`. */
+  public constructor(logger: Logger, options: { intervalMs?: number; verb?: string } = {}) {
     this.#logger = logger;
     this.#intervalMs = options.intervalMs ?? DEFAULT_DROP_LOG_INTERVAL_MS;
+    this.#verb = options.verb ?? 'dropped';
   }
 
   /** Records `count` items dropped for `reason`. `detail` (an error, a sample) is logged, never kept. */
@@ -55,6 +58,6 @@ export class DropCounter {
     if (pending === 0) return;
     this.#unlogged.set(reason, 0);
     this.#lastLoggedAt.set(reason, now);
-    this.#logger.warn({ reason, dropped: pending, total: this.#totals.get(reason), ...detail }, `dropped ${pending} (${reason})`);
+    this.#logger.warn({ reason, [this.#verb]: pending, total: this.#totals.get(reason), ...detail }, `${this.#verb} ${pending} (${reason})`);
   }
 }

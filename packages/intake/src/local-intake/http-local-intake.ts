@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { commonKeys } from '@agentkit/config';
-import { CONFIG, DropCounter, LOGGER, TELEMETRY, inject, injectable, optional, tokenName } from '@agentkit/core';
+import { CONFIG, DropCounter, HostGuard, LOGGER, TELEMETRY, inject, injectable, optional, tokenName } from '@agentkit/core';
 import type { ConfigKeyRef, ConfigReader, Logger, TelemetryReader, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import { intakeKeys } from '../config-keys.js';
 import { IntakeError, IntakeErrorCode } from '../errors.js';
@@ -43,6 +43,8 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
   readonly #history: IntakeHistory;
   readonly #stats = new IntakeStats();
   readonly #router: IntakeRouter;
+  /** Answers only to its own names (DNS rebinding); see HostGuard. */
+  readonly #guard: HostGuard;
   readonly #configuredPort: number;
   #state: State = 'created';
   #server: Server | undefined;
@@ -57,6 +59,7 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
     this.#log = logger.child({ component: 'LocalIntake' });
     this.#drops = new DropCounter(this.#log);
     this.#configuredPort = options.port ?? config.get(commonKeys.localIntakePort);
+    this.#guard = new HostGuard({ allowedHosts: config.get(commonKeys.localServerAllowedHosts), logger: this.#log });
     this.#history = new IntakeHistory(
       {
         maxPoints: limit(config, intakeKeys.maxPoints),
@@ -97,7 +100,9 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
   public async onStart(): Promise<void> {
     if (this.#state !== 'created') return;
     this.#state = 'starting';
-    const server = createServer((req, res) => this.#router.handle(req, res));
+    const server = createServer((req, res) => {
+      if (this.#guard.admit(req, res)) this.#router.handle(req, res);
+    });
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.#onClientError(error, socket));
     try {
       await listen(server, this.#configuredPort);
@@ -136,6 +141,7 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
       signal.removeEventListener('abort', closeAll);
       this.#state = 'stopped';
       this.#drops.flushLog();
+      this.#guard.flushLog();
       this.#log.info(this.#stats.items(), 'local intake stopped');
     }
   }
@@ -182,7 +188,7 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
     for (const [kind, n] of Object.entries(this.#stats.items())) out[`items.${kind}`] = n;
     for (const [kind, n] of Object.entries<number>(this.#history.counts())) out[`stored.${kind}`] = n;
     out['evicted'] = this.#history.evicted;
-    return { ...out, ...this.#drops.snapshot() };
+    return { ...out, ...this.#guard.telemetry(), ...this.#drops.snapshot() };
   }
 
   /** Malformed HTTP (not a dropped connection) is counted; Node's own answer is a bare 400. */
