@@ -20,6 +20,8 @@ export { isTelemetrySource } from './telemetry/telemetry.js';
 export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
 
+export { RingBuffer } from './queue/ring-buffer.js';
+
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';
 
