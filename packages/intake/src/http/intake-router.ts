@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DropCounter, Logger, TelemetryReader } from '@agentkit/core';
-import { decodePayload, payloadKindOf, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
-import type { DecodedPayload } from '@agentkit/serializer';
-import { IntakeError } from '../errors.js';
+import { payloadKindOf } from '@agentkit/serializer';
 import type { FaultPlan, FaultResponse } from '../faults/fault-plan.js';
 import type { IntakeHistory } from '../history/intake-history.js';
 import type { LocalIntakeStats } from '../local-intake/local-intake.def.js';
-import { readSymdbBatch, type SymdbBatch } from '../symdb/symdb-batch.js';
 import type { AnsweredRequest, IntakeRequest } from './intake-request.js';
 import type { IntakeStats, RouteName } from './intake-stats.js';
 import { readBody } from './read-body.js';
+import { readRequest, undecodedRequest } from './read-request.js';
 import type { StaticAssets } from './static-assets.js';
 
 /** The symbol database routes: the trace-agent's, and the debugger intake's (agentless). */
@@ -48,12 +46,6 @@ export interface RouterContext {
   readonly closing: AbortSignal;
 }
 
-/** A request read and decoded, and the status the intake refuses it with when it did not decode. */
-interface ReadRequest {
-  readonly request: IntakeRequest;
-  readonly refusal: 400 | 415;
-}
-
 /**
  * Answers one request: Datadog payload routes (decoded, stored, 202), API key validation,
  * symbol database uploads, the JSON API (`/api/local/*`) and the page; or, when the fault plan
@@ -84,10 +76,10 @@ export class IntakeRouter {
     this.#ctx.stats.request(route);
     const body = await this.#readBody(req, res, path);
     if (body === undefined) {
-      this.#report({ ...this.#request(req, route, EMPTY), status: res.statusCode, accepted: false });
+      this.#report({ ...undecodedRequest(req, route, EMPTY, this.#nextIndex++), status: res.headersSent ? res.statusCode : 0, accepted: false });
       return;
     }
-    const { request, refusal } = await this.#read(req, route, body);
+    const { request, refusal } = await readRequest(req, route, body, this.#nextIndex++, this.#ctx.drops);
     const fault = this.#ctx.faults?.next(request);
     const status = fault === undefined ? await this.#answer(req, res, request, refusal) : await this.#fault(req, res, request, refusal, fault);
     if (status !== undefined) this.#report({ ...request, status, accepted: status >= 200 && status < 300 && isKept(request) });
@@ -100,46 +92,6 @@ export class IntakeRouter {
     if (path === VALIDATE_PATH) return 'validate';
     if (path.startsWith('/api/local/')) return 'api';
     return this.#ctx.assets.find(path) === undefined ? 'not_found' : 'page';
-  }
-
-  #request(req: IncomingMessage, route: RouteName, body: Buffer, content: Partial<Pick<IntakeRequest, 'decoded' | 'symdb' | 'decodeError'>> = {}): IntakeRequest {
-    return {
-      index: this.#nextIndex++,
-      route,
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      headers: req.headers,
-      body,
-      decoded: content.decoded,
-      symdb: content.symdb,
-      decodeError: content.decodeError,
-    };
-  }
-
-  /** Decodes a POSTed payload or symdb batch; what does not decode is counted here, whatever the answer. */
-  async #read(req: IncomingMessage, route: RouteName, body: Buffer): Promise<ReadRequest> {
-    const path = req.url ?? '/';
-    if (req.method !== 'POST' || route === 'validate' || route === 'api' || route === 'page' || route === 'not_found') {
-      return { request: this.#request(req, route, body), refusal: 400 };
-    }
-    if (route === 'symdb') {
-      try {
-        const symdb: SymdbBatch = await readSymdbBatch(path, req.headers['content-type'], body, Date.now());
-        return { request: this.#request(req, route, body, { symdb }), refusal: 400 };
-      } catch (error) {
-        if (!(error instanceof IntakeError)) throw error;
-        this.#ctx.drops.drop('bad_multipart', 1, { path, bytes: body.length, error: error.message });
-        return { request: this.#request(req, route, body, { decodeError: error.message }), refusal: 400 };
-      }
-    }
-    try {
-      const decoded: DecodedPayload = decodePayload(path, req.headers, body);
-      return { request: this.#request(req, route, body, { decoded }), refusal: 400 };
-    } catch (error) {
-      const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
-      this.#ctx.drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
-      return { request: this.#request(req, route, body, { decodeError: (error as Error).message }), refusal: unsupported ? 415 : 400 };
-    }
   }
 
   /** The intake's own answer; resolves to the status sent. */
