@@ -23,6 +23,8 @@ export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-coun
 export { ALLOWED_HOSTS_KEY, HostGuard } from './http/host-guard.js';
 export type { HostGuardOptions, HostGuardReason, HostVerdict } from './http/host-guard.js';
 
+export { RingBuffer } from './queue/ring-buffer.js';
+
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';
 

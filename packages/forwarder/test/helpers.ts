@@ -1,11 +1,11 @@
 import { afterEach } from '@jest/globals';
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
 import { replace } from '@agentkit/core';
 import { createTestApp, RecordingLogger, type RecordedLine } from '@agentkit/core/testing';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderConfigKeys, HttpForwarder } from '@agentkit/forwarder';
 import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarder';
+import type { IntakeRequest } from '@agentkit/intake';
+import { startTestIntake, type IntakeResponse, type RecordedRequest } from '@agentkit/testing';
 
 export const API_KEY = '0123456789abcdef0123456789abcdef';
 
@@ -18,11 +18,7 @@ afterEach(async () => {
 });
 
 /** One request the test intake received (GET /api/v1/validate included). */
-export interface ReceivedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
+export interface ReceivedRequest extends RecordedRequest {
   /** The `X-Seq` header the test payloads carry, as a number. */
   readonly seq: number;
 }
@@ -30,88 +26,58 @@ export interface ReceivedRequest {
 /** What the intake does with a payload: answer with a status, never answer, or reset the connection. */
 export type IntakeAction = number | 'hang' | 'reset' | { readonly status: number; readonly delayMs: number };
 
-export interface TestIntake {
+export interface ForwarderTestIntake {
   readonly url: string;
-  /** Every POST, in arrival order, whatever the answer. */
+  /** Every POST, in the order answered, whatever the answer. */
   readonly posts: ReceivedRequest[];
   /** POSTs answered with a 2xx: what was delivered. */
   readonly accepted: ReceivedRequest[];
   readonly validations: ReceivedRequest[];
-  /** Changes how the next POSTs are answered. */
-  setAction(action: IntakeAction | ((req: ReceivedRequest, index: number) => IntakeAction)): void;
+  /** Changes how the next POSTs are answered (`index`: POSTs answered before this one). */
+  setAction(action: IntakeAction | ((req: IntakeRequest, index: number) => IntakeAction)): void;
   close(): Promise<void>;
 }
 
-/** A real HTTP intake on 127.0.0.1 with a random port that can be told to fail. */
-export async function startIntake(initial: IntakeAction = 200, validateStatus: number | 'hang' = 200): Promise<TestIntake> {
-  const posts: ReceivedRequest[] = [];
-  const accepted: ReceivedRequest[] = [];
-  const validations: ReceivedRequest[] = [];
-  let decide: (req: ReceivedRequest, index: number) => IntakeAction = () => initial;
-  const hanging = new Set<ServerResponse>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const received: ReceivedRequest = {
-        method: req.method ?? '',
-        path: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-        seq: Number(req.headers['x-seq'] ?? -1),
-      };
-      if (received.method === 'GET') {
-        validations.push(received);
-        if (validateStatus === 'hang') {
-          hanging.add(res);
-          return;
-        }
-        res.writeHead(validateStatus, { 'content-type': 'application/json' }).end(JSON.stringify({ valid: validateStatus === 200 }));
-        return;
-      }
-      const action = decide(received, posts.length);
-      posts.push(received);
-      if (action === 'hang') {
-        hanging.add(res);
-        return;
-      }
-      if (action === 'reset') {
-        res.socket?.resetAndDestroy();
-        return;
-      }
-      const { status, delayMs } = typeof action === 'number' ? { status: action, delayMs: 0 } : action;
-      const answer = (): void => {
-        if (status < 300) accepted.push(received);
-        res.writeHead(status, { 'content-type': 'application/json' }).end(status < 300 ? '{}' : `{"errors":["status ${status}"]}`);
-      };
-      if (delayMs > 0) setTimeout(answer, delayMs);
-      else answer();
-    });
+/**
+ * @agentkit/intake (through the test kit) on 127.0.0.1 with a random port, told by its fault
+ * plan how to answer: the test payloads are not real series, so every POST gets the action's
+ * answer, whatever it decodes to.
+ */
+export async function startIntake(initial: IntakeAction = 200, validateStatus: number | 'hang' = 200): Promise<ForwarderTestIntake> {
+  let decide: (req: IntakeRequest, index: number) => IntakeAction = () => initial;
+  let postsSeen = 0;
+  const intake = await startTestIntake({
+    respond: (req) => {
+      if (req.method !== 'POST') return validateStatus === 200 ? undefined : validateStatus === 'hang' ? { hang: true } : { status: validateStatus, body: '{"valid":false}' };
+      return toResponse(decide(req, postsSeen++));
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> =>
-    (closed ??= new Promise<void>((resolve) => {
-      for (const res of hanging) res.destroy();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
-  intakesToClose.push(close);
+  intakesToClose.push(() => intake.close());
+  const received = (filter: (r: RecordedRequest) => boolean): ReceivedRequest[] =>
+    intake.requests.filter(filter).map((r) => ({ ...r, seq: Number(r.headers['x-seq'] ?? -1) }));
   return {
-    url: `http://127.0.0.1:${port}`,
-    posts,
-    accepted,
-    validations,
+    url: intake.url,
+    get posts() {
+      return received((r) => r.method === 'POST');
+    },
+    get accepted() {
+      return received((r) => r.method === 'POST' && r.status >= 200 && r.status < 300);
+    },
+    get validations() {
+      return received((r) => r.method === 'GET');
+    },
     setAction(action) {
       decide = typeof action === 'function' ? action : () => action;
     },
-    close,
+    close: () => intake.close(),
   };
 }
 
-
-
+function toResponse(action: IntakeAction): IntakeResponse {
+  if (action === 'hang') return { hang: true };
+  if (action === 'reset') return { reset: true };
+  return typeof action === 'number' ? { status: action } : action;
+}
 
 let nextSeq = 0;
 

@@ -3,7 +3,6 @@ import { ExpBackoffPolicy, FakeClock } from '@agentkit/forwarder';
 import { CircuitBreaker } from '../src/retry/circuit-breaker.js';
 import { RetryQueue } from '../src/retry/retry-queue.js';
 import { newTransaction, type Transaction } from '../src/forwarder/transaction.js';
-import { RingBuffer } from '../src/queue/ring-buffer.js';
 import { testPayload } from './helpers.js';
 
 const policy = (random = (): number => 0.5): ExpBackoffPolicy =>
@@ -97,17 +96,5 @@ describe('RetryQueue', () => {
     expect(queue.takeNewest(5, (t) => t !== txs[1])).toEqual([txs[0]]);
     expect(queue.popNewest()).toBe(txs[1]);
     expect(queue.bytes).toBe(0);
-  });
-});
-
-describe('RingBuffer', () => {
-  it('is FIFO across wrap-around and refuses items when full', () => {
-    const ring = new RingBuffer<number>(3);
-    expect([ring.push(1), ring.push(2), ring.push(3), ring.push(4)]).toEqual([true, true, true, false]);
-    expect(ring.shift()).toBe(1);
-    expect(ring.push(5)).toBe(true);
-    expect(ring.room).toBe(0);
-    expect(ring.drain()).toEqual([2, 3, 5]);
-    expect(ring.shift()).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ export type {
   LocalEvent,
   LocalHost,
   LocalIntake,
+  IntakeTlsOptions,
   LocalIntakeOptions,
   LocalIntakeStats,
   LocalSeries,
@@ -28,4 +29,9 @@ export type { SketchBins } from './sketch/sketch-quantile.js';
 export { parseMultipart, multipartBoundary } from './symdb/multipart-parser.js';
 export type { MultipartPart } from './symdb/multipart-parser.js';
 export { SYMDB_PATHS, VALIDATE_PATH } from './http/intake-router.js';
+export type { RouteName } from './http/intake-stats.js';
+export type { AnsweredRequest, IntakeRequest } from './http/intake-request.js';
+export { FaultPlan } from './faults/fault-plan.js';
+export type { FaultPlanInit, FaultResponder, FaultResponse, FaultStep, FaultTarget } from './faults/fault-plan.js';
+export type { SymdbBatch } from './symdb/symdb-batch.js';
 export { SYMDB_UPLOADS_KEPT } from './history/intake-history.js';

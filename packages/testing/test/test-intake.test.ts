@@ -106,4 +106,18 @@ describe('startTestIntake', () => {
     await expect(waiting).resolves.toBeUndefined();
     await expect(intake.waitForItems(5, 'series_v2', { timeoutMs: 50 })).rejects.toThrow(/timed out after 50 ms waiting for 5 series_v2/);
   });
+
+  it('is @agentkit/intake: a sequence per route from its fault plan, and the intake’s own history behind it', async () => {
+    const intake = await start({ sequences: { check_run_v1: [503] }, validateResponse: { status: 403 } });
+    expect((await send(intake, '/api/v1/check_run', checkRun('first'), deflate)).status).toBe(503);
+    expect((await send(intake, '/api/v1/check_run', checkRun('second'), deflate)).status).toBe(202);
+    expect((await send(intake, '/api/v1/validate', '', {}, 'GET')).status).toBe(403);
+    expect(intake.requests.map((r) => [r.route, r.status])).toEqual([
+      ['check_run_v1', 503],
+      ['check_run_v1', 202],
+      ['validate', 403],
+    ]);
+    expect(intake.intake.serviceChecks().map((c) => c.check)).toEqual(['second']);
+    expect(intake.plan.pending('check_run_v1')).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { DEMULTIPLEXER, type Demultiplexer } from '@agentkit/aggregator';
-import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, RingBuffer, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
 import { PACKET_FORWARDER, type PacketForwarder } from '../packet-forwarder/packet-forwarder.def.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
@@ -7,7 +7,6 @@ import { PacketParser } from '../parser/packet-parser.js';
 import { parserOptionsFromConfig } from '../parser/parser-options.js';
 import type { ParseErrorKind, ParseReporter } from '../parser/parse-error.js';
 import { Batcher } from './batcher.js';
-import { RingQueue } from './ring-queue.js';
 import type { DogstatsdServer, PacketSource } from './server.def.js';
 
 const EOL_TRANSPORTS = ['udp', 'uds', 'named_pipe', 'tcp'] as const;
@@ -38,7 +37,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
   /** Samples dropped by `statsd_metric_blocklist`: asked for, so logged at debug only. */
   #blocked: DropCounter;
   #blockedReported = 0;
-  #queue: RingQueue<QueuedPacket>;
+  #queue: RingBuffer<QueuedPacket>;
   #parser: PacketParser | undefined;
   #batcher: Batcher;
   #eol: Record<PacketSource, boolean> = { udp: false, uds: false, tcp: false };
@@ -63,7 +62,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
     this.#drops = new DropCounter(this.#log);
     this.#parseErrors = new DropCounter(this.#log);
     this.#blocked = new DropCounter(demoteWarnings(this.#log));
-    this.#queue = new RingQueue(config.get(dogstatsdKeys.queueSize));
+    this.#queue = new RingBuffer(config.get(dogstatsdKeys.queueSize));
     this.#batcher = new Batcher(demux);
   }
 
@@ -133,7 +132,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       samples: batcher.samplesOut,
       events: batcher.eventsOut,
       service_checks: batcher.serviceChecksOut,
-      queue_depth: this.#queue.size,
+      queue_depth: this.#queue.length,
       queue_capacity: this.#queue.capacity,
       queue_full: this.#queueFull,
       unterminated_lines: this.#unterminated,

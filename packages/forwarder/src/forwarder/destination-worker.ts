@@ -1,7 +1,6 @@
-import type { DropCounter, Logger } from '@agentkit/core';
+import { RingBuffer, type DropCounter, type Logger } from '@agentkit/core';
 import type { Clock } from '../clock/clock.def.js';
 import type { Destination } from '../endpoints/resolve-destinations.js';
-import { RingBuffer } from '../queue/ring-buffer.js';
 import type { ExpBackoffPolicy } from '../retry/backoff-policy.js';
 import { CircuitBreaker } from '../retry/circuit-breaker.js';
 import { RetryQueue } from '../retry/retry-queue.js';
@@ -84,7 +83,10 @@ export class DestinationWorker {
   }
   /** Body bytes waiting in the high- and low-priority queues (the retry queue's are `retryBytes`). */
   public get queuedBytes(): number {
-    return this.#high.sum(bodyBytes) + this.#low.sum(bodyBytes);
+    let total = 0;
+    for (const tx of this.#high) total += bodyBytes(tx);
+    for (const tx of this.#low) total += bodyBytes(tx);
+    return total;
   }
   public get inFlight(): number {
     return this.#inFlight.size;

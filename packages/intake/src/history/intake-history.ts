@@ -1,4 +1,4 @@
-import type { DropCounter } from '@agentkit/core';
+import { RingBuffer, type DropCounter } from '@agentkit/core';
 import type { DecodedEvent, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
 import type {
   LocalEvent,
@@ -11,7 +11,6 @@ import type {
   ServiceCheckStatusName,
 } from '../local-intake/local-intake.def.js';
 import { HostStore } from './host-store.js';
-import { RingBuffer } from './ring-buffer.js';
 import { SeriesStore, type IncomingSeries } from './series-store.js';
 import { SketchStore } from './sketch-store.js';
 
@@ -87,14 +86,14 @@ export class IntakeHistory {
         let n = 0;
         for (const group of Object.values(decoded.payload.events)) {
           for (const e of group) {
-            if (this.#events.push(toLocalEvent(e, receivedAtMs))) this.#evicted++;
+            if (this.#events.pushOverwrite(toLocalEvent(e, receivedAtMs))) this.#evicted++;
             n++;
           }
         }
         return n;
       }
       case 'check_run_v1':
-        for (const c of decoded.payload) if (this.#checks.push(toLocalCheck(c, receivedAtMs))) this.#evicted++;
+        for (const c of decoded.payload) if (this.#checks.pushOverwrite(toLocalCheck(c, receivedAtMs))) this.#evicted++;
         return decoded.payload.length;
       case 'host_metadata':
         if (this.#hosts.add(decoded.payload, receivedAtMs)) this.#evicted++;
@@ -103,7 +102,7 @@ export class IntakeHistory {
   }
 
   public addSymdbUpload(upload: LocalSymdbUpload): void {
-    if (this.#symdb.push(upload)) this.#evicted++;
+    if (this.#symdb.pushOverwrite(upload)) this.#evicted++;
   }
 
   public series(metric?: string): LocalSeries[] {
@@ -134,9 +133,9 @@ export class IntakeHistory {
     return {
       series: this.#series.size,
       sketches: this.#sketches.size,
-      events: this.#events.size,
-      serviceChecks: this.#checks.size,
-      symdbUploads: this.#symdb.size,
+      events: this.#events.length,
+      serviceChecks: this.#checks.length,
+      symdbUploads: this.#symdb.length,
       hosts: this.#hosts.size,
     };
   }

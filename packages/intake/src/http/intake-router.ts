@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DropCounter, Logger, TelemetryReader } from '@agentkit/core';
-import { decodePayload, payloadKindOf, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
-import type { DecodedPayloadKind } from '@agentkit/serializer';
-import { IntakeError } from '../errors.js';
+import { payloadKindOf } from '@agentkit/serializer';
+import type { FaultPlan, FaultResponse } from '../faults/fault-plan.js';
 import type { IntakeHistory } from '../history/intake-history.js';
 import type { LocalIntakeStats } from '../local-intake/local-intake.def.js';
-import { readSymdbBatch } from '../symdb/symdb-batch.js';
-import type { IntakeStats } from './intake-stats.js';
+import type { AnsweredRequest, IntakeRequest } from './intake-request.js';
+import type { IntakeStats, RouteName } from './intake-stats.js';
 import { readBody } from './read-body.js';
+import { readRequest, undecodedRequest } from './read-request.js';
 import type { StaticAssets } from './static-assets.js';
 
 /** The symbol database routes: the trace-agent's, and the debugger intake's (agentless). */
@@ -19,6 +20,7 @@ export const VALIDATE_PATH = '/api/v1/validate';
  * hence 'unsafe-inline' for styles only.
  */
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+const EMPTY = Buffer.alloc(0);
 
 /** What the router reads and counts with; owned by HttpLocalIntake. */
 export interface RouterContext {
@@ -34,15 +36,25 @@ export interface RouterContext {
   readonly localStats: () => LocalIntakeStats;
   /** The intake's own name in the app's telemetry, left out of `/api/local/agent`. */
   readonly ownComponentName: string;
+  /** What to do wrong (tests); none: every request gets the intake's own answer. */
+  readonly faults: FaultPlan | undefined;
+  /** Told of every request once it is answered, reset or left hanging. */
+  readonly onRequest: ((request: AnsweredRequest) => void) | undefined;
+  /** Keeps a response that must never be answered (a `hang` fault) until the intake stops. */
+  readonly hold: (res: ServerResponse) => void;
+  /** Aborts when the intake closes its connections: a fault's delay ends there. */
+  readonly closing: AbortSignal;
 }
 
 /**
  * Answers one request: Datadog payload routes (decoded, stored, 202), API key validation,
- * symbol database uploads, the JSON API (`/api/local/*`) and the page. Never throws and
- * never rejects: a failure is an HTTP error answer, counted when something is refused.
+ * symbol database uploads, the JSON API (`/api/local/*`) and the page; or, when the fault plan
+ * says so, a status, a delay, a reset or no answer at all. Never throws and never rejects: a
+ * failure is an HTTP error answer, counted when something is refused.
  */
 export class IntakeRouter {
   readonly #ctx: RouterContext;
+  #nextIndex = 0;
 
   public constructor(ctx: RouterContext) {
     this.#ctx = ctx;
@@ -60,77 +72,107 @@ export class IntakeRouter {
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
-    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    const route = this.#routeOf(path);
+    this.#ctx.stats.request(route);
+    const body = await this.#readBody(req, res, path);
+    if (body === undefined) {
+      this.#report({ ...undecodedRequest(req, route, EMPTY, this.#nextIndex++), status: res.headersSent ? res.statusCode : 0, accepted: false });
+      return;
+    }
+    const { request, refusal } = await readRequest(req, route, body, this.#nextIndex++, this.#ctx.drops);
+    const fault = this.#ctx.faults?.next(request);
+    const status = fault === undefined ? await this.#answer(req, res, request, refusal) : await this.#fault(req, res, request, refusal, fault);
+    if (status !== undefined) this.#report({ ...request, status, accepted: status >= 200 && status < 300 && isKept(request) });
+  }
+
+  #routeOf(path: string): RouteName {
     const kind = payloadKindOf(path);
-    if (kind !== undefined) {
-      this.#ctx.stats.request(kind);
-      if (req.method !== 'POST') return this.#methodNotAllowed(res, 'POST');
-      return this.#payload(req, res, path, kind);
-    }
-    if (SYMDB_PATHS.includes(path)) {
-      this.#ctx.stats.request('symdb');
-      if (req.method !== 'POST') return this.#methodNotAllowed(res, 'POST');
-      return this.#symdb(req, res, path);
-    }
-    if (path === VALIDATE_PATH) {
-      this.#ctx.stats.request('validate');
-      if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
-      // Any key is valid here: the intake is local and keeps nothing secret.
-      return this.#json(res, 200, { valid: true });
-    }
-    if (path.startsWith('/api/local/')) {
-      this.#ctx.stats.request('api');
-      if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
-      return this.#api(res, path.slice('/api/local/'.length), query);
-    }
-    const asset = this.#ctx.assets.find(path);
-    if (asset !== undefined) {
-      this.#ctx.stats.request('page');
-      if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
-      let bytes: Buffer;
-      try {
-        bytes = await this.#ctx.assets.read(asset);
-      } catch (error) {
-        this.#ctx.log.error({ path, err: error }, 'local intake: cannot read a page asset');
-        return this.#json(res, 500, { errors: [`cannot read ${path}: ${(error as Error).message}`] });
+    if (kind !== undefined) return kind;
+    if (SYMDB_PATHS.includes(path)) return 'symdb';
+    if (path === VALIDATE_PATH) return 'validate';
+    if (path.startsWith('/api/local/')) return 'api';
+    return this.#ctx.assets.find(path) === undefined ? 'not_found' : 'page';
+  }
+
+  /** The intake's own answer; resolves to the status sent. */
+  async #answer(req: IncomingMessage, res: ServerResponse, request: IntakeRequest, refusal: 400 | 415): Promise<number> {
+    switch (request.route) {
+      case 'symdb':
+      case 'series_v2':
+      case 'series_v1':
+      case 'sketches_v2':
+      case 'intake':
+      case 'check_run_v1':
+        if (req.method !== 'POST') return this.#methodNotAllowed(res, 'POST');
+        if (!this.#keep(request)) return this.#json(res, refusal, { errors: [request.decodeError ?? 'not decoded'] });
+        return this.#json(res, 202, {});
+      case 'validate':
+        if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
+        // Any key is valid here: the intake is local and keeps nothing secret.
+        return this.#json(res, 200, { valid: true });
+      case 'api': {
+        if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
+        const raw = request.path;
+        const q = raw.indexOf('?');
+        const path = q < 0 ? raw : raw.slice(0, q);
+        return this.#api(res, path.slice('/api/local/'.length), new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)));
       }
-      const headers: Record<string, string> = { 'Content-Type': asset.contentType, 'Cache-Control': asset.cacheControl };
-      if (asset.contentType.startsWith('text/html')) headers['Content-Security-Policy'] = PAGE_CSP;
-      return this.#send(res, 200, headers, bytes);
+      case 'page':
+        if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
+        return this.#page(res, request.path);
+      case 'not_found':
+        return this.#json(res, 404, { errors: [`no route ${request.path.split('?', 1)[0] ?? ''}`] });
     }
-    this.#ctx.stats.request('not_found');
-    return this.#json(res, 404, { errors: [`no route ${path}`] });
   }
 
-  async #payload(req: IncomingMessage, res: ServerResponse, path: string, kind: DecodedPayloadKind): Promise<void> {
-    const body = await this.#readBody(req, res, path);
-    if (body === undefined) return;
-    let decoded;
-    try {
-      decoded = decodePayload(path, req.headers, body);
-    } catch (error) {
-      const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
-      const reason = unsupported ? 'unsupported_encoding' : 'decode_error';
-      this.#ctx.drops.drop(reason, 1, { path, bytes: body.length, error: (error as Error).message });
-      return this.#json(res, unsupported ? 415 : 400, { errors: [(error as Error).message] });
+  /** Applies a fault; resolves to the status sent (0 for a reset or a hang), undefined when the client went away first. */
+  async #fault(req: IncomingMessage, res: ServerResponse, request: IntakeRequest, refusal: 400 | 415, fault: FaultResponse): Promise<number | undefined> {
+    const delayMs = fault.delayMs ?? 0;
+    if (delayMs > 0) {
+      try {
+        await sleep(delayMs, undefined, { signal: this.#ctx.closing });
+      } catch {
+        res.destroy(); // the intake is closing its connections
+        return undefined;
+      }
     }
-    const items = this.#ctx.history.ingest(decoded, Date.now());
-    this.#ctx.stats.accepted(kind, items);
-    return this.#json(res, 202, {});
+    if (fault.reset === true) {
+      req.socket.resetAndDestroy();
+      return 0;
+    }
+    if (fault.hang === true) {
+      this.#ctx.hold(res);
+      return 0;
+    }
+    if (fault.status === undefined) return this.#answer(req, res, request, refusal);
+    const status = fault.status;
+    if (status >= 200 && status < 300) this.#keep(request);
+    const text = fault.body ?? (status < 300 ? '{}' : JSON.stringify({ errors: [`status ${status} (fault plan)`] }));
+    this.#send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...fault.headers }, Buffer.from(text, 'utf8'));
+    return status;
   }
 
-  async #symdb(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
-    const body = await this.#readBody(req, res, path);
-    if (body === undefined) return;
-    try {
-      const upload = await readSymdbBatch(path, req.headers['content-type'], body, Date.now());
-      this.#ctx.history.addSymdbUpload(upload);
+  /** Stores what decoded in the history; false when there is nothing to keep. */
+  #keep(request: IntakeRequest): boolean {
+    if (request.decoded !== undefined) {
+      this.#ctx.stats.accepted(request.route, this.#ctx.history.ingest(request.decoded, Date.now()));
+      return true;
+    }
+    if (request.symdb !== undefined) {
+      this.#ctx.history.addSymdbUpload(request.symdb.upload);
       this.#ctx.stats.accepted('symdb', 1);
-      return this.#json(res, 202, {});
+      return true;
+    }
+    return false;
+  }
+
+  #report(request: AnsweredRequest): void {
+    const onRequest = this.#ctx.onRequest;
+    if (onRequest === undefined) return;
+    try {
+      onRequest(request);
     } catch (error) {
-      if (!(error instanceof IntakeError)) throw error;
-      this.#ctx.drops.drop('bad_multipart', 1, { path, bytes: body.length, error: error.message });
-      return this.#json(res, 400, { errors: [error.message] });
+      this.#ctx.log.error({ err: error, url: request.path }, 'local intake: the onRequest observer threw');
     }
   }
 
@@ -152,7 +194,22 @@ export class IntakeRouter {
     }
   }
 
-  #api(res: ServerResponse, name: string, query: URLSearchParams): void {
+  async #page(res: ServerResponse, path: string): Promise<number> {
+    const asset = this.#ctx.assets.find(path.split('?', 1)[0] ?? path);
+    if (asset === undefined) return this.#json(res, 404, { errors: [`no route ${path}`] });
+    let bytes: Buffer;
+    try {
+      bytes = await this.#ctx.assets.read(asset);
+    } catch (error) {
+      this.#ctx.log.error({ path, err: error }, 'local intake: cannot read a page asset');
+      return this.#json(res, 500, { errors: [`cannot read ${path}: ${(error as Error).message}`] });
+    }
+    const headers: Record<string, string> = { 'Content-Type': asset.contentType, 'Cache-Control': asset.cacheControl };
+    if (asset.contentType.startsWith('text/html')) headers['Content-Security-Policy'] = PAGE_CSP;
+    return this.#send(res, 200, headers, bytes);
+  }
+
+  #api(res: ServerResponse, name: string, query: URLSearchParams): number {
     const metric = query.get('metric') ?? undefined;
     const h = this.#ctx.history;
     switch (name) {
@@ -187,24 +244,29 @@ export class IntakeRouter {
     return snapshot;
   }
 
-  #methodNotAllowed(res: ServerResponse, allow: string): void {
-    this.#json(res, 405, { errors: [`method not allowed (allowed: ${allow})`] }, { Allow: allow });
+  #methodNotAllowed(res: ServerResponse, allow: string): number {
+    return this.#json(res, 405, { errors: [`method not allowed (allowed: ${allow})`] }, { Allow: allow });
   }
 
-  #json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  #json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): number {
     const body = Buffer.from(JSON.stringify(value), 'utf8');
-    this.#send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers }, body);
+    return this.#send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers }, body);
   }
 
-  #send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): void {
-    if (res.headersSent || res.destroyed) return;
+  #send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer): number {
+    if (res.headersSent || res.destroyed) return status;
     // While stopping, each answer closes its connection, so keep-alive clients let go.
     if (this.#ctx.stopping()) headers['Connection'] = 'close';
     res.writeHead(status, { ...headers, 'Content-Length': String(body.length), 'X-Content-Type-Options': 'nosniff' });
     res.end(res.req.method === 'HEAD' ? undefined : body);
+    return status;
   }
 }
 
 function isRead(req: IncomingMessage): boolean {
   return req.method === 'GET' || req.method === 'HEAD';
+}
+
+function isKept(request: IntakeRequest): boolean {
+  return request.decoded !== undefined || request.symdb !== undefined;
 }

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { commonKeys } from '@agentkit/config';
 import { CONFIG, DropCounter, HostGuard, LOGGER, TELEMETRY, inject, injectable, optional, tokenName } from '@agentkit/core';
@@ -46,6 +46,11 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
   /** Answers only to its own names (DNS rebinding); see HostGuard. */
   readonly #guard: HostGuard;
   readonly #configuredPort: number;
+  readonly #options: LocalIntakeOptions;
+  /** Responses a `hang` fault keeps unanswered; dropped when the stop begins. */
+  readonly #held = new Set<ServerResponse>();
+  /** Aborts when every connection is closed at stop: ends a fault's delay. */
+  readonly #closing = new AbortController();
   #state: State = 'created';
   #server: Server | undefined;
   #port: number | undefined;
@@ -58,6 +63,7 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
   ) {
     this.#log = logger.child({ component: 'LocalIntake' });
     this.#drops = new DropCounter(this.#log);
+    this.#options = options;
     this.#configuredPort = options.port ?? config.get(commonKeys.localIntakePort);
     this.#guard = new HostGuard({ allowedHosts: config.get(commonKeys.localServerAllowedHosts), logger: this.#log });
     this.#history = new IntakeHistory(
@@ -79,11 +85,18 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
       stopping: () => this.#state === 'stopping' || this.#state === 'stopped',
       localStats: () => this.stats(),
       ownComponentName: tokenName(LOCAL_INTAKE),
+      faults: options.faults,
+      onRequest: options.onRequest,
+      hold: (res) => {
+        this.#held.add(res);
+        res.once('close', () => this.#held.delete(res));
+      },
+      closing: this.#closing.signal,
     });
   }
 
   public get url(): string {
-    return `http://${HOST}:${this.port}`;
+    return `${this.#options.tls === undefined ? 'http' : 'https'}://${HOST}:${this.port}`;
   }
 
   public get port(): number {
@@ -100,9 +113,7 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
   public async onStart(): Promise<void> {
     if (this.#state !== 'created') return;
     this.#state = 'starting';
-    const server = createServer((req, res) => {
-      if (this.#guard.admit(req, res)) this.#router.handle(req, res);
-    });
+    const server = await this.#createServer();
     server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.#onClientError(error, socket));
     try {
       await listen(server, this.#configuredPort);
@@ -132,7 +143,12 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // Idle keep-alive sockets go now; busy ones close after their answer (Connection: close).
     server.closeIdleConnections();
-    const closeAll = (): void => server.closeAllConnections();
+    // A hanging fault would only wait out the stop budget.
+    for (const res of this.#held) res.destroy();
+    const closeAll = (): void => {
+      this.#closing.abort();
+      server.closeAllConnections();
+    };
     if (signal.aborted) closeAll();
     else signal.addEventListener('abort', closeAll, { once: true });
     try {
@@ -189,6 +205,23 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
     for (const [kind, n] of Object.entries<number>(this.#history.counts())) out[`stored.${kind}`] = n;
     out['evicted'] = this.#history.evicted;
     return { ...out, ...this.#guard.telemetry(), ...this.#drops.snapshot() };
+  }
+
+  /** node:https only for an intake told to serve TLS: `agentkit run`'s intake does not load it. */
+  async #createServer(): Promise<Server> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      if (this.#guard.admit(req, res)) this.#router.handle(req, res);
+    };
+    const tls = this.#options.tls;
+    if (tls === undefined) return createServer(handler);
+    const { createServer: createHttpsServer } = await import('node:https');
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }) }, handler);
+    server.on('tlsClientError', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? error.message;
+      this.#drops.drop('tls_handshake', 1, { error: code });
+      this.#options.onTlsError?.(code);
+    });
+    return server;
   }
 
   /** Malformed HTTP (not a dropped connection) is counted; Node's own answer is a bare 400. */

@@ -1,4 +1,7 @@
+import type { SecureVersion } from 'node:tls';
 import { token } from '@agentkit/core';
+import type { FaultPlan } from '../faults/fault-plan.js';
+import type { AnsweredRequest } from '../http/intake-request.js';
 
 /** Series types as the intake stores them: v2's enum names, v1's strings (anything else is `unspecified`). */
 export type LocalSeriesType = 'count' | 'rate' | 'gauge' | 'unspecified';
@@ -144,7 +147,7 @@ export interface LocalIntakeStats {
  * and after stop (what was kept); they return copies the caller may keep.
  */
 export interface LocalIntake {
-  /** `http://127.0.0.1:<port>`. Only once started: throws `ERR_INTAKE_NOT_STARTED` before. */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`). Only once started: throws `ERR_INTAKE_NOT_STARTED` before. */
   readonly url: string;
   /** The port listened on (the real one when `local_intake_port` is 0). Throws before start. */
   readonly port: number;
@@ -169,6 +172,25 @@ export interface LocalIntakeOptions {
   readonly port?: number;
   /** Largest request body accepted, compressed (default 64 MiB); larger ones are answered 413. */
   readonly maxBodyBytes?: number;
+  /** Serve HTTPS with this certificate instead of HTTP (tests of the forwarder's TLS settings). */
+  readonly tls?: IntakeTlsOptions;
+  /** What to answer wrong (tests): status sequences per route, delays, resets, hangs. */
+  readonly faults?: FaultPlan;
+  /**
+   * Told of every request once it is answered, reset or left hanging, with its body and what
+   * it decoded to (the test kit records them). Called on the request's turn: keep it short.
+   */
+  readonly onRequest?: (request: AnsweredRequest) => void;
+  /** Told of each failed TLS handshake (the error code), besides the `tls_handshake` drop count. */
+  readonly onTlsError?: (code: string) => void;
+}
+
+/** A certificate to serve HTTPS with (PEM). */
+export interface IntakeTlsOptions {
+  readonly cert: string;
+  readonly key: string;
+  /** Caps the TLS versions offered (e.g. `'TLSv1.2'`, to test a client's minimum version). */
+  readonly maxVersion?: SecureVersion;
 }
 
 /** Optional: bind it to change the options of the intake an app builds. */

@@ -19,11 +19,8 @@ const NO_AGENT: TelemetryReader = { snapshot: () => ({}) };
  * port is taken.
  */
 export async function startLocalIntake(options: StartLocalIntakeOptions = {}): Promise<HttpLocalIntake> {
-  const intakeOptions: LocalIntakeOptions = {
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
-  };
-  const intake = new HttpLocalIntake(options.config ?? configFromObject({}), options.logger ?? silentLogger, options.telemetry ?? NO_AGENT, intakeOptions);
+  const { logger, telemetry, config, ...intakeOptions } = options;
+  const intake = new HttpLocalIntake(config ?? configFromObject({}), logger ?? silentLogger, telemetry ?? NO_AGENT, intakeOptions satisfies LocalIntakeOptions);
   await intake.onStart();
   return intake;
 }

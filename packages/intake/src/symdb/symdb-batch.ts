@@ -2,7 +2,18 @@ import { gunzip as gunzipCallback } from 'node:zlib';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '@agentkit/serializer';
 import { IntakeError, IntakeErrorCode } from '../errors.js';
 import type { LocalSymdbUpload } from '../local-intake/local-intake.def.js';
-import { multipartBoundary, parseMultipart } from './multipart-parser.js';
+import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart-parser.js';
+
+/** One symbol database batch, parsed: the summary the history keeps, and what it was made from. */
+export interface SymdbBatch {
+  readonly upload: LocalSymdbUpload;
+  /** Views into the request body. */
+  readonly parts: readonly MultipartPart[];
+  /** The `event` part, parsed (`{}` when there is none). */
+  readonly event: Readonly<Record<string, unknown>>;
+  /** The `file` part, gunzipped and parsed: `{service, version, …, scopes, final}`. */
+  readonly envelope: Readonly<Record<string, unknown>>;
+}
 
 /** Top-level scope names kept per batch. */
 export const TOP_LEVEL_SCOPES_KEPT = 20;
@@ -15,7 +26,7 @@ const MAX_SCOPE_DEPTH = 64;
  * scopes, final}`) and an `event` part (JSON metadata; optional, older tracers send none).
  * Rejects with `ERR_INTAKE_BAD_REQUEST` when the body is not such a batch.
  */
-export async function readSymdbBatch(path: string, contentType: string | undefined, body: Buffer, receivedAtMs: number): Promise<LocalSymdbUpload> {
+export async function readSymdbBatch(path: string, contentType: string | undefined, body: Buffer, receivedAtMs: number): Promise<SymdbBatch> {
   const boundary = multipartBoundary(contentType);
   if (boundary === undefined) fail(`expected Content-Type multipart/form-data with a boundary, got "${contentType ?? ''}"`);
   const parts = parseMultipart(body, boundary);
@@ -37,7 +48,7 @@ export async function readSymdbBatch(path: string, contentType: string | undefin
   const uploadId = text(envelope['upload_id']) ?? text(event['uploadId']);
   const batchNum = num(envelope['batch_num']) ?? num(event['batchNum']);
   const final = bool(envelope['final']) ?? bool(event['final']);
-  return {
+  const upload: LocalSymdbUpload = {
     receivedAtMs,
     path,
     service: text(envelope['service']) ?? text(event['service']) ?? '',
@@ -54,6 +65,7 @@ export async function readSymdbBatch(path: string, contentType: string | undefin
     uncompressedBytes: raw.length,
     topLevelScopes: names,
   };
+  return { upload, parts, event, envelope };
 }
 
 function countScopes(scopes: readonly unknown[], depth: number): number {

@@ -1,14 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MultipartPart } from '@agentkit/intake';
+import { startTestIntake, type RecordedRequest, type TestIntake } from '@agentkit/testing';
 
-export interface MultipartPart {
-  readonly name: string;
-  readonly filename: string | undefined;
-  readonly contentType: string | undefined;
-  readonly data: Buffer;
-}
-
+/** One symdb batch as @agentkit/intake parsed it. */
 export interface ReceivedRequest {
   readonly method: string;
   readonly path: string;
@@ -34,89 +28,51 @@ export interface Envelope {
 }
 
 /**
- * A real HTTP intake on 127.0.0.1 that decodes what the symdb uploader posts: it splits the
- * multipart body on its boundary, gunzips the `file` part and parses both JSON documents.
- * `statuses` are answered in order (then 200).
+ * @agentkit/intake (through the test kit) on 127.0.0.1: it parses what the symdb uploader
+ * posts (multipart, gunzipped `file` part, `event` part). `statuses` answer the symdb
+ * requests in order (its fault plan), then the intake answers as itself (202).
  */
 export class IntakeServer {
-  public readonly requests: ReceivedRequest[] = [];
-  readonly #server: Server;
-  readonly #statuses: number[];
+  readonly #intake: TestIntake;
 
-  private constructor(server: Server, statuses: number[]) {
-    this.#server = server;
-    this.#statuses = statuses;
+  private constructor(intake: TestIntake) {
+    this.#intake = intake;
   }
 
   public static async start(statuses: number[] = []): Promise<IntakeServer> {
-    const server = createServer();
-    const intake = new IntakeServer(server, [...statuses]);
-    server.on('request', (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const status = intake.#statuses.shift() ?? 200;
-        intake.requests.push(decode(req.method ?? '', req.url ?? '', req.headers, body, status));
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(status < 300 ? '{}' : '{"error":"try later"}');
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return intake;
+    return new IntakeServer(await startTestIntake({ sequences: { symdb: statuses } }));
   }
 
+  /** The trace-agent route the uploader posts to. */
   public get url(): string {
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/symdb/v1/input`;
+    return `${this.#intake.url}/symdb/v1/input`;
+  }
+
+  /** Every request, as answered; one that did not parse as a symdb batch throws here, naming why. */
+  public get requests(): ReceivedRequest[] {
+    return this.#intake.requests.map(toReceived);
   }
 
   /** The requests answered 2xx: the batches that were delivered. */
   public get delivered(): ReceivedRequest[] {
-    return this.requests.filter((r) => r.status < 300);
+    return this.requests.filter((r) => r.status >= 200 && r.status < 300);
   }
 
-  public async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  public close(): Promise<void> {
+    return this.#intake.close();
   }
 }
 
-function decode(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, status: number): ReceivedRequest {
-  const boundary = /boundary=(.+)$/.exec(headers['content-type'] ?? '')?.[1];
-  if (boundary === undefined) throw new Error(`not multipart: ${headers['content-type']}`);
-  const parts = splitMultipart(body, boundary);
-  const file = parts.find((p) => p.name === 'file');
-  const event = parts.find((p) => p.name === 'event');
-  if (file === undefined || event === undefined) throw new Error('missing file or event part');
+function toReceived(r: RecordedRequest): ReceivedRequest {
+  if (r.symdb === undefined) throw new Error(`${r.method} ${r.path} is not a symdb batch: ${r.decodeError ?? `route ${r.route}`}`);
   return {
-    method,
-    path,
-    headers,
-    body,
-    parts,
-    envelope: JSON.parse(gunzipSync(file.data).toString('utf8')) as Envelope,
-    event: JSON.parse(event.data.toString('utf8')) as Record<string, unknown>,
-    status,
+    method: r.method,
+    path: r.path,
+    headers: r.headers,
+    body: r.body,
+    parts: r.symdb.parts,
+    envelope: r.symdb.envelope as unknown as Envelope,
+    event: { ...r.symdb.event },
+    status: r.status,
   };
-}
-
-/** RFC 7578: parts separated by `--boundary`, each with headers, a blank line, then data up to `\r\n--boundary`. */
-export function splitMultipart(body: Buffer, boundary: string): MultipartPart[] {
-  const delimiter = Buffer.from(`--${boundary}`);
-  const parts: MultipartPart[] = [];
-  let at = body.indexOf(delimiter);
-  if (at !== 0) throw new Error('body does not start with the boundary');
-  for (;;) {
-    const afterDelimiter = at + delimiter.length;
-    if (body.subarray(afterDelimiter, afterDelimiter + 2).toString() === '--') break; // closing delimiter
-    const headerEnd = body.indexOf('\r\n\r\n', afterDelimiter);
-    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headerEnd);
-    if (headerEnd < 0 || next < 0) throw new Error('truncated multipart body');
-    const headerText = body.subarray(afterDelimiter + 2, headerEnd).toString('utf8');
-    const disposition = /content-disposition: form-data; name="([^"]+)"(?:; filename="([^"]+)")?/i.exec(headerText);
-    const contentType = /content-type: (.+)/i.exec(headerText)?.[1]?.trim();
-    if (disposition?.[1] === undefined) throw new Error(`part without a name: ${headerText}`);
-    parts.push({ name: disposition[1], filename: disposition[2], contentType, data: body.subarray(headerEnd + 4, next) });
-    at = next + 2;
-  }
-  return parts;
 }

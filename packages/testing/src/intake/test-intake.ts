@@ -1,9 +1,6 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { SecureVersion } from 'node:tls';
-import type { AddressInfo } from 'node:net';
-import { decodePayload, decodedItemCount, payloadKindOf } from '@agentkit/serializer';
+import { FaultPlan, startLocalIntake } from '@agentkit/intake';
+import type { AnsweredRequest, FaultPlanInit, FaultResponder, FaultResponse, HttpLocalIntake, IntakeRequest, IntakeTlsOptions } from '@agentkit/intake';
+import { decodedItemCount } from '@agentkit/serializer';
 import type {
   DecodedEvent,
   DecodedHostMetadata,
@@ -15,55 +12,29 @@ import type {
   DecodedSketch,
 } from '@agentkit/serializer';
 
-/** How the intake answers one request. Everything is optional: `{}` is a plain 202. */
-export interface IntakeResponse {
-  /** HTTP status (default 202 for a payload that decodes, 400 when it does not). */
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Wait this long before answering (or resetting). */
-  readonly delayMs?: number;
-  /** Reset the TCP connection instead of answering. */
-  readonly reset?: boolean;
-  /** Never answer; the connection stays open until the client gives up or the intake closes. */
-  readonly hang?: boolean;
-}
+/** How the intake answers one request (@agentkit/intake's fault response). `{}` is the intake's own answer. */
+export type IntakeResponse = FaultResponse;
 
-/** One request as received, decoded with @agentkit/serializer's decoders. */
-export interface RecordedRequest {
-  /** 0 for the first request received. */
-  readonly index: number;
-  readonly method: string;
-  /** The path with its query string. */
-  readonly path: string;
-  /** As node:http gives them: lower-case names. */
-  readonly headers: IncomingHttpHeaders;
-  /** The raw (compressed) body. */
-  readonly body: Buffer;
-  /** Undefined for requests that are not payloads (validate) or that failed to decode. */
-  readonly decoded: DecodedPayload | undefined;
-  readonly decodeError: string | undefined;
-  /** The status answered; 0 for a reset or a hang. */
-  readonly status: number;
-  /** A payload that decoded and was answered 2xx: what the intake keeps. */
-  readonly accepted: boolean;
-}
+/** One request as @agentkit/intake received, decoded and answered it (status 0: reset or hang). */
+export type RecordedRequest = AnsweredRequest;
 
-/** Picks the response for a request; undefined falls through to the queue, then the default. */
-export type IntakeResponder = (request: Omit<RecordedRequest, 'status' | 'accepted'>) => IntakeResponse | undefined;
+/** Picks the response for a request; undefined falls through to the queues, then to the intake's own answer. */
+export type IntakeResponder = (request: IntakeRequest) => IntakeResponse | undefined;
 
 export interface TestIntakeOptions {
-  /** Responses for payload requests, used in order, one per request; then the default. */
+  /** Responses for payload requests (series, sketches, events, host metadata, checks), in order, one per request; then the intake's own. */
   readonly responses?: readonly IntakeResponse[];
+  /** Sequences per route (`symdb`, `validate`, `series_v2`…), as @agentkit/intake's FaultPlan takes them. */
+  readonly sequences?: FaultPlanInit['sequences'];
   /** Consulted first for every request (API key validation included). */
   readonly respond?: IntakeResponder;
-  /** Answer to `GET /api/v1/validate` (default 200 `{"valid":true}`). */
+  /** Answer to `GET /api/v1/validate` (default: the intake's own, 200 `{"valid":true}`). */
   readonly validateResponse?: IntakeResponse;
   /**
    * Serve HTTPS with this certificate (`makeTestCertificate()`); `url` is then `https://…`.
    * `maxVersion` caps the TLS versions offered (e.g. `'TLSv1.2'` to test `min_tls_version`).
    */
-  readonly tls?: { readonly cert: string; readonly key: string; readonly maxVersion?: SecureVersion };
+  readonly tls?: IntakeTlsOptions;
 }
 
 export interface WaitOptions {
@@ -72,62 +43,56 @@ export interface WaitOptions {
 }
 
 const DEFAULT_WAIT_TIMEOUT_MS = 5000;
-const VALIDATE_PATH = '/api/v1/validate';
 
 /**
- * A real local HTTP intake on 127.0.0.1 (a free port) for tests: decodes every payload format
- * the serializer writes, and the host metadata (told apart from events on `/intake/`), records
- * each request, and answers as it is told (status codes,
- * delays, connection resets, hangs) so forwarder fault tests can run against it.
+ * @agentkit/intake's real server on 127.0.0.1 (a free port), for tests: it decodes every
+ * payload the serializer writes, the host metadata and symdb batches; this wrapper records
+ * each request it answered (`requests`), reads them back by kind, waits for them, and steers
+ * the intake's fault plan (status codes, delays, connection resets, hangs).
  */
 export class TestIntake {
-  /** Every request, in arrival order. */
+  /** Every request, in the order they were answered (or reset, or left hanging). */
   public readonly requests: RecordedRequest[] = [];
-  readonly #server: Server;
-  readonly #queue: IntakeResponse[];
-  readonly #validate: IntakeResponse;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #plan: FaultPlan;
   readonly #waiters = new Set<() => void>();
-  #respond: IntakeResponder | undefined;
-  readonly #scheme: 'http' | 'https';
-  /** TLS handshakes that failed (a client that refused the certificate or the version). */
   readonly #tlsErrors: string[] = [];
-  #port = 0;
+  #respond: IntakeResponder | undefined;
+  #intake: HttpLocalIntake | undefined;
 
   private constructor(options: TestIntakeOptions) {
-    this.#queue = [...(options.responses ?? [])];
     this.#respond = options.respond;
-    this.#validate = options.validateResponse ?? { status: 200, body: '{"valid":true}' };
-    const handler = (req: IncomingMessage, res: ServerResponse): void => this.#onRequest(req, res);
-    const tls = options.tls;
-    this.#scheme = tls === undefined ? 'http' : 'https';
-    if (tls === undefined) {
-      this.#server = createServer(handler);
-    } else {
-      const server = createHttpsServer({ cert: tls.cert, key: tls.key, ...(tls.maxVersion === undefined ? {} : { maxVersion: tls.maxVersion }) }, handler);
-      server.on('tlsClientError', (error: Error & { code?: string }) => this.#tlsErrors.push(error.code ?? error.message));
-      this.#server = server;
-    }
+    const validate = options.validateResponse;
+    const respond: FaultResponder = (request) => this.#respond?.(request) ?? (request.route === 'validate' ? validate : undefined);
+    this.#plan = new FaultPlan({ sequences: { ...options.sequences }, respond });
+    if (options.responses !== undefined) this.#plan.enqueue('payloads', ...options.responses);
   }
 
   /** Starts an intake; close it with `close()` (in an afterEach). */
   public static async start(options: TestIntakeOptions = {}): Promise<TestIntake> {
     const intake = new TestIntake(options);
-    await new Promise<void>((resolve, reject) => {
-      intake.#server.once('error', reject);
-      intake.#server.listen(0, '127.0.0.1', () => resolve());
+    intake.#intake = await startLocalIntake({
+      port: 0,
+      faults: intake.#plan,
+      onRequest: (request) => intake.#record(request),
+      onTlsError: (code) => intake.#tlsErrors.push(code),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
-    intake.#port = (intake.#server.address() as AddressInfo).port;
     return intake;
   }
 
+  /** The intake itself: its history (`series()` by context, `stats()`…) and its JSON API at `url`. */
+  public get intake(): HttpLocalIntake {
+    if (this.#intake === undefined) throw new Error('test intake: not started');
+    return this.#intake;
+  }
+
   public get port(): number {
-    return this.#port;
+    return this.intake.port;
   }
 
   /** `http://127.0.0.1:<port>` (`https://` with `tls`): give it to the forwarder as `dd_url`. */
   public get url(): string {
-    return `${this.#scheme}://127.0.0.1:${this.#port}`;
+    return this.intake.url;
   }
 
   /** The codes of TLS handshakes that failed on this intake, in order (HTTPS only). */
@@ -137,7 +102,7 @@ export class TestIntake {
 
   /** Queues responses for the next payload requests. */
   public enqueue(...responses: IntakeResponse[]): void {
-    this.#queue.push(...responses);
+    this.#plan.enqueue('payloads', ...responses);
   }
 
   /** Replaces the responder consulted first for every request (undefined removes it). */
@@ -145,9 +110,14 @@ export class TestIntake {
     this.#respond = respond;
   }
 
+  /** The intake's fault plan, for sequences on other routes (`plan.enqueue('symdb', 503)`). */
+  public get plan(): FaultPlan {
+    return this.#plan;
+  }
+
   /** Accepted payloads (decoded and answered 2xx), optionally of one kind. */
   public payloads(kind?: DecodedPayloadKind): RecordedRequest[] {
-    return this.requests.filter((r) => r.accepted && (kind === undefined || r.decoded?.kind === kind));
+    return this.requests.filter((r) => r.accepted && r.decoded !== undefined && (kind === undefined || r.decoded.kind === kind));
   }
 
   /** Items (series, sketches, events, checks) in accepted payloads, optionally of one kind. */
@@ -212,13 +182,14 @@ export class TestIntake {
     return this.waitFor(() => this.itemCount(kind) >= n, `${n} ${kind ?? 'item'}(s)`, options);
   }
 
-  /** Stops listening and drops every open connection (hanging requests included). */
+  /** Stops the intake and drops every open connection at once (hanging and delayed requests included). */
   public async close(): Promise<void> {
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
-    await closed;
+    await this.#intake?.onStop(AbortSignal.abort());
+  }
+
+  #record(request: RecordedRequest): void {
+    this.requests.push(request);
+    for (const check of [...this.#waiters]) check();
   }
 
   #collect<T>(pick: (decoded: DecodedPayload) => readonly T[]): T[] {
@@ -226,68 +197,6 @@ export class TestIntake {
     for (const r of this.payloads()) if (r.decoded !== undefined) out.push(...pick(r.decoded));
     return out;
   }
-
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('error', () => res.destroy());
-    req.on('end', () => this.#answer(req, res, Buffer.concat(chunks)));
-  }
-
-  #answer(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
-    const path = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    let decoded: DecodedPayload | undefined;
-    let decodeError: string | undefined;
-    const isPayload = payloadKindOf(path) !== undefined;
-    if (isPayload) {
-      try {
-        decoded = decodePayload(path, req.headers, body);
-      } catch (error) {
-        decodeError = (error as Error).message;
-      }
-    }
-    const seen = { index: this.requests.length, method, path, headers: req.headers, body, decoded, decodeError };
-    const response = this.#pick(seen, isPayload, path);
-    const status = response.reset === true || response.hang === true ? 0 : (response.status ?? defaultStatus(isPayload, decoded));
-    this.requests.push({ ...seen, status, accepted: decoded !== undefined && status >= 200 && status < 300 });
-    for (const check of [...this.#waiters]) check();
-    this.#after(response.delayMs ?? 0, () => {
-      if (response.hang === true) return;
-      if (response.reset === true) {
-        req.socket.resetAndDestroy();
-        return;
-      }
-      const text = response.body ?? (status < 300 ? '{"status":"ok"}' : JSON.stringify({ errors: [decodeError ?? `status ${status}`] }));
-      res.writeHead(status, { 'Content-Type': 'application/json', ...response.headers });
-      res.end(text);
-    });
-  }
-
-  #pick(seen: Omit<RecordedRequest, 'status' | 'accepted'>, isPayload: boolean, path: string): IntakeResponse {
-    const chosen = this.#respond?.(seen);
-    if (chosen !== undefined) return chosen;
-    if (path.startsWith(VALIDATE_PATH)) return this.#validate;
-    if (isPayload) return this.#queue.shift() ?? {};
-    return { status: 404 };
-  }
-
-  #after(delayMs: number, fn: () => void): void {
-    if (delayMs <= 0) {
-      fn();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, delayMs);
-    this.#timers.add(timer);
-  }
-}
-
-function defaultStatus(isPayload: boolean, decoded: DecodedPayload | undefined): number {
-  if (!isPayload) return 404;
-  return decoded === undefined ? 400 : 202;
 }
 
 /** Starts a real local test intake: `const intake = await startTestIntake(); … await intake.close()`. */

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import type { DropCounter } from '@agentkit/core';
+import { decodePayload, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
+import { IntakeError } from '../errors.js';
+import { readSymdbBatch } from '../symdb/symdb-batch.js';
+import type { IntakeRequest } from './intake-request.js';
+import type { RouteName } from './intake-stats.js';
+
+/** A request read and decoded, and the status the intake refuses it with when it did not decode. */
+export interface ReadRequest {
+  readonly request: IntakeRequest;
+  readonly refusal: 400 | 415;
+}
+
+type DecodedContent = Partial<Pick<IntakeRequest, 'decoded' | 'symdb' | 'decodeError'>>;
+
+/** The request as read, without decoding its body (one refused before it was read whole). */
+export function undecodedRequest(req: IncomingMessage, route: RouteName, body: Buffer, index: number, content: DecodedContent = {}): IntakeRequest {
+  return {
+    index,
+    route,
+    method: req.method ?? 'GET',
+    path: req.url ?? '/',
+    headers: req.headers,
+    body,
+    decoded: content.decoded,
+    symdb: content.symdb,
+    decodeError: content.decodeError,
+  };
+}
+
+/**
+ * Decodes a POSTed Datadog payload or symdb batch, once, for the intake's answer, its fault plan
+ * and its observer alike. What does not decode is counted in `drops` here, whatever the
+ * answer will be. Rejects only on a bug (an error that is not a decode error).
+ */
+export async function readRequest(req: IncomingMessage, route: RouteName, body: Buffer, index: number, drops: DropCounter): Promise<ReadRequest> {
+  const path = req.url ?? '/';
+  const plain = (refusal: 400 | 415, content: DecodedContent = {}): ReadRequest => ({ request: undecodedRequest(req, route, body, index, content), refusal });
+  if (req.method !== 'POST' || route === 'validate' || route === 'api' || route === 'page' || route === 'not_found') return plain(400);
+  if (route === 'symdb') {
+    try {
+      return plain(400, { symdb: await readSymdbBatch(path, req.headers['content-type'], body, Date.now()) });
+    } catch (error) {
+      if (!(error instanceof IntakeError)) throw error;
+      drops.drop('bad_multipart', 1, { path, bytes: body.length, error: error.message });
+      return plain(400, { decodeError: error.message });
+    }
+  }
+  try {
+    return plain(400, { decoded: decodePayload(path, req.headers, body) });
+  } catch (error) {
+    const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
+    drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
+    return plain(unsupported ? 415 : 400, { decodeError: (error as Error).message });
+  }
+}
