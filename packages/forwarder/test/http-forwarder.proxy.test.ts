@@ -14,7 +14,8 @@ afterEach(async () => {
 /** An intake that answers 202 to every payload (the bodies here are not real metrics). */
 async function intake(tls = false): Promise<TestIntake> {
   const options = tls ? { tls: await makeTestCertificate() } : {};
-  const started = await startTestIntake({ ...options, respond: (r) => (r.method === 'POST' ? { status: 202 } : undefined) });
+  // The made-up names a test proxy resolves to 127.0.0.1 must pass the intake's Host check.
+  const started = await startTestIntake({ ...options, allowedHosts: ['intake.example.test'], respond: (r) => (r.method === 'POST' ? { status: 202 } : undefined) });
   cleanups.push(() => started.close());
   return started;
 }

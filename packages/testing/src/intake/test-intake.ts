@@ -1,3 +1,4 @@
+import { configFromObject } from '@agentkit/core';
 import { FaultPlan, startLocalIntake } from '@agentkit/intake';
 import type { AnsweredRequest, FaultPlanInit, FaultResponder, FaultResponse, HttpLocalIntake, IntakeRequest, IntakeTlsOptions } from '@agentkit/intake';
 import { decodedItemCount } from '@agentkit/serializer';
@@ -35,6 +36,12 @@ export interface TestIntakeOptions {
    * `maxVersion` caps the TLS versions offered (e.g. `'TLSv1.2'` to test `min_tls_version`).
    */
   readonly tls?: IntakeTlsOptions;
+  /**
+   * Names besides IP literals and `localhost` that the intake answers to
+   * (`local_server_allowed_hosts`): a client sending `Host: intake.example.test` through a proxy
+   * is refused with 421 otherwise, as any foreign name is.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 export interface WaitOptions {
@@ -76,6 +83,7 @@ export class TestIntake {
       onRequest: (request) => intake.#record(request),
       onTlsError: (code) => intake.#tlsErrors.push(code),
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.allowedHosts === undefined ? {} : { config: configFromObject({ local_server_allowed_hosts: options.allowedHosts }) }),
     });
     return intake;
   }
