@@ -10,7 +10,7 @@ import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarde
 export const API_KEY = '0123456789abcdef0123456789abcdef';
 
 // Forwarders stop before intakes close, so a test's leftovers drain into a live server.
-const forwardersToStop: (() => Promise<void>)[] = [];
+const forwardersToStop: (() => Promise<unknown>)[] = [];
 const intakesToClose: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of forwardersToStop.splice(0)) await stop();
@@ -130,7 +130,7 @@ export function testPayload(options: { endpoint?: EndpointName; body?: Buffer; s
 export interface StartedForwarder {
   readonly forwarder: HttpForwarder;
   readonly logs: RecordedLine[];
-  stop(): Promise<void>;
+  stop(): Promise<unknown>;
 }
 
 /** Starts the real forwarder bundle in a test app (stopped after the test if still running). */

@@ -85,8 +85,9 @@ export class Lifecycle {
       share.limitedBy === 'own'
         ? `its stopTimeoutMs of ${component.stopTimeoutMs} ms`
         : `its share, ${Math.round(share.giveUpAfterMs)} ms, of the app's stop budget of ${clock.budgetMs} ms`;
+    // The share reported is when its signal aborted: the time the stage had for its work.
     const run = await runHook(component, 'stop', { abortAfterMs: share.abortAfterMs, giveUpAfterMs: share.giveUpAfterMs, label }, this.#options);
-    return { component, run, shareMs: Math.round(share.giveUpAfterMs), limitedBy: share.limitedBy };
+    return { component, run, shareMs: Math.round(share.abortAfterMs), limitedBy: share.limitedBy };
   }
 
   async #startInOrder(deadline: number): Promise<HookError[]> {

@@ -13,32 +13,36 @@ import type { HookError } from '../errors.js';
  * at most half: with the default keys the later hooks' limits add up to more than the budget,
  * and the first stages (the listeners' drain) must still run.
  *
- * The hook's signal aborts a grace before its share ends, and the hook is given up on when
- * its share ends: the grace is for what a stage does once told to stop (count and log what it
- * drops, close its sockets), so that a stage answering its signal is "cut short", not hung.
+ * A hook is told, then given up on. Its signal aborts at its own limit (the stage's key means
+ * what it says: the forwarder may send for `forwarder_stop_timeout`), and the hook then has a
+ * grace to settle: the time a stage needs once told to stop, to count and log what it drops
+ * and close its sockets. A hook that settles within the grace was cut short, not hung. When
+ * the budget is what bounds the hook, the grace comes out of its share instead: the signal
+ * aborts a grace before the room left ends, and the hook is given up on when it ends.
  */
 export interface StopShare {
   /** From the hook's call until its signal aborts. */
   readonly abortAfterMs: number;
-  /** From the hook's call until it is given up on (its share). */
+  /** From the hook's call until it is given up on. */
   readonly giveUpAfterMs: number;
-  /** What bounded the share: the hook's own limit, or the stop budget. */
+  /** What set the abort: the hook's own limit, or the stop budget. */
   readonly limitedBy: 'own' | 'budget';
 }
 
-/** The most of a share kept between its signal's abort and its end. */
+/** How long a hook has, once its signal aborted, to settle before it is given up on. */
 export const STOP_GRACE_MAX_MS = 100;
-/** The grace is at most this fraction of the share (a 200 ms share aborts at 150 ms). */
+/** Out of a share the budget bounds, the grace is at most this fraction of it (a 200 ms share aborts at 150 ms). */
 const STOP_GRACE_FRACTION = 0.25;
 
 /** A hook's share of a stop; see {@link StopShare}. All values in ms, `ownMs` undefined when it has no own limit. */
 export function stopShare(ownMs: number | undefined, leftMs: number, laterOwnMs: number): StopShare {
   const left = Math.max(0, leftMs);
   const room = left - Math.min(laterOwnMs, left / 2);
-  const limitedBy = ownMs !== undefined && ownMs <= room ? 'own' : 'budget';
-  const share = limitedBy === 'own' ? (ownMs as number) : room;
-  const grace = Math.min(STOP_GRACE_MAX_MS, share * STOP_GRACE_FRACTION);
-  return { abortAfterMs: share - grace, giveUpAfterMs: share, limitedBy };
+  const budgetAbortMs = room - Math.min(STOP_GRACE_MAX_MS, room * STOP_GRACE_FRACTION);
+  if (ownMs !== undefined && ownMs <= budgetAbortMs) {
+    return { abortAfterMs: ownMs, giveUpAfterMs: Math.min(ownMs + STOP_GRACE_MAX_MS, room), limitedBy: 'own' };
+  }
+  return { abortAfterMs: budgetAbortMs, giveUpAfterMs: room, limitedBy: 'budget' };
 }
 
 /** How one component's stop went. */
@@ -60,7 +64,7 @@ export interface StageStop {
   readonly hasHook: boolean;
   /** From its hook's call until it settled or was given up on; 0 without a hook. */
   readonly durationMs: number;
-  /** Its share, as computed when its hook was called; 0 without a hook. */
+  /** Its share: from its hook's call until its signal aborted, as computed at the call; 0 without a hook. */
   readonly shareMs: number;
   /** What bounded its share (see {@link StopShare}). */
   readonly limitedBy: 'own' | 'budget';
