@@ -10,7 +10,7 @@ import type { Clock, EndpointName, FakeClock, Payload } from '@agentkit/forwarde
 export const API_KEY = '0123456789abcdef0123456789abcdef';
 
 // Forwarders stop before intakes close, so a test's leftovers drain into a live server.
-const forwardersToStop: (() => Promise<unknown>)[] = [];
+const forwardersToStop: (() => Promise<void>)[] = [];
 const intakesToClose: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of forwardersToStop.splice(0)) await stop();
@@ -130,7 +130,7 @@ export function testPayload(options: { endpoint?: EndpointName; body?: Buffer; s
 export interface StartedForwarder {
   readonly forwarder: HttpForwarder;
   readonly logs: RecordedLine[];
-  stop(): Promise<unknown>;
+  stop(): Promise<void>;
 }
 
 /** Starts the real forwarder bundle in a test app (stopped after the test if still running). */
@@ -140,10 +140,13 @@ export async function startForwarder(env: Record<string, string>, clock?: Clock)
   const items = [forwarderBundle, ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
   const app = createTestApp(items, { config, logger });
   await app.start();
-  forwardersToStop.push(() => app.stop());
+  const stop = async (): Promise<void> => {
+    await app.stop();
+  };
+  forwardersToStop.push(stop);
   const forwarder = app.get(FORWARDER);
   if (!(forwarder instanceof HttpForwarder)) throw new Error('forwarderBundle must provide an HttpForwarder');
-  return { forwarder, logs: logger.lines, stop: () => app.stop() };
+  return { forwarder, logs: logger.lines, stop };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

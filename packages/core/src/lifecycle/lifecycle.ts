@@ -1,7 +1,7 @@
 import type { HookError } from '../errors.js';
 import { isTelemetrySource } from '../telemetry/telemetry.js';
 import { elapsedSince, runHook, type HookLimits, type HookRun, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
-import { stopResultOf, stopShare, type StageStop, type StopResult } from './stop-budget.js';
+import { stopClaimMs, stopResultOf, stopShare, type StageStop, type StopResult } from './stop-budget.js';
 
 export interface LifecycleOptions extends HookRunnerOptions {
   readonly startTimeoutMs: number;
@@ -74,8 +74,8 @@ export class Lifecycle {
   }
 
   /**
-   * Runs one stop hook with its share of what is left (`laterOwnMs`: the own limits the hooks
-   * after it may claim). Past the deadline a hook is still called, with no time left: its
+   * Runs one stop hook with its share of what is left (`laterOwnMs`: what the hooks after it
+   * claim). Past the deadline a hook is still called, with no time left: its
    * signal aborts at the next turn of the event loop, so synchronous cleanup (closing a
    * socket) still happens, anything awaited is abandoned.
    */
@@ -101,7 +101,7 @@ export class Lifecycle {
 
   async #stopInOrder(started: readonly LifecycleComponent[], clock: StopClock): Promise<StopRun[]> {
     const order = [...started].reverse();
-    // What the hooks after each one may claim: the sum of their own limits.
+    // What the hooks after each one claim: the sum of their claims.
     let laterOwnMs = order.reduce((sum, c) => sum + ownStopMs(c), 0);
     const runs: StopRun[] = [];
     for (const component of order) {
@@ -143,7 +143,7 @@ export class Lifecycle {
     for (const component of started) {
       for (const dep of component.deps) dependents.set(dep, [...(dependents.get(dep) ?? []), component]);
     }
-    // What the hooks after each one may claim: the longest chain of own limits below it (its
+    // What the hooks after each one claim: the longest chain of claims below it (its
     // dependencies stop after it; other branches stop beside it, in their own time).
     const chains = new Map<string, number>();
     const chainBelow = (component: LifecycleComponent): number => {
@@ -181,7 +181,7 @@ interface StopRun {
   readonly limitedBy: 'own' | 'budget';
 }
 
-/** A component's own stop limit as a claim on the budget (none: it claims nothing). */
+/** A component's claim on the stop budget (see `stopClaimMs`). */
 function ownStopMs(component: LifecycleComponent): number {
-  return component.stopTimeoutMs ?? 0;
+  return stopClaimMs(component.stopTimeoutMs);
 }

@@ -6,8 +6,8 @@ import type { HookError } from '../errors.js';
  * A hook's **share** is its own `stopTimeoutMs` (a stage's key, such as
  * `forwarder_stop_timeout`), capped by what is left of the budget minus a reserve for the hooks
  * that stop after it; a hook without a limit of its own gets all of that. The reserve is the
- * sum of the later hooks' own limits (in parallel stop: the longest chain of them below the
- * hook), but never more than half of what is left, so no hook is starved by promises to
+ * sum of the later hooks' claims, their own limits plus the grace (in parallel stop: the
+ * longest chain of them below the hook), but never more than half of what is left, so no hook is starved by promises to
  * others. Why a reserve: data flows to the hooks stopped last (the forwarder sends what the
  * stages before it handed over), so a stage that hangs early must not eat their time; why
  * at most half: with the default keys the later hooks' limits add up to more than the budget,
@@ -34,10 +34,18 @@ export const STOP_GRACE_MAX_MS = 100;
 /** Out of a share the budget bounds, the grace is at most this fraction of it (a 200 ms share aborts at 150 ms). */
 const STOP_GRACE_FRACTION = 0.25;
 
+/**
+ * What a hook with an own limit claims on the budget from the hooks before it: its limit and
+ * the grace after it. A hook without one claims nothing: it takes what is left when it comes.
+ */
+export function stopClaimMs(ownMs: number | undefined): number {
+  return ownMs === undefined ? 0 : ownMs + STOP_GRACE_MAX_MS;
+}
+
 /** A hook's share of a stop; see {@link StopShare}. All values in ms, `ownMs` undefined when it has no own limit. */
-export function stopShare(ownMs: number | undefined, leftMs: number, laterOwnMs: number): StopShare {
+export function stopShare(ownMs: number | undefined, leftMs: number, laterClaimsMs: number): StopShare {
   const left = Math.max(0, leftMs);
-  const room = left - Math.min(laterOwnMs, left / 2);
+  const room = left - Math.min(laterClaimsMs, left / 2);
   const budgetAbortMs = room - Math.min(STOP_GRACE_MAX_MS, room * STOP_GRACE_FRACTION);
   if (ownMs !== undefined && ownMs <= budgetAbortMs) {
     return { abortAfterMs: ownMs, giveUpAfterMs: Math.min(ownMs + STOP_GRACE_MAX_MS, room), limitedBy: 'own' };
