@@ -165,7 +165,7 @@ describe('App stop budget', () => {
     const error = (await stopOnFakeClock(app, marks, 400)) as StopError;
     expect(marks.entries).toEqual(['stop:A@0', 'abort:A@300']);
     expect(error.result).toMatchObject({ budgetMs: 400, unfinished: ['A'] });
-    expect(error.errors[0]?.message).toMatch(/^onStop of "A" timed out \(its share, 400 ms, of the app's stop budget of 400 ms\)/);
+    expect((error.errors as HookError[])[0]?.message).toMatch(/^onStop of "A" timed out \(its share, 400 ms, of the app's stop budget of 400 ms\)/);
   });
 
   it("caps every start hook by what is left of the app's start budget", async () => {
@@ -174,9 +174,12 @@ describe('App stop budget', () => {
     const a = probe(j, 'A', [], { startMs: 60 }, { startTimeoutMs: 10_000 });
     const b = probe(j, 'B', [a.token], { startMs: 200 }, { startTimeoutMs: 10_000 });
     const app = createApp([bundle('x', [a.provider, b.provider])], { startTimeoutMs: 120 });
-    const starting = app.start().catch((e: unknown) => e as HookError);
+    const starting = app.start().then(
+      () => undefined,
+      (e: unknown) => e as HookError,
+    );
     await jest.advanceTimersByTimeAsync(500);
-    const error = await starting;
+    const error = (await starting) as HookError;
     expect(error).toMatchObject({ code: 'ERR_CORE_HOOK_TIMEOUT', component: 'B' });
     expect(error.message).toContain("the app's start timeout of 120 ms");
     // B got what A left of the 120 ms, not its own 10 s.

@@ -31,6 +31,8 @@ export function settleWithin<T>(promise: PromiseLike<T>, signal: AbortSignal): P
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // The promise's own rejection, passed on as it is.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(error);
       },
     );
