@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { constants } from 'node:os';
 import { loadConfig } from '@agentkit/config';
 import { allConfigKeys } from '@agentkit/agent';
+import type { StageOutcome, StageStop, StopResult } from '@agentkit/core';
 import { formatCommand, splitCommandLine, taskCommandOf } from '../packages/agent/src/exec/command-line.js';
-import { formatPendingWork, pendingWork } from '../packages/agent/src/exec/pending-work.js';
+import { budgetRanOut, formatPendingWork, pendingAfterStop, pendingBeforeStop } from '../packages/agent/src/exec/pending-work.js';
 import { drainReserveMs, ShutdownBudget } from '../packages/agent/src/exec/shutdown-budget.js';
 import { exitCodeOf, forwardableSignals } from '../packages/agent/src/exec/signals.js';
 
@@ -109,7 +110,7 @@ describe('the shutdown budget', () => {
   });
 });
 
-describe('pendingWork', () => {
+describe('the pending-work report', () => {
   const order = ['Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer', 'UdpListener', 'ForwarderClock'];
   const telemetry = {
     Forwarder: { 'queue.high': 2, 'queue.low': 0, inflight: 1, 'transactions.sent': 40, 'dropped.queue_full': 3 },
@@ -120,7 +121,7 @@ describe('pendingWork', () => {
   };
 
   it('before the drain, names only the stages holding something, and only their pending gauges', () => {
-    const stages = pendingWork(order, telemetry, new Map());
+    const stages = pendingBeforeStop(order, telemetry);
     expect(stages).toEqual([
       { component: 'Forwarder', stop: 'not started', pending: { 'queue.high': 2, inflight: 1 } },
       { component: 'Demultiplexer', stop: 'not started', pending: { buckets: 2 } },
@@ -128,20 +129,32 @@ describe('pendingWork', () => {
     expect(formatPendingWork(stages)).toBe('Forwarder (stop not started): queue.high=2, inflight=1; Demultiplexer (stop not started): buckets=2');
   });
 
-  it('during the drain, also names the stages whose stop is running or not reached yet', () => {
-    const stops = new Map<string, 'running' | 'done'>([
-      ['UdpListener', 'done'],
-      ['DogstatsdServer', 'done'],
-      ['Demultiplexer', 'running'],
-    ]);
-    expect(pendingWork(order, telemetry, stops).map((s) => `${s.component}:${s.stop}`)).toEqual([
-      'Forwarder:not started',
-      'Serializer:not started',
-      'Demultiplexer:running',
-    ]);
+  it("after the drain, reads core's stop result: the stages whose time ran out, failed, or still hold something", () => {
+    const stage = (component: string, outcome: StageOutcome, limitedBy: 'own' | 'budget', pending: Record<string, number> = {}): StageStop => ({
+      component,
+      outcome,
+      hasHook: true,
+      durationMs: 1,
+      shareMs: 1,
+      limitedBy,
+      pending,
+    });
+    const result: StopResult = {
+      budgetMs: 1000,
+      durationMs: 1000,
+      stages: [stage('UdpListener', 'done', 'own'), stage('Demultiplexer', 'failed', 'own'), stage('Serializer', 'done', 'budget', { queue_depth: 1 }), stage('Forwarder', 'cut', 'own', { inflight: 1 })],
+      unfinished: [],
+      cut: ['Forwarder'],
+      failed: ['Demultiplexer'],
+      errors: [],
+    };
+    expect(formatPendingWork(pendingAfterStop(result))).toBe('Demultiplexer (stop failed); Serializer (stop done): queue_depth=1; Forwarder (stop running): inflight=1');
+    // Cut at its own limit: the budget did not run out.
+    expect(budgetRanOut(result)).toBe(false);
+    expect(budgetRanOut({ ...result, stages: [stage('Forwarder', 'unfinished', 'budget', { inflight: 1 })] })).toBe(true);
   });
 
   it('says nothing is pending when nothing is', () => {
-    expect(formatPendingWork(pendingWork(order, {}, new Map()))).toBe('nothing');
+    expect(formatPendingWork(pendingBeforeStop(order, {}))).toBe('nothing');
   });
 });

@@ -14,6 +14,19 @@ import { sendLinesFromChild } from './support/send-lines.js';
 const CASE_TIMEOUT_MS = 60_000;
 const BURST = 20_000;
 
+/** The wrapper's JSON log lines (its stderr), the lines that are not JSON left out. */
+function logLines(stderr: string): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const text of stderr.split('\n')) {
+    try {
+      lines.push(JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      // the program's own stderr, or a partial line
+    }
+  }
+  return lines;
+}
+
 let intake: TestIntake;
 beforeEach(async () => {
   intake = await startTestIntake();
@@ -164,6 +177,35 @@ describe('agentkit exec, the shutdown budget', () => {
       const { code } = await run.closed;
       expect(code).toBe(5);
       expect(run.stderr()).toMatch(/serverless_shutdown_timeout \(1000 ms\) ran out during the drain; exiting with code 5; still pending: .*Forwarder \(stop running\): .*inflight=\d/);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "exits within serverless_shutdown_timeout of SIGTERM with the task's code when the intake never answers, naming the forwarder's pending payloads",
+    async () => {
+      intake.setResponder(() => ({ hang: true }));
+      const budgetMs = 2000;
+      const run = startExec(
+        ['--', 'node', EXEC_TASK, '--until-signal', '--on-sigterm', 'burst-exit', '--burst', '100', '--exit-code', '7'],
+        // forwarder_stop_timeout far over the budget: the budget is what ends the forwarder's wait.
+        await execEnv(intake, { DD_SERVERLESS_SHUTDOWN_TIMEOUT: String(budgetMs / 1000), DD_FORWARDER_STOP_TIMEOUT: '30' }),
+      );
+      await run.waitForStdout(/^ready$/m);
+      const signalledAt = performance.now();
+      run.child.kill('SIGTERM');
+      const { code } = await run.closed;
+      const exitedAfterMs = performance.now() - signalledAt;
+      expect(code).toBe(7);
+      expect(run.stderr()).toMatch(/serverless_shutdown_timeout \(2000 ms\) ran out during the drain; exiting with code 7; still pending: .*Forwarder \(stop running\): .*inflight=\d/);
+      const report = logLines(run.stderr()).find((line) => String(line['msg']).includes('ran out during the drain'));
+      // The wrapper's own clock, from SIGTERM to its exit: inside the budget.
+      expect(report?.['shutdownMs']).toBeLessThanOrEqual(budgetMs);
+      expect([...(report?.['cut'] as string[]), ...(report?.['unfinished'] as string[])]).toContain('Forwarder');
+      // The forwarder counted and logged what it could not send.
+      expect(logLines(run.stderr()).some((line) => line['component'] === 'Forwarder' && line['reason'] === 'stop_timeout_inflight')).toBe(true);
+      // Seen from outside, the process's exit too: Cloud Run allows 10 s for the 9.5 s default.
+      expect(exitedAfterMs).toBeLessThan(budgetMs + 500);
     },
     CASE_TIMEOUT_MS,
   );

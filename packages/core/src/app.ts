@@ -19,6 +19,7 @@ import { buildPlan, type BundleDecision, type Plan } from './graph/plan.js';
 import { graphOf, toDot, toMermaid, toText, type AppGraph } from './graph/render.js';
 import { elapsedSince, type LifecycleComponent, type LifecycleEvent } from './lifecycle/hook-runner.js';
 import { Lifecycle } from './lifecycle/lifecycle.js';
+import { stopResultOf, type StopOptions, type StopResult } from './lifecycle/stop-budget.js';
 import { waitForShutdown } from './lifecycle/signals.js';
 import { isTelemetrySource, type TelemetrySnapshot } from './telemetry/telemetry.js';
 import { tokenName, type Token } from './token.js';
@@ -31,7 +32,10 @@ export interface AppOptions {
   readonly config?: ConfigReader | Readonly<Record<string, unknown>>;
   /** Budget for all onStart hooks together. Defaults to 15 000 ms. */
   readonly startTimeoutMs?: number;
-  /** Budget for all onStop hooks together (a rollback gets a fresh one). Defaults to 15 000 ms. */
+  /**
+   * The default budget of a stop, for all onStop hooks together (a rollback gets a fresh one);
+   * `stop({ timeoutMs })` gives one stop another. Defaults to 15 000 ms.
+   */
   readonly stopTimeoutMs?: number;
   /** Start a component as soon as its dependencies have started. Defaults to false. */
   readonly parallelStart?: boolean;
@@ -51,8 +55,15 @@ export type AppState = 'idle' | 'starting' | 'started' | 'stopping' | 'stopped' 
 export interface App {
   /** Constructs every component and starts them in dependency order. Idempotent. */
   start(): Promise<void>;
-  /** Stops what started, in reverse order. Idempotent; before start, a no-op. */
-  stop(): Promise<void>;
+  /**
+   * Stops what started, in reverse order, within one budget: `timeoutMs`, or the app's
+   * `stopTimeoutMs`. Each hook's signal aborts at its share of what is left (see README, "The
+   * stop budget"); every hook is called, even past the deadline. Resolves to the StopResult
+   * (which hooks were cut short, and each stage's pending gauges); rejects with a StopError,
+   * which carries the same result, when a hook failed or had not finished by its share's end.
+   * Idempotent: a second call returns the first stop (its budget too); before start, a no-op.
+   */
+  stop(options?: StopOptions): Promise<StopResult>;
   /**
    * Starts, waits for SIGINT/SIGTERM or `shutdown(code)`, stops, and resolves to the exit
    * code: the one asked for, 0 after a signal, 1 if start or stop failed. A second signal
@@ -97,7 +108,7 @@ class LifecycleApp implements App {
   #lifecycle: Lifecycle | undefined;
   #state: AppState = 'idle';
   #starting: Promise<void> | undefined;
-  #stopping: Promise<void> | undefined;
+  #stopping: Promise<StopResult> | undefined;
   #exitCode: number | undefined;
   readonly #shutdownListeners = new Set<() => void>();
 
@@ -152,24 +163,27 @@ class LifecycleApp implements App {
     }
   }
 
-  public stop(): Promise<void> {
+  public stop(options: StopOptions = {}): Promise<StopResult> {
+    const budgetMs = options.timeoutMs ?? this.#options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     if (this.#state === 'idle') {
       this.#state = 'stopped';
-      return Promise.resolve();
+      return Promise.resolve(stopResultOf(budgetMs, 0, [], []));
     }
-    this.#stopping ??= this.#doStop();
+    this.#stopping ??= this.#doStop(budgetMs);
     return this.#stopping;
   }
 
-  async #doStop(): Promise<void> {
+  async #doStop(budgetMs: number): Promise<StopResult> {
     // A stop asked for during start waits for the start to settle (a failed start has
-    // already rolled back, so there is nothing left to stop).
+    // already rolled back, so there is nothing left to stop). The budget runs from the call.
+    const calledAt = performance.now();
     await this.#starting?.catch(() => undefined);
-    if (this.#state !== 'started') return;
+    if (this.#state !== 'started' || this.#lifecycle === undefined) return stopResultOf(budgetMs, 0, [], []);
     this.#state = 'stopping';
-    const errors = (await this.#lifecycle?.stop()) ?? [];
+    const result = await this.#lifecycle.stop(Math.max(0, budgetMs - (performance.now() - calledAt)));
     this.#state = 'stopped';
-    if (errors.length > 0) throw new StopError(errors);
+    if (result.errors.length > 0) throw new StopError(result.errors, result);
+    return result;
   }
 
   public async run(options: RunOptions = {}): Promise<number> {

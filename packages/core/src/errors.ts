@@ -1,3 +1,5 @@
+import type { StopResult } from './lifecycle/stop-budget.js';
+
 /**
  * Every error agentkit raises on purpose carries a stable `code` (`ERR_<PACKAGE>_<WHAT>`), so
  * callers and tests match on codes, never on message text. Packages extend this class.
@@ -77,14 +79,19 @@ export class HookError extends AgentkitError {
   }
 }
 
-/** `stop()` ran every hook but some failed: `errors` holds one HookError per failure. */
+/**
+ * `stop()` ran every hook but some failed or did not finish in time: `errors` holds one
+ * HookError per hook, `result` the whole stop's result (set by the App).
+ */
 export class StopError extends AggregateError {
   public readonly code = CoreErrorCode.StopFailed;
+  public readonly result: StopResult | undefined;
 
-  public constructor(errors: readonly HookError[]) {
+  public constructor(errors: readonly HookError[], result?: StopResult) {
     const names = errors.map((e) => `"${e.component}"`).join(', ');
     super(errors, `stop failed for ${errors.length} component(s): ${names}\n${errors.map((e) => `  - ${e.message}`).join('\n')}`);
     this.name = 'StopError';
+    this.result = result;
   }
 }
 

@@ -12,11 +12,16 @@ export type { App, AppOptions, AppState, RunOptions } from './app.js';
 export type { AppGraph, GraphEdge, GraphNode } from './graph/render.js';
 export type { BundleDecision } from './graph/plan.js';
 export type { LifecycleEvent } from './lifecycle/hook-runner.js';
+export { settleWithin } from './lifecycle/settle-within.js';
+export type { Settlement } from './lifecycle/settle-within.js';
+export { STOP_GRACE_MAX_MS, stopShare } from './lifecycle/stop-budget.js';
+export type { StageOutcome, StageStop, StopOptions, StopResult, StopShare } from './lifecycle/stop-budget.js';
 
 export { isStartable, isStoppable } from './component.js';
 export type { Startable, Stoppable } from './component.js';
 
 export { isTelemetrySource } from './telemetry/telemetry.js';
+export { pendingGauges } from './telemetry/pending.js';
 export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.js';
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
 

@@ -12,14 +12,11 @@ import { MainThreadServer } from './server/main-thread-server.js';
 import { DOGSTATSD_SERVER } from './server/server.def.js';
 
 /**
- * The listeners drain their sockets on stop for up to `dogstatsd_drain_timeout_ms`; their hook
- * limit is that plus slack for closing connections, and never less than 10 s. The app's global
- * stop budget still bounds it.
+ * A listener's share of the App's stop budget: `dogstatsd_drain_timeout_ms`. Its drain reads
+ * what is queued in its socket until its stop signal aborts (then, or sooner when the budget
+ * has less left), and then closes.
  */
-const LISTENER_STOP_SLACK_MS = 2_000;
-const MIN_LISTENER_STOP_TIMEOUT_MS = 10_000;
-const listenerStopTimeoutMs = (config: ConfigReader): number =>
-  Math.max(MIN_LISTENER_STOP_TIMEOUT_MS, config.get(dogstatsdKeys.drainTimeoutMs) + LISTENER_STOP_SLACK_MS);
+const listenerStopTimeoutMs = (config: ConfigReader): number => config.get(dogstatsdKeys.drainTimeoutMs);
 
 function useDogstatsd(config: ConfigReader): boolean {
   return config.get(dogstatsdKeys.useDogstatsd);

@@ -3,7 +3,7 @@ export type { EndpointName, Forwarder, Payload } from './forwarder/forwarder.def
 export { FakeForwarder, fakeForwarderBundle } from './forwarder/fake-forwarder.js';
 
 export { HttpForwarder, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_TRANSPORT_LOAD_DELAY_MS } from './forwarder/http-forwarder.js';
-export { forwarderBundle, forwarderStopHookTimeoutMs, STOP_HOOK_MARGIN_MS } from './forwarder/forwarder.module.js';
+export { forwarderBundle, forwarderStopHookTimeoutMs } from './forwarder/forwarder.module.js';
 
 export { FORWARDER_CLOCK } from './clock/clock.def.js';
 export type { Clock, ClockTimer } from './clock/clock.def.js';

@@ -106,10 +106,13 @@ export async function startForwarder(env: Record<string, string>, clock?: Clock)
   const items = [forwarderBundle, ...(clock === undefined ? [] : [replace(FORWARDER_CLOCK, clock)])];
   const app = createTestApp(items, { config, logger });
   await app.start();
-  forwardersToStop.push(() => app.stop());
+  const stop = async (): Promise<void> => {
+    await app.stop();
+  };
+  forwardersToStop.push(stop);
   const forwarder = app.get(FORWARDER);
   if (!(forwarder instanceof HttpForwarder)) throw new Error('forwarderBundle must provide an HttpForwarder');
-  return { forwarder, logs: logger.lines, stop: () => app.stop() };
+  return { forwarder, logs: logger.lines, stop };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,43 +1,28 @@
-import { createApp, describeError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type Token } from '@agentkit/core';
+import { createApp, describeError, StopError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type StopResult, type Token } from '@agentkit/core';
 import { UDP_LISTENER } from '@agentkit/dogstatsd';
-import { formatPendingWork, pendingWork, type PendingStage } from './pending-work.js';
+import { formatPendingWork, pendingBeforeStop, type PendingStage } from './pending-work.js';
 
 /** The pipeline gets this long to start; past it the program runs without it rather than wait. */
 export const DEFAULT_EXEC_START_TIMEOUT_MS = 5000;
 
-/** How the pipeline's stop ended. */
-export type StopOutcome = 'stopped' | 'stopped-with-errors' | 'out-of-time';
-
 /**
  * The running pipeline of `agentkit exec`: an App over the default agent's bundles, started
- * before the program, stopped after it. Stop progress is followed hook by hook, so that a
- * stop cut short can say which stage was still at work and what it held. Exists only once
- * started (see `start`); every method may be called during and after the stop too.
+ * before the program, stopped after it within what is left of the shutdown budget. Exists only
+ * once started (see `start`); every method may be called during and after the stop too.
  */
 export class ExecPipeline {
   readonly #app: App;
   readonly #log: Logger;
-  readonly #stops = new Map<string, 'running' | 'done'>();
 
   private constructor(items: readonly (Bundle | Replacement)[], config: ConfigReader, logger: Logger, stopTimeoutMs: number) {
     this.#log = logger;
-    this.#app = createApp(items, {
-      config,
-      logger,
-      startTimeoutMs: DEFAULT_EXEC_START_TIMEOUT_MS,
-      stopTimeoutMs,
-      onEvent: (event) => {
-        if (event.phase !== 'stop') return;
-        if (event.type === 'executing') this.#stops.set(event.component, 'running');
-        else if (event.type === 'executed') this.#stops.set(event.component, 'done');
-      },
-    });
+    this.#app = createApp(items, { config, logger, startTimeoutMs: DEFAULT_EXEC_START_TIMEOUT_MS, stopTimeoutMs });
   }
 
   /**
    * Builds and starts the app; rejects (after the app rolled back what had started) when the
-   * graph is invalid or a component fails to start. `stopTimeoutMs` is the app's own bound on
-   * its stop: the shutdown budget, which the caller also enforces from the outside.
+   * graph is invalid or a component fails to start. `stopTimeoutMs` is the app's default stop
+   * budget (the whole shutdown budget); `stop` gives it what is left of it.
    */
   public static async start(items: readonly (Bundle | Replacement)[], config: ConfigReader, logger: Logger, stopTimeoutMs: number): Promise<ExecPipeline> {
     const pipeline = new ExecPipeline(items, config, logger, stopTimeoutMs);
@@ -57,31 +42,21 @@ export class ExecPipeline {
   }
 
   /**
-   * Stops the app, waiting at most `timeoutMs`. Hook failures are logged here; on
-   * 'out-of-time' the stop goes on in the background and the caller is expected to exit.
+   * Stops the app within `timeoutMs` (core gives every hook its share of it and ends the stop
+   * by then) and resolves to core's stop result; hook failures are logged here. Never rejects.
    */
-  public async stopWithin(timeoutMs: number): Promise<StopOutcome> {
-    let timer: NodeJS.Timeout | undefined;
-    const outOfTime = new Promise<'out-of-time'>((resolve) => {
-      timer = setTimeout(() => resolve('out-of-time'), timeoutMs);
-    });
-    const stopping = this.#app.stop().then(
-      (): StopOutcome => 'stopped',
-      (error: unknown): StopOutcome => {
-        this.#log.error({ err: error }, `pipeline stop: ${describeError(error)}`);
-        return 'stopped-with-errors';
-      },
-    );
+  public async stop(timeoutMs: number): Promise<StopResult | undefined> {
     try {
-      return await Promise.race([stopping, outOfTime]);
-    } finally {
-      clearTimeout(timer);
+      return await this.#app.stop({ timeoutMs });
+    } catch (error) {
+      this.#log.error({ err: error }, `pipeline stop: ${describeError(error)}`);
+      return error instanceof StopError ? error.result : undefined;
     }
   }
 
-  /** Per stage, what is still held and how far its stop got. */
+  /** Before the stop: per stage, what is still held. */
   public pendingWork(): PendingStage[] {
-    return pendingWork(this.#app.graph().startOrder, this.#app.telemetry(), this.#stops);
+    return pendingBeforeStop(this.#app.graph().startOrder, this.#app.telemetry());
   }
 
   /** {@link pendingWork} as one line for a log message. */

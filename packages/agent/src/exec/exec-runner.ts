@@ -1,4 +1,4 @@
-import { describeError, type Logger } from '@agentkit/core';
+import { describeError, settleWithin, type Logger } from '@agentkit/core';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
 import { symdbBundle } from '@agentkit/symdb';
 import { defaultAgentBundles } from '../default-agent.js';
@@ -6,7 +6,7 @@ import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
 import { ExecPipeline } from './exec-pipeline.js';
 import { loadExecSetup, type ExecSetup } from './exec-setup.js';
-import { formatPendingWork } from './pending-work.js';
+import { budgetRanOut, formatPendingWork, pendingAfterStop } from './pending-work.js';
 import { catchSignals, exitCodeOf, TERMINATING_SIGNALS } from './signals.js';
 
 export interface ExecOptions {
@@ -23,7 +23,7 @@ export interface ExecOptions {
 export interface ExecResult {
   /** The program's exit code (128 + signal number if a signal killed it); 0 in sidecar mode. */
   readonly exitCode: number;
-  /** True when the shutdown budget ran out before the drain finished (the drain goes on, abandoned). */
+  /** True when a stage of the drain ran out of the shutdown budget (cut short or abandoned). */
   readonly budgetExhausted: boolean;
 }
 
@@ -45,7 +45,6 @@ class ExecSession {
   #enhanced: EnhancedMetrics | undefined;
   #child: ChildTask | undefined;
   #terminatedBy: NodeJS.Signals | undefined;
-  #onTerminated: (() => void) | undefined;
   #killTimer: NodeJS.Timeout | undefined;
 
   public constructor(options: ExecOptions) {
@@ -71,6 +70,7 @@ class ExecSession {
       return { exitCode, budgetExhausted: !(await this.#drain(setup, exitCode)) };
     } finally {
       clearTimeout(this.#killTimer);
+      this.#setup?.budget.dispose();
       stopCatching();
     }
   }
@@ -101,7 +101,7 @@ class ExecSession {
     const command = this.#options.command;
     if (command === undefined) {
       log.info('sidecar mode (no program to run): running until SIGTERM or SIGINT');
-      if (this.#terminatedBy === undefined) await new Promise<void>((resolve) => (this.#onTerminated = resolve));
+      await settleWithin(new Promise<never>(() => {}), setup.budget.startedSignal);
       return 0;
     }
     if (this.#terminatedBy !== undefined) {
@@ -126,23 +126,15 @@ class ExecSession {
 
   /** The program's exit; once the budget runs, waited for no longer than what is left of it. */
   async #waitForExit(child: ChildTask, setup: ExecSetup): Promise<TaskExit> {
-    for (;;) {
-      if (!setup.budget.started) {
-        const exit = await Promise.race([child.exited, new Promise<undefined>((resolve) => (this.#onTerminated = () => resolve(undefined)))]);
-        if (exit !== undefined) return exit;
-        continue; // the budget started: wait again, bounded by it
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const outOfTime = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), setup.budget.remainingMs())));
-      const exit = await Promise.race([child.exited, outOfTime]);
-      clearTimeout(timer);
-      if (exit !== undefined) return exit;
-      // The budget is spent: no reserve was kept (no pipeline to drain), or SIGKILL did not end it
-      // (a process stuck in the kernel). Either way it is not waited for any longer.
-      child.signal('SIGKILL');
-      (this.#log as Logger).error({ pid: child.pid }, 'the program has not exited within serverless_shutdown_timeout: SIGKILL sent, not waiting for it');
-      return { exitCode: exitCodeOf(null, 'SIGKILL'), signal: 'SIGKILL', durationMs: 0 };
-    }
+    const beforeShutdown = await settleWithin(child.exited, setup.budget.startedSignal);
+    if (beforeShutdown.settled) return beforeShutdown.value;
+    const withinBudget = await settleWithin(child.exited, setup.budget.spentSignal);
+    if (withinBudget.settled) return withinBudget.value;
+    // The budget is spent: no reserve was kept (no pipeline to drain), or SIGKILL did not end it
+    // (a process stuck in the kernel). Either way it is not waited for any longer.
+    child.signal('SIGKILL');
+    (this.#log as Logger).error({ pid: child.pid }, 'the program has not exited within serverless_shutdown_timeout: SIGKILL sent, not waiting for it');
+    return { exitCode: exitCodeOf(null, 'SIGKILL'), signal: 'SIGKILL', durationMs: 0 };
   }
 
   /**
@@ -179,7 +171,6 @@ class ExecSession {
     setup.budget.start();
     this.#enhanced?.shutdownStarted();
     this.#log?.info({ signal, budgetMs: setup.budget.totalMs }, `${signal}: shutting down within serverless_shutdown_timeout (${setup.budget.totalMs} ms)`);
-    this.#onTerminated?.();
     if (this.#child !== undefined) this.#armKill(this.#child, setup);
   }
 
@@ -202,25 +193,40 @@ class ExecSession {
     }, untilKillMs);
   }
 
-  /** Stops the pipeline within what is left of the budget; false when the budget ran out first. */
+  /**
+   * Stops the pipeline within what is left of the budget: core shares it between the stages
+   * and ends the stop by then. False when a stage ran out of the budget. Its result is the
+   * pending-work report: logged at error level when a stage was cut short, did not finish or failed.
+   */
   async #drain(setup: ExecSetup, exitCode: number): Promise<boolean> {
     const pipeline = this.#pipeline;
     setup.budget.start();
     if (pipeline === undefined) return true;
     this.#enhanced?.shutdownStarted();
-    const remainingMs = setup.budget.remainingMs();
     const startedAt = performance.now();
-    const outcome = await pipeline.stopWithin(remainingMs);
+    const result = await pipeline.stop(setup.budget.remainingMs());
     const log = this.#log as Logger;
-    if (outcome === 'out-of-time') {
-      const pending = pipeline.pendingWork();
+    const timing = { drainMs: Math.round(performance.now() - startedAt), shutdownMs: setup.budget.elapsedMs(), budgetMs: setup.budget.totalMs, exitCode };
+    if (result === undefined) {
+      log.error(timing, `the drain failed (logged above); exiting with code ${exitCode}`);
+      return true;
+    }
+    const pending = pendingAfterStop(result);
+    if (budgetRanOut(result)) {
       log.error(
-        { budgetMs: setup.budget.totalMs, exitCode, pending },
+        { ...timing, pending, unfinished: result.unfinished, cut: result.cut },
         `serverless_shutdown_timeout (${setup.budget.totalMs} ms) ran out during the drain; exiting with code ${exitCode}; still pending: ${formatPendingWork(pending)}`,
       );
       return false;
     }
-    log.info({ drainMs: Math.round(performance.now() - startedAt), shutdownMs: setup.budget.elapsedMs(), exitCode }, `drained; exiting with code ${exitCode}`);
+    if (result.unfinished.length + result.cut.length + result.failed.length > 0) {
+      log.error(
+        { ...timing, pending, unfinished: result.unfinished, cut: result.cut, failed: result.failed },
+        `drained, but not every stage finished (their own limits ran out, or they failed); exiting with code ${exitCode}; still pending: ${formatPendingWork(pending)}`,
+      );
+      return true;
+    }
+    log.info(timing, `drained; exiting with code ${exitCode}`);
     return true;
   }
 }

@@ -1,49 +1,50 @@
-import type { TelemetrySnapshot } from '@agentkit/core';
-
-/**
- * Telemetry entries that measure work still held (gauges), as opposed to totals: queue
- * depths, bytes in the kernel queue, open buckets, requests in flight. Anything a stage
- * names `queued_*` or `pending_*` counts too, so a stage that adds such a gauge is covered.
- */
-const PENDING_GAUGE = /^(queued_|pending_|queue\.|queue_depth$|kernel_queue_bytes$|buckets$|inflight$|open_connections$)/;
+import { pendingGauges, type StageStop, type StopResult, type TelemetrySnapshot } from '@agentkit/core';
 
 /** One stage's share of the work not done yet. */
 export interface PendingStage {
   readonly component: string;
-  /** Where its stop hook is: not called yet, running, or done. */
-  readonly stop: 'not started' | 'running' | 'done';
-  /** Its non-zero pending gauges. */
+  /**
+   * Where its stop was: not called yet (before the drain), running when its time ran out (cut
+   * short or never finished), failed, or done.
+   */
+  readonly stop: 'not started' | 'running' | 'failed' | 'done';
+  /** Its non-zero pending gauges (core's `pendingGauges`). */
   readonly pending: Readonly<Record<string, number>>;
 }
 
 /**
- * Per component of the app, in start order: how far its stop got and which of its pending
- * gauges are not zero. Left out: components that stopped with nothing pending; before the
- * drain began, every component with nothing pending; during it, those that report no
- * telemetry and whose stop was not called yet (values, clocks: not stages).
+ * Before the drain: per component, in start order, the pending gauges that are not zero;
+ * components holding nothing are left out.
  */
-export function pendingWork(
-  components: readonly string[],
-  telemetry: Readonly<Record<string, TelemetrySnapshot>>,
-  stops: ReadonlyMap<string, 'running' | 'done'>,
-): PendingStage[] {
+export function pendingBeforeStop(components: readonly string[], telemetry: Readonly<Record<string, TelemetrySnapshot>>): PendingStage[] {
   const out: PendingStage[] = [];
-  const draining = stops.size > 0;
   for (const component of components) {
-    const pending: Record<string, number> = {};
-    for (const [name, value] of Object.entries(telemetry[component] ?? {})) {
-      if (value !== 0 && PENDING_GAUGE.test(name)) pending[name] = value;
-    }
-    const stop = stops.get(component) ?? 'not started';
-    // Before the drain began every stop is 'not started': only the gauges say something then.
-    const quiet = Object.keys(pending).length === 0 && (stop === 'done' || (stop === 'not started' && (!draining || telemetry[component] === undefined)));
-    if (quiet) continue;
-    out.push({ component, stop, pending });
+    const pending = pendingGauges(telemetry[component]);
+    if (Object.keys(pending).length > 0) out.push({ component, stop: 'not started', pending });
   }
   return out;
 }
 
-/** `Forwarder (stop running): queue.high=2, inflight=1; Demultiplexer (stop not started)` */
+/**
+ * After the drain, from core's stop result, in stop order: every stage whose time ran out or
+ * that failed, with what it held then, and every other stage that still holds something.
+ */
+export function pendingAfterStop(result: StopResult): PendingStage[] {
+  const out: PendingStage[] = [];
+  for (const stage of result.stages) {
+    const stop = stopState(stage);
+    if (stop === 'done' && Object.keys(stage.pending).length === 0) continue;
+    out.push({ component: stage.component, stop, pending: stage.pending });
+  }
+  return out;
+}
+
+/** True when a stage's time ran out (cut short or not finished) because the budget had no more left. */
+export function budgetRanOut(result: StopResult): boolean {
+  return result.stages.some((s) => (s.outcome === 'cut' || s.outcome === 'unfinished') && s.limitedBy === 'budget');
+}
+
+/** `Forwarder (stop running): queue.high=2, inflight=1; Demultiplexer (stop done): buckets=1` */
 export function formatPendingWork(stages: readonly PendingStage[]): string {
   if (stages.length === 0) return 'nothing';
   return stages
@@ -52,4 +53,16 @@ export function formatPendingWork(stages: readonly PendingStage[]): string {
       return `${s.component} (stop ${s.stop})${gauges.length === 0 ? '' : `: ${gauges.join(', ')}`}`;
     })
     .join('; ');
+}
+
+function stopState(stage: StageStop): PendingStage['stop'] {
+  switch (stage.outcome) {
+    case 'cut':
+    case 'unfinished':
+      return 'running';
+    case 'failed':
+      return 'failed';
+    case 'done':
+      return 'done';
+  }
 }

@@ -22,12 +22,16 @@ export function drainReserveMs(config: ConfigReader, budgetMs: number): number {
 
 /**
  * The shutdown budget, started once: by SIGTERM/SIGINT, or by the program's own exit. Every
- * wait of the shutdown is bounded by what remains of it.
+ * wait of the shutdown is bounded by what remains of it: the wait for the program on
+ * `spentSignal`, the drain by handing what is left to the App's stop.
  */
 export class ShutdownBudget {
   public readonly totalMs: number;
   public readonly reserveMs: number;
+  readonly #started = new AbortController();
+  readonly #spent = new AbortController();
   #startedAt: number | undefined;
+  #spentTimer: NodeJS.Timeout | undefined;
 
   public constructor(totalMs: number, reserveMs: number) {
     this.totalMs = totalMs;
@@ -38,9 +42,30 @@ export class ShutdownBudget {
     return this.#startedAt !== undefined;
   }
 
+  /** Aborts when the budget starts. */
+  public get startedSignal(): AbortSignal {
+    return this.#started.signal;
+  }
+
+  /**
+   * Aborts when the budget is spent. Its timer is referenced: the wrapper waiting on it must
+   * not exit before; `dispose` clears it.
+   */
+  public get spentSignal(): AbortSignal {
+    return this.#spent.signal;
+  }
+
   /** Starts the clock; later calls change nothing. */
   public start(): void {
-    this.#startedAt ??= performance.now();
+    if (this.#startedAt !== undefined) return;
+    this.#startedAt = performance.now();
+    this.#spentTimer = setTimeout(() => this.#spent.abort(new Error('serverless_shutdown_timeout ran out')), this.totalMs);
+    this.#started.abort();
+  }
+
+  /** Clears the budget's timer (the shutdown is over). */
+  public dispose(): void {
+    clearTimeout(this.#spentTimer);
   }
 
   /** Milliseconds left; the whole budget before it started, never below 0. */

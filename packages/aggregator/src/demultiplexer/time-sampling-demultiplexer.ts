@@ -1,4 +1,4 @@
-import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
 import { SERIALIZER, type Event, type MetricSource, type Serializer, type ServiceCheck } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
@@ -109,8 +109,10 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
 
   /**
    * Flushes everything, the current incomplete buckets too when `dogstatsd_flush_incomplete_buckets`,
-   * and resolves once the serializer accepted it all, or after `aggregator_stop_timeout`: what is
-   * not confirmed by then is counted as dropped (`stop_timeout`) and logged.
+   * and resolves once the serializer accepted it all, or when `signal` aborts: the App aborts it at
+   * the demultiplexer's share of the stop budget, `aggregator_stop_timeout` unless the budget has
+   * less left. What is not confirmed by then is counted as dropped (`stop_timeout`) and logged.
+   * Without a signal it waits for the serializer however long it takes.
    */
   public async onStop(signal?: AbortSignal): Promise<void> {
     if (this.#stopped) return;
@@ -120,7 +122,9 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     // The flush hands everything to the serializer synchronously; only its confirmation is awaited,
     // so it may overlap a periodic flush still waiting for its own.
     const done = this.#flush(Date.now(), this.#flushIncompleteBuckets).then(() => this.#sends.idle());
-    const finished = await settleWithin(done, this.#stopTimeoutMs, signal);
+    let finished = true;
+    if (signal === undefined) await done;
+    else finished = (await settleWithin(done, signal)).settled;
     if (!finished) {
       const lost = this.#sends.pendingItems;
       if (lost > 0) this.#drops.drop('stop_timeout', lost, { stopTimeoutMs: this.#stopTimeoutMs });
@@ -245,23 +249,5 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
       this.#drops.drop('serializer_error', items, { error });
       return Promise.resolve();
     }
-  }
-}
-
-/** True if `work` settled within `timeoutMs` (and before `signal` aborted). The timer is ref'd on purpose: see core's hook timeouts. */
-async function settleWithin(work: Promise<void>, timeoutMs: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted === true) return false;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const expired = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-    onAbort = () => resolve(false);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work.then(() => true), expired]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -5,7 +5,8 @@ import { tokenName, type Token } from '../token.js';
 
 /**
  * A hook timeout: milliseconds, or a function of the app's config, for a component whose own
- * deadline is a config key (its hook limit must follow the key, plus slack).
+ * deadline is a config key (the key is its share of the stop budget; 0 from a function: none,
+ * its signal aborts at once).
  */
 export type HookTimeout = number | ((config: ConfigReader) => number);
 
@@ -192,8 +193,8 @@ export function resolveHookTimeout(
 ): number | undefined {
   if (typeof timeout !== 'function') return timeout;
   const value = timeout(config);
-  if (!(typeof value === 'number' && value > 0)) {
-    throw invalid(`${owner}: ${name}(config) returned ${String(value)}, not a positive number of milliseconds`);
+  if (!(typeof value === 'number' && value >= 0)) {
+    throw invalid(`${owner}: ${name}(config) returned ${String(value)}, not a positive number of milliseconds (or 0)`);
   }
   return value;
 }

@@ -1,17 +1,27 @@
 import type { HookError } from '../errors.js';
-import { runHook, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
+import { isTelemetrySource } from '../telemetry/telemetry.js';
+import { elapsedSince, runHook, type HookLimits, type HookRun, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
+import { stopClaimMs, stopResultOf, stopShare, type StageStop, type StopResult } from './stop-budget.js';
 
 export interface LifecycleOptions extends HookRunnerOptions {
   readonly startTimeoutMs: number;
+  /** The default budget of a stop (a rollback gets a fresh one). */
   readonly stopTimeoutMs: number;
   /** Start each component as soon as its dependencies have started; stop mirrors it. */
   readonly parallel: boolean;
 }
 
+/** One stop's clock: its budget, its deadline, how to name it. */
+interface StopClock {
+  readonly budgetMs: number;
+  readonly deadline: number;
+}
+
 /**
  * Starts components in dependency order and stops, in reverse, only those that started.
  * A failed start rolls back with a fresh stop budget. Stop keeps going past errors and
- * returns them all. `components` must already be in a valid start order.
+ * returns them all; it has one budget, shared between the hooks as `stopShare` says.
+ * `components` must already be in a valid start order.
  */
 export class Lifecycle {
   readonly #components: readonly LifecycleComponent[];
@@ -27,46 +37,81 @@ export class Lifecycle {
   /** Resolves when all started; on failure, rolls back and rejects with the first HookError. */
   public async start(): Promise<void> {
     const deadline = performance.now() + this.#options.startTimeoutMs;
-    const label = `the app's start timeout of ${this.#options.startTimeoutMs} ms`;
-    const failures = this.#options.parallel ? await this.#startParallel(deadline, label) : await this.#startInOrder(deadline, label);
+    const failures = this.#options.parallel ? await this.#startParallel(deadline) : await this.#startInOrder(deadline);
     const first = failures[0];
     if (first === undefined) return;
     this.#options.emit({ type: 'rolling-back', component: first.component, phase: 'start', durationMs: first.elapsedMs });
     this.#options.logger.error({ err: first }, `start failed; stopping the ${this.#started.length} component(s) that started`);
-    first.rollbackErrors = [...failures.slice(1), ...(await this.stop())];
+    first.rollbackErrors = [...failures.slice(1), ...(await this.stop()).errors];
     throw first;
   }
 
-  /** Stops what started, once; returns every hook error (empty when all went well). */
-  public async stop(): Promise<HookError[]> {
+  /** Stops what started, once, within `budgetMs`; resolves to how each stage stopped (never rejects). */
+  public async stop(budgetMs: number = this.#options.stopTimeoutMs): Promise<StopResult> {
     const started = this.#started;
     this.#started = [];
-    const deadline = performance.now() + this.#options.stopTimeoutMs;
-    const label = `the app's stop timeout of ${this.#options.stopTimeoutMs} ms`;
-    return this.#options.parallel ? this.#stopParallel(started, deadline, label) : this.#stopInOrder(started, deadline, label);
+    const startedAt = performance.now();
+    const clock: StopClock = { budgetMs, deadline: startedAt + budgetMs };
+    const runs = this.#options.parallel ? await this.#stopParallel(started, clock) : await this.#stopInOrder(started, clock);
+    const stages: StageStop[] = [];
+    const errors: HookError[] = [];
+    for (const { component, run, shareMs, limitedBy } of runs) {
+      if (run.error !== undefined) errors.push(run.error);
+      if (!run.hasHook && !isTelemetrySource(component.instance)) continue;
+      stages.push({ component: component.name, outcome: run.outcome, hasHook: run.hasHook, durationMs: run.durationMs, shareMs: run.hasHook ? shareMs : 0, limitedBy, pending: run.pending });
+    }
+    return stopResultOf(budgetMs, elapsedSince(startedAt), stages, errors);
   }
 
-  async #startInOrder(deadline: number, label: string): Promise<HookError[]> {
+  /** A start hook's limit: its own, or what is left of the start budget if that is less. */
+  #startLimits(component: LifecycleComponent, deadline: number): HookLimits {
+    const leftMs = deadline - performance.now();
+    const own = component.startTimeoutMs;
+    const ownIsTighter = own !== undefined && own <= leftMs;
+    const limitMs = ownIsTighter ? own : leftMs;
+    const label = ownIsTighter ? `its startTimeoutMs of ${own} ms` : `the app's start timeout of ${this.#options.startTimeoutMs} ms`;
+    return { abortAfterMs: limitMs, giveUpAfterMs: limitMs, label };
+  }
+
+  /**
+   * Runs one stop hook with its share of what is left (`laterOwnMs`: what the hooks after it
+   * claim). Past the deadline a hook is still called, with no time left: its
+   * signal aborts at the next turn of the event loop, so synchronous cleanup (closing a
+   * socket) still happens, anything awaited is abandoned.
+   */
+  async #stopOne(component: LifecycleComponent, clock: StopClock, laterOwnMs: number): Promise<StopRun> {
+    const share = stopShare(component.stopTimeoutMs, clock.deadline - performance.now(), laterOwnMs);
+    const label =
+      share.limitedBy === 'own'
+        ? `its stopTimeoutMs of ${component.stopTimeoutMs} ms`
+        : `its share, ${Math.round(share.giveUpAfterMs)} ms, of the app's stop budget of ${clock.budgetMs} ms`;
+    // The share reported is when its signal aborted: the time the stage had for its work.
+    const run = await runHook(component, 'stop', { abortAfterMs: share.abortAfterMs, giveUpAfterMs: share.giveUpAfterMs, label }, this.#options);
+    return { component, run, shareMs: Math.round(share.abortAfterMs), limitedBy: share.limitedBy };
+  }
+
+  async #startInOrder(deadline: number): Promise<HookError[]> {
     for (const component of this.#components) {
-      const error = await runHook(component, 'start', deadline - performance.now(), label, this.#options);
+      const { error } = await runHook(component, 'start', this.#startLimits(component, deadline), this.#options);
       if (error !== undefined) return [error];
       this.#started.push(component);
     }
     return [];
   }
 
-  async #stopInOrder(started: readonly LifecycleComponent[], deadline: number, label: string): Promise<HookError[]> {
-    const errors: HookError[] = [];
-    for (const component of [...started].reverse()) {
-      // Past the deadline a hook is still called, with an aborted signal and no time left:
-      // synchronous cleanup (closing a socket) still happens, anything awaited is abandoned.
-      const error = await runHook(component, 'stop', deadline - performance.now(), label, this.#options);
-      if (error !== undefined) errors.push(error);
+  async #stopInOrder(started: readonly LifecycleComponent[], clock: StopClock): Promise<StopRun[]> {
+    const order = [...started].reverse();
+    // What the hooks after each one claim: the sum of their claims.
+    let laterOwnMs = order.reduce((sum, c) => sum + ownStopMs(c), 0);
+    const runs: StopRun[] = [];
+    for (const component of order) {
+      laterOwnMs -= ownStopMs(component);
+      runs.push(await this.#stopOne(component, clock, laterOwnMs));
     }
-    return errors;
+    return runs;
   }
 
-  async #startParallel(deadline: number, label: string): Promise<HookError[]> {
+  async #startParallel(deadline: number): Promise<HookError[]> {
     const failures: HookError[] = [];
     const byName = new Map(this.#components.map((c) => [c.name, c]));
     const running = new Map<string, Promise<boolean>>();
@@ -75,7 +120,7 @@ export class Lifecycle {
       if (promise === undefined) {
         promise = Promise.all(component.deps.map((dep) => startOne(byName.get(dep) as LifecycleComponent))).then(async (depsOk) => {
           if (!depsOk.every(Boolean) || failures.length > 0) return false;
-          const error = await runHook(component, 'start', deadline - performance.now(), label, this.#options);
+          const { error } = await runHook(component, 'start', this.#startLimits(component, deadline), this.#options);
           if (error !== undefined) {
             failures.push(error);
             return false;
@@ -91,25 +136,52 @@ export class Lifecycle {
     return failures;
   }
 
-  async #stopParallel(started: readonly LifecycleComponent[], deadline: number, label: string): Promise<HookError[]> {
-    const errors: HookError[] = [];
+  async #stopParallel(started: readonly LifecycleComponent[], clock: StopClock): Promise<StopRun[]> {
+    const runs: StopRun[] = [];
+    const byName = new Map(started.map((c) => [c.name, c]));
     const dependents = new Map<string, LifecycleComponent[]>();
     for (const component of started) {
       for (const dep of component.deps) dependents.set(dep, [...(dependents.get(dep) ?? []), component]);
     }
+    // What the hooks after each one claim: the longest chain of claims below it (its
+    // dependencies stop after it; other branches stop beside it, in their own time).
+    const chains = new Map<string, number>();
+    const chainBelow = (component: LifecycleComponent): number => {
+      let chain = chains.get(component.name);
+      if (chain === undefined) {
+        chain = 0;
+        for (const dep of component.deps) {
+          const below = byName.get(dep);
+          if (below !== undefined) chain = Math.max(chain, ownStopMs(below) + chainBelow(below));
+        }
+        chains.set(component.name, chain);
+      }
+      return chain;
+    };
     const stopping = new Map<string, Promise<void>>();
     const stopOne = (component: LifecycleComponent): Promise<void> => {
       let promise = stopping.get(component.name);
       if (promise === undefined) {
         promise = Promise.all((dependents.get(component.name) ?? []).map(stopOne)).then(async () => {
-          const error = await runHook(component, 'stop', deadline - performance.now(), label, this.#options);
-          if (error !== undefined) errors.push(error);
+          runs.push(await this.#stopOne(component, clock, chainBelow(component)));
         });
         stopping.set(component.name, promise);
       }
       return promise;
     };
     await Promise.all(started.map(stopOne));
-    return errors;
+    return runs;
   }
+}
+
+interface StopRun {
+  readonly component: LifecycleComponent;
+  readonly run: HookRun;
+  readonly shareMs: number;
+  readonly limitedBy: 'own' | 'budget';
+}
+
+/** A component's claim on the stop budget (see `stopClaimMs`). */
+function ownStopMs(component: LifecycleComponent): number {
+  return stopClaimMs(component.stopTimeoutMs);
 }

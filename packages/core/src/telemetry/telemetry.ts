@@ -8,6 +8,10 @@ export type TelemetrySnapshot = Readonly<Record<string, number>>;
 /**
  * Implemented by components that have something to report. The App collects every component
  * that implements it (`app.telemetry()`); nothing needs to be registered.
+ *
+ * Gauges of work still held are named `queued_*`, `pending_*`, `queue.*`, `queue_depth`,
+ * `kernel_queue_bytes`, `buckets`, `inflight` or `open_connections`: the App's stop result
+ * reports their non-zero values per stage (`pendingGauges`), so name such a gauge that way.
  */
 export interface TelemetrySource {
   /** Cheap and synchronous: read counters, allocate the snapshot object, nothing more. */

@@ -60,14 +60,14 @@ export class StreamConnections {
     return this.#netServer !== undefined;
   }
 
-  public async close(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Ends every connection, waits for the clients to close them until `signal` aborts, then cuts the rest (counted). */
+  public async close(signal: AbortSignal): Promise<void> {
     const netServer = this.#netServer;
     if (netServer === undefined) return;
     this.#netServer = undefined;
     const closed = new Promise<void>((resolve) => netServer.close(() => resolve()));
     for (const socket of this.#sockets) socket.end();
-    const deadline = performance.now() + timeoutMs;
-    while (this.#sockets.size > 0 && performance.now() < deadline && signal?.aborted !== true) await sleep(CLOSE_POLL_MS);
+    while (this.#sockets.size > 0 && !signal.aborted) await sleep(CLOSE_POLL_MS);
     if (this.#sockets.size > 0) {
       this.#drops.drop('connection_cut_at_stop', this.#sockets.size);
       for (const socket of this.#sockets) socket.destroy();

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
+import { drainSignal } from './drain-signal.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import { NewlineFramer } from './framing.js';
@@ -74,7 +75,7 @@ export class NetTcpListener implements TcpListener {
   }
 
   public async onStop(signal?: AbortSignal): Promise<void> {
-    await this.#connections.close(this.#config.get(dogstatsdKeys.drainTimeoutMs), signal);
+    await this.#connections.close(drainSignal(this.#config, signal));
     this.#port = 0;
     this.#address = '';
   }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
+import { drainSignal } from './drain-signal.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import type { UdpListener } from './listener.def.js';
@@ -137,7 +138,7 @@ export class DgramUdpListener implements UdpListener {
   public async onStop(signal?: AbortSignal): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined) return;
-    const left = await this.#drain(this.#config.get(dogstatsdKeys.drainTimeoutMs), signal);
+    const left = await this.#drain(drainSignal(this.#config, signal));
     this.#socket = undefined;
     const kernel = this.#readKernel(true);
     await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -169,21 +170,20 @@ export class DgramUdpListener implements UdpListener {
     this.#server.enqueue(this.#cut.apply(packet), 'udp');
   };
 
-  /** Reads on until the kernel queue is empty; returns the bytes left when time ran out. */
-  async #drain(timeoutMs: number, signal: AbortSignal | undefined): Promise<number> {
+  /** Reads on until the kernel queue is empty or `signal` aborts; returns the bytes left when time ran out. */
+  async #drain(signal: AbortSignal): Promise<number> {
     const stopAt = performance.now();
-    const deadline = stopAt + timeoutMs;
     const viaProc = readUdpSocketQueue(this.#inodes, this.#port) !== undefined;
     for (;;) {
       if (viaProc) {
         // Datagrams libuv has read are already in the server's queue (delivered synchronously).
         const queued = readUdpSocketQueue(this.#inodes, this.#port)?.rxQueueBytes ?? 0;
         if (queued === 0) return 0;
-        if (performance.now() >= deadline || signal?.aborted === true) return queued;
+        if (signal.aborted) return queued;
       } else {
         // Measured from the stop too: queued datagrams are read only when the loop polls again.
         const quiet = performance.now() - Math.max(this.#lastMessageAt, stopAt) >= QUIET_PERIOD_MS;
-        if (quiet || performance.now() >= deadline || signal?.aborted === true) return 0;
+        if (quiet || signal.aborted) return 0;
       }
       await sleep(DRAIN_POLL_MS);
     }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
+import { drainSignal } from './drain-signal.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import type { UnixSocketListener } from './listener.def.js';
@@ -143,10 +144,10 @@ export class UnixDgramListener implements UnixSocketListener {
     const socket = this.#socket;
     if (socket === undefined) return;
     const stopAt = performance.now();
-    const deadline = stopAt + this.#config.get(dogstatsdKeys.drainTimeoutMs);
+    const drain = drainSignal(this.#config, signal);
     // Quiet since the later of the last datagram and the stop: what is queued now is only read
     // once the event loop polls again, so a full quiet period must pass after the stop began.
-    while (performance.now() - Math.max(this.#lastMessageAt, stopAt) < QUIET_PERIOD_MS && performance.now() < deadline && signal?.aborted !== true) {
+    while (performance.now() - Math.max(this.#lastMessageAt, stopAt) < QUIET_PERIOD_MS && !drain.aborted) {
       await sleep(DRAIN_POLL_MS);
     }
     this.#socket = undefined;

@@ -1,5 +1,6 @@
 import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
+import { drainSignal } from './drain-signal.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import { LengthPrefixFramer } from './framing.js';
@@ -53,7 +54,7 @@ export class NetUnixStreamListener implements UnixSocketListener {
       await this.#connections.listen({ path });
       setSocketMode(path);
     } catch (error) {
-      await this.#connections.close(0, undefined);
+      await this.#connections.close(AbortSignal.abort());
       throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_stream_socket: cannot listen on "${path}": ${(error as Error).message}`, {
         cause: error,
       });
@@ -64,7 +65,7 @@ export class NetUnixStreamListener implements UnixSocketListener {
 
   public async onStop(signal?: AbortSignal): Promise<void> {
     if (this.#path === '') return;
-    await this.#connections.close(this.#config.get(dogstatsdKeys.drainTimeoutMs), signal);
+    await this.#connections.close(drainSignal(this.#config, signal));
     removeSocketFile(this.#path);
     this.#path = '';
   }

@@ -6,20 +6,17 @@ import { FORWARDER } from './forwarder.def.js';
 import { HttpForwarder } from './http-forwarder.js';
 
 /**
- * How much longer than `forwarder_stop_timeout` the App lets the forwarder's onStop run: the
- * forwarder keeps its own deadline, then counts, logs and closes connections; the App's limit
- * is only the net under a bug.
+ * The forwarder's share of the App's stop budget: `forwarder_stop_timeout`. The App aborts the
+ * forwarder's stop signal just before it (or sooner when the budget has less left), and the
+ * forwarder then counts, logs and drops what it could not send; it keeps no clock of its own.
  */
-export const STOP_HOOK_MARGIN_MS = 500;
-
-/** The App's limit on the forwarder's onStop: `forwarder_stop_timeout` plus the margin. */
 export function forwarderStopHookTimeoutMs(config: ConfigReader): number {
-  return config.get(forwarderKeys.stopTimeout) * 1000 + STOP_HOOK_MARGIN_MS;
+  return config.get(forwarderKeys.stopTimeout) * 1000;
 }
 
 /**
- * `forwarder`: the undici Forwarder (FORWARDER) and its clock. Its stop hook limit follows the
- * configured `forwarder_stop_timeout`, plus the margin.
+ * `forwarder`: the undici Forwarder (FORWARDER) and its clock. Its stop hook limit is the
+ * configured `forwarder_stop_timeout`.
  */
 export const forwarderBundle: Bundle = bundle('forwarder', [
   provide(FORWARDER, HttpForwarder, { stopTimeoutMs: forwarderStopHookTimeoutMs }),

@@ -1,4 +1,4 @@
-import { CONFIG, DropCounter, LOGGER, inject, injectable } from '@agentkit/core';
+import { CONFIG, DropCounter, LOGGER, inject, injectable, settleWithin } from '@agentkit/core';
 import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import { validateApiKey, type ApiKeyVerdict } from '../api-key/api-key-validator.js';
 import { FORWARDER_CLOCK, type Clock, type ClockTimer } from '../clock/clock.def.js';
@@ -105,8 +105,9 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   }
 
   /**
-   * Sends everything queued (retry queues once more) and waits for requests in flight, within
-   * `forwarder_stop_timeout` (or sooner if `signal` aborts); then counts what is left unsent.
+   * Sends everything queued (retry queues once more) and waits for requests in flight until
+   * `signal` aborts: the App aborts it at the forwarder's share of the stop budget, which is
+   * `forwarder_stop_timeout` unless the budget has less left. Then counts what is left unsent.
    */
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
@@ -114,11 +115,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     const startedMs = performance.now();
     this.#cancelTimers();
     for (const worker of this.#workers) worker.startDrain(this.#settings.stopWaitForInflight);
-    const drained = await settlesWithin(
-      Promise.all(this.#workers.map((w) => w.whenIdle())),
-      this.#settings.stopTimeoutMs,
-      signal,
-    );
+    const { settled: drained } = await settleWithin(Promise.all(this.#workers.map((w) => w.whenIdle())), signal);
     for (const worker of this.#workers) worker.expire();
     this.#state = 'stopped';
     this.#stopAbort.abort();
@@ -128,7 +125,12 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     const dropped = this.#drops.count();
     if (drained && dropped === 0) this.#log.info(summary, 'forwarder stopped: everything queued was sent');
     else if (drained) this.#log.warn(summary, `forwarder stopped: the queue is empty, but ${dropped} payload(s) were dropped during the run (counted by reason)`);
-    else this.#log.warn(summary, `forwarder stopped: forwarder_stop_timeout (${this.#settings.stopTimeoutMs} ms) ran out; unsent payloads are counted by reason`);
+    else {
+      this.#log.warn(
+        summary,
+        `forwarder stopped: its time ran out (forwarder_stop_timeout, ${this.#settings.stopTimeoutMs} ms, or what the stop budget had left); unsent payloads are counted by reason`,
+      );
+    }
     await this.#closeTransport();
   }
 
@@ -237,23 +239,5 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     if (this.#loadTimer !== undefined) clearTimeout(this.#loadTimer);
     this.#retryTimer?.cancel();
     this.#validationTimer?.cancel();
-  }
-}
-
-/** True when `promise` settles within `timeoutMs`; false on timeout or when `signal` aborts. */
-async function settlesWithin(promise: Promise<unknown>, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return false;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const limit = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-    onAbort = () => resolve(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([promise.then(() => true), limit]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
   }
 }

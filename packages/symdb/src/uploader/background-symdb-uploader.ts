@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { UploadError } from '../errors.js';
 import { uploadDirectory, type UploadProgress, type UploadSummary } from '../upload/upload-directory.js';
 import { symdbUploadSettings } from '../upload/upload-settings.js';
@@ -43,8 +43,8 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#task === undefined) return;
     this.#abort.abort(new Error('the app is stopping'));
-    // The task never rejects; stop waits for it to unwind, unless the stop budget runs out.
-    await Promise.race([this.#task, new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))]);
+    // The task never rejects; stop waits for it to unwind, unless its share of the stop budget runs out.
+    await settleWithin(this.#task, signal);
   }
 
   public whenDone(): Promise<UploadSummary | undefined> {
