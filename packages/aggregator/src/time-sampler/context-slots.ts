@@ -29,7 +29,12 @@ type LastEntry = number | BucketMetric | AgentSketch | undefined;
  */
 export class ContextSlots {
   readonly #last: LastEntry[] = [];
-  readonly #counterLastSampledSec: number[] = [];
+  /**
+   * Unix seconds of each slot's last counter sample (0: none). Public so the sampler writes it
+   * inline: a call that is not inlined boxes its fractional-seconds argument on every sample.
+   * Write only at a claimed slot (after `setMetric`, or a `metric` hit).
+   */
+  public readonly counterLastSampledSec: number[] = [];
   readonly #free: number[] = [];
 
   /** The metric `ctx` was last sampled into, if its bucket starts at `startSec`. */
@@ -76,14 +81,10 @@ export class ContextSlots {
     this.#last[slot * STRIDE + SKETCH] = undefined;
   }
 
-  public setCounterSampled(ctx: Context, tsSec: number): void {
-    this.#counterLastSampledSec[this.#slotOf(ctx)] = tsSec;
-  }
-
   /** Unix seconds of `ctx`'s last counter sample; 0 if it never had one. */
-  public counterLastSampledSec(ctx: Context): number {
+  public counterLastSampledSecOf(ctx: Context): number {
     const slot = ctx.samplerSlot;
-    return slot === NO_SLOT ? 0 : (this.#counterLastSampledSec[slot] as number);
+    return slot === NO_SLOT ? 0 : (this.counterLastSampledSec[slot] as number);
   }
 
   /** Frees `ctx`'s slot (the context expired); a later sample gives it a fresh one. */
@@ -97,7 +98,7 @@ export class ContextSlots {
 
   /** Contexts holding a slot. */
   public get size(): number {
-    return this.#counterLastSampledSec.length - this.#free.length;
+    return this.counterLastSampledSec.length - this.#free.length;
   }
 
   #slotOf(ctx: Context): number {
@@ -105,10 +106,10 @@ export class ContextSlots {
     if (slot !== NO_SLOT) return slot;
     let claimed = this.#free.pop();
     if (claimed === undefined) {
-      claimed = this.#counterLastSampledSec.length;
+      claimed = this.counterLastSampledSec.length;
       // Appended in step, never written past the end: the arrays stay packed.
       this.#last.push(NO_BUCKET, undefined, NO_BUCKET, undefined);
-      this.#counterLastSampledSec.push(0);
+      this.counterLastSampledSec.push(0);
     }
     ctx.samplerSlot = claimed;
     return claimed;
@@ -120,6 +121,6 @@ export class ContextSlots {
     this.#last[at + METRIC] = undefined;
     this.#last[at + SKETCH_START] = NO_BUCKET;
     this.#last[at + SKETCH] = undefined;
-    this.#counterLastSampledSec[slot] = 0;
+    this.counterLastSampledSec[slot] = 0;
   }
 }

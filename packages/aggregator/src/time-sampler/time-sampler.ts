@@ -70,7 +70,8 @@ export class TimeSampler {
     const metric = this.#slots.metric(ctx, start) ?? this.#metricFor(ctx, type, start);
     metric.add(value, sampleRate > 0 && sampleRate <= 1 ? 1 / sampleRate : 1, setValue);
     if (type === 'counter') {
-      this.#slots.setCounterSampled(ctx, tsSec);
+      // Inline, not a call: see ContextSlots.counterLastSampledSec. The metric above claimed the slot.
+      this.#slots.counterLastSampledSec[ctx.samplerSlot] = tsSec;
       if (!ctx.counterTracked) {
         ctx.counterTracked = true;
         this.#counters.push(ctx);
@@ -140,7 +141,7 @@ export class TimeSampler {
   #zeroFillCounters(start: number, bucket: Map<Context, BucketMetric>): void {
     for (const ctx of this.#counters) {
       if (!ctx.counterTracked) continue;
-      if (this.#counterExpirySec + this.#slots.counterLastSampledSec(ctx) > start) {
+      if (this.#counterExpirySec + this.#slots.counterLastSampledSecOf(ctx) > start) {
         // An existing counter gets +0 (no change); another kind sharing the context is left alone.
         if (!bucket.has(ctx)) bucket.set(ctx, new CounterMetric());
         if (start > ctx.lastSeenSec) ctx.lastSeenSec = start;
