@@ -5,27 +5,25 @@ import type { BucketMetric } from './bucket-metrics.js';
 /** No bucket: bucket starts are multiples of 10, never odd. */
 export const NO_BUCKET = -1;
 
-/** Entries per slot in `#last`: metric bucket start, metric, sketch bucket start, sketch. */
-const STRIDE = 4;
-const METRIC_START = 0;
-const METRIC = 1;
-const SKETCH_START = 2;
-const SKETCH = 3;
+/** Entries per slot in `#last`: a key (bucket start, + 1 for a sketch) and its metric or sketch. */
+const STRIDE = 2;
+/** Added to a bucket start to key a sketch: starts are multiples of 10, so no metric key collides. */
+const SKETCH_KEY = 1;
 
 type LastEntry = number | BucketMetric | AgentSketch | undefined;
 
 /**
- * One time sampler's state for each of its contexts: the bucket each context was last sampled
- * into with that bucket's metric or sketch (most samples land there, so the hot path skips the
- * bucket's map), and when a counter was last sampled (for zero-fill).
+ * One time sampler's state for each of its contexts: the metric or sketch of the bucket each
+ * context was last sampled into (most samples land there, so the hot path skips the bucket's
+ * map; a context is nearly always of one type, so one entry is kept), and when a counter was
+ * last sampled (for zero-fill). The entry is only a shortcut: a miss goes through the bucket.
  *
  * Kept in arrays indexed by a slot number the context carries (`Context.samplerSlot`), handed
  * out on a context's first sample: no map lookup per sample and no object per context. A slot's
- * bucket starts and metric / sketch sit side by side in one array (one cache line per sample,
- * where separate arrays cost one each); the counter times are apart, in an array of unboxed
- * doubles (a double stored in a field or a mixed array is a heap number of its own).
- * A context belongs to one sampler (its shard). `release` must be called when a context expires,
- * or its slot is never reused. Single threaded, as the sampler.
+ * key and entry sit side by side in one array (one cache line per sample); the counter times
+ * are apart, in an array of unboxed doubles (a double in a field or a mixed array is a heap
+ * number of its own). A context belongs to one sampler (its shard). `release` must be called
+ * when a context expires, or its slot is never reused. Single threaded, as the sampler.
  */
 export class ContextSlots {
   readonly #last: LastEntry[] = [];
@@ -40,45 +38,29 @@ export class ContextSlots {
   /** The metric `ctx` was last sampled into, if its bucket starts at `startSec`. */
   public metric(ctx: Context, startSec: number): BucketMetric | undefined {
     const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT) return undefined;
-    const at = slot * STRIDE;
-    return this.#last[at + METRIC_START] === startSec ? (this.#last[at + METRIC] as BucketMetric | undefined) : undefined;
+    if (slot === NO_SLOT || this.#last[slot * STRIDE] !== startSec) return undefined;
+    return this.#last[slot * STRIDE + 1] as BucketMetric;
   }
 
   public setMetric(ctx: Context, startSec: number, metric: BucketMetric): void {
-    const at = this.#slotOf(ctx) * STRIDE;
-    this.#last[at + METRIC_START] = startSec;
-    this.#last[at + METRIC] = metric;
-  }
-
-  /** Forgets `metric` as `ctx`'s last one (its bucket was flushed: a late sample opens a new one). */
-  public clearMetric(ctx: Context, metric: BucketMetric): void {
-    const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT || this.#last[slot * STRIDE + METRIC] !== metric) return;
-    this.#last[slot * STRIDE + METRIC_START] = NO_BUCKET;
-    this.#last[slot * STRIDE + METRIC] = undefined;
+    this.#set(this.#slotOf(ctx), startSec, metric);
   }
 
   /** The sketch `ctx` was last sampled into, if its bucket starts at `startSec`. */
   public sketch(ctx: Context, startSec: number): AgentSketch | undefined {
     const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT) return undefined;
-    const at = slot * STRIDE;
-    return this.#last[at + SKETCH_START] === startSec ? (this.#last[at + SKETCH] as AgentSketch | undefined) : undefined;
+    if (slot === NO_SLOT || this.#last[slot * STRIDE] !== startSec + SKETCH_KEY) return undefined;
+    return this.#last[slot * STRIDE + 1] as AgentSketch;
   }
 
   public setSketch(ctx: Context, startSec: number, sketch: AgentSketch): void {
-    const at = this.#slotOf(ctx) * STRIDE;
-    this.#last[at + SKETCH_START] = startSec;
-    this.#last[at + SKETCH] = sketch;
+    this.#set(this.#slotOf(ctx), startSec + SKETCH_KEY, sketch);
   }
 
-  /** Forgets `sketch` as `ctx`'s last one (its bucket was flushed). */
-  public clearSketch(ctx: Context, sketch: AgentSketch): void {
+  /** Forgets `entry` (a metric or sketch) as `ctx`'s last one: its bucket was flushed, so a late sample opens a new one. */
+  public clear(ctx: Context, entry: BucketMetric | AgentSketch): void {
     const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT || this.#last[slot * STRIDE + SKETCH] !== sketch) return;
-    this.#last[slot * STRIDE + SKETCH_START] = NO_BUCKET;
-    this.#last[slot * STRIDE + SKETCH] = undefined;
+    if (slot !== NO_SLOT && this.#last[slot * STRIDE + 1] === entry) this.#set(slot, NO_BUCKET, undefined);
   }
 
   /** Unix seconds of `ctx`'s last counter sample; 0 if it never had one. */
@@ -108,19 +90,20 @@ export class ContextSlots {
     if (claimed === undefined) {
       claimed = this.counterLastSampledSec.length;
       // Appended in step, never written past the end: the arrays stay packed.
-      this.#last.push(NO_BUCKET, undefined, NO_BUCKET, undefined);
+      this.#last.push(NO_BUCKET, undefined);
       this.counterLastSampledSec.push(0);
     }
     ctx.samplerSlot = claimed;
     return claimed;
   }
 
+  #set(slot: number, key: number, entry: BucketMetric | AgentSketch | undefined): void {
+    this.#last[slot * STRIDE] = key;
+    this.#last[slot * STRIDE + 1] = entry;
+  }
+
   #reset(slot: number): void {
-    const at = slot * STRIDE;
-    this.#last[at + METRIC_START] = NO_BUCKET;
-    this.#last[at + METRIC] = undefined;
-    this.#last[at + SKETCH_START] = NO_BUCKET;
-    this.#last[at + SKETCH] = undefined;
+    this.#set(slot, NO_BUCKET, undefined);
     this.counterLastSampledSec[slot] = 0;
   }
 }

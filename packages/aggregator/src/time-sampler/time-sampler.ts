@@ -124,7 +124,7 @@ export class TimeSampler {
         this.#zeroFillCounters(start, bucket);
         for (const [ctx, metric] of bucket) {
           // A late sample for this bucket must open a new one, not write into a flushed metric.
-          this.#slots.clearMetric(ctx, metric);
+          this.#slots.clear(ctx, metric);
           metric.flush(out.at(ctx, start), this.#histograms);
         }
       }
@@ -162,7 +162,7 @@ export class TimeSampler {
         this.#sketchBucket = undefined;
       }
       for (const [ctx, sketch] of bucket) {
-        this.#slots.clearSketch(ctx, sketch);
+        this.#slots.clear(ctx, sketch);
         const point = sketch.finish(start);
         if (point !== undefined) out.sketch(ctx, point);
       }
