@@ -1,5 +1,15 @@
 export { DEMULTIPLEXER } from './demultiplexer/demultiplexer.def.js';
-export type { Demultiplexer, MetricSample, MetricType, SampleOrigin } from './demultiplexer/demultiplexer.def.js';
+export type {
+  Demultiplexer,
+  Event,
+  EventAlertType,
+  EventPriority,
+  MetricSample,
+  MetricType,
+  SampleOrigin,
+  ServiceCheck,
+  ServiceCheckStatus,
+} from './demultiplexer/demultiplexer.def.js';
 export { FakeDemultiplexer, fakeAggregatorBundle } from './demultiplexer/fake-demultiplexer.js';
 
 export { aggregatorBundle } from './demultiplexer/demultiplexer.module.js';

@@ -24,6 +24,7 @@ export { formatHostPort } from './listeners/listen-address.js';
 
 export { PacketParser } from './parser/packet-parser.js';
 export type { PacketParserOptions } from './parser/packet-parser.js';
+export type { SampleSink } from './parser/sample-sink.js';
 export { blocklistFromConfig, parserOptionsFromConfig } from './parser/parser-options.js';
 export { NameBlocklist } from './enrich/name-blocklist.js';
 export type { ParseErrorKind, ParseReporter } from './parser/parse-error.js';

@@ -1,8 +1,7 @@
 // The 99 conformance cases of shared/reference/dogstatsd-pipeline.md §1.9, from the Agent's
 // parser tests, each run through the real parser + enricher into a FakeDemultiplexer.
 import { describe, expect, it } from '@jest/globals';
-import type { MetricSample } from '@agentkit/aggregator';
-import type { Event, ServiceCheck } from '@agentkit/serializer';
+import type { Event, MetricSample, ServiceCheck } from '@agentkit/aggregator';
 import { HOST, parse } from './helpers.js';
 
 const ARRIVAL = 1_700_000_000;

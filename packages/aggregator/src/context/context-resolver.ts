@@ -56,15 +56,19 @@ export class ContextResolver {
 
   /**
    * Removes contexts not seen since `cutoffSec`, except those still zero-filled as counters
-   * (their `lastSeenSec` moves with each zero point). Returns how many were removed.
+   * (their `lastSeenSec` moves with each zero point), telling `onExpired` of each (the time
+   * sampler frees its state for it). Returns how many were removed.
    */
-  public expire(cutoffSec: number): number {
+  public expire(cutoffSec: number, onExpired?: (ctx: Context) => void): number {
     const contexts = this.#contexts;
     let kept = 0;
     for (let i = 0; i < contexts.length; i++) {
       const ctx = contexts[i] as Context;
       if (ctx.lastSeenSec >= cutoffSec || ctx.counterTracked) contexts[kept++] = ctx;
-      else this.#unlink(ctx);
+      else {
+        this.#unlink(ctx);
+        onExpired?.(ctx);
+      }
     }
     const removed = contexts.length - kept;
     contexts.length = kept;

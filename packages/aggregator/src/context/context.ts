@@ -1,16 +1,13 @@
 import type { MetricSource } from '@agentkit/serializer';
-import type { AgentSketch } from '../sketch/agent-sketch.js';
-import type { BucketMetric } from '../time-sampler/bucket-metrics.js';
 import type { TagSet } from './tag-set.js';
 
-/** No bucket: bucket starts are multiples of 10, never odd. */
-export const NO_BUCKET = -1;
+/** A context without a time sampler slot (not sampled yet, or released). */
+export const NO_SLOT = -1;
 
 /**
- * One metric context: name + host + tag set (the type is not part of it, as in the Agent).
- * Besides its identity it carries the time sampler's per-context state, so the hot path
- * touches one object: the last bucket it was sampled into (most samples land there) and counter
- * zero-fill tracking.
+ * One metric context: name + host + tag set (the type is not part of it, as in the Agent), and
+ * what its expiry needs. The time sampler's state for it (last bucket, counter zero-fill) lives
+ * in that sampler (`ContextSlots`); the context only carries its slot number there.
  */
 export class Context {
   public readonly name: string;
@@ -25,16 +22,13 @@ export class Context {
   /** Next context with the same name and tag set but another host. */
   public nextHost: Context | undefined;
 
-  /** Fast path: the metric of the bucket this context was last sampled into. */
-  public metricBucket = NO_BUCKET;
-  public metric: BucketMetric | undefined;
-  public sketchBucket = NO_BUCKET;
-  public sketch: AgentSketch | undefined;
-
-  /** Unix seconds of the last counter sample; counters are zero-filled for `dogstatsd_expiry_seconds` after it. */
-  public counterLastSampledSec = 0;
-  /** True while the sampler zero-fills this context as a counter. */
+  /**
+   * True while its time sampler zero-fills this context as a counter: expiry keeps it, as the
+   * sampler still holds it.
+   */
   public counterTracked = false;
+  /** Its index in its time sampler's `ContextSlots`, or NO_SLOT; written by that sampler only. */
+  public samplerSlot = NO_SLOT;
 
   public constructor(name: string, host: string, tagSet: TagSet, shard: number, source?: MetricSource) {
     this.name = name;

@@ -1,6 +1,14 @@
 import { token } from '@agentkit/core';
 import type { Event, MetricSource, ServiceCheck } from '@agentkit/serializer';
 
+/*
+ * Events and service checks pass through the demultiplexer unchanged (it only fills a zero
+ * timestamp and sort-uniqs the tags), so their shape is the serializer's. They are part of this
+ * stage's contract all the same: a producer (DogStatsD) takes them from here and depends on the
+ * aggregator only, never on the stage after it.
+ */
+export type { Event, EventAlertType, EventPriority, ServiceCheck, ServiceCheckStatus } from '@agentkit/serializer';
+
 /** DogStatsD metric types: `g c h ms s d`. `timing` aggregates as a histogram. */
 export type MetricType = 'gauge' | 'counter' | 'histogram' | 'timing' | 'set' | 'distribution';
 

@@ -1,6 +1,5 @@
 import { bundle, provide, type Bundle } from '@agentkit/core';
-import type { Event, ServiceCheck } from '@agentkit/serializer';
-import { DEMULTIPLEXER, type Demultiplexer, type MetricSample } from './demultiplexer.def.js';
+import { DEMULTIPLEXER, type Demultiplexer, type Event, type MetricSample, type ServiceCheck } from './demultiplexer.def.js';
 
 /** Records everything the DogStatsD server hands over, in order. For testing the server alone. */
 export class FakeDemultiplexer implements Demultiplexer {

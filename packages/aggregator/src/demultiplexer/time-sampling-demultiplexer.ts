@@ -3,6 +3,7 @@ import { commonKeys } from '@agentkit/config';
 import { SERIALIZER, type Event, type MetricSource, type Serializer, type ServiceCheck } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
 import { ContextResolver } from '../context/context-resolver.js';
+import type { Context } from '../context/context.js';
 import { sortUniq } from '../context/tag-set.js';
 import { expectedHostTagsFromConfig, withHostTags } from '../host-tags/expected-host-tags.js';
 import { HOST_TAG_PROVIDER, type HostTagProvider } from '../host-tags/host-tag-provider.def.js';
@@ -31,6 +32,8 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   readonly #sends = new PendingSends();
   readonly #resolver: ContextResolver;
   readonly #samplers: TimeSampler[] = [];
+  /** An expired context's sampler frees its state for it (made once, not per flush). */
+  readonly #forget = (ctx: Context): void => (this.#samplers[ctx.shard] as TimeSampler).forget(ctx);
   readonly #noAggregation: NoAggregationPipeline | undefined;
   readonly #flushIntervalMs: number;
   readonly #stopTimeoutMs: number;
@@ -214,7 +217,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     const nowSec = nowMs / 1000;
     const out = new SeriesCollector();
     for (const sampler of this.#samplers) sampler.flush(nowSec, forceAll, out);
-    this.#counts.contextsExpired += this.#resolver.expire(nowSec - this.#contextExpirySec);
+    this.#counts.contextsExpired += this.#resolver.expire(nowSec - this.#contextExpirySec, this.#forget);
     const flushSec = Math.floor(nowSec);
     const events = this.#events.map((e) => ({ ...e, timestamp: e.timestamp === 0 ? flushSec : e.timestamp, tags: sortUniq(e.tags) }));
     const checks = this.#serviceChecks.map((c) => ({ ...c, timestamp: c.timestamp === 0 ? flushSec : c.timestamp, tags: sortUniq(c.tags) }));

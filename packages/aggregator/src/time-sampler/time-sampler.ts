@@ -1,5 +1,5 @@
 import type { MetricType } from '../demultiplexer/demultiplexer.def.js';
-import { NO_BUCKET, type Context } from '../context/context.js';
+import type { Context } from '../context/context.js';
 import { AgentSketch } from '../sketch/agent-sketch.js';
 import {
   BUCKET_SECONDS,
@@ -10,6 +10,7 @@ import {
   type BucketMetric,
   type HistogramConfig,
 } from './bucket-metrics.js';
+import { ContextSlots, NO_BUCKET } from './context-slots.js';
 import type { SeriesCollector } from './series-collector.js';
 
 export interface TimeSamplerOptions {
@@ -27,7 +28,8 @@ export function bucketStart(tsSec: number): number {
 /**
  * The Agent's TimeSampler (pkg/aggregator/time_sampler.go): aggregates samples into 10 s buckets
  * per context, and on flush turns closed buckets (all of them when forced) into series and sketch
- * series, zero-filling counters for `dogstatsd_expiry_seconds` after their last sample. Single
+ * series, zero-filling counters for `dogstatsd_expiry_seconds` after their last sample. Its
+ * per-context state is its own (`ContextSlots`); call `forget` when a context expires. Single
  * threaded: `sample` and `flush` never interleave.
  */
 export class TimeSampler {
@@ -35,6 +37,7 @@ export class TimeSampler {
   readonly #histograms: HistogramConfig;
   readonly #metricBuckets = new Map<number, Map<Context, BucketMetric>>();
   readonly #sketchBuckets = new Map<number, Map<Context, AgentSketch>>();
+  readonly #slots = new ContextSlots();
   /** Counter contexts still zero-filled; an array compacted after each flush (cheaper than a Set). */
   #counters: Context[] = [];
   #lastCutoffSec = 0;
@@ -59,21 +62,32 @@ export class TimeSampler {
     if (tsSec > ctx.lastSeenSec) ctx.lastSeenSec = tsSec;
     if (type === 'distribution') {
       if (!Number.isFinite(value)) return false;
-      const sketch = ctx.sketchBucket === start ? (ctx.sketch as AgentSketch) : this.#sketchFor(ctx, start);
+      const sketch = this.#slots.sketch(ctx, start) ?? this.#sketchFor(ctx, start);
       sketch.insert(value, sampleRate);
       return true;
     }
     if (type !== 'set' && !Number.isFinite(value)) return false;
-    const metric = ctx.metricBucket === start ? (ctx.metric as BucketMetric) : this.#metricFor(ctx, type, start);
+    const metric = this.#slots.metric(ctx, start) ?? this.#metricFor(ctx, type, start);
     metric.add(value, sampleRate > 0 && sampleRate <= 1 ? 1 / sampleRate : 1, setValue);
     if (type === 'counter') {
-      ctx.counterLastSampledSec = tsSec;
+      // Inline, not a call: see ContextSlots.counterLastSampledSec. The metric above claimed the slot.
+      this.#slots.counterLastSampledSec[ctx.samplerSlot] = tsSec;
       if (!ctx.counterTracked) {
         ctx.counterTracked = true;
         this.#counters.push(ctx);
       }
     }
     return true;
+  }
+
+  /** Drops this sampler's state for `ctx`, which expired (its slot is reused). */
+  public forget(ctx: Context): void {
+    this.#slots.release(ctx);
+  }
+
+  /** Contexts this sampler holds state for. */
+  public get contextCount(): number {
+    return this.#slots.size;
   }
 
   /** Open buckets (series and sketches). */
@@ -110,10 +124,7 @@ export class TimeSampler {
         this.#zeroFillCounters(start, bucket);
         for (const [ctx, metric] of bucket) {
           // A late sample for this bucket must open a new one, not write into a flushed metric.
-          if (ctx.metric === metric) {
-            ctx.metricBucket = NO_BUCKET;
-            ctx.metric = undefined;
-          }
+          this.#slots.clear(ctx, metric);
           metric.flush(out.at(ctx, start), this.#histograms);
         }
       }
@@ -130,7 +141,7 @@ export class TimeSampler {
   #zeroFillCounters(start: number, bucket: Map<Context, BucketMetric>): void {
     for (const ctx of this.#counters) {
       if (!ctx.counterTracked) continue;
-      if (this.#counterExpirySec + ctx.counterLastSampledSec > start) {
+      if (this.#counterExpirySec + this.#slots.counterLastSampledSecOf(ctx) > start) {
         // An existing counter gets +0 (no change); another kind sharing the context is left alone.
         if (!bucket.has(ctx)) bucket.set(ctx, new CounterMetric());
         if (start > ctx.lastSeenSec) ctx.lastSeenSec = start;
@@ -151,10 +162,7 @@ export class TimeSampler {
         this.#sketchBucket = undefined;
       }
       for (const [ctx, sketch] of bucket) {
-        if (ctx.sketch === sketch) {
-          ctx.sketchBucket = NO_BUCKET;
-          ctx.sketch = undefined;
-        }
+        this.#slots.clear(ctx, sketch);
         const point = sketch.finish(start);
         if (point !== undefined) out.sketch(ctx, point);
       }
@@ -174,8 +182,7 @@ export class TimeSampler {
       metric = newMetric(type);
       bucket.set(ctx, metric);
     }
-    ctx.metricBucket = start;
-    ctx.metric = metric;
+    this.#slots.setMetric(ctx, start, metric);
     return metric;
   }
 
@@ -192,8 +199,7 @@ export class TimeSampler {
       sketch = new AgentSketch();
       bucket.set(ctx, sketch);
     }
-    ctx.sketchBucket = start;
-    ctx.sketch = sketch;
+    this.#slots.setSketch(ctx, start, sketch);
     return sketch;
   }
 }

@@ -200,6 +200,35 @@ describe('TimeSampler', () => {
     expect(flush(110).series.find((s) => s.name === 'x')).toMatchObject({ type: 'gauge', points: [{ timestamp: 100, value: 7 }] });
   });
 
+  describe('per-context state', () => {
+    it('is held by the sampler and freed when the context expires', () => {
+      const { resolver, sampler, add } = setup();
+      add('a', 'counter', 1, 100);
+      add('b', 'gauge', 1, 100);
+      expect(sampler.contextCount).toBe(2);
+      // The counter is kept (zero-filled), the gauge expires.
+      expect(resolver.expire(105, (ctx) => sampler.forget(ctx))).toBe(1);
+      expect(resolver.contexts().map((c) => c.name)).toEqual(['a']);
+      expect(sampler.contextCount).toBe(1);
+    });
+
+    it('is not carried over to a new context that reuses an expired one’s slot', () => {
+      const { resolver, sampler, add, flush } = setup();
+      add('a', 'distribution', 5, 120);
+      // `a` expires while its bucket is still open: its sketch stays in the bucket, its slot is freed.
+      expect(resolver.expire(121, (ctx) => sampler.forget(ctx))).toBe(1);
+      add('b', 'gauge', 7, 125);
+      add('b', 'distribution', 8, 126);
+      const out = flush(130);
+      expect(out.series.map((s) => [s.name, s.points])).toEqual([['b', [{ timestamp: 120, value: 7 }]]]);
+      const sketches = out.sketches.map((s) => [s.name, s.points.map((p) => ({ ts: p.ts, cnt: p.cnt, sum: p.sum }))]);
+      expect(sketches).toEqual([
+        ['a', [{ ts: 120, cnt: 1, sum: 5 }]],
+        ['b', [{ ts: 120, cnt: 1, sum: 8 }]],
+      ]);
+    });
+  });
+
   it('shares the context’s deduplicated, sorted tags with every serie', () => {
     const { add, flush } = setup();
     add('h', 'histogram', 1, 100, 1, ['b:2', 'a:1', 'b:2']);

@@ -8,7 +8,7 @@ import { parseGoFloat, parseGoInt } from './go-number.js';
 import { parseEvent, type MessageContext } from './parse-event.js';
 import { parseServiceCheck } from './parse-service-check.js';
 import type { ParseErrorKind, ParseReporter } from './parse-error.js';
-import type { Batcher } from '../server/batcher.js';
+import type { SampleSink } from './sample-sink.js';
 
 export interface PacketParserOptions {
   /** The host of messages without a `host:` tag (`resolveHostname(config)`). */
@@ -57,7 +57,7 @@ function metricTypeOf(line: string, start: number, end: number): MetricType | ''
 }
 
 /**
- * Parses and enriches DogStatsD packets into a {@link Batcher}: the whole protocol (metrics,
+ * Parses and enriches DogStatsD packets into a {@link SampleSink}: the whole protocol (metrics,
  * events, service checks), with the Agent's acceptance rules. Each packet is converted to a
  * string once (latin1: one char per byte, so event lengths in bytes are char offsets), then
  * cut with `indexOf`; names and tag strings are decoded as UTF-8 and enriched once per
@@ -112,7 +112,7 @@ export class PacketParser {
    * `eolRequired`: an unterminated last message is dropped and reported. `nowSec`: the
    * timestamp of samples without `|T`. Never throws on any input.
    */
-  public parse(packet: Buffer, eolRequired: boolean, nowSec: number, out: Batcher): void {
+  public parse(packet: Buffer, eolRequired: boolean, nowSec: number, out: SampleSink): void {
     const str = packet.toString('latin1');
     this.#buf = packet;
     this.#pipeAt = -1;
@@ -138,7 +138,7 @@ export class PacketParser {
     }
   }
 
-  #message(str: string, start: number, end: number, nowSec: number, out: Batcher): void {
+  #message(str: string, start: number, end: number, nowSec: number, out: SampleSink): void {
     if (str.charCodeAt(start) === 95 /* _ */) {
       if (str.startsWith('_e{', start)) {
         const event = parseEvent(this.#enter(str, start, end), this.#context);
@@ -183,7 +183,7 @@ export class PacketParser {
     return (this.#colonAt = at === -1 ? str.length : at);
   }
 
-  #metric(str: string, lineStart: number, lineEnd: number, nowSec: number, out: Batcher): ParseErrorKind | undefined {
+  #metric(str: string, lineStart: number, lineEnd: number, nowSec: number, out: SampleSink): ParseErrorKind | undefined {
     const pipe = this.#pipe(str, lineStart);
     if (pipe >= lineEnd) return 'metric_format';
     const colon = this.#colon(str, lineStart);
@@ -313,7 +313,7 @@ export class PacketParser {
     clientTimestamp: number,
     origin: SampleOrigin | undefined,
     nowSec: number,
-    out: Batcher,
+    out: SampleSink,
   ): number {
     const tags = this.#names.tagsFor(name, tagEntry);
     const host = tagEntry.host ?? this.#options.defaultHost;

@@ -1,4 +1,4 @@
-import type { Event, EventAlertType, EventPriority } from '@agentkit/serializer';
+import type { Event, EventAlertType, EventPriority } from '@agentkit/aggregator';
 import { parseGoInt } from './go-number.js';
 import type { TagEntry } from '../enrich/tag-cache.js';
 

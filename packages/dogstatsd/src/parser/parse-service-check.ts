@@ -1,4 +1,4 @@
-import type { ServiceCheck, ServiceCheckStatus } from '@agentkit/serializer';
+import type { ServiceCheck, ServiceCheckStatus } from '@agentkit/aggregator';
 import { parseGoInt } from './go-number.js';
 import type { MessageContext } from './parse-event.js';
 

@@ -1,15 +1,17 @@
-import type { Demultiplexer, MetricSample } from '@agentkit/aggregator';
-import type { Event, ServiceCheck } from '@agentkit/serializer';
+import type { Demultiplexer, Event, MetricSample, ServiceCheck } from '@agentkit/aggregator';
+import type { SampleSink } from '../parser/sample-sink.js';
 
 /** Samples per `addSamples` call: large enough to amortise the call, small enough to stream. */
 export const DEFAULT_SAMPLE_BATCH_SIZE = 256;
 
 /**
- * Collects what the parser produces and hands it to the demultiplexer in batches. Each batch
- * is a new array whose ownership passes to the demultiplexer. `flush()` sends every partial
- * batch; the server calls it after each queue drain, so nothing waits here between drains.
+ * The server's {@link SampleSink}: collects what the parser produces and hands it to the
+ * demultiplexer in batches. The only sink class in the process, so the parser's calls stay
+ * monomorphic. Each batch is a new array whose ownership passes to the demultiplexer.
+ * `flush()` sends every partial batch; the server calls it after each queue drain, so nothing
+ * waits here between drains.
  */
-export class Batcher {
+export class Batcher implements SampleSink {
   readonly #demux: Demultiplexer;
   readonly #batchSize: number;
   #samples: MetricSample[] = [];

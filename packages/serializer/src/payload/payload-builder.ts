@@ -1,5 +1,5 @@
 import type { DropCounter } from '@agentkit/core';
-import type { EndpointName, Forwarder, Payload } from '@agentkit/forwarder';
+import type { EndpointName, Payload } from '@agentkit/forwarder';
 import type { Compressor } from '../compression/compressor.js';
 import { ProtoWriter } from '../protobuf/proto-writer.js';
 
@@ -38,12 +38,11 @@ export class PayloadStats {
   public readonly byEndpoint = new Map<EndpointName, number>();
 }
 
-/** What one batch is compressed with and sent to; shared by every PayloadBuilder of one format. */
+/** What one batch is cut and compressed with; shared by every PayloadBuilder of one format. */
 export interface PayloadTarget {
   readonly format: PayloadFormat;
   readonly limits: PayloadLimits;
   readonly compressor: Compressor;
-  readonly forwarder: Forwarder;
   readonly drops: DropCounter;
   readonly stats: PayloadStats;
   /** Expected uncompressed/compressed size, learnt from the last payloads (1 with no compression). */
@@ -56,8 +55,17 @@ const RATIO_SAFETY = 0.8;
 export const DEFAULT_INITIAL_COMPRESSION_RATIO = 8;
 
 /**
+ * Receives each finished payload of a batch, one at a time, in the order the items were
+ * written; ownership of the payload (and its body) passes with the call. Must not throw.
+ */
+export type PayloadHandler = (payload: Payload) => void;
+
+/**
  * Cuts one batch of items into payloads within the limits, compresses each on the thread pool
- * while the caller goes on encoding, and submits them to the forwarder in order.
+ * while the caller goes on encoding, and hands each finished payload to its
+ * {@link PayloadHandler}, in order, as soon as it and every payload before it are compressed.
+ * It submits nothing itself: what happens to a payload (the serializer submits it to the
+ * forwarder) is its caller's business.
  *
  * Cutting happens on uncompressed bytes and points; the compressed limit is aimed at with the
  * learnt compression ratio and enforced after compressing: a payload over it is split in two at
@@ -68,6 +76,7 @@ export class PayloadBuilder {
   /** Encoders write an item here between `beginItem()` and `endItem()`. */
   public readonly writer: ProtoWriter;
   readonly #target: PayloadTarget;
+  readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
   #itemStart = 0;
   #starts: number[] = [];
@@ -76,8 +85,9 @@ export class PayloadBuilder {
   #chunkPoints = 0;
   #tail: Promise<void> = Promise.resolve();
 
-  public constructor(target: PayloadTarget, initialCapacityBytes?: number) {
+  public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number) {
     this.#target = target;
+    this.#onPayload = onPayload;
     this.writer = new ProtoWriter(initialCapacityBytes);
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
@@ -124,7 +134,10 @@ export class PayloadBuilder {
     return cut;
   }
 
-  /** Cuts the last payload; resolves when every payload of this batch was submitted. Never rejects. */
+  /**
+   * Cuts the last payload; resolves when every payload of this batch was handed to the handler.
+   * Never rejects.
+   */
   public finish(): Promise<void> {
     if (this.#starts.length > 0) this.#cut(this.writer.length);
     return this.#tail;
@@ -137,9 +150,9 @@ export class PayloadBuilder {
     this.#keys = [];
     this.#chunkBytes = 0;
     this.#chunkPoints = 0;
-    const target = this.#target;
+    const onPayload = this.#onPayload;
     this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
-      for (const payload of payloads) target.forwarder.submit(payload);
+      for (const payload of payloads) onPayload(payload);
     });
   }
 }

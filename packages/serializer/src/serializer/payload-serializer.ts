@@ -20,7 +20,7 @@ import {
 import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
 import { sketchesFormat, writeSketch } from '../encode/sketches.js';
 import { DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
-import type { PayloadFormat, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
+import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import type { Serializer } from './serializer.def.js';
@@ -49,6 +49,8 @@ interface Targets {
 export class PayloadSerializer implements Serializer, TelemetrySource {
   readonly #log: Logger;
   readonly #drops: DropCounter;
+  /** Where every payload the builders return goes: the serializer is the one that submits. */
+  readonly #submit: PayloadHandler;
   readonly #stats = new PayloadStats();
   readonly #targets: Targets;
   readonly #useV2Series: boolean;
@@ -65,6 +67,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   ) {
     this.#log = logger.child({ component: 'Serializer' });
     this.#drops = new DropCounter(this.#log);
+    this.#submit = (payload) => forwarder.submit(payload);
     const compressor = createCompressor(config.get(serializerKeys.compressorKind), {
       zstdLevel: config.get(serializerKeys.zstdCompressorLevel),
       logger: this.#log,
@@ -83,7 +86,6 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       format,
       limits,
       compressor,
-      forwarder,
       drops: this.#drops,
       stats: this.#stats,
       compressionRatio: initialRatio(compressor),
@@ -190,7 +192,9 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
     extraBytes: number | ((item: T) => number) = 0,
     key?: (item: T) => string,
   ): Promise<void> {
-    const builder = new PayloadBuilder(target);
+    // Each payload is submitted as soon as it is ready (and every one before it), not collected:
+    // the batch's payloads never all wait in memory together.
+    const builder = new PayloadBuilder(target, this.#submit);
     let sinceYield = 0;
     let yieldedAt = performance.now();
     for (const item of items) {
@@ -215,6 +219,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
         sinceYield = 0;
       }
     }
+    // Resolves once every payload of the batch was submitted: what `send*` promises.
     await builder.finish();
   }
 }
