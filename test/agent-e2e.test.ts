@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import StatsD, { type StatsD as StatsDClient } from 'hot-shots';
 import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
-import { getJson, pollUntil, startAgentProcess, type AgentProcess } from './support/agent-process.js';
+import { getJson, pollUntil, startAgentProcessesKilledAfterEach } from './support/agent-process.js';
 
 interface LocalSeries {
   metric: string;
@@ -21,16 +21,7 @@ interface LocalSketch {
   points: { count: number; min: number; max: number; p50: number; p95: number; p99: number }[];
 }
 
-const running: AgentProcess[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
-});
-
-function start(args: readonly string[], env: Record<string, string>): AgentProcess {
-  const p = startAgentProcess(args, env);
-  running.push(p);
-  return p;
-}
+const start = startAgentProcessesKilledAfterEach();
 
 /** What one hot-shots client sends: every DogStatsD message type, named by transport. */
 async function sendEverything(client: StatsDClient, transport: string): Promise<void> {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createSocket } from 'node:dgram';
 import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
-import { getJson, startAgentProcess, type AgentProcess } from './support/agent-process.js';
+import { getJson, startAgentProcessesKilledAfterEach } from './support/agent-process.js';
 
 interface LocalSeries {
   metric: string;
@@ -13,16 +13,7 @@ interface LocalSketch {
   points: { count: number; min: number; max: number }[];
 }
 
-const running: AgentProcess[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
-});
-
-function start(args: readonly string[], env: Record<string, string>): AgentProcess {
-  const p = startAgentProcess(args, env);
-  running.push(p);
-  return p;
-}
+const start = startAgentProcessesKilledAfterEach();
 
 describe('agentkit run with the Agent\'s DogStatsD filters set by DD_* variables', () => {
   it('drops blocklisted names, copies histograms as distributions to the intake, and forwards every raw packet', async () => {

@@ -1,3 +1,4 @@
+import { afterEach } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './run-cli.js';
@@ -26,6 +27,22 @@ export interface AgentProcess {
  */
 export function startAgentProcess(args: readonly string[], env: Record<string, string>, cwd: string = REPO_ROOT): AgentProcess {
   return watchProcess(spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/**
+ * A `startAgentProcess` whose processes are SIGKILLed after each test of the file that calls
+ * this (at its top level), so a failed test leaves no agent running.
+ */
+export function startAgentProcessesKilledAfterEach(): (args: readonly string[], env: Record<string, string>) => AgentProcess {
+  const running: AgentProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+  });
+  return (args, env) => {
+    const started = startAgentProcess(args, env);
+    running.push(started);
+    return started;
+  };
 }
 
 /** Collects the output of a child spawned with piped stdout and stderr, as {@link startAgentProcess} does. */
