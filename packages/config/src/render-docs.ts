@@ -78,7 +78,9 @@ function renderKey(key: AnyConfigKey): string[] {
   ];
   const facts = [];
   if (key.values !== undefined) facts.push(`Values: ${key.values.map((value) => `\`${value}\``).join(', ')}.`);
-  if (key.min !== undefined || key.max !== undefined) facts.push(`Range: ${key.min ?? '−∞'} to ${key.max ?? '∞'}.`);
+  if (key.min !== undefined && key.max !== undefined) facts.push(`Range: ${key.min} to ${key.max}.`);
+  else if (key.min !== undefined) facts.push(`At least ${key.min}.`);
+  else if (key.max !== undefined) facts.push(`At most ${key.max}.`);
   if (key.secret === true) facts.push('Secret: masked in output.');
   else if (key.secret === 'url-password') facts.push('A password in the URL is masked in output and logs.');
   lines.push(key.doc, '');

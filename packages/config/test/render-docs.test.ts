@@ -70,6 +70,15 @@ describe('renderConfigDocs', () => {
     expect(md).toContain('Secret: masked in output.');
   });
 
+  it('states a one-sided range as a bound', () => {
+    const below = defineKey({ key: 'a_port', type: 'integer', default: 1, max: 65535, doc: 'A.', datadog: { kind: 'same' } });
+    const above = defineKey({ key: 'b_size', type: 'integer', default: 1, min: 1, doc: 'B.', datadog: { kind: 'same' } });
+    const md = renderConfigDocs([below, above]);
+    expect(md).toContain('A.\n\nAt most 65535.\n');
+    expect(md).toContain('B.\n\nAt least 1.\n');
+    expect(md).not.toContain('∞');
+  });
+
   it('is deterministic', () => {
     expect(renderConfigDocs(commonConfigKeys)).toBe(renderConfigDocs(commonConfigKeys));
   });
