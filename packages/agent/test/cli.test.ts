@@ -59,6 +59,17 @@ describe('agentkit config', () => {
     expect(stderr).toContain('unknown configuration keys (ignored): mystery_key');
   });
 
+  it('shortens long values in the table and says so, keeping them whole in --json', async () => {
+    const { stdout } = await runCli(['config']);
+    const lines = stdout.split('\n');
+    const row = lines.find((l) => l.startsWith('statsd_metric_namespace_blacklist '))?.split(/\s{2,}/);
+    expect(row?.[1]).toMatch(/^\["datadog\.agent",.*…$/);
+    expect(row?.[1]).toHaveLength(60);
+    expect(stdout).toContain('agentkit config --json shows them whole');
+    const json = JSON.parse((await runCli(['config', '--json'])).stdout) as { key: string; value: unknown }[];
+    expect((json.find((r) => r.key === 'statsd_metric_namespace_blacklist')?.value as string[]).length).toBeGreaterThan(10);
+  });
+
   it('prints JSON with --json', async () => {
     const { code, stdout } = await runCli(['config', '--json'], { DD_SITE: 'us5.datadoghq.com' });
     expect(code).toBe(0);

@@ -37,11 +37,22 @@ function formatValue(value: unknown): string {
   return typeof value === 'string' ? (value === '' ? '""' : value) : JSON.stringify(value);
 }
 
+/** Longer values are shortened in the table (one long default would widen every row); `--json` has them whole. */
+const MAX_TABLE_VALUE_CHARS = 60;
+
 function table(rows: readonly (readonly [string, string, string])[]): string {
   const header = ['KEY', 'VALUE', 'SOURCE'] as const;
-  const all = [header, ...rows];
+  let shortened = false;
+  const fitted = rows.map(([key, value, source]): readonly [string, string, string] => {
+    if (value.length <= MAX_TABLE_VALUE_CHARS) return [key, value, source];
+    shortened = true;
+    return [key, `${value.slice(0, MAX_TABLE_VALUE_CHARS - 1)}…`, source];
+  });
+  const all = [header, ...fitted];
   const widths = [0, 1].map((i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
-  return all.map((r) => `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2]}`.trimEnd()).join('\n') + '\n';
+  const lines = all.map((r) => `${r[0].padEnd(widths[0] ?? 0)}  ${r[1].padEnd(widths[1] ?? 0)}  ${r[2]}`.trimEnd());
+  if (shortened) lines.push('', `(values over ${MAX_TABLE_VALUE_CHARS} characters are shortened with …; agentkit config --json shows them whole)`);
+  return lines.join('\n') + '\n';
 }
 
 /**
