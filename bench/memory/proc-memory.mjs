@@ -23,14 +23,16 @@ export function sampleProcMemory(pid, everyMs = 50) {
   const samples = [];
   const take = () => {
     const m = readProcMemory(pid);
-    if (m !== undefined) samples.push({ t: performance.now(), ...m });
-    return m;
+    if (m === undefined) return undefined;
+    const sample = { t: performance.now(), ...m };
+    samples.push(sample);
+    return sample;
   };
   take();
   const timer = setInterval(take, everyMs);
   return {
     samples,
-    /** Takes one sample now and returns it. */
+    /** Takes one sample now and returns it ({ t, rss, hwm }; undefined once the process is gone). */
     now: take,
     /** The largest RSS sampled in [from, to] (ms, performance.now()). */
     peakBetween(from, to = Infinity) {
