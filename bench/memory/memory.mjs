@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'exec-runs': { type: 'string' },
     'exec-ms': { type: 'string', default: '3000' },
     only: { type: 'string' },
+    intake: { type: 'string', default: 'embedded' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -55,6 +56,8 @@ const FLUSHES = Math.max(1, Number(values.flushes));
 const RATE = Number(values.rate);
 const EXEC_RUNS = Number(values['exec-runs'] ?? values.runs);
 const EXEC_MS = Number(values['exec-ms']);
+const INTAKE_MODES = values.intake === 'both' ? ['embedded', 'separate'] : [values.intake];
+if (!INTAKE_MODES.every((m) => m === 'embedded' || m === 'separate')) throw new Error('--intake is embedded, separate or both');
 if (CONTEXTS % 4 !== 0) throw new Error('--contexts must be a multiple of 4 (a quarter per type)');
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -170,15 +173,28 @@ function intakeItems(stats) {
   return { series, sketches };
 }
 
-async function runOnce(datagrams) {
+/** The agent's counters by component, from its status server. */
+const agentCounters = async (cmdPort) => (await getJson(`http://127.0.0.1:${cmdPort}/status`)).components;
+
+/**
+ * One `agentkit run`. intake 'embedded': its own local intake (no api_key), in its process, as a
+ * new user runs it; 'separate': `agentkit intake` in another process, the agent sending to it
+ * with dd_url and an api_key, so the agent's RSS has no intake in it.
+ */
+async function runOnce(datagrams, intakeMode) {
   const [udpPort, cmdPort, intakePort] = [await freeUdpPort(), await freeTcpPort(), await freeTcpPort()];
+  const intakeUrl = `http://127.0.0.1:${intakePort}`;
   const env = childEnv({
     DD_DOGSTATSD_PORT: String(udpPort),
     DD_CMD_PORT: String(cmdPort),
-    DD_LOCAL_INTAKE_PORT: String(intakePort),
     DD_AGGREGATOR_FLUSH_INTERVAL: '1',
+    ...(intakeMode === 'embedded' ? { DD_LOCAL_INTAKE_PORT: String(intakePort) } : { DD_DD_URL: intakeUrl, DD_API_KEY: '0123456789abcdef0123456789abcdef' }),
   });
-  const intakeUrl = `http://127.0.0.1:${intakePort}`;
+  let intake;
+  if (intakeMode === 'separate') {
+    intake = startCli(['intake', '--port', String(intakePort)], childEnv(), root);
+    await intake.waitFor('stdout', /agentkit local intake on/);
+  }
   const kernelBefore = kernelUdp();
   const cli = startCli(['run'], env, root);
   let sampler;
@@ -198,10 +214,10 @@ async function runOnce(datagrams) {
     await untilEpoch(nextBucketEdge() + 200);
     for (let f = 0; f < FLUSHES; f++) {
       const edge = nextBucketEdge();
-      const linesBefore = (await getJson(`${intakeUrl}/api/local/agent`)).DogstatsdServer.lines;
+      const linesBefore = (await agentCounters(cmdPort)).DogstatsdServer.lines;
       const sendMs = await sendPaced(socket, udpPort, datagrams, CONTEXTS, RATE);
       sentLines += CONTEXTS;
-      const agent = await pollUntil(() => getJson(`${intakeUrl}/api/local/agent`), (a) => a.DogstatsdServer.lines - linesBefore >= CONTEXTS, 'the agent to count every line', 5000);
+      const agent = await pollUntil(() => agentCounters(cmdPort), (a) => a.DogstatsdServer.lines - linesBefore >= CONTEXTS, 'the agent to count every line', 5000);
       if (Date.now() > edge - 300) throw new Error(`sending ${CONTEXTS} contexts took ${Math.round(sendMs)} ms: past the bucket's end; lower --contexts or raise --rate`);
       const arrived = sampler.now();
       const contexts = agent.Demultiplexer.contexts;
@@ -237,7 +253,7 @@ async function runOnce(datagrams) {
       });
       log(`  flush ${f + 1}: sent in ${Math.round(sendMs)} ms, ${contexts} contexts, RSS arrived ${mb(arrived.rss)} → before flush ${mb(before.rss)} → peak ${mb(peak)} MB (+${mb(peak - before.rss)}), delivered in ${Math.round(deliveredAt - flushStart)} ms: ${items.series - itemsBefore.series} series, ${items.sketches - itemsBefore.sketches} sketches`);
     }
-    const agent = await getJson(`${intakeUrl}/api/local/agent`);
+    const agent = await agentCounters(cmdPort);
     const stats = await getJson(`${intakeUrl}/api/local/stats`);
     result.expected = expected;
     result.linesSent = sentLines;
@@ -250,13 +266,15 @@ async function runOnce(datagrams) {
       result.linesCounted === sentLines && result.flushes.every((f) => f.contexts === CONTEXTS && f.seriesDelivered === expected.series && f.sketchesDelivered === expected.sketches);
     const code = await stopChild(cli);
     if (code !== 0) throw new Error(`agentkit run exited ${code}\n${cli.text.stderr.slice(-3000)}`);
+    if (intake !== undefined) await stopChild(intake);
     const kernelAfter = kernelUdp();
     result.kernelRcvbufErrors = kernelAfter === undefined ? null : kernelAfter.RcvbufErrors - kernelBefore.RcvbufErrors;
     return result;
   } finally {
     sampler?.stop();
     socket.close();
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    for (const p of [cli, intake]) if (p !== undefined && p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+    if (intake !== undefined) await intake.closed;
   }
 }
 
@@ -299,34 +317,37 @@ const output = { machine, contexts: CONTEXTS, runs: RUNS, flushes: FLUSHES, rate
 
 if (values.only !== 'exec') {
   const datagrams = buildDatagrams(CONTEXTS);
-  log(`agentkit run: ${CONTEXTS} contexts in ${datagrams.length} datagrams, ${FLUSHES} flushes, ${RUNS} run(s)`);
-  const runs = [];
-  for (let r = 0; r < RUNS; r++) {
-    log(`run ${r + 1}/${RUNS}`);
-    const result = await runOnce(datagrams);
-    log(`  idle ${mb(result.idleRss)} MB (start-up HWM ${mb(result.startupHwm)}), final HWM ${mb(result.finalHwm)} MB, every context delivered: ${result.everyContextDelivered}, kernel RcvbufErrors ${result.kernelRcvbufErrors}, agent kernel_drops ${result.agentKernelDrops}`);
-    runs.push(result);
+  output.run = {};
+  for (const mode of INTAKE_MODES) {
+    log(`agentkit run, intake ${mode}: ${CONTEXTS} contexts in ${datagrams.length} datagrams, ${FLUSHES} flushes, ${RUNS} run(s)`);
+    const runs = [];
+    for (let r = 0; r < RUNS; r++) {
+      log(`run ${r + 1}/${RUNS}`);
+      const result = await runOnce(datagrams, mode);
+      log(`  idle ${mb(result.idleRss)} MB (start-up HWM ${mb(result.startupHwm)}), final HWM ${mb(result.finalHwm)} MB, every context delivered: ${result.everyContextDelivered}, kernel RcvbufErrors ${result.kernelRcvbufErrors}, agent kernel_drops ${result.agentKernelDrops}`);
+      runs.push(result);
+    }
+    const flushMedians = Array.from({ length: FLUSHES }, (_, f) => ({
+      rssArrived: median(runs.map((r) => r.flushes[f].rssArrived)),
+      rssBefore: median(runs.map((r) => r.flushes[f].rssBefore)),
+      peak: median(runs.map((r) => r.flushes[f].peak)),
+      rise: median(runs.map((r) => r.flushes[f].rise)),
+      flushMs: median(runs.map((r) => r.flushes[f].flushMs)),
+    }));
+    output.run[mode] = {
+      idleRss: median(runs.map((r) => r.idleRss)),
+      startupHwm: median(runs.map((r) => r.startupHwm)),
+      rssArrivedBeforeFirstFlush: flushMedians[0].rssArrived,
+      peakThroughFlushes: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.peak)))),
+      largestRise: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.rise)))),
+      finalHwm: median(runs.map((r) => r.finalHwm)),
+      flushes: flushMedians,
+      everyContextDelivered: runs.every((r) => r.everyContextDelivered),
+      kernelRcvbufErrors: runs.reduce((n, r) => n + (r.kernelRcvbufErrors ?? 0), 0),
+      agentKernelDrops: runs.reduce((n, r) => n + r.agentKernelDrops, 0),
+      perRun: runs,
+    };
   }
-  const flushMedians = Array.from({ length: FLUSHES }, (_, f) => ({
-    rssArrived: median(runs.map((r) => r.flushes[f].rssArrived)),
-    rssBefore: median(runs.map((r) => r.flushes[f].rssBefore)),
-    peak: median(runs.map((r) => r.flushes[f].peak)),
-    rise: median(runs.map((r) => r.flushes[f].rise)),
-    flushMs: median(runs.map((r) => r.flushes[f].flushMs)),
-  }));
-  output.run = {
-    idleRss: median(runs.map((r) => r.idleRss)),
-    startupHwm: median(runs.map((r) => r.startupHwm)),
-    rssArrivedBeforeFirstFlush: flushMedians[0].rssArrived,
-    peakThroughFlushes: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.peak)))),
-    largestRise: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.rise)))),
-    finalHwm: median(runs.map((r) => r.finalHwm)),
-    flushes: flushMedians,
-    everyContextDelivered: runs.every((r) => r.everyContextDelivered),
-    kernelRcvbufErrors: runs.reduce((n, r) => n + (r.kernelRcvbufErrors ?? 0), 0),
-    agentKernelDrops: runs.reduce((n, r) => n + r.agentKernelDrops, 0),
-    perRun: runs,
-  };
 }
 
 if (values.only !== 'run') {
@@ -359,9 +380,9 @@ if (values.only !== 'run') {
 if (values.json) console.log(JSON.stringify(output));
 else {
   console.log(`\nnode ${machine.node}, nproc ${machine.nproc} (${machine.cpu}), ${machine.memGiB} GiB; ${output.startedAt}; medians; MB = 10^6 bytes`);
-  if (output.run) {
-    const r = output.run;
-    console.log(`\n\`agentkit run\`, ${CONTEXTS} contexts (own 5-tag set each, ¼ c/g/d/h), ${FLUSHES} flushes, ${RUNS} run(s)\n`);
+  for (const [mode, r] of Object.entries(output.run ?? {})) {
+    const where = mode === 'embedded' ? 'its embedded local intake (defaults, as a new user runs it)' : 'a separate `agentkit intake` process (the agent alone)';
+    console.log(`\n\`agentkit run\` with ${where}: ${CONTEXTS} contexts (own 5-tag set each, ¼ c/g/d/h), ${FLUSHES} flushes, ${RUNS} run(s)\n`);
     console.log('| measure | MB | target (issue 14) |');
     console.log('|---|---|---|');
     console.log(`| idle RSS, 3 s after start | ${mb(r.idleRss)} | ≤ 50 |`);
