@@ -24,7 +24,11 @@
 //     program exited is reported (a cut-short upload understates the peak).
 // Medians over --runs (exec: --exec-runs). Bounded: loopback only, every child is stopped.
 // Usage: npm run build && node bench/memory/memory.mjs [--runs 3] [--contexts 100000]
-//          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec] [--json]
+//          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec]
+//          [--intake embedded|separate|both] [--until-uploaded] [--json]
+// --intake separate runs `agentkit intake` as its own process and points the agent (dd_url,
+// api_key, symdb_url) at it, so the figures are the agent's alone; embedded is the default.
+// --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { availableParallelism, tmpdir, totalmem, cpus } from 'node:os';
@@ -47,6 +51,7 @@ const { values } = parseArgs({
     'exec-ms': { type: 'string', default: '3000' },
     only: { type: 'string' },
     intake: { type: 'string', default: 'embedded' },
+    'until-uploaded': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -286,30 +291,52 @@ async function stopChild(cli) {
   return code;
 }
 
-async function execOnce(cwd, symdb) {
+// The wrapped program when it waits for the upload: it polls the intake until the upload's final
+// batch is there (at most 120 s), so the wrapper's peak covers the whole upload.
+const UNTIL_UPLOADED = `const url = process.argv[1] + '/api/local/symdb'; const deadline = Date.now() + 120000;
+const poll = async () => { try { const r = await fetch(url); if (r.ok && (await r.json()).some((b) => b.final)) return; } catch {}
+  if (Date.now() < deadline) setTimeout(poll, 200); }; poll();`;
+
+/**
+ * One `agentkit exec`: intake 'embedded' (no api_key: the wrapper's own local intake receives
+ * the upload) or 'separate' (`agentkit intake` in another process; symdb_url points at it).
+ */
+async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
+  const intakePort = await freeTcpPort();
+  const intakeUrl = `http://127.0.0.1:${intakePort}`;
   const env = childEnv({
     DD_DOGSTATSD_PORT: String(await freeUdpPort()),
     DD_CMD_PORT: '0',
-    DD_LOCAL_INTAKE_PORT: String(await freeTcpPort()),
+    ...(intakeMode === 'embedded'
+      ? { DD_LOCAL_INTAKE_PORT: String(intakePort) }
+      : { DD_DD_URL: intakeUrl, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_SYMDB_URL: `${intakeUrl}/symdb/v1/input` }),
     ...(symdb ? { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true' } : {}),
   });
-  const startedAt = performance.now();
-  const cli = startCli(['exec', '--', process.execPath, '-e', `setTimeout(()=>{},${EXEC_MS})`], env, cwd);
-  const sampler = sampleProcMemory(cli.child.pid, 50);
-  const { code } = await cli.closed;
-  sampler.stop();
-  if (code !== 0) throw new Error(`agentkit exec exited ${code}\n${cli.text.stderr.slice(-3000)}`);
-  const last = sampler.samples.at(-1);
-  const uploaded = /"msg":"symbol database uploaded"/.test(cli.text.stderr);
-  const done = /"durationMs":(\d+)[^\n]*"msg":"symbol database uploaded"/.exec(cli.text.stderr);
-  return {
-    hwm: last.hwm,
-    peakRssSampled: Math.max(...sampler.samples.map((s) => s.rss)),
-    wallMs: Math.round(performance.now() - startedAt),
-    uploaded,
-    uploadMs: done === null ? null : Number(done[1]),
-    stoppedWithApp: /symbol database upload stopped with the app/.test(cli.text.stderr),
-  };
+  let intake;
+  if (intakeMode === 'separate') {
+    intake = startCli(['intake', '--port', String(intakePort)], childEnv(), root);
+    await intake.waitFor('stdout', /agentkit local intake on/);
+  }
+  try {
+    const program = untilUploaded ? ['-e', UNTIL_UPLOADED, intakeUrl] : ['-e', `setTimeout(()=>{},${EXEC_MS})`];
+    const startedAt = performance.now();
+    const cli = startCli(['exec', '--', process.execPath, ...program], env, cwd);
+    const sampler = sampleProcMemory(cli.child.pid, 50);
+    const { code } = await cli.closed;
+    sampler.stop();
+    if (code !== 0) throw new Error(`agentkit exec exited ${code}\n${cli.text.stderr.slice(-3000)}`);
+    const done = /"durationMs":(\d+)[^\n]*"msg":"symbol database uploaded"/.exec(cli.text.stderr);
+    return {
+      hwm: sampler.samples.at(-1).hwm,
+      peakRssSampled: Math.max(...sampler.samples.map((s) => s.rss)),
+      wallMs: Math.round(performance.now() - startedAt),
+      uploaded: done !== null,
+      uploadMs: done === null ? null : Number(done[1]),
+      stoppedWithApp: /symbol database upload stopped with the app/.test(cli.text.stderr),
+    };
+  } finally {
+    if (intake !== undefined) await stopChild(intake);
+  }
 }
 
 const machine = { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) };
@@ -354,26 +381,36 @@ if (values.only !== 'run') {
   const base = join(tmpdir(), 'agentkit-symdb-bench');
   const trees = { '10 MB': generateTree(base, 10e6), '100 MB': generateTree(base, 100e6) };
   const scenarios = [
-    ['no symdb (10 MB tree as cwd)', trees['10 MB'], false],
-    ['symdb, 10 MB tree', trees['10 MB'], true],
-    ['symdb, 100 MB tree', trees['100 MB'], true],
+    ['no symdb', trees['10 MB'], false, false],
+    ['symdb, 10 MB tree', trees['10 MB'], true, false],
+    ['symdb, 100 MB tree', trees['100 MB'], true, false],
+    // Opt-in: the program outlives the upload (capped at 120 s: the 100 MB tree's upload did not
+    // finish within it on 2026-12-01).
+    ...(values['until-uploaded']
+      ? [['symdb, 10 MB tree, until uploaded', trees['10 MB'], true, true], ['symdb, 100 MB tree, until uploaded', trees['100 MB'], true, true]]
+      : []),
   ];
-  log(`agentkit exec -- node -e "setTimeout(()=>{},${EXEC_MS})": ${EXEC_RUNS} run(s) each`);
   output.exec = {};
-  for (const [name, cwd, symdb] of scenarios) {
-    const runs = [];
-    for (let r = 0; r < EXEC_RUNS; r++) {
-      const x = await execOnce(cwd, symdb);
-      log(`  ${name}: VmHWM ${mb(x.hwm)} MB (sampled peak RSS ${mb(x.peakRssSampled)}), ${x.wallMs} ms${symdb ? `, upload ${x.uploaded ? `done in ${x.uploadMs} ms` : x.stoppedWithApp ? 'STOPPED with the app (cut short)' : 'not reported'}` : ''}`);
-      runs.push(x);
+  for (const mode of INTAKE_MODES) {
+    log(`agentkit exec, intake ${mode}: node -e "setTimeout(()=>{},${EXEC_MS})" (or until the upload is at the intake), cwd a generated tree, ${EXEC_RUNS} run(s) each`);
+    const byScenario = {};
+    for (const [name, cwd, symdb, untilUploaded] of scenarios) {
+      const runs = [];
+      for (let r = 0; r < EXEC_RUNS; r++) {
+        const x = await execOnce(cwd, symdb, untilUploaded, mode);
+        log(`  ${name}: VmHWM ${mb(x.hwm)} MB (sampled peak RSS ${mb(x.peakRssSampled)}), ${x.wallMs} ms${symdb ? `, upload ${x.uploaded ? `done in ${x.uploadMs} ms` : x.stoppedWithApp ? 'STOPPED with the app (cut short)' : 'not reported'}` : ''}`);
+        runs.push(x);
+      }
+      byScenario[name] = {
+        hwm: median(runs.map((x) => x.hwm)),
+        wallMs: median(runs.map((x) => x.wallMs)),
+        symdb,
+        uploadMs: symdb ? median(runs.map((x) => x.uploadMs ?? Infinity)) : null,
+        uploadsCompleted: symdb ? runs.filter((x) => x.uploaded).length : null,
+        runs: runs.length,
+      };
     }
-    output.exec[name] = {
-      hwm: median(runs.map((x) => x.hwm)),
-      wallMs: median(runs.map((x) => x.wallMs)),
-      uploadMs: symdb ? median(runs.map((x) => x.uploadMs ?? Infinity)) : null,
-      uploadsCompleted: symdb ? runs.filter((x) => x.uploaded).length : null,
-      runs: runs.length,
-    };
+    output.exec[mode] = byScenario;
   }
 }
 
@@ -394,14 +431,14 @@ else {
     console.log(`| VmHWM at the end | ${mb(r.finalHwm)} | |`);
     console.log(`\nevery context delivered in every flush: ${r.everyContextDelivered}; UDP drops: kernel RcvbufErrors ${r.kernelRcvbufErrors} (system-wide), agent kernel_drops ${r.agentKernelDrops}`);
   }
-  if (output.exec) {
-    const x = output.exec;
-    const none = x['no symdb (10 MB tree as cwd)'].hwm;
-    console.log(`\n\`agentkit exec -- node -e "setTimeout(()=>{},${EXEC_MS})"\`, wrapper VmHWM, ${EXEC_RUNS} run(s)\n`);
-    console.log('| scenario | peak RSS MB | added by symdb MB (target ≤ 30) | upload ms (completed) |');
-    console.log('|---|---|---|---|');
+  for (const [mode, x] of Object.entries(output.exec ?? {})) {
+    const none = x['no symdb'].hwm;
+    const where = mode === 'embedded' ? 'the upload to the wrapper\'s embedded local intake' : 'the upload to a separate `agentkit intake` (symdb_url)';
+    console.log(`\n\`agentkit exec\`, wrapper VmHWM, ${where}, ${EXEC_RUNS} run(s)\n`);
+    console.log('| scenario | peak RSS MB | added by symdb MB (target ≤ 30) | wall ms | upload ms (completed runs) |');
+    console.log('|---|---|---|---|---|');
     for (const [name, s] of Object.entries(x)) {
-      console.log(`| ${name} | ${mb(s.hwm)} | ${s.uploadMs === null ? '' : `+${mb(s.hwm - none)}`} | ${s.uploadMs === null ? '' : `${s.uploadMs === Infinity ? '—' : s.uploadMs} (${s.uploadsCompleted}/${s.runs})`} |`);
+      console.log(`| ${name} | ${mb(s.hwm)} | ${s.symdb ? `+${mb(s.hwm - none)}` : ''} | ${s.wallMs} | ${s.symdb ? `${s.uploadMs === Infinity ? '—' : s.uploadMs} (${s.uploadsCompleted}/${s.runs})` : ''} |`);
     }
   }
 }
