@@ -9,12 +9,12 @@
 // NODE_EXTRA_CA_CERTS is unset for every child (~150 ms per Node start here).
 // Usage: npm run build && node bench/soak-exec/soak-exec.mjs [--runs 200] [--stream-ms 1000] [--burst 20000] [--json]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
+import { kernelUdp } from '../support/kernel-udp.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,18 +30,6 @@ const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import
 const task = fileURLToPath(new URL('../../test/fixtures/exec-task.mjs', import.meta.url));
 
 const env = childEnv();
-
-/** Udp: counters from /proc/net/snmp (Linux), or undefined elsewhere. */
-function kernelUdp() {
-  try {
-    const lines = readFileSync('/proc/net/snmp', 'latin1').split('\n').filter((l) => l.startsWith('Udp:'));
-    const names = lines[0].split(/\s+/).slice(1);
-    const numbers = lines[1].split(/\s+/).slice(1).map(Number);
-    return Object.fromEntries(names.map((n, i) => [n, numbers[i]]));
-  } catch {
-    return undefined;
-  }
-}
 
 /** Counter increments of task.lines at the intake (value × interval per point). */
 function linesAtIntake(intake) {
