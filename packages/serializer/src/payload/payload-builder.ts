@@ -84,6 +84,8 @@ export class PayloadBuilder {
   #chunkBytes = 0;
   #chunkPoints = 0;
   #tail: Promise<void> = Promise.resolve();
+  /** Resolves once every payload cut before the latest one was handed over. */
+  #beforeLast: Promise<void> = Promise.resolve();
 
   public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number) {
     this.#target = target;
@@ -135,6 +137,16 @@ export class PayloadBuilder {
   }
 
   /**
+   * Resolves once every payload cut before the latest one was handed to the handler (at most the
+   * latest is still compressing). A caller that awaits it after each cut keeps the batch's memory
+   * to about two payloads, instead of letting cut payloads queue up for the thread pool. Never
+   * rejects.
+   */
+  public settled(): Promise<void> {
+    return this.#beforeLast;
+  }
+
+  /**
    * Cuts the last payload; resolves when every payload of this batch was handed to the handler.
    * Never rejects.
    */
@@ -151,6 +163,7 @@ export class PayloadBuilder {
     this.#chunkBytes = 0;
     this.#chunkPoints = 0;
     const onPayload = this.#onPayload;
+    this.#beforeLast = this.#tail;
     this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
       for (const payload of payloads) onPayload(payload);
     });
