@@ -28,6 +28,11 @@ import type { Serializer } from './serializer.def.js';
 /** Longest stretch of encoding before yielding to the event loop. */
 const YIELD_AFTER_MS = 5;
 const YIELD_CHECK_ITEMS = 256;
+/**
+ * Payloads of one batch left compressing while the next is encoded: 2 keeps the encoder and the
+ * thread pool both busy (bench/drain) and a batch's memory at about three payloads.
+ */
+const COMPRESSING_PAYLOADS = 2;
 
 type PayloadKind = 'series' | 'sketches' | 'events' | 'service_checks';
 
@@ -218,10 +223,10 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       // so sockets are still read while a big flush is serialized (the clock is read once per
       // YIELD_CHECK_ITEMS items, not per item).
       if (cut || (++sinceYield >= YIELD_CHECK_ITEMS && performance.now() - yieldedAt >= YIELD_AFTER_MS)) {
-        // After a cut, wait until at most that payload is still compressing before pulling more:
-        // a batch's memory stays a few payloads however many items it has (items may be a
-        // stream built as it is pulled; payloads must not pile up behind a slower compressor).
-        if (cut) await builder.settled();
+        // After a cut, wait until at most COMPRESSING_PAYLOADS are still compressing before
+        // pulling more: a batch's memory stays a few payloads however many items it has (items
+        // may be a stream built as it is pulled; payloads must not pile up behind the thread pool).
+        if (cut) await builder.settled(COMPRESSING_PAYLOADS);
         await yieldToEventLoop();
         sinceYield = 0;
         yieldedAt = performance.now();
