@@ -12,8 +12,7 @@ import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
 import type { ClosedBuckets } from '../time-sampler/closed-buckets.js';
 import { TimeSampler } from '../time-sampler/time-sampler.js';
 import type { Demultiplexer, MetricSample } from './demultiplexer.def.js';
-import { FlushStream } from './flush-stream.js';
-import { PendingSends, type SendItems } from './pending-sends.js';
+import { PendingSends } from './pending-sends.js';
 
 /**
  * The Demultiplexer: samples synchronously, inside `addSamples`, into `dogstatsd_pipeline_count`
@@ -132,7 +131,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     if (signal === undefined) await done;
     else finished = (await settleWithin(done, signal)).settled;
     if (!finished) {
-      const lost = this.#sends.takeUnconfirmedItems();
+      const lost = this.#sends.pendingItems;
       if (lost > 0) this.#drops.drop('stop_timeout', lost, { stopTimeoutMs: this.#stopTimeoutMs });
     }
     this.#drops.flushLog();
@@ -227,16 +226,22 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     const checks = this.#serviceChecks.map((c) => ({ ...c, timestamp: c.timestamp === 0 ? flushSec : c.timestamp, tags: sortUniq(c.tags) }));
     this.#events = [];
     this.#serviceChecks = [];
+    let seriesCount = 0;
+    let sketchCount = 0;
+    for (const shard of closed) {
+      seriesCount += shard.seriesCount;
+      sketchCount += shard.sketchCount;
+    }
     this.#counts.flushes++;
+    this.#counts.series += seriesCount;
+    this.#counts.sketches += sketchCount;
     this.#counts.eventsSent += events.length;
     this.#counts.serviceChecksSent += checks.length;
-    // Read once per flush, as before: every serie of this flush gets the same host tags.
+    // Read once per flush: every serie of this flush gets the same host tags.
     const hostTags = this.#hostTags?.hostTags();
-    const series = FlushStream.of(this.#tagged(closed, (c) => c.series(), hostTags), () => this.#counts.series++);
-    const sketches = FlushStream.of(this.#tagged(closed, (c) => c.sketches(), hostTags), () => this.#counts.sketches++);
     const sends: Promise<void>[] = [];
-    if (series !== undefined) sends.push(this.#send(() => this.#serializer.sendSeries(series), series));
-    if (sketches !== undefined) sends.push(this.#send(() => this.#serializer.sendSketches(sketches), sketches));
+    if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.series(), hostTags)), seriesCount));
+    if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketches(), hostTags)), sketchCount));
     if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
     if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
     if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());
@@ -253,11 +258,11 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     }
   }
 
-  #send(send: () => Promise<void>, items: SendItems): Promise<void> {
+  #send(send: () => Promise<void>, items: number): Promise<void> {
     try {
       return this.#sends.track(send(), items);
     } catch (error) {
-      this.#drops.drop('serializer_error', typeof items === 'number' ? items : items.discardRest(), { error });
+      this.#drops.drop('serializer_error', items, { error });
       return Promise.resolve();
     }
   }

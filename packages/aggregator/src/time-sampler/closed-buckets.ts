@@ -33,12 +33,18 @@ export class ClosedBuckets {
   readonly #metrics: readonly ClosedBucket<BucketMetric>[];
   readonly #sketches: readonly ClosedBucket<AgentSketch>[];
   readonly #histograms: HistogramConfig;
+  /** How many series `series()` yields, known before any is built (a stop that times out counts them). */
+  public readonly seriesCount: number;
+  /** How many sketch series `sketches()` yields. */
+  public readonly sketchCount: number;
 
   /** Buckets in ascending start order; the caller hands them over and no longer touches them. */
   public constructor(metrics: readonly ClosedBucket<BucketMetric>[], sketches: readonly ClosedBucket<AgentSketch>[], histograms: HistogramConfig) {
     this.#metrics = metrics;
     this.#sketches = sketches;
     this.#histograms = histograms;
+    this.seriesCount = countSeries(metrics, histograms.aggregates.length + histograms.percentiles.length);
+    this.sketchCount = countSketches(sketches);
   }
 
   /** The series of every context, one context's series after another. */
@@ -89,6 +95,45 @@ export class ClosedBuckets {
       }
     }
   }
+}
+
+/**
+ * The series the buckets make, without building them. A bucket's metric always has a point (a
+ * zero-filled counter too, a histogram has a value from its first sample), and the kinds' series
+ * never share a signature: counter ('' rate), gauge and set ('' gauge), histogram (its suffixes).
+ * So a context counts once per kind class, however many buckets it is in.
+ */
+function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSeries: number): number {
+  let n = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    for (const [ctx, metric] of (buckets[i] as ClosedBucket<BucketMetric>).entries) {
+      const kind = classOf(metric);
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) {
+        const earlier = (buckets[j] as ClosedBucket<BucketMetric>).entries.get(ctx);
+        seen = earlier !== undefined && classOf(earlier) === kind;
+      }
+      if (!seen) n += kind === 'histogram' ? histogramSeries : 1;
+    }
+  }
+  return n;
+}
+
+function classOf(metric: BucketMetric): 'counter' | 'gauge' | 'histogram' {
+  return metric.kind === 'set' ? 'gauge' : metric.kind;
+}
+
+/** One sketch series per context (a bucket's sketch is never empty: it is made by a sample). */
+function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
+  let n = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    for (const ctx of (buckets[i] as ClosedBucket<AgentSketch>).entries.keys()) {
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = (buckets[j] as ClosedBucket<AgentSketch>).entries.has(ctx);
+      if (!seen) n++;
+    }
+  }
+  return n;
 }
 
 /** The series of one context being visited; reused from one context to the next. */

@@ -42,6 +42,20 @@ describe('ClosedBuckets', () => {
     expect([...late.sketches()].map((s) => s.points.map((p) => p.max))).toEqual([[9]]);
   });
 
+  it('count their series and sketch series before building any, as many as they yield', () => {
+    const { sampler, add } = setup();
+    add('a', 'histogram', 1, 100);
+    add('a', 'histogram', 2, 110);
+    add('b', 'gauge', 1, 100);
+    add('b', 'histogram', 1, 110); // another kind in a later bucket: series of its own
+    add('d', 'distribution', 1, 100);
+    add('d', 'distribution', 1, 110);
+    const closed = sampler.flush(200, true);
+    expect([closed.seriesCount, closed.sketchCount]).toEqual([5, 1]);
+    expect([...closed.series()]).toHaveLength(5);
+    expect([...closed.sketches()]).toHaveLength(1);
+  });
+
   it('give each context a sketch series with one Dogsketch per bucket', () => {
     const { sampler, add } = setup();
     add('d', 'distribution', 1, 100);
