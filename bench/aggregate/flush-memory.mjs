@@ -4,7 +4,7 @@
 // into a forwarder that only counts what it is handed. Each run is a fresh child process:
 // GC settled before the flush (--expose-gc); heap and RSS sampled every millisecond and at
 // every payload submitted, until the flush's promise resolves. Reports medians over runs of
-// the RSS and heapUsed before the flush and their peak during it (and the difference).
+// the RSS, heapUsed and external (buffers) before the flush and their peak during it.
 // Usage: npx tsc -b && node bench/aggregate/flush-memory.mjs [runs=5] [contexts=100000]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,12 @@ if (process.argv[2] === '--child') {
   const config = configFromObject({ DD_SERIALIZER_COMPRESSOR_KIND: 'zlib' });
   let peakRss = 0;
   let peakHeap = 0;
+  let peakExternal = 0;
   const sample = () => {
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, external } = process.memoryUsage();
     if (rss > peakRss) peakRss = rss;
     if (heapUsed > peakHeap) peakHeap = heapUsed;
+    if (external > peakExternal) peakExternal = external;
   };
   const sent = { payloads: 0, items: 0, bytes: 0 };
   const forwarder = {
@@ -57,11 +59,12 @@ if (process.argv[2] === '--child') {
   const before = process.memoryUsage();
   peakRss = before.rss;
   peakHeap = before.heapUsed;
+  peakExternal = before.external;
   const timer = setInterval(sample, 1);
   await demux.onStop();
   clearInterval(timer);
   sample();
-  process.stdout.write(JSON.stringify({ rss: before.rss, heap: before.heapUsed, peakRss, peakHeap, ...sent }));
+  process.stdout.write(JSON.stringify({ rss: before.rss, heap: before.heapUsed, external: before.external, peakRss, peakHeap, peakExternal, ...sent }));
   process.exit(0);
 }
 
@@ -79,3 +82,5 @@ console.log(`flush memory, ${contexts} contexts (unique 5-tag sets, mixed types)
 console.log(`  payloads ${last.payloads}, items ${last.items}, compressed ${mb(last.bytes)} MB`);
 console.log(`  RSS    before ${mb(m('rss'))} MB, peak ${mb(m('peakRss'))} MB, +${mb(median(results.map((r) => r.peakRss - r.rss)))} MB`);
 console.log(`  heap   before ${mb(m('heap'))} MB, peak ${mb(m('peakHeap'))} MB, +${mb(median(results.map((r) => r.peakHeap - r.heap)))} MB`);
+// Buffers (payload bodies, zlib's input and output) live outside the JS heap.
+console.log(`  external (buffers) before ${mb(m('external'))} MB, peak ${mb(m('peakExternal'))} MB, +${mb(median(results.map((r) => r.peakExternal - r.external)))} MB`);

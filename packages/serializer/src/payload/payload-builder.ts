@@ -170,6 +170,12 @@ export class PayloadBuilder {
     this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
       for (const payload of payloads) onPayload(payload);
     });
+    // Compressed (the body is a buffer of its own): the chunk's buffer is free for the next cut.
+    const writer = this.writer;
+    compressed.then(
+      () => writer.recycle(items),
+      () => undefined,
+    );
     // Handed over in order, so the tail after cut i resolves once payloads 1..i are handed over.
     this.#recentTails.push(this.#tail);
     // A handful of entries: shift() costs nothing here (no ring buffer needed).
