@@ -97,7 +97,8 @@ describe('the flush, with many contexts', () => {
     for (const endpoint of ['series_v2', 'sketches_v2'] as const) {
       const kind = endpoint === 'series_v2' ? 'series' : 'sketches';
       const submits = forwarder.pulledAtSubmit.filter((s) => s.endpoint === endpoint);
-      expect(submits.length).toBeGreaterThan(3);
+      // More than the serializer leaves compressing (4), so the first is submitted mid-flush.
+      expect(submits.length).toBeGreaterThan(5);
       expect((submits[0] as (typeof submits)[number])[kind]).toBeLessThan(CONTEXTS);
       // Every context arrives, each once.
       const payloads = forwarder.for(endpoint);
