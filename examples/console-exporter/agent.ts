@@ -20,7 +20,7 @@ export const LINE_SINK = token<LineSink>('LineSink');
 export class ConsoleExporter implements Serializer {
   public constructor(@inject(LINE_SINK) private readonly sink: LineSink) {}
 
-  public sendSeries(series: readonly Serie[]): Promise<void> {
+  public sendSeries(series: Iterable<Serie>): Promise<void> {
     for (const serie of series) {
       for (const point of serie.points) {
         this.sink.write(`${serie.name}{${serie.tags.join(',')}} ${serie.type} ${point.value} @${point.timestamp}`);
@@ -29,7 +29,7 @@ export class ConsoleExporter implements Serializer {
     return Promise.resolve();
   }
 
-  public sendSketches(sketches: readonly SketchSeries[]): Promise<void> {
+  public sendSketches(sketches: Iterable<SketchSeries>): Promise<void> {
     for (const s of sketches) for (const p of s.points) this.sink.write(`${s.name}{${s.tags.join(',')}} distribution count=${p.cnt} avg=${p.avg} @${p.ts}`);
     return Promise.resolve();
   }

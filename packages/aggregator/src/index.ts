@@ -24,6 +24,8 @@ export { AggregatorError, AggregatorErrorCode } from './errors.js';
 export { TimeSampler, bucketStart } from './time-sampler/time-sampler.js';
 export type { TimeSamplerOptions } from './time-sampler/time-sampler.js';
 export { SeriesCollector } from './time-sampler/series-collector.js';
+export { ClosedBuckets } from './time-sampler/closed-buckets.js';
+export type { ClosedBucket } from './time-sampler/closed-buckets.js';
 export { parseHistogramConfig } from './time-sampler/histogram-config.js';
 export { BUCKET_SECONDS } from './time-sampler/bucket-metrics.js';
 export type { HistogramAggregate, HistogramConfig } from './time-sampler/bucket-metrics.js';

@@ -1,15 +1,15 @@
 import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
-import { SERIALIZER, type Event, type MetricSource, type Serializer, type ServiceCheck } from '@agentkit/serializer';
+import { SERIALIZER, type Event, type MetricSource, type Serie, type Serializer, type ServiceCheck, type SketchSeries } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
 import { ContextResolver } from '../context/context-resolver.js';
 import type { Context } from '../context/context.js';
 import { sortUniq } from '../context/tag-set.js';
-import { expectedHostTagsFromConfig, withHostTags } from '../host-tags/expected-host-tags.js';
+import { expectedHostTagsFromConfig, withHostTag } from '../host-tags/expected-host-tags.js';
 import { HOST_TAG_PROVIDER, type HostTagProvider } from '../host-tags/host-tag-provider.def.js';
 import { NoAggregationPipeline } from '../no-aggregation/no-aggregation-pipeline.js';
 import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
-import { SeriesCollector } from '../time-sampler/series-collector.js';
+import type { ClosedBuckets } from '../time-sampler/closed-buckets.js';
 import { TimeSampler } from '../time-sampler/time-sampler.js';
 import type { Demultiplexer, MetricSample } from './demultiplexer.def.js';
 import { PendingSends } from './pending-sends.js';
@@ -21,8 +21,9 @@ import { PendingSends } from './pending-sends.js';
  * Why no queue: Node runs this on one thread, so a queue between the server and the samplers
  * would only add a copy and a delay, and would have to be drained on stop (bench/aggregate/
  * queue-vs-sync.mjs measures it). Sampling in the call means "accepted" is "sampled": when the
- * server's last call returns, nothing is in flight here, and a flush (itself synchronous up to
- * the serializer hand-off) can never interleave with sampling.
+ * server's last call returns, nothing is in flight here, and a flush (which detaches the closed
+ * buckets synchronously; their series are then pulled by the serializer) never interleaves with
+ * sampling into them: a late sample opens a new bucket.
  */
 @injectable()
 export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource {
@@ -122,8 +123,9 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#stopped = true;
     clearInterval(this.#timer);
     this.#noAggregation?.stop();
-    // The flush hands everything to the serializer synchronously; only its confirmation is awaited,
-    // so it may overlap a periodic flush still waiting for its own.
+    // The flush detaches everything synchronously and hands it to the serializer, which pulls it
+    // at its pace; only its confirmation is awaited, so it may overlap a periodic flush still
+    // being serialized (each has its own detached buckets).
     const done = this.#flush(Date.now(), this.#flushIncompleteBuckets).then(() => this.#sends.idle());
     let finished = true;
     if (signal === undefined) await done;
@@ -212,37 +214,48 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   /**
    * Moves closed buckets (all, when `forceAll`), events and service checks to the serializer,
    * series and sketches with the host tags while `expected_tags_duration` lasts; never rejects.
+   * Series and sketches are streamed: the buckets are detached here, synchronously, and each
+   * context's series are built only when the serializer pulls them (no array of all series).
    */
   async #flush(nowMs: number, forceAll: boolean): Promise<void> {
     const nowSec = nowMs / 1000;
-    const out = new SeriesCollector();
-    for (const sampler of this.#samplers) sampler.flush(nowSec, forceAll, out);
+    const closed = this.#samplers.map((sampler) => sampler.flush(nowSec, forceAll));
     this.#counts.contextsExpired += this.#resolver.expire(nowSec - this.#contextExpirySec, this.#forget);
     const flushSec = Math.floor(nowSec);
     const events = this.#events.map((e) => ({ ...e, timestamp: e.timestamp === 0 ? flushSec : e.timestamp, tags: sortUniq(e.tags) }));
     const checks = this.#serviceChecks.map((c) => ({ ...c, timestamp: c.timestamp === 0 ? flushSec : c.timestamp, tags: sortUniq(c.tags) }));
     this.#events = [];
     this.#serviceChecks = [];
+    let seriesCount = 0;
+    let sketchCount = 0;
+    for (const shard of closed) {
+      seriesCount += shard.seriesCount;
+      sketchCount += shard.sketchCount;
+    }
     this.#counts.flushes++;
-    this.#counts.series += out.series.length;
-    this.#counts.sketches += out.sketches.length;
+    this.#counts.series += seriesCount;
+    this.#counts.sketches += sketchCount;
     this.#counts.eventsSent += events.length;
     this.#counts.serviceChecksSent += checks.length;
-    let { series, sketches } = out;
+    // Read once per flush: every serie of this flush gets the same host tags.
     const hostTags = this.#hostTags?.hostTags();
-    if (hostTags !== undefined) {
-      series = withHostTags(series, hostTags, this.#hostTagCache);
-      sketches = withHostTags(sketches, hostTags, this.#hostTagCache);
-    }
     const sends: Promise<void>[] = [];
-    if (series.length > 0) sends.push(this.#send(() => this.#serializer.sendSeries(series), series.length));
-    if (sketches.length > 0) sends.push(this.#send(() => this.#serializer.sendSketches(sketches), sketches.length));
+    if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.series(), hostTags)), seriesCount));
+    if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketches(), hostTags)), sketchCount));
     if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
     if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
     if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());
     await Promise.all(sends);
     const failed = this.#sends.takeFailedItems();
     if (failed > 0) this.#drops.drop('serializer_error', failed);
+  }
+
+  /** Every shard's series (or sketch series), in shard order, with `hostTags` when given. */
+  *#tagged<T extends Serie | SketchSeries>(closed: readonly ClosedBuckets[], of: (c: ClosedBuckets) => Iterable<T>, hostTags: readonly string[] | undefined): Generator<T, void, undefined> {
+    for (const shard of closed) {
+      if (hostTags === undefined) yield* of(shard);
+      else for (const serie of of(shard)) yield withHostTag(serie, hostTags, this.#hostTagCache);
+    }
   }
 
   #send(send: () => Promise<void>, items: number): Promise<void> {

@@ -45,12 +45,15 @@ export function expectedHostTagsFromConfig(config: ConfigReader, processStartMs:
  * every serie of a context shares its tags array, so the merge is done once per context.
  */
 export function withHostTags<T extends Serie | SketchSeries>(series: readonly T[], tags: readonly string[], cache: WeakMap<readonly string[], readonly string[]>): T[] {
-  return series.map((s) => {
-    let merged = cache.get(s.tags);
-    if (merged === undefined) {
-      merged = Object.freeze(sortUniq([...s.tags, ...tags]));
-      cache.set(s.tags, merged);
-    }
-    return { ...s, tags: merged };
-  });
+  return series.map((s) => withHostTag(s, tags, cache));
+}
+
+/** {@link withHostTags} for one serie (or sketch series): a copy with the merged tags. */
+export function withHostTag<T extends Serie | SketchSeries>(serie: T, tags: readonly string[], cache: WeakMap<readonly string[], readonly string[]>): T {
+  let merged = cache.get(serie.tags);
+  if (merged === undefined) {
+    merged = Object.freeze(sortUniq([...serie.tags, ...tags]));
+    cache.set(serie.tags, merged);
+  }
+  return { ...serie, tags: merged };
 }

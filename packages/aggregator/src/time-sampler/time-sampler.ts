@@ -11,7 +11,7 @@ import {
   type HistogramConfig,
 } from './bucket-metrics.js';
 import { ContextSlots, NO_BUCKET } from './context-slots.js';
-import type { SeriesCollector } from './series-collector.js';
+import { ClosedBuckets, type ClosedBucket } from './closed-buckets.js';
 
 export interface TimeSamplerOptions {
   /** `dogstatsd_expiry_seconds`: how long a silent counter keeps getting 0 points. */
@@ -27,10 +27,11 @@ export function bucketStart(tsSec: number): number {
 
 /**
  * The Agent's TimeSampler (pkg/aggregator/time_sampler.go): aggregates samples into 10 s buckets
- * per context, and on flush turns closed buckets (all of them when forced) into series and sketch
- * series, zero-filling counters for `dogstatsd_expiry_seconds` after their last sample. Its
- * per-context state is its own (`ContextSlots`); call `forget` when a context expires. Single
- * threaded: `sample` and `flush` never interleave.
+ * per context, and on flush hands over closed buckets (all of them when forced), turned into
+ * series and sketch series only as they are pulled, zero-filling counters for
+ * `dogstatsd_expiry_seconds` after their last sample. Its per-context state is its own
+ * (`ContextSlots`); call `forget` when a context expires. Single threaded: `sample` and `flush`
+ * never interleave (the series of a flush may be pulled while later samples arrive).
  */
 export class TimeSampler {
   readonly #counterExpirySec: number;
@@ -101,17 +102,21 @@ export class TimeSampler {
   }
 
   /**
-   * Moves every bucket closed at `nowSec` (every bucket when `forceAll`) into `out`, and
-   * forgets it. Buckets with start + 10 ≤ floor10(now) are closed.
+   * Detaches every bucket closed at `nowSec` (every bucket when `forceAll`) and hands them over
+   * as {@link ClosedBuckets}, whose series are built only as they are pulled. Buckets with
+   * start + 10 ≤ floor10(now) are closed (sketches: start < floor10(now)). Counters are
+   * zero-filled here, not when pulled: it moves `lastSeenSec`, which the expiry that follows reads.
    */
-  public flush(nowSec: number, forceAll: boolean, out: SeriesCollector): void {
+  public flush(nowSec: number, forceAll: boolean): ClosedBuckets {
     const cutoff = bucketStart(nowSec);
-    this.#flushSeries(cutoff, forceAll, out);
-    this.#flushSketches(cutoff, forceAll, out);
+    const metrics = this.#closeSeries(cutoff, forceAll);
+    const sketches = this.#closeSketches(cutoff, forceAll);
     this.#lastCutoffSec = cutoff;
+    return new ClosedBuckets(metrics, sketches, this.#histograms);
   }
 
-  #flushSeries(cutoff: number, forceAll: boolean, out: SeriesCollector): void {
+  #closeSeries(cutoff: number, forceAll: boolean): ClosedBucket<BucketMetric>[] {
+    const closed: ClosedBucket<BucketMetric>[] = [];
     if (this.#metricBuckets.size > 0) {
       const starts = [...this.#metricBuckets.keys()].filter((s) => forceAll || s + BUCKET_SECONDS <= cutoff).sort((a, b) => a - b);
       for (const start of starts) {
@@ -122,19 +127,19 @@ export class TimeSampler {
           this.#metricBucket = undefined;
         }
         this.#zeroFillCounters(start, bucket);
-        for (const [ctx, metric] of bucket) {
-          // A late sample for this bucket must open a new one, not write into a flushed metric.
-          this.#slots.clear(ctx, metric);
-          metric.flush(out.at(ctx, start), this.#histograms);
-        }
+        // Now, not when pulled: a late sample for this bucket must open a new one, and an expired
+        // context's slot may be reused before the series are pulled.
+        for (const [ctx, metric] of bucket) this.#slots.clear(ctx, metric);
+        closed.push({ startSec: start, entries: bucket });
       }
     } else if (this.#lastCutoffSec + BUCKET_SECONDS <= cutoff) {
       // No bucket at all: counters still get their zero, at the last closed bucket.
       const bucket = new Map<Context, BucketMetric>();
       this.#zeroFillCounters(cutoff - BUCKET_SECONDS, bucket);
-      for (const [ctx, metric] of bucket) metric.flush(out.at(ctx, cutoff - BUCKET_SECONDS), this.#histograms);
+      if (bucket.size > 0) closed.push({ startSec: cutoff - BUCKET_SECONDS, entries: bucket });
     }
     this.#counters = this.#counters.filter((ctx) => ctx.counterTracked);
+    return closed;
   }
 
   /** A 0 for every counter sampled within `dogstatsd_expiry_seconds` before the bucket; stop tracking the others. */
@@ -151,8 +156,9 @@ export class TimeSampler {
     }
   }
 
-  #flushSketches(cutoff: number, forceAll: boolean, out: SeriesCollector): void {
-    if (this.#sketchBuckets.size === 0) return;
+  #closeSketches(cutoff: number, forceAll: boolean): ClosedBucket<AgentSketch>[] {
+    const closed: ClosedBucket<AgentSketch>[] = [];
+    if (this.#sketchBuckets.size === 0) return closed;
     const starts = [...this.#sketchBuckets.keys()].filter((s) => forceAll || s < cutoff).sort((a, b) => a - b);
     for (const start of starts) {
       const bucket = this.#sketchBuckets.get(start) as Map<Context, AgentSketch>;
@@ -161,12 +167,10 @@ export class TimeSampler {
         this.#sketchBucketStart = NO_BUCKET;
         this.#sketchBucket = undefined;
       }
-      for (const [ctx, sketch] of bucket) {
-        this.#slots.clear(ctx, sketch);
-        const point = sketch.finish(start);
-        if (point !== undefined) out.sketch(ctx, point);
-      }
+      for (const [ctx, sketch] of bucket) this.#slots.clear(ctx, sketch);
+      closed.push({ startSec: start, entries: bucket });
     }
+    return closed;
   }
 
   #metricFor(ctx: Context, type: Exclude<MetricType, 'distribution'>, start: number): BucketMetric {

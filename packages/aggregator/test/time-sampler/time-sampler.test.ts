@@ -17,9 +17,7 @@ function setup(options: { counterExpirySec?: number; aggregates?: string[]; perc
     return sampler.sample(ctx, type, value, setValue, rate, tsSec);
   };
   const flush = (nowSec: number, forceAll = false) => {
-    const out = new SeriesCollector();
-    sampler.flush(nowSec, forceAll, out);
-    return out;
+    return new SeriesCollector().collect(sampler.flush(nowSec, forceAll));
   };
   return { resolver, sampler, add, flush };
 }

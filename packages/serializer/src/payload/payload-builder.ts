@@ -51,6 +51,8 @@ export interface PayloadTarget {
 
 /** Margin under the last ratio seen, so most payloads fit their compressed limit the first time. */
 const RATIO_SAFETY = 0.8;
+/** The most payloads `settled` lets a caller leave compressing. */
+const MAX_SETTLE_WINDOW = 4;
 /** What a chunk is sized for before any payload of the format was compressed. */
 export const DEFAULT_INITIAL_COMPRESSION_RATIO = 8;
 
@@ -84,6 +86,8 @@ export class PayloadBuilder {
   #chunkBytes = 0;
   #chunkPoints = 0;
   #tail: Promise<void> = Promise.resolve();
+  /** `#tail` after each of the last cuts, newest last (a handful: see `settled`). */
+  readonly #recentTails: Promise<void>[] = [];
 
   public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number) {
     this.#target = target;
@@ -135,6 +139,18 @@ export class PayloadBuilder {
   }
 
   /**
+   * Resolves once at most `compressing` (1 to MAX_SETTLE_WINDOW) of the payloads cut so far are
+   * still to be handed to the handler. A caller that awaits it after each cut keeps the batch's
+   * memory to a few payloads, instead of letting cut payloads queue up for the thread pool.
+   * Never rejects.
+   */
+  public settled(compressing: number): Promise<void> {
+    const tails = this.#recentTails;
+    const i = tails.length - 1 - Math.min(Math.max(compressing, 1), MAX_SETTLE_WINDOW);
+    return i < 0 ? Promise.resolve() : (tails[i] as Promise<void>);
+  }
+
+  /**
    * Cuts the last payload; resolves when every payload of this batch was handed to the handler.
    * Never rejects.
    */
@@ -154,6 +170,16 @@ export class PayloadBuilder {
     this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
       for (const payload of payloads) onPayload(payload);
     });
+    // Compressed (the body is a buffer of its own): the chunk's buffer is free for the next cut.
+    const writer = this.writer;
+    compressed.then(
+      () => writer.recycle(items),
+      () => undefined,
+    );
+    // Handed over in order, so the tail after cut i resolves once payloads 1..i are handed over.
+    this.#recentTails.push(this.#tail);
+    // A handful of entries: shift() costs nothing here (no ring buffer needed).
+    if (this.#recentTails.length > MAX_SETTLE_WINDOW + 1) void this.#recentTails.shift();
   }
 }
 

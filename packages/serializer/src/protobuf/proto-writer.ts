@@ -12,9 +12,16 @@ const TWO_POW_32 = 0x1_0000_0000;
 /** Wire types of the protobuf encoding. */
 export const WireType = { Varint: 0, Fixed64: 1, LengthDelimited: 2, Fixed32: 5 } as const;
 
+/** Buffers handed out by `detach` that may still come back through `recycle`. */
+const MAX_HANDED_OUT = 8;
+
 export class ProtoWriter {
   #buf: Buffer;
   #pos = 0;
+  /** Whole buffers whose head `detach` handed out, newest last. */
+  readonly #handedOut: Buffer[] = [];
+  /** A buffer given back, reused by the next `detach`. */
+  #spare: Buffer | undefined;
 
   public constructor(initialCapacityBytes = DEFAULT_INITIAL_CAPACITY_BYTES) {
     this.#buf = Buffer.allocUnsafe(Math.max(16, initialCapacityBytes));
@@ -37,11 +44,33 @@ export class ProtoWriter {
   public detach(position: number): Buffer {
     const head = this.#buf.subarray(0, position);
     const tailLength = this.#pos - position;
-    const next = Buffer.allocUnsafe(Math.max(this.#buf.length, tailLength * 2, 16));
+    const size = Math.max(this.#buf.length, tailLength * 2, 16);
+    const spare = this.#spare;
+    this.#spare = undefined;
+    const next = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+    this.#handedOut.push(this.#buf);
+    if (this.#handedOut.length > MAX_HANDED_OUT) void this.#handedOut.shift();
     this.#buf.copy(next, 0, position, this.#pos);
     this.#buf = next;
     this.#pos = tailLength;
     return head;
+  }
+
+  /**
+   * Gives back a view `detach` handed out, once nothing reads it any more: the next `detach`
+   * writes into its buffer instead of allocating one (a flush cuts many payloads of one size,
+   * and buffers waiting for a GC would otherwise pile up outside the heap). Anything else is
+   * ignored. The caller must not touch `detached` afterwards.
+   */
+  public recycle(detached: Buffer): void {
+    const handedOut = this.#handedOut;
+    for (let i = 0; i < handedOut.length; i++) {
+      const whole = handedOut[i] as Buffer;
+      if (whole.buffer !== detached.buffer || whole.byteOffset !== detached.byteOffset) continue;
+      handedOut.splice(i, 1);
+      if (this.#spare === undefined || whole.length > this.#spare.length) this.#spare = whole;
+      return;
+    }
   }
 
   /** A copy of everything written (for one-shot encodings). */

@@ -2,7 +2,7 @@ import { bundle, provide, type Bundle } from '@agentkit/core';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import { SERIALIZER, type Serializer } from './serializer.def.js';
 
-/** Records everything handed to it, in order. For testing the aggregator in isolation. */
+/** Records everything handed to it, in order (pulling iterators to their end). For testing the aggregator in isolation. */
 export class FakeSerializer implements Serializer {
   public readonly series: Serie[] = [];
   public readonly sketches: SketchSeries[] = [];
@@ -11,15 +11,15 @@ export class FakeSerializer implements Serializer {
   /** How many times each method was called (one call per flush and kind). */
   public calls = { series: 0, sketches: 0, events: 0, serviceChecks: 0 };
 
-  public sendSeries(series: readonly Serie[]): Promise<void> {
+  public sendSeries(series: Iterable<Serie>): Promise<void> {
     this.calls.series += 1;
-    this.series.push(...series);
+    for (const serie of series) this.series.push(serie);
     return Promise.resolve();
   }
 
-  public sendSketches(sketches: readonly SketchSeries[]): Promise<void> {
+  public sendSketches(sketches: Iterable<SketchSeries>): Promise<void> {
     this.calls.sketches += 1;
-    this.sketches.push(...sketches);
+    for (const sketch of sketches) this.sketches.push(sketch);
     return Promise.resolve();
   }
 

@@ -10,10 +10,15 @@ import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js'
  * forwarder (the aggregator's stop waits on that). It never rejects: an item too big for any
  * payload, or input after stop, is counted and logged with its reason. The arrays passed are
  * read during the call and the promise; the caller must not modify them until it resolves.
+ *
+ * Series and sketches may come as any iterable (the aggregator passes an iterator that builds
+ * each serie as it is pulled): it is iterated once, lazily, while the payloads are encoded, with
+ * turns of the event loop in between; each item is encoded when pulled and not retained, so a
+ * flush never holds all its series at once.
  */
 export interface Serializer {
-  sendSeries(series: readonly Serie[]): Promise<void>;
-  sendSketches(sketches: readonly SketchSeries[]): Promise<void>;
+  sendSeries(series: Iterable<Serie>): Promise<void>;
+  sendSketches(sketches: Iterable<SketchSeries>): Promise<void>;
   sendEvents(events: readonly Event[]): Promise<void>;
   sendServiceChecks(checks: readonly ServiceCheck[]): Promise<void>;
 }

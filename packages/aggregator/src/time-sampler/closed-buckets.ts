@@ -1,0 +1,183 @@
+import type { Dogsketch, MetricSource, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
+import type { Context } from '../context/context.js';
+import type { AgentSketch } from '../sketch/agent-sketch.js';
+import { BUCKET_SECONDS, type BucketMetric, type HistogramConfig, type PointSink } from './bucket-metrics.js';
+
+/** One closed bucket, detached from its sampler: its start and each context's aggregate. */
+export interface ClosedBucket<T> {
+  readonly startSec: number;
+  readonly entries: Map<Context, T>;
+}
+
+interface MutableSerie extends Serie {
+  readonly points: SeriePoint[];
+  source?: MetricSource;
+}
+
+interface MutableSketchSeries extends SketchSeries {
+  readonly points: Dogsketch[];
+  source?: MetricSource;
+}
+
+/**
+ * The buckets one time sampler closed in one flush, detached from it (a late sample opens a new
+ * bucket), turned into series and sketch series lazily, context by context, as the serializer
+ * pulls them: no array of all series is ever built. Points of one context and signature
+ * (suffix + type) from several closed buckets go into one serie, as the Agent merges by
+ * SerieSignature: a context's entries in later buckets are taken with it, in bucket order.
+ *
+ * Each context's entries are deleted as it is visited, so the flush frees the buckets' state as
+ * it goes. Each generator may be iterated once; the sampler may go on sampling meanwhile.
+ */
+export class ClosedBuckets {
+  readonly #metrics: readonly ClosedBucket<BucketMetric>[];
+  readonly #sketches: readonly ClosedBucket<AgentSketch>[];
+  readonly #histograms: HistogramConfig;
+  /** How many series `series()` yields, known before any is built (a stop that times out counts them). */
+  public readonly seriesCount: number;
+  /** How many sketch series `sketches()` yields. */
+  public readonly sketchCount: number;
+
+  /** Buckets in ascending start order; the caller hands them over and no longer touches them. */
+  public constructor(metrics: readonly ClosedBucket<BucketMetric>[], sketches: readonly ClosedBucket<AgentSketch>[], histograms: HistogramConfig) {
+    this.#metrics = metrics;
+    this.#sketches = sketches;
+    this.#histograms = histograms;
+    this.seriesCount = countSeries(metrics, histograms.aggregates.length + histograms.percentiles.length);
+    this.sketchCount = countSketches(sketches);
+  }
+
+  /** The series of every context, one context's series after another. */
+  public *series(): Generator<Serie, void, undefined> {
+    const buckets = this.#metrics;
+    const sink = new ContextSeries();
+    for (let i = 0; i < buckets.length; i++) {
+      const { startSec, entries } = buckets[i] as ClosedBucket<BucketMetric>;
+      for (const [ctx, metric] of entries) {
+        sink.begin(ctx, startSec);
+        metric.flush(sink, this.#histograms);
+        for (let j = i + 1; j < buckets.length; j++) {
+          const later = buckets[j] as ClosedBucket<BucketMetric>;
+          const next = later.entries.get(ctx);
+          if (next === undefined) continue;
+          sink.timestamp = later.startSec;
+          next.flush(sink, this.#histograms);
+          later.entries.delete(ctx);
+        }
+        entries.delete(ctx);
+        yield* sink.take();
+      }
+    }
+  }
+
+  /** The sketch series of every context: one per context, a `Dogsketch` per bucket. */
+  public *sketches(): Generator<SketchSeries, void, undefined> {
+    const buckets = this.#sketches;
+    for (let i = 0; i < buckets.length; i++) {
+      const { startSec, entries } = buckets[i] as ClosedBucket<AgentSketch>;
+      for (const [ctx, sketch] of entries) {
+        const points: Dogsketch[] = [];
+        const first = sketch.finish(startSec);
+        if (first !== undefined) points.push(first);
+        for (let j = i + 1; j < buckets.length; j++) {
+          const later = buckets[j] as ClosedBucket<AgentSketch>;
+          const next = later.entries.get(ctx);
+          if (next === undefined) continue;
+          const point = next.finish(later.startSec);
+          if (point !== undefined) points.push(point);
+          later.entries.delete(ctx);
+        }
+        entries.delete(ctx);
+        if (points.length === 0) continue;
+        const series: MutableSketchSeries = { name: ctx.name, host: ctx.host, tags: ctx.tags, interval: BUCKET_SECONDS, points };
+        if (ctx.source !== undefined) series.source = ctx.source;
+        yield series;
+      }
+    }
+  }
+}
+
+/**
+ * The series the buckets make, without building them. A bucket's metric always has a point (a
+ * zero-filled counter too, a histogram has a value from its first sample), and the kinds' series
+ * never share a signature: counter ('' rate), gauge and set ('' gauge), histogram (its suffixes).
+ * So a context counts once per kind class, however many buckets it is in.
+ */
+function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSeries: number): number {
+  let n = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    for (const [ctx, metric] of (buckets[i] as ClosedBucket<BucketMetric>).entries) {
+      const kind = classOf(metric);
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) {
+        const earlier = (buckets[j] as ClosedBucket<BucketMetric>).entries.get(ctx);
+        seen = earlier !== undefined && classOf(earlier) === kind;
+      }
+      if (!seen) n += kind === 'histogram' ? histogramSeries : 1;
+    }
+  }
+  return n;
+}
+
+function classOf(metric: BucketMetric): 'counter' | 'gauge' | 'histogram' {
+  return metric.kind === 'set' ? 'gauge' : metric.kind;
+}
+
+/** One sketch series per context (a bucket's sketch is never empty: it is made by a sample). */
+function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
+  let n = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    for (const ctx of (buckets[i] as ClosedBucket<AgentSketch>).entries.keys()) {
+      let seen = false;
+      for (let j = 0; j < i && !seen; j++) seen = (buckets[j] as ClosedBucket<AgentSketch>).entries.has(ctx);
+      if (!seen) n++;
+    }
+  }
+  return n;
+}
+
+/** The series of one context being visited; reused from one context to the next. */
+class ContextSeries implements PointSink {
+  public timestamp = 0;
+  #ctx: Context | undefined;
+  #series: MutableSerie[] = [];
+  readonly #suffixes: string[] = [];
+
+  public begin(ctx: Context, timestamp: number): void {
+    this.#ctx = ctx;
+    this.timestamp = timestamp;
+  }
+
+  public point(suffix: string, type: SerieType, value: number): void {
+    const point = { timestamp: this.timestamp, value };
+    const series = this.#series;
+    for (let i = 0; i < series.length; i++) {
+      const s = series[i] as MutableSerie;
+      if (s.type === type && this.#suffixes[i] === suffix) {
+        s.points.push(point);
+        return;
+      }
+    }
+    const ctx = this.#ctx as Context;
+    const serie: MutableSerie = {
+      name: suffix === '' ? ctx.name : ctx.name + suffix,
+      points: [point],
+      tags: ctx.tags,
+      host: ctx.host,
+      type,
+      interval: BUCKET_SECONDS,
+    };
+    // Only when set: DogStatsD series (nearly all) stay as small as before.
+    if (ctx.source !== undefined) serie.source = ctx.source;
+    series.push(serie);
+    this.#suffixes.push(suffix);
+  }
+
+  /** The context's series, in the order their first point came; forgets them. */
+  public take(): MutableSerie[] {
+    const series = this.#series;
+    this.#series = [];
+    this.#suffixes.length = 0;
+    return series;
+  }
+}
