@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../src/errors.js';
 import { loadConfig } from '../src/load-config.js';
-import { dsdTags, nonLocal, seriesV2, tempYaml, testKeys } from './helpers.js';
+import { dsdTags, nonLocal, seriesV2, testKeys, yamlFilesRemovedAfterEach } from './helpers.js';
 
 // The Datadog Agent reads booleans with spf13/cast ToBoolE: text through Go's strconv.ParseBool
 // (exactly these twelve spellings), numbers as "not zero"; datadog.yaml is parsed by
@@ -14,14 +14,9 @@ const REFUSED_TEXT = ['yes', 'no', 'on', 'off', 'Yes', 'tRUE', 'FaLsE', ' true',
 const EXPECTED =
   'a boolean (1, t, T, TRUE, true, True, 0, f, F, FALSE, false or False; in the YAML file also unquoted yes/no, on/off, y/n)';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const yamlFile = yamlFilesRemovedAfterEach();
 function fromFile(text: string): ReturnType<typeof loadConfig> {
-  const file = tempYaml(text);
-  cleanups.push(file.cleanup);
-  return loadConfig({ keys: testKeys, env: {}, file: file.path });
+  return loadConfig({ keys: testKeys, env: {}, file: yamlFile(text) });
 }
 function problem(run: () => unknown): string {
   try {
@@ -78,10 +73,9 @@ describe('boolean values, as the Datadog Agent reads them', () => {
     });
 
     it.each(['"yes"', "'no'", '"on"', '"tRUE"', 'enabled', '[true]', '{a: 1}'])('refuses %s, naming the key and the file', (value) => {
-      const file = tempYaml(`dogstatsd_non_local_traffic: ${value}\n`);
-      cleanups.push(file.cleanup);
-      const message = problem(() => loadConfig({ keys: testKeys, env: {}, file: file.path }));
-      expect(message).toMatch(new RegExp(`^dogstatsd_non_local_traffic: expected a boolean \\(.*\\), got .* \\(from file ${file.path}\\)$`));
+      const path = yamlFile(`dogstatsd_non_local_traffic: ${value}\n`);
+      const message = problem(() => loadConfig({ keys: testKeys, env: {}, file: path }));
+      expect(message).toMatch(new RegExp(`^dogstatsd_non_local_traffic: expected a boolean \\(.*\\), got .* \\(from file ${path}\\)$`));
     });
 
     it('reads a plain yes elsewhere as the boolean it is in YAML 1.1 (a tag `yes` is "true", as in the Agent)', () => {

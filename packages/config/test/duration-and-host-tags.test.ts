@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { commonConfigKeys } from '../src/config-keys.js';
 import { defineKey } from '../src/config-key.js';
 import { ConfigError } from '../src/errors.js';
@@ -6,19 +6,11 @@ import { configuredTags, hostTags } from '../src/host-tags.js';
 import { loadConfig } from '../src/load-config.js';
 import { parseGoDurationMs } from '../src/parse.js';
 import { renderConfigDocs } from '../src/render-docs.js';
-import { tempYaml } from './helpers.js';
+import { yamlFilesRemovedAfterEach } from './helpers.js';
 
 const window = defineKey({ key: 'expected_tags_duration', type: 'duration', default: 0, doc: 'A window.', datadog: { kind: 'same' } });
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function yamlFile(text: string): string {
-  const file = tempYaml(text);
-  cleanups.push(file.cleanup);
-  return file.path;
-}
+const yamlFile = yamlFilesRemovedAfterEach();
 
 describe('duration keys (Go time.Duration, as the Agent reads them)', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { afterEach } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,22 @@ export function tempYaml(text: string, name = 'datadog.yaml'): { path: string; d
   const path = join(dir, name);
   writeFileSync(path, text);
   return { path, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * `tempYaml` whose files are removed after each test of the file that calls this at its top
+ * level (it registers the afterEach); returns the writer, which gives the file's path.
+ */
+export function yamlFilesRemovedAfterEach(): (text: string) => string {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return (text) => {
+    const file = tempYaml(text);
+    cleanups.push(file.cleanup);
+    return file.path;
+  };
 }
 
 export const port = defineKey({

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { commonConfigKeys, commonKeys } from '../src/config-keys.js';
 import { defineKey } from '../src/config-key.js';
 import { ConfigError, ConfigErrorCode } from '../src/errors.js';
@@ -13,18 +13,11 @@ import {
   port,
   seriesV2,
   tempYaml,
+  yamlFilesRemovedAfterEach,
   testKeys,
 } from './helpers.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
-function yamlFile(text: string): string {
-  const file = tempYaml(text);
-  cleanups.push(file.cleanup);
-  return file.path;
-}
+const yamlFile = yamlFilesRemovedAfterEach();
 function loadError(run: () => unknown): ConfigError {
   try {
     run();
