@@ -1,41 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { loadAgentConfig } from '../src/agent-config.js';
+import { OTHER_COMPONENTS_ENV as OTHER_COMPONENTS } from '../../../test/support/other-components-env.js';
 import { runCli } from '../../../test/support/run-cli.js';
 
-// What the Datadog tracers, serverless-init, the Lambda extension and the Agent's other keys
-// read from the same environment: with every key of the agent declared, none is a typo of ours.
-const OTHER_COMPONENTS = [
-  'DD_TRACE_ENABLED',
-  'DD_TRACE_AGENT_URL',
-  'DD_TRACE_AGENT_PORT',
-  'DD_AGENT_HOST',
-  'DD_ENV',
-  'DD_SERVICE',
-  'DD_VERSION',
-  'DD_TAGS',
-  'DD_RUNTIME_METRICS_ENABLED',
-  'DD_LOGS_INJECTION',
-  'DD_PROFILING_ENABLED',
-  'DD_APPSEC_ENABLED',
-  'DD_DOGSTATSD_URL',
-  'DD_DOGSTATSD_HOST',
-  'DD_DOGSTATSD_PORT',
-  'DD_ENTITY_ID',
-  'DD_EXTERNAL_ENV',
-  'DD_SOURCE',
-  'DD_SERVERLESS_LOGS_ENABLED',
-  'DD_SERVERLESS_FLUSH_STRATEGY',
-  'DD_AZURE_SUBSCRIPTION_ID',
-  'DD_AZURE_RESOURCE_GROUP',
-  'DD_EXTRA_TAGS',
-  'DD_APP_KEY',
-  'DD_CMD_HOST',
-  'DD_ENHANCED_METRICS',
-  'DD_SYMBOL_DATABASE_UPLOAD_ENABLED',
-  'DD_INSTRUMENTATION_TELEMETRY_ENABLED',
-  'DD_REMOTE_CONFIGURATION_ENABLED',
-  'DD_STATSD_METRIC_NAMESPACE',
-];
 
 describe('DD_* variables no key reads', () => {
   it('are not reported when they belong to other Datadog components', () => {

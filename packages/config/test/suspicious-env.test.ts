@@ -3,47 +3,12 @@ import { commonConfigKeys } from '../src/config-keys.js';
 import { loadConfig } from '../src/load-config.js';
 import { editDistance, findSuspiciousEnv } from '../src/suspicious-env.js';
 import { unsupportedAgentKeys } from '../src/unsupported-keys.js';
+import { OTHER_COMPONENTS_ENV as OTHER_COMPONENTS } from '../../../test/support/other-components-env.js';
 import { dsdTags, nonLocal, port, seriesV2 } from './helpers.js';
 
 const keys = [...commonConfigKeys, port, nonLocal, dsdTags, seriesV2];
 const suspicious = (env: Record<string, string>) => findSuspiciousEnv(env, keys, unsupportedAgentKeys);
 
-// Variables other Datadog components read (tracers, serverless-init, the Lambda extension, the
-// Agent's other keys): none is a typo of ours, whatever their distance to our names.
-const OTHER_COMPONENTS = [
-  'DD_TRACE_ENABLED',
-  'DD_TRACE_AGENT_URL',
-  'DD_TRACE_SAMPLE_RATE',
-  'DD_AGENT_HOST',
-  'DD_ENV',
-  'DD_VERSION',
-  'DD_SERVICE',
-  'DD_RUNTIME_METRICS_ENABLED',
-  'DD_LOGS_INJECTION',
-  'DD_PROFILING_ENABLED',
-  'DD_APPSEC_ENABLED',
-  'DD_DOGSTATSD_URL',
-  'DD_DOGSTATSD_HOST',
-  'DD_ENTITY_ID',
-  'DD_EXTERNAL_ENV',
-  'DD_SOURCE',
-  'DD_SERVERLESS_LOGS_ENABLED',
-  'DD_SERVERLESS_FLUSH_STRATEGY',
-  'DD_AZURE_SUBSCRIPTION_ID',
-  'DD_AZURE_RESOURCE_GROUP',
-  'DD_EXTRA_TAGS',
-  'DD_APP_KEY',
-  'DD_CMD_HOST',
-  'DD_ENHANCED_METRICS',
-  'DD_API_KEY_SECRET_ARN',
-  'DD_SERVICE_MAPPING',
-  'DD_INSTRUMENTATION_TELEMETRY_ENABLED',
-  'DD_REMOTE_CONFIGURATION_ENABLED',
-  'DD_HOSTNAME_TRUST_UTS_NAMESPACE',
-  'DD_CLUSTER_NAME',
-  'DD_GUI_PORT',
-  'DD_EXPVAR_PORT',
-];
 
 describe('suspicious DD_* variables', () => {
   it.each([
