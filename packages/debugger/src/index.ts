@@ -1,0 +1,2 @@
+export { DEBUGGER_PROXY } from './proxy/debugger-proxy.def.js';
+export type { DebuggerProxy } from './proxy/debugger-proxy.def.js';
