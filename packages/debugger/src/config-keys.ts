@@ -1,6 +1,6 @@
 import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey, ConfigKey } from '@agentkit/config';
-import { httpClientConfigKeys, type AdditionalEndpoints } from '@agentkit/forwarder';
+import { forwarderKeys, httpClientConfigKeys, type AdditionalEndpoints } from '@agentkit/forwarder';
 
 /**
  * The trace agent's keys for the destinations of its debugger and symbol database proxies
@@ -111,5 +111,11 @@ export const debuggerConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.hostname,
   commonKeys.env,
   commonKeys.localIntakePort,
+  commonKeys.serverlessEnabled,
+  // The forwarder's request timeout and retry backoff apply to the proxy's requests too.
+  forwarderKeys.timeout,
+  forwarderKeys.backoffBase,
+  forwarderKeys.backoffMax,
+  forwarderKeys.backoffFactor,
   ...httpClientConfigKeys,
 ]);
