@@ -93,5 +93,5 @@ export function recordingLogger(lines: string[] = []): Logger & { readonly lines
     lines.push(JSON.stringify({ level, obj: typeof obj === 'string' ? undefined : obj, msg: typeof obj === 'string' ? obj : msg }, (_k, v: unknown) => (v instanceof Error ? v.message : v)));
   };
   const logger = { trace: write('trace'), debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error'), child: () => logger, lines };
-  return logger as unknown as Logger & { readonly lines: string[] };
+  return logger;
 }

@@ -42,7 +42,7 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
   const path = req.url ?? '/';
   const plain = (refusal: 400 | 415, content: DecodedContent = {}): ReadRequest => ({ request: undecodedRequest(req, route, body, index, content), refusal });
   if (req.method !== 'POST' || route === 'validate' || route === 'api' || route === 'page' || route === 'not_found') return plain(400);
-  if (route === 'debugger' || (route === 'symdb' && !isSymdbBody(req.headers['content-type'], body))) {
+  if (route === 'debugger' || (route === 'symdb' && path.split('?', 1)[0] === DEBUGGER_INTAKE_PATH && !isSymdbBody(req.headers['content-type'], body))) {
     try {
       return plain(400, { debugger: readDebuggerUpload(path, req.headers, body, Date.now()) });
     } catch (error) {
@@ -69,6 +69,9 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
     return plain(unsupported ? 415 : 400, { decodeError: (error as Error).message });
   }
 }
+
+/** Datadog's debugger intake path: symdb batches and Dynamic Instrumentation uploads share it. */
+const DEBUGGER_INTAKE_PATH = '/api/v2/debugger';
 
 /**
  * `/api/v2/debugger` takes symbol database batches (a multipart body with a `file` part) and
