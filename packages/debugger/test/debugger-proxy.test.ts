@@ -193,3 +193,17 @@ describe('the debugger bundle', () => {
     expect(app.telemetry()['DebuggerProxy']).toMatchObject({ 'refused.body_too_large': 1 });
   });
 });
+
+describe('after stop', () => {
+  it('refuses with 503 (counted), opens no new connection', async () => {
+    const intake = await testIntake();
+    const proxy = new HttpDebuggerProxy(configFrom({ DD_API_KEY: API_KEY, DD_APM_SYMDB_DD_URL: `${intake.url}/api/v2/debugger` }), recordingLogger());
+    await proxy.onStop(AbortSignal.timeout(1000));
+    const receiver = await TestReceiver.start(proxy);
+    cleanups.push(() => receiver.close());
+
+    expect((await post(`${receiver.url}/symdb/v1/input`, Buffer.from('x'), { 'Content-Type': 'multipart/form-data; boundary=x' })).status).toBe(503);
+    expect(proxy.telemetry()).toMatchObject({ 'refused.stopped': 1 });
+    expect(intake.requests).toHaveLength(0);
+  });
+});

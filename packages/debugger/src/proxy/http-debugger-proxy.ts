@@ -45,6 +45,7 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
   /** Aborts uploads in flight once the stop's time is up. */
   readonly #cut = new AbortController();
   #bufferLeftBytes: number;
+  #stopped = false;
   #dispatchers: Promise<HttpDispatchers> | undefined;
 
   public constructor(
@@ -94,6 +95,7 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
   }
 
   public async onStop(signal: AbortSignal): Promise<void> {
+    this.#stopped = true;
     const waited = await settleWithin(Promise.all([...this.#inflight]), signal);
     if (!waited.settled) this.#cut.abort(new Error('the agent is stopping'));
     this.#stats.flushLogs();
@@ -110,6 +112,12 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
     if (destination === undefined) {
       this.#stats.refused.drop('unknown_path', 1, { path });
       answer(res, 404, `debugger proxy: no route ${path}`);
+      return;
+    }
+    if (this.#stopped) {
+      // The receiver stops before the proxy, so only a caller that outlives the app gets here.
+      this.#stats.refused.drop('stopped', 1, { path });
+      answer(res, 503, 'debugger proxy: the agent is stopping', { Connection: 'close' });
       return;
     }
     // The tracer going away ends the upload (and its retries).
