@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { HttpDispatchers } from '@agentkit/forwarder';
+import { transportErrorReason, type HttpDispatchers } from '@agentkit/forwarder';
 
 /** Enough of an intake's answer to pass it on to the tracer; the rest is read and dropped. */
 export const MAX_ANSWER_BYTES = 64 * 1024;
@@ -50,10 +50,7 @@ export async function sendOnce(dispatchers: HttpDispatchers, request: SendReques
   }
 }
 
-/** The reason, with the TLS or socket code undici wraps (`ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`). */
 function describeError(error: unknown): string {
-  let err = error as { code?: unknown; message?: unknown; cause?: unknown };
-  if ((err.code === undefined || err.code === 'UND_ERR_SOCKET') && typeof err.cause === 'object' && err.cause !== null) err = err.cause;
-  const message = typeof err.message === 'string' ? err.message : String(error);
-  return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
+  const { code, message } = transportErrorReason(error);
+  return `${code}: ${message}`;
 }
