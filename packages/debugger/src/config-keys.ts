@@ -32,6 +32,8 @@ export const debuggerKeys = {
     datadog: { kind: 'same' },
     type: 'json',
     default: {},
+    // The map holds API keys: `agentkit config` shows it starred whole.
+    secret: true,
     doc: 'More destinations of each symbol database upload: full URL → API keys (JSON in the env var). Copies are sent once, not retried, and only for bodies small enough to be held for a retry.',
   }),
   debuggerDdUrl: defineKey({
@@ -57,6 +59,8 @@ export const debuggerKeys = {
     datadog: { kind: 'same' },
     type: 'json',
     default: {},
+    // The map holds API keys: `agentkit config` shows it starred whole.
+    secret: true,
     doc: 'More destinations of each `/debugger/v1/input` request: full URL → API keys.',
   }),
   debuggerDiagnosticsDdUrl: defineKey({
@@ -82,6 +86,8 @@ export const debuggerKeys = {
     datadog: { kind: 'same' },
     type: 'json',
     default: {},
+    // The map holds API keys: `agentkit config` shows it starred whole.
+    secret: true,
     doc: 'More destinations of each `/debugger/v1/diagnostics` and `/debugger/v2/input` request: full URL → API keys.',
   }),
 } as const;

@@ -72,3 +72,15 @@ describe('resolveDebuggerDestinations', () => {
     expect(() => destinations({ DD_APM_DEBUGGER_DD_URL: 'not a url' })).toThrow(/apm_config\.debugger_dd_url: "not a url" is not a URL/);
   });
 });
+
+describe('the destination keys as `agentkit config` shows them', () => {
+  it('never shows an API key: the route keys masked, the additional endpoints starred whole', () => {
+    const config = loadConfig({
+      keys: debuggerConfigKeys,
+      env: { DD_APM_SYMDB_API_KEY: 'symdb0123456789abcdef0123456789', DD_APM_DEBUGGER_ADDITIONAL_ENDPOINTS: JSON.stringify({ 'https://x.example.test': ['extra0123456789abcdef01234567'] }) },
+    });
+    const shown = JSON.stringify(config.entries());
+    expect(shown).not.toContain('symdb0123456789abcdef');
+    expect(shown).not.toContain('extra0123456789abcdef');
+  });
+});
