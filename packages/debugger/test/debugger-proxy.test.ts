@@ -206,4 +206,17 @@ describe('after stop', () => {
     expect(proxy.telemetry()).toMatchObject({ 'refused.stopped': 1 });
     expect(intake.requests).toHaveLength(0);
   });
+
+  it('an upload still in flight when the stop\'s time is up is cut: 503 to the tracer, counted, and the stop returns', async () => {
+    const intake = await testIntake({ sequences: { symdb: [{ hang: true }] } });
+    const { proxy, receiver } = await proxyBehindReceiver({ DD_API_KEY: API_KEY, DD_APM_SYMDB_DD_URL: `${intake.url}/api/v2/debugger` });
+    const upload = await symdbUpload('checkout');
+
+    const answered = post(`${receiver.url}/symdb/v1/input`, upload.body, { 'Content-Type': upload.contentType });
+    await intake.waitForRequests(1);
+    await proxy.onStop(AbortSignal.timeout(100));
+
+    expect((await answered).status).toBe(503);
+    expect(proxy.telemetry()).toMatchObject({ 'dropped.cut_on_stop': 1, forwarded: 0, inflight: 0 });
+  });
 });

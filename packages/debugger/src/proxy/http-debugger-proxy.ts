@@ -195,6 +195,11 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
       this.#stats.dropped.drop('client_gone', 1, { route, url });
       return;
     }
+    if (this.#cut.signal.aborted) {
+      this.#stats.dropped.drop('cut_on_stop', 1, { route, url });
+      answer(res, 503, 'debugger proxy: the agent stopped before the upload was delivered', { Connection: 'close' });
+      return;
+    }
     if (attempt === undefined || attempt.kind === 'transport') {
       const why = attempt?.error ?? 'not sent';
       this.#stats.failed.drop('unreachable', 1, { route, url, error: why });
