@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { aggregatorBundle } from '@agentkit/aggregator';
 import { allConfigKeys } from '@agentkit/agent';
 import { loadConfig } from '@agentkit/config';
 import { createApp } from '@agentkit/core';
+import { DEBUGGER_PROXY, debuggerBundle } from '@agentkit/debugger';
 import { freeUdpPort } from '@agentkit/core/testing';
 import { dogstatsdBundle, UDP_LISTENER } from '@agentkit/dogstatsd';
 import { forwarderBundle } from '@agentkit/forwarder';
@@ -91,6 +95,35 @@ describeWithChromium('the local intake page in headless Chromium', () => {
     await row.waitFor({ timeout: 15_000 });
     const chips = await row.locator('.tag').allTextContents();
     expect(chips).toEqual(['env:demo', 'role:web', 'team:pages', 'zone:b']);
+    await page.close();
+  }, 60_000);
+
+  it('shows a symdb upload that came through the debugger proxy, with the headers the agent added', async () => {
+    // No API key: the proxy ships to the local intake. A node:http server stands in for the APM receiver on 8126.
+    const config = loadConfig({ keys: allConfigKeys, env: { DD_LOCAL_INTAKE_PORT: String(intake.port), DD_HOSTNAME: 'page-host-2', DD_ENV: 'demo' } });
+    const agent = createApp([debuggerBundle], { config });
+    await agent.start();
+    const proxy = agent.get(DEBUGGER_PROXY);
+    const receiver = createServer((req, res) => void proxy.handle(req, res));
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const file = gzipSync(JSON.stringify({ service: 'page-svc', version: '2.0.0', language: 'javascript', scopes: [{ scope_type: 'module', name: 'src/index.js', source_file: 'src/index.js' }] }));
+      const form = new FormData();
+      form.append('event', new Blob([JSON.stringify({ ddsource: 'dd_debugger', service: 'page-svc', type: 'symdb' })], { type: 'application/json' }), 'event.json');
+      form.append('file', new Blob([file], { type: 'application/gzip' }), 'file.gz');
+      const answer = await fetch(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/symdb/v1/input`, { method: 'POST', body: form });
+      expect(answer.status).toBe(202);
+    } finally {
+      receiver.close();
+      await agent.stop();
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${intake.url}/`);
+    const row = page.locator('#symdb tbody tr', { hasText: 'page-svc' });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toContain('agent-symdb · host:page-host-2,default_env:demo,agent_version:');
+    expect(await row.locator('td').last().getAttribute('title')).toMatch(/^DD-REQUEST-ID [0-9a-f-]{36}\nno DD-API-KEY/);
     await page.close();
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { aggregatorConfigKeys } from '@agentkit/aggregator';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
+import { debuggerConfigKeys } from '@agentkit/debugger';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
 import { intakeConfigKeys } from '@agentkit/intake';
@@ -29,5 +30,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...intakeConfigKeys,
     ...serverlessConfigKeys,
     ...symdbConfigKeys,
+    ...debuggerConfigKeys,
   ]),
 ]);

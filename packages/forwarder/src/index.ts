@@ -30,6 +30,8 @@ export {
 export type { HttpClientSettings, NodeTlsVersion } from './http-client/http-client-settings.js';
 export { NoProxyMatcher, proxyFor } from './http-client/proxy-route.js';
 export { loadHttpDispatchers } from './http-client/undici-dispatchers.js';
+export { transportErrorReason } from './http-client/transport-error.js';
+export type { TransportErrorReason } from './http-client/transport-error.js';
 export type { HttpDispatcherOptions, HttpDispatchers, Route } from './http-client/undici-dispatchers.js';
 
 export { ForwarderError, ForwarderErrorCode } from './errors.js';

@@ -16,7 +16,7 @@
   const QUANTILES = ['p50', 'p95', 'p99'];
 
   const $ = (id) => document.getElementById(id);
-  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], hosts: [], stats: undefined, updatedAt: undefined, error: undefined };
+  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], debugger: [], hosts: [], stats: undefined, updatedAt: undefined, error: undefined };
   /** metric name → { section, plotEl, plot, shape, metaEl } */
   const charts = new Map();
   let filter = '';
@@ -90,10 +90,10 @@
     if (polling) return;
     polling = true;
     try {
-      const [series, sketches, events, checks, agent, symdb, hosts, stats] = await Promise.all(
-        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'hosts', 'stats'].map((name) => getJson(`/api/local/${name}`)),
+      const [series, sketches, events, checks, agent, symdb, debuggerUploads, hosts, stats] = await Promise.all(
+        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'debugger', 'hosts', 'stats'].map((name) => getJson(`/api/local/${name}`)),
       );
-      Object.assign(state, { series, sketches, events, checks, agent, symdb, hosts, stats, updatedAt: new Date(), error: undefined });
+      Object.assign(state, { series, sketches, events, checks, agent, symdb, debugger: debuggerUploads, hosts, stats, updatedAt: new Date(), error: undefined });
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -350,6 +350,7 @@
           el('td', { class: 'num', text: `${u.scopeCount} / ${u.totalScopeCount}`, title: 'top-level / all scopes' }),
           el('td', { class: 'num', text: `${fmtBytes(u.compressedBytes)} → ${fmtBytes(u.uncompressedBytes)}` }),
           el('td', { class: 'mono', text: u.topLevelScopes.slice(0, 5).join(', ') + (u.scopeCount > 5 ? ` … (+${u.scopeCount - 5})` : '') }),
+          headersCell(u.headers),
         ),
       );
     $('symdb').tBodies[0].replaceChildren(...rows);
@@ -413,6 +414,37 @@
       : '';
   }
 
+  /** Who sent an upload and through what: the origin and the agent's tags; request id and (masked) key on hover. */
+  function headersCell(headers) {
+    const h = headers || {};
+    const tags = h.ddtags || h.additionalTags || '';
+    const title = [h.requestId ? `DD-REQUEST-ID ${h.requestId}` : '', h.apiKey ? `DD-API-KEY ${h.apiKey}` : 'no DD-API-KEY', h.userAgent ? `User-Agent ${h.userAgent}` : ''].filter(Boolean).join('\n');
+    return el('td', { class: 'mono', title, text: `${h.evpOrigin || '–'}${tags ? ` · ${tags}` : ''}` });
+  }
+
+  function renderDebugger() {
+    const rows = [...state.debugger]
+      .reverse()
+      .filter((u) => matches(u.path, u.service, u.sample, u.headers.ddtags, u.headers.evpOrigin))
+      .map((u) =>
+        el(
+          'tr',
+          null,
+          el('td', { text: new Date(u.receivedAtMs).toLocaleTimeString() }),
+          el('td', { class: 'mono', text: u.path }),
+          el('td', { text: u.service || '–' }),
+          el('td', { class: 'num', text: String(u.items) }),
+          el('td', { class: 'num', text: fmtBytes(u.bytes) }),
+          el('td', { class: 'mono', text: u.sample || '' }),
+          headersCell(u.headers),
+        ),
+      );
+    $('debugger').tBodies[0].replaceChildren(...rows);
+    $('debugger').hidden = rows.length === 0;
+    $('debugger-count').textContent = state.debugger.length === 0 ? '' : String(state.debugger.length);
+    setEmpty('debugger-empty', rows.length === 0);
+  }
+
   function render() {
     renderHeader();
     renderCharts();
@@ -421,6 +453,7 @@
     renderAgent();
     renderHosts();
     renderSymdb();
+    renderDebugger();
     renderIntakeStats();
   }
 

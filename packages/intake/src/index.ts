@@ -1,5 +1,6 @@
 export { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, LOCAL_INTAKE_OPTIONS } from './local-intake/local-intake.def.js';
 export type {
+  LocalDebuggerUpload,
   LocalEvent,
   LocalHost,
   LocalIntake,
@@ -12,6 +13,7 @@ export type {
   LocalSketch,
   LocalSketchPoint,
   LocalSymdbUpload,
+  LocalUploadHeaders,
   ServiceCheckStatusName,
 } from './local-intake/local-intake.def.js';
 export { HttpLocalIntake, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from './local-intake/http-local-intake.js';
@@ -34,4 +36,5 @@ export type { AnsweredRequest, IntakeRequest } from './http/intake-request.js';
 export { FaultPlan } from './faults/fault-plan.js';
 export type { FaultPlanInit, FaultResponder, FaultResponse, FaultStep, FaultTarget } from './faults/fault-plan.js';
 export type { SymdbBatch } from './symdb/symdb-batch.js';
-export { SYMDB_UPLOADS_KEPT } from './history/intake-history.js';
+export { DEBUGGER_UPLOADS_KEPT, SYMDB_UPLOADS_KEPT } from './history/intake-history.js';
+export { DEBUGGER_PATHS as INTAKE_DEBUGGER_PATHS } from './debugger/debugger-upload.js';

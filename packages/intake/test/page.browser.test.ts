@@ -62,7 +62,10 @@ describeWithChromium('the page in headless Chromium', () => {
     await post(`${intake.url}${ENDPOINT_PATHS.check_run_v1}`, JSON.stringify([{ check: 'db.up', host_name: 'web-1', timestamp: NOW, status: 2, message: 'refused', tags: null }]));
     const file = gzipSync(JSON.stringify({ service: 'shop-api', version: '3.1.0', language: 'javascript', scopes: [{ scope_type: 'module', name: 'src/app.js', source_file: 'src/app.js' }] }));
     const frame = multipartFrame({ service: 'shop-api', version: '3.1.0', env: 'prod', runtimeId: 'r', uploadId: 'u', batchNum: 1, final: true, attachmentSize: file.length });
-    await post(`${intake.url}/symdb/v1/input`, Buffer.concat([frame.head, file, frame.tail]), { 'Content-Type': frame.contentType });
+    await post(`${intake.url}/symdb/v1/input`, Buffer.concat([frame.head, file, frame.tail]), { 'Content-Type': frame.contentType, 'DD-EVP-ORIGIN': 'agent-symdb', 'X-Datadog-Additional-Tags': 'host:web-1,default_env:prod' });
+    // As agentkit's debugger proxy forwards a tracer's snapshot: the origin and the agent's tags in ddtags.
+    const snapshot = JSON.stringify([{ service: 'shop-api', message: 'Cart <total> computed', debugger: { snapshot: {} } }]);
+    await post(`${intake.url}/debugger/v2/input?ddtags=host%3Aweb-1%2Cdefault_env%3Aprod`, snapshot, { 'Content-Type': 'application/json', 'DD-EVP-ORIGIN': 'agent-debugger', 'DD-API-KEY': 'abcdefghijklmnopqrstuvwxyz123456' });
     const { app, serializer } = await pipelineTo(intake.url);
     const latency = [0, 1, 2].map((i) => {
       const sketch = new AgentSketch();
@@ -100,6 +103,14 @@ describeWithChromium('the page in headless Chromium', () => {
     expect(await page.locator('#events .text').first().textContent()).toBe('<b>not html</b>');
     expect(await page.locator('#checks .pill').allTextContents()).toEqual(['CRITICAL']);
     expect(await page.locator('#symdb tbody').textContent()).toContain('shop-api');
+    expect(await page.locator('#symdb tbody').textContent()).toContain('agent-symdb · host:web-1,default_env:prod');
+    const debuggerRow = page.locator('#debugger tbody tr').first();
+    expect(await debuggerRow.textContent()).toContain('/debugger/v2/input');
+    expect(await debuggerRow.textContent()).toContain('Cart <total> computed');
+    expect(await debuggerRow.textContent()).toContain('agent-debugger · host:web-1,default_env:prod');
+    // The API key is shown masked, on hover only.
+    expect(await debuggerRow.locator('td').last().getAttribute('title')).toContain('DD-API-KEY ***************************23456');
+    expect(await page.content()).not.toContain('abcdefghijklmnopqrstuvwxyz123456');
 
     // The filter narrows the charts down.
     await page.locator('#filter').fill('temperature');

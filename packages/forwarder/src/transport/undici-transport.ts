@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { HttpClientSettings } from '../http-client/http-client-settings.js';
+import { transportErrorReason } from '../http-client/transport-error.js';
 import { loadHttpDispatchers, type HttpDispatchers } from '../http-client/undici-dispatchers.js';
 import type { HttpOutcome, HttpRequest, HttpTransport } from './transport.def.js';
 
@@ -70,24 +71,10 @@ async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<strin
   return text.slice(0, RESPONSE_SNIPPET_BYTES);
 }
 
-/**
- * The reason, from the error or the deepest cause that has one: undici wraps TLS and proxy
- * failures (`SecureProxyConnectionError`, a fetch-style `cause`), and the inner error says why
- * (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION`, `ECONNREFUSED`).
- * undici's messages name hosts and status codes, never the proxy's credentials.
- */
+/** A request that got no answer, with the reason `transportErrorReason` finds. */
 function errorOutcome(error: unknown, aborted: boolean, proxy: string | undefined): HttpOutcome {
-  let err = error as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown };
-  for (let depth = 0; depth < 3 && typeof err.cause === 'object' && err.cause !== null && isGenericCode(err.code); depth++) {
-    err = err.cause;
-  }
-  const code = typeof err.code === 'string' ? err.code : typeof err.name === 'string' ? err.name : 'ERROR';
-  const message = typeof err.message === 'string' ? err.message : String(error);
+  const { code, message } = transportErrorReason(error);
   return proxy === undefined ? { kind: 'error', code, message, aborted } : { kind: 'error', code, message, aborted, proxy };
-}
-
-function isGenericCode(code: unknown): boolean {
-  return code === undefined || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_PRX_TLS' || code === 'UND_ERR';
 }
 
 /** The keys that decide a failure of this kind, for the log line (undefined: none in particular). */

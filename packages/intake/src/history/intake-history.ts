@@ -6,6 +6,7 @@ import type {
   LocalSeries,
   LocalSeriesType,
   LocalServiceCheck,
+  LocalDebuggerUpload,
   LocalSketch,
   LocalSymdbUpload,
   ServiceCheckStatusName,
@@ -16,6 +17,8 @@ import { SketchStore } from './sketch-store.js';
 
 /** Symbol database batches kept (each is a small summary). */
 export const SYMDB_UPLOADS_KEPT = 100;
+/** Dynamic Instrumentation uploads kept (summaries too). */
+export const DEBUGGER_UPLOADS_KEPT = 100;
 
 export interface IntakeHistoryLimits {
   readonly maxPoints: number;
@@ -30,6 +33,7 @@ export type StoredCounts = {
   readonly events: number;
   readonly serviceChecks: number;
   readonly symdbUploads: number;
+  readonly debuggerUploads: number;
   readonly hosts: number;
 };
 
@@ -47,6 +51,7 @@ export class IntakeHistory {
   readonly #events: RingBuffer<LocalEvent>;
   readonly #checks: RingBuffer<LocalServiceCheck>;
   readonly #symdb = new RingBuffer<LocalSymdbUpload>(SYMDB_UPLOADS_KEPT);
+  readonly #debugger = new RingBuffer<LocalDebuggerUpload>(DEBUGGER_UPLOADS_KEPT);
   readonly #hosts = new HostStore();
   readonly #drops: DropCounter;
   /** Old points, events and checks pushed out by the limits: history rolling on, not a loss. */
@@ -105,6 +110,14 @@ export class IntakeHistory {
     if (this.#symdb.pushOverwrite(upload)) this.#evicted++;
   }
 
+  public addDebuggerUpload(upload: LocalDebuggerUpload): void {
+    if (this.#debugger.pushOverwrite(upload)) this.#evicted++;
+  }
+
+  public debuggerUploads(): LocalDebuggerUpload[] {
+    return this.#debugger.toArray();
+  }
+
   public series(metric?: string): LocalSeries[] {
     return this.#series.list(metric);
   }
@@ -136,6 +149,7 @@ export class IntakeHistory {
       events: this.#events.length,
       serviceChecks: this.#checks.length,
       symdbUploads: this.#symdb.length,
+      debuggerUploads: this.#debugger.length,
       hosts: this.#hosts.size,
     };
   }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DecodedPayload } from '@agentkit/serializer';
+import type { LocalDebuggerUpload } from '../local-intake/local-intake.def.js';
 import type { SymdbBatch } from '../symdb/symdb-batch.js';
 import type { RouteName } from './intake-stats.js';
 
@@ -20,6 +21,8 @@ export interface IntakeRequest {
   readonly decoded: DecodedPayload | undefined;
   /** A symbol database batch that parsed (symdb routes, POST only). */
   readonly symdb: SymdbBatch | undefined;
+  /** A Dynamic Instrumentation upload that parsed (debugger routes, POST only). */
+  readonly debugger: LocalDebuggerUpload | undefined;
   /** Why the payload or batch did not decode. */
   readonly decodeError: string | undefined;
 }

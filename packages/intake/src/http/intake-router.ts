@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DropCounter, Logger, TelemetryReader } from '@agentkit/core';
 import { payloadKindOf } from '@agentkit/serializer';
+import { DEBUGGER_PATHS } from '../debugger/debugger-upload.js';
 import type { FaultPlan, FaultResponse } from '../faults/fault-plan.js';
 import type { IntakeHistory } from '../history/intake-history.js';
 import type { LocalIntakeStats } from '../local-intake/local-intake.def.js';
@@ -89,6 +90,7 @@ export class IntakeRouter {
     const kind = payloadKindOf(path);
     if (kind !== undefined) return kind;
     if (SYMDB_PATHS.includes(path)) return 'symdb';
+    if (DEBUGGER_PATHS.includes(path)) return 'debugger';
     if (path === VALIDATE_PATH) return 'validate';
     if (path.startsWith('/api/local/')) return 'api';
     return this.#ctx.assets.find(path) === undefined ? 'not_found' : 'page';
@@ -98,6 +100,7 @@ export class IntakeRouter {
   async #answer(req: IncomingMessage, res: ServerResponse, request: IntakeRequest, refusal: 400 | 415): Promise<number> {
     switch (request.route) {
       case 'symdb':
+      case 'debugger':
       case 'series_v2':
       case 'series_v1':
       case 'sketches_v2':
@@ -163,6 +166,11 @@ export class IntakeRouter {
       this.#ctx.stats.accepted('symdb', 1);
       return true;
     }
+    if (request.debugger !== undefined) {
+      this.#ctx.history.addDebuggerUpload(request.debugger);
+      this.#ctx.stats.accepted('debugger', request.debugger.items);
+      return true;
+    }
     return false;
   }
 
@@ -223,6 +231,8 @@ export class IntakeRouter {
         return this.#json(res, 200, h.serviceChecks());
       case 'symdb':
         return this.#json(res, 200, h.symdbUploads());
+      case 'debugger':
+        return this.#json(res, 200, h.debuggerUploads());
       case 'hosts':
         return this.#json(res, 200, h.hosts());
       case 'agent':
@@ -268,5 +278,5 @@ function isRead(req: IncomingMessage): boolean {
 }
 
 function isKept(request: IntakeRequest): boolean {
-  return request.decoded !== undefined || request.symdb !== undefined;
+  return request.decoded !== undefined || request.symdb !== undefined || request.debugger !== undefined;
 }

@@ -6,6 +6,7 @@ export type RouteName =
   | 'intake'
   | 'check_run_v1'
   | 'symdb'
+  | 'debugger'
   | 'validate'
   | 'api'
   | 'page'

@@ -2,6 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { DropCounter } from '@agentkit/core';
 import { decodePayload, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
 import { IntakeError } from '../errors.js';
+import { readDebuggerUpload } from '../debugger/debugger-upload.js';
+import { uploadHeaders } from '../debugger/upload-headers.js';
+import { multipartBoundary, parseMultipart } from '../symdb/multipart-parser.js';
 import { readSymdbBatch } from '../symdb/symdb-batch.js';
 import type { IntakeRequest } from './intake-request.js';
 import type { RouteName } from './intake-stats.js';
@@ -12,7 +15,7 @@ export interface ReadRequest {
   readonly refusal: 400 | 415;
 }
 
-type DecodedContent = Partial<Pick<IntakeRequest, 'decoded' | 'symdb' | 'decodeError'>>;
+type DecodedContent = Partial<Pick<IntakeRequest, 'decoded' | 'symdb' | 'debugger' | 'decodeError'>>;
 
 /** The request as read, without decoding its body (one refused before it was read whole). */
 export function undecodedRequest(req: IncomingMessage, route: RouteName, body: Buffer, index: number, content: DecodedContent = {}): IntakeRequest {
@@ -25,6 +28,7 @@ export function undecodedRequest(req: IncomingMessage, route: RouteName, body: B
     body,
     decoded: content.decoded,
     symdb: content.symdb,
+    debugger: content.debugger,
     decodeError: content.decodeError,
   };
 }
@@ -38,9 +42,19 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
   const path = req.url ?? '/';
   const plain = (refusal: 400 | 415, content: DecodedContent = {}): ReadRequest => ({ request: undecodedRequest(req, route, body, index, content), refusal });
   if (req.method !== 'POST' || route === 'validate' || route === 'api' || route === 'page' || route === 'not_found') return plain(400);
+  if (route === 'debugger' || (route === 'symdb' && path.split('?', 1)[0] === DEBUGGER_INTAKE_PATH && !isSymdbBody(req.headers['content-type'], body))) {
+    try {
+      return plain(400, { debugger: readDebuggerUpload(path, req.headers, body, Date.now()) });
+    } catch (error) {
+      if (!(error instanceof IntakeError)) throw error;
+      drops.drop('bad_debugger_upload', 1, { path, bytes: body.length, error: error.message });
+      return plain(400, { decodeError: error.message });
+    }
+  }
   if (route === 'symdb') {
     try {
-      return plain(400, { symdb: await readSymdbBatch(path, req.headers['content-type'], body, Date.now()) });
+      const batch = await readSymdbBatch(path.split('?', 1)[0] ?? path, req.headers['content-type'], body, Date.now());
+      return plain(400, { symdb: { ...batch, upload: { ...batch.upload, headers: uploadHeaders(req.headers, path) } } });
     } catch (error) {
       if (!(error instanceof IntakeError)) throw error;
       drops.drop('bad_multipart', 1, { path, bytes: body.length, error: error.message });
@@ -53,5 +67,23 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
     const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
     drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
     return plain(unsupported ? 415 : 400, { decodeError: (error as Error).message });
+  }
+}
+
+/** Datadog's debugger intake path: symdb batches and Dynamic Instrumentation uploads share it. */
+const DEBUGGER_INTAKE_PATH = '/api/v2/debugger';
+
+/**
+ * `/api/v2/debugger` takes symbol database batches (a multipart body with a `file` part) and
+ * Dynamic Instrumentation uploads (JSON, or a multipart body with an `event` part only) alike,
+ * as Datadog's debugger intake does; a body that is neither goes to the symdb reader, which says why.
+ */
+function isSymdbBody(contentType: string | undefined, body: Buffer): boolean {
+  const boundary = multipartBoundary(contentType);
+  if (boundary === undefined) return !(contentType ?? '').toLowerCase().includes('json');
+  try {
+    return parseMultipart(body, boundary).some((p) => p.name === 'file' || (p.filename !== undefined && p.name !== 'event'));
+  } catch {
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 import { bundle, provide, type Bundle } from '@agentkit/core';
 import { DEFAULT_LOCAL_INTAKE_PORT } from '@agentkit/config';
 import type {
+  LocalDebuggerUpload,
   LocalEvent,
   LocalHost,
   LocalIntake,
@@ -19,6 +20,7 @@ export interface FakeLocalIntakeData {
   events?: LocalEvent[];
   serviceChecks?: LocalServiceCheck[];
   symdbUploads?: LocalSymdbUpload[];
+  debuggerUploads?: LocalDebuggerUpload[];
   hosts?: LocalHost[];
 }
 
@@ -40,6 +42,7 @@ export class FakeLocalIntake implements LocalIntake {
       events: data.events ?? [],
       serviceChecks: data.serviceChecks ?? [],
       symdbUploads: data.symdbUploads ?? [],
+      debuggerUploads: data.debuggerUploads ?? [],
       hosts: data.hosts ?? [],
     };
     this.#port = port;
@@ -81,6 +84,10 @@ export class FakeLocalIntake implements LocalIntake {
     return [...this.data.symdbUploads];
   }
 
+  public debuggerUploads(): LocalDebuggerUpload[] {
+    return [...this.data.debuggerUploads];
+  }
+
   public hosts(): LocalHost[] {
     return [...this.data.hosts];
   }
@@ -97,6 +104,7 @@ export class FakeLocalIntake implements LocalIntake {
         events: this.data.events.length,
         serviceChecks: this.data.serviceChecks.length,
         symdbUploads: this.data.symdbUploads.length,
+        debuggerUploads: this.data.debuggerUploads.length,
         hosts: this.data.hosts.length,
       },
     };

@@ -21,6 +21,7 @@ import {
   type LocalServiceCheck,
   type LocalSketch,
   type LocalSymdbUpload,
+  type LocalDebuggerUpload,
 } from './local-intake.def.js';
 
 /** The Datadog intake's own limit is lower; the forwarder never sends more than a few MiB. */
@@ -180,6 +181,10 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
 
   public symdbUploads(): LocalSymdbUpload[] {
     return this.#history.symdbUploads();
+  }
+
+  public debuggerUploads(): LocalDebuggerUpload[] {
+    return this.#history.debuggerUploads();
   }
 
   public hosts(): LocalHost[] {

@@ -101,6 +101,45 @@ export interface LocalSymdbUpload {
   readonly uncompressedBytes: number;
   /** Names of the first top-level scopes (at most 20). */
   readonly topLevelScopes: readonly string[];
+  /** Who sent it and through what (the trace agent's proxy adds `evpOrigin`, `requestId`, tags). */
+  readonly headers?: LocalUploadHeaders;
+}
+
+/**
+ * The headers of a debugger or symdb upload that say who sent it and through what, as the
+ * trace agent's proxy sets them. Each is present only when sent.
+ */
+export interface LocalUploadHeaders {
+  /** `DD-EVP-ORIGIN`: `agent-symdb`, `agent-debugger` (the proxy), a tracer's own origin. */
+  readonly evpOrigin?: string;
+  /** `DD-REQUEST-ID`: one per forwarded request. */
+  readonly requestId?: string;
+  /** The `ddtags` query parameter (the debugger routes' agent tags: `host:…,default_env:…,agent_version:…`). */
+  readonly ddtags?: string;
+  /** `X-Datadog-Additional-Tags` (the symdb route's agent tags). */
+  readonly additionalTags?: string;
+  /** `DD-API-KEY`, masked (all but the last 5 characters of a long key starred). */
+  readonly apiKey?: string;
+  readonly userAgent?: string;
+}
+
+/** One Dynamic Instrumentation upload (snapshots, logs or diagnostics), summarised. */
+export interface LocalDebuggerUpload {
+  readonly receivedAtMs: number;
+  /** `/debugger/v1/input`, `/debugger/v1/diagnostics`, `/debugger/v2/input` (from agentkit's proxy) or `/api/v2/debugger`. */
+  readonly path: string;
+  readonly contentType: string;
+  /** The body as received (compressed). */
+  readonly bytes: number;
+  /** Items in the JSON array (of the `event` part, for a multipart body). */
+  readonly items: number;
+  /** The part names of a multipart body. */
+  readonly parts?: readonly string[];
+  /** The first item's `service`. */
+  readonly service?: string;
+  /** The first item's message, or its probe status (diagnostics), cut to 200 characters. */
+  readonly sample?: string;
+  readonly headers: LocalUploadHeaders;
 }
 
 /** The latest host metadata payload of one host (`/intake/`, the Agent's "v5" metadata). */
@@ -136,6 +175,7 @@ export interface LocalIntakeStats {
     readonly events: number;
     readonly serviceChecks: number;
     readonly symdbUploads: number;
+    readonly debuggerUploads: number;
     readonly hosts: number;
   };
 }
@@ -159,6 +199,8 @@ export interface LocalIntake {
   serviceChecks(): LocalServiceCheck[];
   /** Oldest first, the last 100 batches. */
   symdbUploads(): LocalSymdbUpload[];
+  /** Oldest first, the last 100 Dynamic Instrumentation uploads. */
+  debuggerUploads(): LocalDebuggerUpload[];
   /** The latest host metadata of each host, by hostname (at most 100 hosts, the least recent dropped). */
   hosts(): LocalHost[];
   stats(): LocalIntakeStats;

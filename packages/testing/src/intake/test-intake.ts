@@ -161,6 +161,16 @@ export class TestIntake {
     return this.#collect((d) => (d.kind === 'host_metadata' ? [d.payload] : []));
   }
 
+  /** Accepted symbol database batches, as received: headers (the proxy's `dd-evp-origin`, tags…), body, parsed batch. */
+  public symdbRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.accepted && r.symdb !== undefined);
+  }
+
+  /** Accepted Dynamic Instrumentation uploads (snapshots, logs, diagnostics), as received, with their summary in `debugger`. */
+  public debuggerRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.accepted && r.debugger !== undefined);
+  }
+
   /** Resolves once `predicate()` holds (checked at each request); rejects after the timeout. */
   public waitFor(predicate: () => boolean, what = 'condition', options: WaitOptions = {}): Promise<void> {
     if (predicate()) return Promise.resolve();

@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { transportErrorReason, type HttpDispatchers } from '@agentkit/forwarder';
+
+/** Enough of an intake's answer to pass it on to the tracer; the rest is read and dropped. */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** What one request to an intake came to. */
+export type Attempt =
+  | { readonly kind: 'answered'; readonly status: number; readonly contentType: string | undefined; readonly body: Buffer }
+  /** No answer: connection refused or reset, TLS, timeout, the body stream failed, or cut on stop. */
+  | { readonly kind: 'transport'; readonly error: string };
+
+export interface SendRequest {
+  readonly url: URL;
+  /** `?…` or empty: replaces the URL's own query, as the Agent does. */
+  readonly search: string;
+  readonly headers: Record<string, string>;
+  readonly body: Buffer | AsyncIterable<Buffer>;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+/** POSTs one request through the forwarder's dispatchers (proxy, TLS). Never rejects. */
+export async function sendOnce(dispatchers: HttpDispatchers, request: SendRequest): Promise<Attempt> {
+  const route = dispatchers.forOrigin(request.url.origin);
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const via = route.proxy === undefined ? '' : ` (through the proxy ${route.proxy})`;
+  try {
+    const response = await route.dispatcher.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.search}`,
+      method: 'POST',
+      headers: request.headers,
+      body: Buffer.isBuffer(request.body) ? request.body : Readable.from(request.body, { objectMode: false }),
+      signal: AbortSignal.any([request.signal, timeout]),
+    });
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      if (kept >= MAX_ANSWER_BYTES) continue;
+      const part = chunk.subarray(0, MAX_ANSWER_BYTES - kept);
+      chunks.push(part);
+      kept += part.length;
+    }
+    const type = response.headers['content-type'];
+    return { kind: 'answered', status: response.statusCode, contentType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks, kept) };
+  } catch (error) {
+    if (request.signal.aborted) return { kind: 'transport', error: `cut: ${String((request.signal.reason as Error | undefined)?.message ?? request.signal.reason)}` };
+    return { kind: 'transport', error: timeout.aborted ? `no answer within ${request.timeoutMs} ms${via}` : `${describeError(error)}${via}` };
+  }
+}
+
+function describeError(error: unknown): string {
+  const { code, message } = transportErrorReason(error);
+  return `${code}: ${message}`;
+}
