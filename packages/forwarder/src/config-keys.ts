@@ -105,6 +105,7 @@ export const forwarderKeys = {
     datadog: { kind: 'same' },
     type: 'json',
     default: {},
+    secret: true,
     doc: 'Dual shipping: more intakes and their API keys, e.g. `{"https://app.datadoghq.eu": ["key1", "key2"]}` (`DD_ADDITIONAL_ENDPOINTS` as JSON). Every payload is sent to every URL with every key, each copy with its own queues.',
   }),
   timeout: defineKey({

@@ -7,6 +7,15 @@ const resolve = (env: Record<string, string>): ReturnType<typeof resolveDestinat
   resolveDestinations(loadConfig({ keys: [...commonConfigKeys, ...forwarderConfigKeys], env }), '7.60.0');
 
 describe('resolveDestinations', () => {
+  it('never shows the API keys of additional_endpoints in the config it reports', () => {
+    const config = loadConfig({
+      keys: [...commonConfigKeys, ...forwarderConfigKeys],
+      env: { DD_ADDITIONAL_ENDPOINTS: JSON.stringify({ 'https://a.example.test': ['dual0123456789abcdef0123456789'] }) },
+    });
+    expect(JSON.stringify(config.entries())).not.toContain('dual0123456789abcdef');
+    expect(resolveDestinations(config, '7.60.0').destinations.map((d) => d.apiKey)).toContain('dual0123456789abcdef0123456789');
+  });
+
   it('sends to the version-prefixed host of app.<site> and validates keys on api.<site>', () => {
     const [d] = resolve({ DD_API_KEY: 'k' }).destinations;
     expect(d).toMatchObject({
