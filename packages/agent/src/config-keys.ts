@@ -1,4 +1,5 @@
 import { aggregatorConfigKeys } from '@agentkit/aggregator';
+import { apmConfigKeys } from '@agentkit/apm';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
@@ -29,5 +30,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...intakeConfigKeys,
     ...serverlessConfigKeys,
     ...symdbConfigKeys,
+    ...apmConfigKeys,
   ]),
 ]);

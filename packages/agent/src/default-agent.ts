@@ -1,4 +1,5 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
+import { apmBundle } from '@agentkit/apm';
 import { commonKeys } from '@agentkit/config';
 import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
@@ -23,7 +24,7 @@ export function localIntakeUrl(config: ConfigReader): string {
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
- * from their injection edges (forwarder first, listeners last). The host metadata rides on the
+ * from their injection edges (forwarder first, listeners and the trace agent's receiver last). The host metadata rides on the
  * forwarder too; it switches itself off in serverless mode (`agentkit exec`). With no API key and no
  * `dd_url` it embeds the local intake, and the forwarder declares an ordering edge to it
  * (`after: [LOCAL_INTAKE]`): the intake starts before the forwarder and stops after the
@@ -31,7 +32,7 @@ export function localIntakeUrl(config: ConfigReader): string {
  * real port then (0 is resolved by the caller, see `agentkit run`).
  */
 export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
-  const bundles: (Bundle | Replacement)[] = [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, hostMetadataBundle, statusBundle];
+  const bundles: (Bundle | Replacement)[] = [apmBundle, dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, hostMetadataBundle, statusBundle];
   if (!usesLocalIntake(config)) return bundles;
   return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config))];
 }

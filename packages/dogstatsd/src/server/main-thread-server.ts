@@ -40,7 +40,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
   #queue: RingBuffer<QueuedPacket>;
   #parser: PacketParser | undefined;
   #batcher: Batcher;
-  #eol: Record<PacketSource, boolean> = { udp: false, uds: false, tcp: false };
+  #eol: Record<PacketSource, boolean> = { udp: false, uds: false, tcp: false, http: false };
   #state: State = 'created';
   #scheduled = false;
   #packets = 0;
@@ -192,7 +192,7 @@ function eolSettings(values: readonly string[]): Record<PacketSource, boolean> {
       );
     }
   }
-  return { udp: values.includes('udp'), uds: values.includes('uds'), tcp: values.includes('tcp') };
+  return { udp: values.includes('udp'), uds: values.includes('uds'), tcp: values.includes('tcp'), http: false };
 }
 
 /** A logger whose warnings are debug lines (`dogstatsd_disable_verbose_logs`). */
