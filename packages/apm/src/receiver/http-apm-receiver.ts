@@ -145,6 +145,9 @@ export class HttpApmReceiver implements ApmReceiver {
     this.#inflight += 1;
     res.once('close', () => {
       this.#inflight -= 1;
+      // A request that began before the stop leaves its keep-alive connection idle now: close
+      // it, or the stop would wait for the client's keep-alive to end.
+      if (this.#stopping) this.#closeIdle();
     });
     // During the stop, a keep-alive connection must not stay open for a next request.
     if (this.#stopping) res.setHeader('Connection', 'close');
@@ -159,6 +162,14 @@ export class HttpApmReceiver implements ApmReceiver {
       } else res.destroy();
     });
   };
+
+  #closeIdle(): void {
+    // Deferred: at 'close' the connection is not yet marked idle.
+    setImmediate(() => {
+      this.#tcp?.closeIdleConnections();
+      this.#unix?.closeIdleConnections();
+    });
+  }
 
   async #listenTcp(): Promise<void> {
     const port = this.#config.get(apmKeys.receiverPort);
