@@ -122,6 +122,7 @@ export class HttpApmReceiver implements ApmReceiver {
       this.#guard.flushLog();
       this.#drops.flushLog();
       this.#traces.logTotals();
+      this.#log.debug({ ...this.telemetry() }, 'trace agent receiver stopped');
     }
   }
 

@@ -25,7 +25,14 @@ let msgpackDecode: Promise<MsgpackDecode> | undefined;
  * never see one, and `agentkit exec` must not pay for it before its program starts.
  */
 function loadMsgpack(): Promise<MsgpackDecode> {
-  msgpackDecode ??= import('@msgpack/msgpack').then((m) => (data: Uint8Array) => m.decode(data));
+  msgpackDecode ??= import('@msgpack/msgpack').then((m) => {
+    // The package's `main` is CommonJS: Node gives its named exports, the CLI bundle (esbuild)
+    // only `default`.
+    const module = m as Partial<typeof m> & { default?: Partial<typeof m> };
+    const decode = module.decode ?? module.default?.decode;
+    if (decode === undefined) throw new Error('@msgpack/msgpack has no decode()');
+    return (data: Uint8Array) => decode(data);
+  });
   return msgpackDecode;
 }
 

@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { freeTcpPort } from '@agentkit/core/testing';
+import { startTestIntake, type TestIntake } from '@agentkit/testing';
+import { execEnv, startExec } from './support/exec-process.js';
+
+// The tracer's agent port end to end: the built CLI (`npm run build` first) wraps a program
+// instrumented with the real dd-trace 5; dd-trace talks to agentkit's receiver as it would to
+// the Datadog Agent on 8126 (here a free port, given to both in DD_APM_RECEIVER_PORT and
+// DD_TRACE_AGENT_PORT, so parallel runs do not collide).
+const TASK = fileURLToPath(new URL('./fixtures/dd-trace-task.mjs', import.meta.url));
+const CASE_TIMEOUT_MS = 60_000;
+
+/** The wrapper's JSON log lines (its stderr); the program's own lines (not JSON) left out. */
+function logLines(stderr: string): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  for (const text of stderr.split('\n')) {
+    try {
+      const line: unknown = JSON.parse(text);
+      if (typeof line === 'object' && line !== null) lines.push(line as Record<string, unknown>);
+    } catch {
+      // dd-trace's debug output, or a partial line
+    }
+  }
+  return lines;
+}
+
+let intake: TestIntake;
+beforeEach(async () => {
+  intake = await startTestIntake();
+});
+afterEach(async () => {
+  await intake.close();
+});
+
+describe('agentkit exec with a dd-trace program', () => {
+  it(
+    'takes its metrics on /dogstatsd/v2/proxy to the intake, counts its spans, and dd-trace never fails to reach 8126',
+    async () => {
+      const apmPort = await freeTcpPort();
+      const env = await execEnv(intake, {
+        DD_APM_RECEIVER_PORT: String(apmPort),
+        DD_TRACE_AGENT_PORT: String(apmPort),
+        DD_SERVICE: 'ddtrace-task',
+        DD_ENV: 'e2e',
+        DD_RUNTIME_METRICS_ENABLED: 'true',
+        DD_RUNTIME_METRICS_FLUSH_INTERVAL: '500',
+        DD_TRACE_DEBUG: 'true',
+        DD_LOG_LEVEL: 'debug',
+        // With a 404 on /telemetry/proxy dd-trace would turn to Datadog's telemetry intake itself: tests stay on loopback.
+        DD_INSTRUMENTATION_TELEMETRY_ENABLED: 'false',
+      });
+      const run = startExec(['--', 'node', TASK], env);
+      const { code } = await run.closed;
+      const output = `${run.stdout()}\n${run.stderr()}`;
+      expect(code).toBe(0);
+      expect(run.stdout()).toContain('ddtrace task done');
+
+      // dd-trace's own debug output: it sent over HTTP and never met a refused connection.
+      expect(output).toMatch(/Flushing \d+ metrics via HTTP/);
+      expect(output).not.toMatch(/ECONNREFUSED|connect ECONN|socket hang up/);
+      expect(output).not.toMatch(/HTTP error from agent/);
+
+      // The custom metrics and runtime metrics, at the intake.
+      const metrics = new Set(intake.series().map((s) => s.metric));
+      expect(metrics).toContain('ddtrace_task.requests');
+      expect(metrics).toContain('ddtrace_task.queue_depth');
+      expect(intake.sketches().map((s) => s.metric)).toContain('ddtrace_task.latency');
+      expect([...metrics].some((m) => m.startsWith('runtime.node.'))).toBe(true);
+      const requests = intake.series().filter((s) => s.metric === 'ddtrace_task.requests');
+      expect(requests.reduce((n, s) => n + s.points.reduce((p, pt) => p + pt.value * s.interval, 0), 0)).toBe(3);
+
+      // Our counters: the lines came through the proxy, the span was received and counted as not forwarded.
+      const stopped = logLines(run.stderr()).find((l) => l['component'] === 'ApmReceiver' && l['msg'] === 'trace agent receiver stopped');
+      expect(stopped).toBeDefined();
+      expect(stopped?.['dogstatsd_proxy.lines']).toBeGreaterThan(3);
+      expect(stopped?.['traces.spans']).toBe(2);
+      expect(stopped?.['traces.received']).toBe(1);
+      expect(stopped?.['dropped.spans_not_forwarded']).toBe(2);
+      expect(stopped?.['info_requests']).toBeGreaterThanOrEqual(0);
+      const warned = logLines(run.stderr()).filter((l) => l['level'] === 40 && String(l['msg']).includes('NOT forwarded'));
+      expect(warned).toHaveLength(1);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
