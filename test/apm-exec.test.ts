@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { freeTcpPort } from '@agentkit/core/testing';
+import { encode } from '@msgpack/msgpack';
+import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
+import { getJson, startAgentProcessesKilledAfterEach } from './support/agent-process.js';
 import { execEnv, startExec } from './support/exec-process.js';
 
 // The tracer's agent port end to end: the built CLI (`npm run build` first) wraps a program
@@ -23,6 +26,21 @@ function logLines(stderr: string): Record<string, unknown>[] {
     }
   }
   return lines;
+}
+
+const startAgent = startAgentProcessesKilledAfterEach();
+
+/** PUTs `body` as msgpack to `url`; resolves to the status and body. */
+function putMsgpack(url: string, body: Uint8Array): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'PUT', headers: { 'Content-Type': 'application/msgpack', 'Content-Length': String(body.length) } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 let intake: TestIntake;
@@ -83,4 +101,32 @@ describe('agentkit exec with a dd-trace program', () => {
     },
     CASE_TIMEOUT_MS,
   );
+});
+
+describe('agentkit run', () => {
+  it('listens for tracers, and its trace counts are on the local intake page and at the status port', async () => {
+    const apmPort = await freeTcpPort();
+    const agent = startAgent(['run'], {
+      DD_DOGSTATSD_PORT: String(await freeUdpPort()),
+      DD_LOCAL_INTAKE_PORT: '0',
+      DD_CMD_PORT: '0',
+      DD_APM_RECEIVER_PORT: String(apmPort),
+    });
+    const [, tracersUrl] = await agent.waitForStdout(/Tracers\s+(http:\S+)/);
+    expect(tracersUrl).toBe(`http://127.0.0.1:${apmPort}`);
+    const [, intakeUrl] = await agent.waitForStdout(/Local intake (http:\S+)\//);
+    const [, statusUrl] = await agent.waitForStdout(/Status\s+(http:\S+)\/status/);
+    const traces = encode([[{ trace_id: 1, span_id: 1, parent_id: 0, service: 'run-svc', name: 'op', resource: 'r', start: 1, duration: 1 }]]);
+    const answer = await putMsgpack(`${tracersUrl}/v0.4/traces`, traces);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toHaveProperty('rate_by_service');
+    // The page's agent counters (what the intake page shows), read from the app's telemetry.
+    const counters = await getJson<Record<string, Record<string, number>>>(`${intakeUrl}/api/local/agent`);
+    expect(counters['ApmReceiver']).toMatchObject({ 'traces.payloads.v04': 1, 'traces.received': 1, 'traces.spans': 1, 'dropped.traces_not_forwarded': 1 });
+    const status = await getJson<{ components: Record<string, Record<string, number>> }>(`${statusUrl}/status`);
+    expect(status.components['ApmReceiver']).toMatchObject({ 'traces.received': 1, 'dropped.spans_not_forwarded': 1 });
+    const telemetry = await (await fetch(`${statusUrl}/telemetry`)).text();
+    expect(telemetry).toMatch(/dropped.*reason="traces_not_forwarded".* 1/);
+    expect(await agent.stop('SIGINT')).toBe(0);
+  }, 40_000);
 });

@@ -120,7 +120,7 @@ describe('agentkit graph', () => {
     const { startOrder, edges } = await defaultGraph();
     expect(startOrder).toEqual([
       'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock', 'HostMetadataClock', 'StatusServer',
-      'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer',
+      'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer', 'ApmReceiver',
       'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener', 'HostMetadata',
     ]);
     expect(pipelineEdges(edges)).toEqual([
@@ -132,6 +132,7 @@ describe('agentkit graph', () => {
       'Demultiplexer → Serializer',
       'DogstatsdServer → Demultiplexer',
       'DogstatsdServer → PacketForwarder',
+      'ApmReceiver → DogstatsdServer',
       'UdpListener → DogstatsdServer',
       'UdsDatagramListener → DogstatsdServer',
       'UdsStreamListener → DogstatsdServer',
