@@ -50,7 +50,7 @@ export const apmKeys = {
   maxPayloadSize: defineKey({
     key: 'apm_config.max_payload_size',
     env: 'DD_APM_MAX_PAYLOAD_SIZE',
-    datadog: { kind: 'same' },
+    datadog: { kind: 'differs', how: 'Same default and meaning for traces; here it also bounds `/dogstatsd/v2/proxy` bodies, which the Agent reads whole without a limit.' },
     type: 'integer',
     default: DEFAULT_APM_MAX_PAYLOAD_BYTES,
     min: 1,

@@ -107,7 +107,7 @@ function summariseV05(decoded: unknown): TraceSummary | string {
     if (!Array.isArray(trace)) return 'expected each trace to be an array of spans';
     for (const span of trace) {
       if (!Array.isArray(span) || span.length !== 12) return 'expected each span to be an array of 12 fields';
-      const index = span[0];
+      const index: unknown = span[0];
       if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= strings.length) return 'a span names a string that is not in the table';
       const service: unknown = strings[index];
       if (typeof service === 'string' && service !== '') services.add(service);
