@@ -69,7 +69,9 @@ export function send(
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const where = 'port' in target ? { host: '127.0.0.1', port: target.port } : { socketPath: target.socketPath };
-    const req = request({ ...where, method, path, headers: { ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }), ...headers } }, (res) => {
+    // A chunked request (Transfer-Encoding given) declares no length: the server finds out as it reads.
+    const length = body === undefined || 'Transfer-Encoding' in headers ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+    const req = request({ ...where, method, path, headers: { ...length, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));

@@ -88,6 +88,14 @@ describe('POST /dogstatsd/v2/proxy', () => {
     expect(demux.samples.reduce((sum, s) => sum + s.value, 0)).toBe((19_999 * 20_000) / 2);
   });
 
+  it('is never subject to dogstatsd_eol_required: the last line needs no newline', async () => {
+    const port = await freeTcpPort();
+    const { app, demux } = await startApm(port, { dogstatsd_eol_required: ['udp', 'uds', 'tcp'] });
+    expect((await send({ port }, 'POST', '/dogstatsd/v2/proxy', 'eol.first:1|c\neol.last:2|c')).status).toBe(200);
+    app.get(DOGSTATSD_SERVER).flush();
+    expect(demux.samples.map((s) => s.name)).toEqual(['eol.first', 'eol.last']);
+  });
+
   it('answers 503 as the Agent does when DogStatsD is off, counted', async () => {
     const port = await freeTcpPort();
     const { receiver } = await startApm(port, { use_dogstatsd: false }, { dogstatsd: false });
@@ -181,14 +189,16 @@ describe('traces', () => {
     });
   });
 
-  it('refuses a chunked body that grows past apm_config.max_payload_size while read', async () => {
+  it('refuses a chunked body that grows past apm_config.max_payload_size while read, and one that declares more', async () => {
     const port = await freeTcpPort();
-    const { receiver } = await startApm(port, { 'apm_config.max_payload_size': 1000 });
-    const answer = await send({ port }, 'POST', '/dogstatsd/v2/proxy', undefined, { 'Transfer-Encoding': 'chunked' }).catch(() => undefined);
-    expect(answer?.status).toBe(200); // an empty body is fine
-    const big = await send({ port }, 'POST', '/dogstatsd/v2/proxy', 'a:1|c\n'.repeat(400));
-    expect(big.status).toBe(413);
-    expect(receiver.telemetry()['dropped.payload_too_large']).toBe(1);
+    const { app, demux, receiver } = await startApm(port, { 'apm_config.max_payload_size': 1000 });
+    const chunked = { 'Transfer-Encoding': 'chunked' };
+    expect((await send({ port }, 'POST', '/dogstatsd/v2/proxy', 'small.one:1|c\n', chunked)).status).toBe(200);
+    expect((await send({ port }, 'POST', '/dogstatsd/v2/proxy', 'big.one:1|c\n'.repeat(200), chunked)).status).toBe(413);
+    expect((await send({ port }, 'POST', '/dogstatsd/v2/proxy', 'big.two:1|c\n'.repeat(200))).status).toBe(413);
+    app.get(DOGSTATSD_SERVER).flush();
+    expect(demux.samples.map((s) => s.name)).toEqual(['small.one']);
+    expect(receiver.telemetry()['dropped.payload_too_large']).toBe(2);
   });
 });
 
