@@ -9,8 +9,8 @@ import { execEnv, startExec } from './support/exec-process.js';
 
 // The tracer's agent port end to end: the built CLI (`npm run build` first) wraps a program
 // instrumented with the real dd-trace 5; dd-trace talks to agentkit's receiver as it would to
-// the Datadog Agent on 8126 (here a free port, given to both in DD_APM_RECEIVER_PORT and
-// DD_TRACE_AGENT_PORT, so parallel runs do not collide).
+// the Datadog Agent on 8126 (here a free port in DD_APM_RECEIVER_PORT, so parallel runs do not
+// collide; exec hands it to the program in DD_TRACE_AGENT_PORT).
 const TASK = fileURLToPath(new URL('./fixtures/dd-trace-task.mjs', import.meta.url));
 const CASE_TIMEOUT_MS = 60_000;
 
@@ -57,8 +57,8 @@ describe('agentkit exec with a dd-trace program', () => {
     async () => {
       const apmPort = await freeTcpPort();
       const env = await execEnv(intake, {
+        // exec gives the program this port in DD_TRACE_AGENT_PORT (it is not 8126).
         DD_APM_RECEIVER_PORT: String(apmPort),
-        DD_TRACE_AGENT_PORT: String(apmPort),
         DD_SERVICE: 'ddtrace-task',
         DD_ENV: 'e2e',
         DD_RUNTIME_METRICS_ENABLED: 'true',
@@ -101,6 +101,20 @@ describe('agentkit exec with a dd-trace program', () => {
     },
     CASE_TIMEOUT_MS,
   );
+});
+
+describe('agentkit exec, the program\'s DD_TRACE_AGENT_PORT', () => {
+  const printPort = ['--', 'node', '-e', "process.stdout.write(`port=${process.env.DD_TRACE_AGENT_PORT ?? 'unset'}\\n`)"];
+
+  it('is the receiver\'s port when it is not 8126, unless the program was pointed at an agent already', async () => {
+    const apmPort = await freeTcpPort();
+    const given = startExec(printPort, await execEnv(intake, { DD_APM_RECEIVER_PORT: String(apmPort) }));
+    expect((await given.closed).code).toBe(0);
+    expect(given.stdout()).toContain(`port=${apmPort}\n`);
+    const pointed = startExec(printPort, await execEnv(intake, { DD_APM_RECEIVER_PORT: String(apmPort), DD_AGENT_HOST: 'other-agent' }));
+    expect((await pointed.closed).code).toBe(0);
+    expect(pointed.stdout()).toContain('port=unset\n');
+  }, CASE_TIMEOUT_MS);
 });
 
 describe('agentkit run', () => {
