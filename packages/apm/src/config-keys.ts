@@ -1,4 +1,5 @@
 import { commonKeys, defineKey, type AnyConfigKey } from '@agentkit/config';
+import { dogstatsdKeys } from '@agentkit/dogstatsd';
 
 /** The trace agent's port, `apm_config.receiver_port`'s default. */
 export const DEFAULT_APM_RECEIVER_PORT = 8126;
@@ -60,7 +61,8 @@ export const apmKeys = {
 
 /**
  * The receiver's keys for `loadConfig({ keys })`, with the common ones it reads (`bind_host`,
- * `hostname` and `local_server_allowed_hosts` for the names it answers to, `env` for `/info`).
+ * `hostname` and `local_server_allowed_hosts` for the names it answers to, `env` and
+ * `dogstatsd_port` for `/info`).
  */
 export const apmConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   apmKeys.enabled,
@@ -72,4 +74,6 @@ export const apmConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   commonKeys.hostname,
   commonKeys.env,
   commonKeys.localServerAllowedHosts,
+  // Declared by @agentkit/dogstatsd; `/info` reports it (`config.statsd_port`).
+  dogstatsdKeys.port,
 ]);
