@@ -96,6 +96,10 @@ describe('agentkit exec with a dd-trace program', () => {
       expect(stopped?.['traces.received']).toBe(1);
       expect(stopped?.['dropped.spans_not_forwarded']).toBe(2);
       expect(stopped?.['info_requests']).toBeGreaterThanOrEqual(0);
+      // The DogStatsD server took them as packets of the http transport, none over UDP (no fallback).
+      const server = logLines(run.stderr()).find((l) => l['component'] === 'DogstatsdServer' && l['msg'] === 'dogstatsd server stopped');
+      expect(server?.['packets_from.http']).toBeGreaterThan(0);
+      expect(server?.['packets_from.udp']).toBeUndefined();
       const warned = logLines(run.stderr()).filter((l) => l['level'] === 40 && String(l['msg']).includes('NOT forwarded'));
       expect(warned).toHaveLength(1);
     },

@@ -75,7 +75,8 @@ describe('POST /dogstatsd/v2/proxy', () => {
     expect(demux.samples.find((s) => s.name === 'proxy.count')?.tags).toContain('a:b');
     expect(receiver.telemetry()).toMatchObject({ 'dogstatsd_proxy.payloads': 2, 'dogstatsd_proxy.lines': 6, 'dogstatsd_proxy.bytes': 2 * body.length });
     const server = app.telemetry()['DogstatsdServer'];
-    expect(server).toMatchObject({ lines: 6, samples: 6 });
+    expect(server).toMatchObject({ lines: 6, samples: 6, 'packets_from.http': 2 });
+    expect(server?.['packets_from.udp']).toBeUndefined();
   });
 
   it('cuts a large body at newlines and loses no line', async () => {
