@@ -23,10 +23,13 @@ export interface AgentProcess {
 /**
  * Starts the built CLI (`node packages/agent/bin/agentkit.js <args>`) with exactly `env` plus
  * PATH: DD_* variables of the machine running the tests cannot leak in, nor
- * NODE_EXTRA_CA_CERTS (~150 ms per Node start here).
+ * NODE_EXTRA_CA_CERTS (~150 ms per Node start here). The trace agent's receiver is off unless
+ * `env` sets DD_APM_RECEIVER_PORT: agents started in parallel would all reach for 8126, and so
+ * would a Datadog Agent on the machine.
  */
 export function startAgentProcess(args: readonly string[], env: Record<string, string>, cwd: string = REPO_ROOT): AgentProcess {
-  return watchProcess(spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const fullEnv = { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', ...env };
+  return watchProcess(spawn(process.execPath, [BIN, ...args], { cwd, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { aggregatorConfigKeys } from '@agentkit/aggregator';
+import { apmConfigKeys } from '@agentkit/apm';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
 import { debuggerConfigKeys } from '@agentkit/debugger';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
@@ -31,5 +32,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...serverlessConfigKeys,
     ...symdbConfigKeys,
     ...debuggerConfigKeys,
+    ...apmConfigKeys,
   ]),
 ]);

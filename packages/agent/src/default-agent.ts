@@ -1,6 +1,8 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
+import { apmBundle, apmKeys } from '@agentkit/apm';
 import { commonKeys } from '@agentkit/config';
 import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
+import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
 import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, localIntakeBundle } from '@agentkit/intake';
@@ -23,17 +25,35 @@ export function localIntakeUrl(config: ConfigReader): string {
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
- * from their injection edges (forwarder first, listeners last). The host metadata rides on the
- * forwarder too; it switches itself off in serverless mode (`agentkit exec`). With no API key and no
- * `dd_url` it embeds the local intake, and the forwarder declares an ordering edge to it
- * (`after: [LOCAL_INTAKE]`): the intake starts before the forwarder and stops after the
- * forwarder's last payload. `local_intake_port` must be a
- * real port then (0 is resolved by the caller, see `agentkit run`).
+ * from their injection edges (forwarder first, listeners and the trace agent's receiver last).
+ * With `apm_config.enabled` the receiver on 8126 comes with the debugger proxy it hands the
+ * tracers' debugger and symdb uploads to. The host metadata rides on the forwarder too; it
+ * switches itself off in serverless mode (`agentkit exec`). With no API key and no `dd_url` it
+ * embeds the local intake, and the forwarder and the debugger proxy declare an ordering edge to it
+ * (`after: [LOCAL_INTAKE]`): the intake starts before them and stops after their last payload.
+ * `local_intake_port` must be a real port then (0 is resolved by the caller, see `agentkit run`).
  */
 export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
-  const bundles: (Bundle | Replacement)[] = [dogstatsdBundle, aggregatorBundle, serializerBundle, forwarderBundle, hostMetadataBundle, statusBundle];
+  const traceAgent = config.get(apmKeys.enabled);
+  const bundles: (Bundle | Replacement)[] = [
+    ...(traceAgent ? [apmBundle, debuggerBundle] : []),
+    dogstatsdBundle,
+    aggregatorBundle,
+    serializerBundle,
+    forwarderBundle,
+    hostMetadataBundle,
+    statusBundle,
+  ];
   if (!usesLocalIntake(config)) return bundles;
-  return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config))];
+  return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config)), ...(traceAgent ? [debuggerAfterLocalIntake()] : [])];
+}
+
+/**
+ * The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it over
+ * HTTP, so it declares the order (after the intake at start, before it at stop).
+ */
+function debuggerAfterLocalIntake(): Replacement {
+  return replaceWith(provide(DEBUGGER_PROXY, HttpDebuggerProxy, { stopTimeoutMs: DEBUGGER_PROXY_STOP_TIMEOUT_MS, after: [LOCAL_INTAKE] }));
 }
 
 /**

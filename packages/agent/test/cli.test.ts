@@ -120,18 +120,21 @@ describe('agentkit graph', () => {
     const { startOrder, edges } = await defaultGraph();
     expect(startOrder).toEqual([
       'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock', 'HostMetadataClock', 'StatusServer',
-      'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer',
+      'LocalIntake', 'DebuggerProxy', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer', 'ApmReceiver',
       'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener', 'HostMetadata',
     ]);
     expect(pipelineEdges(edges)).toEqual([
       'StatusServer → Telemetry',
       'LocalIntake → Telemetry',
+      'DebuggerProxy after LocalIntake',
       'Forwarder → ForwarderClock',
       'Forwarder after LocalIntake',
       'Serializer → Forwarder',
       'Demultiplexer → Serializer',
       'DogstatsdServer → Demultiplexer',
       'DogstatsdServer → PacketForwarder',
+      'ApmReceiver → DogstatsdServer',
+      'ApmReceiver → DebuggerProxy',
       'UdpListener → DogstatsdServer',
       'UdsDatagramListener → DogstatsdServer',
       'UdsStreamListener → DogstatsdServer',

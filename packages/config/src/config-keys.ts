@@ -80,7 +80,7 @@ export const commonKeys = {
     type: 'string',
     default: 'localhost',
     datadog: { kind: 'same' },
-    doc: 'The host the DogStatsD UDP listener (and agentkit\'s TCP listener) binds when `dogstatsd_non_local_traffic` is false. A name is resolved as the Agent (Go) resolves it for UDP: its first IPv4 address, else its first address, so `localhost` is 127.0.0.1; `0.0.0.0`, `::` and empty listen on every interface, IPv4 and IPv6 (Go listens dual-stack on an unspecified address).',
+    doc: 'The host the DogStatsD UDP listener (and agentkit\'s TCP listener) binds when `dogstatsd_non_local_traffic` is false, and the trace agent\'s receiver (`apm_config.receiver_port`) when `apm_config.apm_non_local_traffic` is false. A name is resolved as the Agent (Go) resolves it for UDP: its first IPv4 address, else its first address, so `localhost` is 127.0.0.1; `0.0.0.0`, `::` and empty listen on every interface, IPv4 and IPv6 (Go listens dual-stack on an unspecified address).',
   }),
   localIntakePort: defineKey({
     key: 'local_intake_port',

@@ -49,5 +49,4 @@ export const unsupportedAgentKeys: readonly UnsupportedAgentKey[] = Object.freez
   unsupported('log_file', 'The Agent\'s log file; agentkit logs to stderr only (redirect it).'),
   unsupported('telemetry.enabled', 'Sends the Agent\'s internal metrics to Datadog; agentkit serves its counters at `/telemetry` (Prometheus text) instead.'),
   unsupported('logs_enabled', 'Log collection; agentkit collects no logs (yet).'),
-  unsupported('apm_config.enabled', 'The trace agent; agentkit receives no traces (yet). Other `apm_config.*` keys are ignored too.', ['DD_APM_ENABLED']),
 ]);

@@ -20,7 +20,9 @@ export { UnixDgramListener } from './listeners/uds-datagram-listener.js';
 export { NetUnixStreamListener } from './listeners/uds-stream-listener.js';
 export { NetTcpListener } from './listeners/tcp-listener.js';
 export { InMemoryListener } from './listeners/memory-listener.js';
-export { formatHostPort } from './listeners/listen-address.js';
+export { formatHostPort, listenAddress } from './listeners/listen-address.js';
+export type { ListenAddress } from './listeners/listen-address.js';
+export { checkSocketPathLength, removeSocketFile, removeStaleSocket, setSocketMode } from './listeners/socket-path.js';
 
 export { PacketParser } from './parser/packet-parser.js';
 export type { PacketParserOptions } from './parser/packet-parser.js';

@@ -33,6 +33,9 @@ never takes the workload down.
 The platform is detected from its environment (K_SERVICE, CLOUD_RUN_JOB, CONTAINER_APP_NAME,
 WEBSITE_STACK) for tags and enhanced metrics. The program gets the UDP port DogStatsD listens
 on in DD_DOGSTATSD_PORT (from the file or the environment); dogstatsd_port 0 turns UDP off.
+Tracers (dd-trace) reach the trace agent's port, apm_config.receiver_port (8126), as they would
+the Datadog Agent's; on another port the program gets it in DD_TRACE_AGENT_PORT, unless
+DD_TRACE_AGENT_PORT, DD_TRACE_AGENT_URL or DD_AGENT_HOST is set.
 
 Options:
   -c, --config <file>  YAML configuration file (datadog.yaml style); DD_* variables override it

@@ -1,3 +1,4 @@
+import { APM_RECEIVER } from '@agentkit/apm';
 import { commonKeys, type Config } from '@agentkit/config';
 import { createApp, type App } from '@agentkit/core';
 import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER } from '@agentkit/dogstatsd';
@@ -15,7 +16,8 @@ export const runCommand: Command = {
 
 Runs the DogStatsD agent: listens for metrics, events and service checks (UDP on
 bind_host:dogstatsd_port, localhost:8125, off at 0; Unix sockets when dogstatsd_socket /
-dogstatsd_stream_socket are set),
+dogstatsd_stream_socket are set), and takes tracers' requests on the trace agent port
+(apm_config.receiver_port, 8126: /info, /dogstatsd/v2/proxy; traces are counted, not forwarded),
 aggregates them and ships them to Datadog (api_key, site or dd_url).
 With neither api_key nor dd_url it embeds the local intake on 127.0.0.1:local_intake_port
 (8127): open its page in a browser to see what the agent sends.
@@ -44,6 +46,10 @@ Options:
 export function banner(app: App, config: Config): string {
   const lines = [`agentkit is running (pid ${process.pid})`];
   for (const where of listeningOn(app)) lines.push(`  DogStatsD   ${where}`);
+  const apm = app.find(APM_RECEIVER);
+  for (const where of [apm?.url ?? '', apm?.socketPath === undefined || apm.socketPath === '' ? '' : `unix://${apm.socketPath}`]) {
+    if (where !== '') lines.push(`  Tracers    ${where}  (trace agent port: /dogstatsd/v2/proxy; traces counted, not forwarded)`);
+  }
   const intake = app.find(LOCAL_INTAKE);
   if (intake !== undefined) lines.push(`  Local intake ${intake.url}/  (open it in a browser; no api_key or dd_url is set)`);
   else lines.push(`  Sending to  ${config.get(commonKeys.ddUrl) || `https://app.${config.get(commonKeys.site)}`}`);

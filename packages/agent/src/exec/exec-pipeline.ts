@@ -1,4 +1,5 @@
 import { createApp, describeError, StopError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type StopResult, type Token } from '@agentkit/core';
+import { APM_RECEIVER } from '@agentkit/apm';
 import { UDP_LISTENER } from '@agentkit/dogstatsd';
 import { formatPendingWork, pendingBeforeStop, type PendingStage } from './pending-work.js';
 
@@ -34,6 +35,12 @@ export class ExecPipeline {
   public get udpPort(): number | undefined {
     const udp = this.find(UDP_LISTENER);
     return udp?.listening === true ? udp.port : undefined;
+  }
+
+  /** The TCP port the trace agent's receiver listens on, when it does. */
+  public get apmPort(): number | undefined {
+    const apm = this.find(APM_RECEIVER);
+    return apm === undefined || apm.port === 0 ? undefined : apm.port;
   }
 
   /** The component behind `token`, or undefined when no enabled bundle provides it. */

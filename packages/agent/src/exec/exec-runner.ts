@@ -1,3 +1,4 @@
+import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm';
 import { describeError, settleWithin, type Logger } from '@agentkit/core';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
 import { symdbBundle } from '@agentkit/symdb';
@@ -141,11 +142,17 @@ class ExecSession {
    * The program's environment: the wrapper's, with DD_DOGSTATSD_PORT set to the port UDP
    * listens on, so a client library finds it wherever it was configured (the YAML file too, not
    * only the environment). With UDP off (`dogstatsd_port` 0) or no pipeline, it is left as it was.
+   * Likewise DD_TRACE_AGENT_PORT for a tracer, when the trace agent's receiver listens elsewhere
+   * than the tracers' default 8126, unless the program was pointed at an agent already
+   * (DD_TRACE_AGENT_PORT, DD_TRACE_AGENT_URL or DD_AGENT_HOST set): that choice is the user's.
    */
   #programEnv(): Record<string, string | undefined> {
     const env = { ...this.#options.env };
     const port = this.#pipeline?.udpPort;
     if (port !== undefined) env['DD_DOGSTATSD_PORT'] = String(port);
+    const apmPort = this.#pipeline?.apmPort;
+    const pointed = ['DD_TRACE_AGENT_PORT', 'DD_TRACE_AGENT_URL', 'DD_AGENT_HOST'].some((name) => (env[name] ?? '') !== '');
+    if (apmPort !== undefined && apmPort !== DEFAULT_APM_RECEIVER_PORT && !pointed) env['DD_TRACE_AGENT_PORT'] = String(apmPort);
     return env;
   }
 

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ConfigReader } from '@agentkit/core';
+import type { ConfigKeyRef, ConfigReader } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
 import { dogstatsdKeys } from '../config-keys.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
@@ -12,7 +12,7 @@ export interface ListenAddress {
   /** True for the unspecified address: one IPv6 socket that also takes IPv4 (IPV6_V6ONLY off). */
   readonly dualStack: boolean;
   readonly family: 4 | 6;
-  /** `dogstatsd_non_local_traffic` or `bind_host`. */
+  /** The non-local key (`dogstatsd_non_local_traffic`, …) or `bind_host`. */
   readonly key: string;
 }
 
@@ -24,10 +24,12 @@ export interface ListenAddress {
  * where ::1 is listed first. Go listens on an unspecified address (`0.0.0.0`, `::`, or none:
  * an empty `bind_host`) with one dual-stack IPv6 socket, so those mean IPv4 and IPv6 here too.
  * A name that does not resolve fails the start with ERR_DOGSTATSD_LISTENER_START naming
- * `bind_host` (the Agent logs it and runs without UDP).
+ * `bind_host` (the Agent logs it and runs without UDP). `nonLocal` is the key that means "every
+ * interface" for this listener: the trace agent's receiver decides the same way with
+ * `apm_config.apm_non_local_traffic`.
  */
-export async function listenAddress(config: ConfigReader): Promise<ListenAddress> {
-  if (config.get(dogstatsdKeys.nonLocalTraffic)) return { host: '::', dualStack: true, family: 6, key: 'dogstatsd_non_local_traffic' };
+export async function listenAddress(config: ConfigReader, nonLocal: ConfigKeyRef<boolean> = dogstatsdKeys.nonLocalTraffic): Promise<ListenAddress> {
+  if (config.get(nonLocal)) return { host: '::', dualStack: true, family: 6, key: nonLocal.key };
   const bindHost = config.get(commonKeys.bindHost);
   // Empty is Go's `:port`: no address, every interface (as the Agent with `bind_host: ""`).
   // `localhost` is tested first: `isIP` on a name compiles Node's IPv6 pattern (seen in a cold start's CPU profile).

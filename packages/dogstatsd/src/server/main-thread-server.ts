@@ -40,10 +40,12 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
   #queue: RingBuffer<QueuedPacket>;
   #parser: PacketParser | undefined;
   #batcher: Batcher;
-  #eol: Record<PacketSource, boolean> = { udp: false, uds: false, tcp: false };
+  #eol: Record<PacketSource, boolean> = { udp: false, uds: false, tcp: false, http: false };
   #state: State = 'created';
   #scheduled = false;
   #packets = 0;
+  /** Packets by the transport they came from (`packets_from.<source>` in telemetry, when non-zero). */
+  readonly #packetsFrom: Record<PacketSource, number> = { udp: 0, uds: 0, tcp: 0, http: 0 };
   #bytes = 0;
   #queueFull = 0;
   #unterminated = 0;
@@ -127,6 +129,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
     const batcher = this.#batcher;
     return {
       packets: this.#packets,
+      ...packetsFrom(this.#packetsFrom),
       bytes: this.#bytes,
       lines: this.#parser?.lines ?? 0,
       samples: batcher.samplesOut,
@@ -156,6 +159,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
     const queue = this.#queue;
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
       this.#packets += 1;
+      this.#packetsFrom[item.source] += 1;
       this.#bytes += item.packet.length;
       try {
         parser.parse(item.packet, this.#eol[item.source], nowSec, this.#batcher);
@@ -192,7 +196,13 @@ function eolSettings(values: readonly string[]): Record<PacketSource, boolean> {
       );
     }
   }
-  return { udp: values.includes('udp'), uds: values.includes('uds'), tcp: values.includes('tcp') };
+  return { udp: values.includes('udp'), uds: values.includes('uds'), tcp: values.includes('tcp'), http: false };
+}
+
+function packetsFrom(counts: Readonly<Record<PacketSource, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [source, n] of Object.entries(counts)) if (n > 0) out[`packets_from.${source}`] = n;
+  return out;
 }
 
 /** A logger whose warnings are debug lines (`dogstatsd_disable_verbose_logs`). */

@@ -2,9 +2,11 @@ import { token } from '@agentkit/core';
 
 /**
  * The transport a packet came from; it decides whether `dogstatsd_eol_required` applies
- * (`uds` covers both Unix datagram and Unix stream sockets, as in the Agent).
+ * (`uds` covers both Unix datagram and Unix stream sockets, as in the Agent). `http` is the APM
+ * receiver's `/dogstatsd/v2/proxy`: whole newline-separated lines from a tracer, never subject
+ * to `dogstatsd_eol_required` (the Agent splits the body at newlines before handing it on).
  */
-export type PacketSource = 'udp' | 'uds' | 'tcp';
+export type PacketSource = 'udp' | 'uds' | 'tcp' | 'http';
 
 /**
  * The DogStatsD server: takes packets from the listeners, parses and enriches them and hands

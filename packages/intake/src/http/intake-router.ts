@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DropCounter, Logger, TelemetryReader } from '@agentkit/core';
+import { readBody, type DropCounter, type Logger, type TelemetryReader } from '@agentkit/core';
 import { payloadKindOf } from '@agentkit/serializer';
 import { DEBUGGER_PATHS } from '../debugger/debugger-upload.js';
 import type { FaultPlan, FaultResponse } from '../faults/fault-plan.js';
@@ -8,7 +8,6 @@ import type { IntakeHistory } from '../history/intake-history.js';
 import type { LocalIntakeStats } from '../local-intake/local-intake.def.js';
 import type { AnsweredRequest, IntakeRequest } from './intake-request.js';
 import type { IntakeStats, RouteName } from './intake-stats.js';
-import { readBody } from './read-body.js';
 import { readRequest, undecodedRequest } from './read-request.js';
 import type { StaticAssets } from './static-assets.js';
 

@@ -11,7 +11,7 @@ export type BodyResult =
 /**
  * Reads a whole request body, at most `maxBytes`. A declared Content-Length over the limit is
  * refused before a byte is read; a chunked body is cut off as soon as it passes the limit.
- * Never rejects.
+ * Never rejects. One reader for every local HTTP server (the local intake, the APM receiver).
  */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length']);

@@ -1,0 +1,25 @@
+import { CONFIG, bundle, LOGGER, provide, type Bundle, type ConfigReader, type Logger } from '@agentkit/core';
+import { DEBUGGER_PROXY, type DebuggerProxy } from '@agentkit/debugger';
+import { DOGSTATSD_SERVER, type DogstatsdServer } from '@agentkit/dogstatsd';
+import { apmKeys } from './config-keys.js';
+import { APM_RECEIVER } from './receiver/apm-receiver.def.js';
+import { HttpApmReceiver } from './receiver/http-apm-receiver.js';
+
+/**
+ * The trace agent's receiver (`APM_RECEIVER`), enabled by `apm_config.enabled` (default true,
+ * as in the Agent). It injects the DogStatsD server and the debugger proxy, both optional: with
+ * `use_dogstatsd` off, `/dogstatsd/v2/proxy` answers 503 as the Agent's does; with no debugger
+ * proxy in the app, the debugger routes answer 404. Injecting the server orders the stop: the
+ * receiver stops before the server, so lines posted during a tracer's shutdown are drained.
+ */
+export const apmBundle: Bundle = bundle(
+  'apm',
+  [
+    provide(APM_RECEIVER, {
+      deps: [CONFIG, LOGGER, { token: DOGSTATSD_SERVER, optional: true }, { token: DEBUGGER_PROXY, optional: true }],
+      useFactory: (config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, proxy: DebuggerProxy | undefined) =>
+        new HttpApmReceiver(config, logger, server, proxy),
+    }),
+  ],
+  { enabled: (config) => config.get(apmKeys.enabled) },
+);
