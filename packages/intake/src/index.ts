@@ -6,6 +6,7 @@ export type {
   IntakeTlsOptions,
   LocalIntakeOptions,
   LocalIntakeStats,
+  LocalLog,
   LocalSeries,
   LocalSeriesType,
   LocalServiceCheck,
@@ -34,4 +35,4 @@ export type { AnsweredRequest, IntakeRequest } from './http/intake-request.js';
 export { FaultPlan } from './faults/fault-plan.js';
 export type { FaultPlanInit, FaultResponder, FaultResponse, FaultStep, FaultTarget } from './faults/fault-plan.js';
 export type { SymdbBatch } from './symdb/symdb-batch.js';
-export { SYMDB_UPLOADS_KEPT } from './history/intake-history.js';
+export { LOG_MESSAGE_KEPT_CHARS, LOGS_KEPT, SYMDB_UPLOADS_KEPT } from './history/intake-history.js';

@@ -5,6 +5,7 @@ import type {
   LocalHost,
   LocalIntake,
   LocalIntakeStats,
+  LocalLog,
   LocalSeries,
   LocalServiceCheck,
   LocalSketch,
@@ -20,6 +21,7 @@ export interface FakeLocalIntakeData {
   serviceChecks?: LocalServiceCheck[];
   symdbUploads?: LocalSymdbUpload[];
   hosts?: LocalHost[];
+  logs?: LocalLog[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class FakeLocalIntake implements LocalIntake {
       serviceChecks: data.serviceChecks ?? [],
       symdbUploads: data.symdbUploads ?? [],
       hosts: data.hosts ?? [],
+      logs: data.logs ?? [],
     };
     this.#port = port;
   }
@@ -85,6 +88,10 @@ export class FakeLocalIntake implements LocalIntake {
     return [...this.data.hosts];
   }
 
+  public logs(): LocalLog[] {
+    return [...this.data.logs];
+  }
+
   public stats(): LocalIntakeStats {
     return {
       requests: {},
@@ -98,6 +105,7 @@ export class FakeLocalIntake implements LocalIntake {
         serviceChecks: this.data.serviceChecks.length,
         symdbUploads: this.data.symdbUploads.length,
         hosts: this.data.hosts.length,
+        logs: this.data.logs.length,
       },
     };
   }

@@ -5,6 +5,7 @@ import { decodedItemCount } from '@agentkit/serializer';
 import type {
   DecodedEvent,
   DecodedHostMetadata,
+  DecodedLog,
   DecodedMetricSeries,
   DecodedPayload,
   DecodedPayloadKind,
@@ -159,6 +160,11 @@ export class TestIntake {
   /** Host metadata payloads (`/intake/` bodies that are not events), in arrival order. */
   public hostMetadata(): DecodedHostMetadata[] {
     return this.#collect((d) => (d.kind === 'host_metadata' ? [d.payload] : []));
+  }
+
+  /** Logs (`/api/v2/logs`) in accepted payloads, in arrival order: what the logs intake took. */
+  public logs(): DecodedLog[] {
+    return this.#collect((d) => (d.kind === 'logs' ? d.payload : []));
   }
 
   /** Resolves once `predicate()` holds (checked at each request); rejects after the timeout. */
