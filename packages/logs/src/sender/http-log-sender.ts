@@ -141,12 +141,12 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   public telemetry(): TelemetrySnapshot {
     const dropped = this.#dropped();
     return {
-      'lines.received': this.#received,
-      'lines.sent': this.#sent,
-      'lines.dropped': dropped,
-      'lines.cut': this.#cut,
+      'logs.received': this.#received,
+      'logs.sent': this.#sent,
+      'logs.dropped': dropped,
+      'logs.cut': this.#cut,
       // Taken but neither sent nor dropped yet: what a stop cut short would lose.
-      queued_lines: this.#received - this.#sent - dropped,
+      queued_logs: this.#received - this.#sent - dropped,
       'queue.high': this.#worker.queuedHigh,
       'queue.retry': this.#worker.queuedRetry,
       inflight: this.#worker.inFlight,
