@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createTestApp, RecordingLogger } from '@agentkit/core/testing';
-import { LOG_SENDER, LOGS_CONTEXT, logSenderBundle, MAX_ENTRY_BYTES, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_ENTRIES, type LogEntry, type LogSender } from '@agentkit/logs';
+import { LOG_SENDER, LOGS_CONTEXT, logSenderBundle, MAX_ENTRY_BYTES, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_ENTRIES, type LogEntry } from '@agentkit/logs';
 import { bundle, provide } from '@agentkit/core';
 import { startTestIntake, startTestProxy, type TestIntake } from '@agentkit/testing';
 import { gunzipSync } from 'node:zlib';
@@ -28,7 +28,7 @@ async function sender(env: Record<string, string>, logger = new RecordingLogger(
     logger,
   });
   await app.start();
-  return { app, sender: app.get(LOG_SENDER) as LogSender, logger };
+  return { app, sender: app.get(LOG_SENDER), logger };
 }
 
 describe('HttpLogSender', () => {

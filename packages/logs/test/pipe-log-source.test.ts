@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PassThrough, Writable } from 'node:stream';
 import { createTestApp } from '@agentkit/core/testing';
-import { FakeLogProcessor, fakeLogProcessorBundle, LOG_SOURCE, logSourceBundle, MIRROR_PAUSE_BYTES, MIRROR_STALL_MS, type LogSource } from '@agentkit/logs';
+import { FakeLogProcessor, fakeLogProcessorBundle, LOG_SOURCE, logSourceBundle, MIRROR_PAUSE_BYTES, MIRROR_STALL_MS } from '@agentkit/logs';
 
 /** A mirror that keeps what it is given; `stuck` makes it never finish a write (a reader that stopped reading). */
 class Mirror extends Writable {
@@ -24,7 +24,7 @@ async function source() {
   const app = createTestApp([logSourceBundle, fakeLogProcessorBundle(processor)]);
   await app.start();
   const pipes = { stdout: new PassThrough(), stderr: new PassThrough(), mirrorStdout: new Mirror(), mirrorStderr: new Mirror() };
-  (app.get(LOG_SOURCE) as LogSource).attach(pipes);
+  app.get(LOG_SOURCE).attach(pipes);
   return { app, processor, pipes };
 }
 
