@@ -142,6 +142,20 @@ describe('agentkit exec with logs_enabled', () => {
   );
 
   it(
+    'when the logs intake does not answer, the shutdown still ends within serverless_shutdown_timeout and the pending-work report names the unsent logs',
+    async () => {
+      intake.plan.enqueue('logs', ...Array.from({ length: 20 }, () => ({ hang: true })));
+      const env = await logsEnv(intake, { DD_LOG_LEVEL: 'error', DD_SERVERLESS_SHUTDOWN_TIMEOUT: '2' });
+      const run = await execLogTask(['lines', '10', '0'], env);
+      expect(run.code).toBe(0);
+      const stderr = run.stderr.toString('latin1');
+      expect(stderr).toMatch(/still pending: [^\n]*LogSender \(stop running\): [^\n]*queued_logs=20/);
+      expect(intake.logs()).toHaveLength(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
     'with logs off (the default) sends no logs and leaves the output as it was',
     async () => {
       const run = await execLogTask(['lines', '10', '0'], await execEnv(intake, { DD_LOG_LEVEL: 'off' }));
