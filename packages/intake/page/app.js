@@ -294,9 +294,11 @@
       select.value = seen.has(chosen) ? chosen : '';
     }
     const status = select.value;
-    const shown = state.logs
+    // Newest first: by the log's own time; logs of the same millisecond, last received first (a stable sort of the reversed list).
+    const shown = [...state.logs]
+      .reverse()
       .filter((l) => (status === '' || l.status === status) && matches(l.message, l.service, l.ddsource, l.hostname, ...l.tags))
-      .sort((a, b) => b.timestamp - a.timestamp || b.receivedAtMs - a.receivedAtMs);
+      .sort((a, b) => b.timestamp - a.timestamp);
     const rows = shown.slice(0, MAX_LOGS_SHOWN).map((l) =>
       el(
         'tr',
