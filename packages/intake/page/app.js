@@ -446,7 +446,7 @@
     const stored = state.stats?.stored;
     const dropped = state.stats ? Object.values(state.stats.dropped).reduce((a, b) => a + b, 0) : 0;
     $('summary').textContent = stored
-      ? `${stored.series} series · ${stored.sketches} distributions · ${stored.events} events · ${stored.serviceChecks} checks${dropped > 0 ? ` · ${dropped} refused` : ''}${state.updatedAt ? ` · updated ${state.updatedAt.toLocaleTimeString()}` : ''}`
+      ? `${stored.series} series · ${stored.sketches} distributions · ${stored.events} events · ${stored.serviceChecks} checks${stored.logs > 0 ? ` · ${stored.logs} logs` : ''}${dropped > 0 ? ` · ${dropped} refused` : ''}${state.updatedAt ? ` · updated ${state.updatedAt.toLocaleTimeString()}` : ''}`
       : '';
   }
 
