@@ -41,10 +41,10 @@ describe('suspicious DD_* variables', () => {
   });
 
   it('reports the variables of Agent keys agentkit does not support, by key', () => {
-    expect(suspicious({ DD_DOGSTATSD_ORIGIN_DETECTION: 'true', DD_APM_ENABLED: 'true', DD_LOGS_ENABLED: 'true' })).toEqual([
+    // DD_LOGS_ENABLED is no longer one of them: logs_enabled is @agentkit/logs' key (issue 16).
+    expect(suspicious({ DD_DOGSTATSD_ORIGIN_DETECTION: 'true', DD_APM_ENABLED: 'true' })).toEqual([
       { kind: 'unsupported', variable: 'DD_APM_ENABLED', key: 'apm_config.enabled' },
       { kind: 'unsupported', variable: 'DD_DOGSTATSD_ORIGIN_DETECTION', key: 'dogstatsd_origin_detection' },
-      { kind: 'unsupported', variable: 'DD_LOGS_ENABLED', key: 'logs_enabled' },
     ]);
   });
 
