@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { execEnv } from './support/exec-process.js';
@@ -18,13 +21,24 @@ interface Run {
   readonly stderr: Buffer;
 }
 
-/** `agentkit exec -- node log-task.mjs <args>` with raw output (bytes, not text), `onStart` once spawned. */
-function execLogTask(args: readonly string[], env: Record<string, string>, onStart?: (pid: number) => void): Promise<Run> {
+/**
+ * `agentkit exec -- node log-task.mjs <args>` with raw output (bytes, not text), `onStart` once
+ * spawned; with `readStdoutWhen`, the wrapper's stdout is not read until it holds (a stuck reader).
+ */
+function execLogTask(args: readonly string[], env: Record<string, string>, onStart?: (pid: number) => void, readStdoutWhen?: () => boolean): Promise<Run> {
   const child = spawn(process.execPath, [BIN, 'exec', '--', 'node', LOG_TASK, ...args], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
+  if (readStdoutWhen !== undefined) {
+    child.stdout.pause();
+    const poll = setInterval(() => {
+      if (!readStdoutWhen()) return;
+      clearInterval(poll);
+      child.stdout.resume();
+    }, 20);
+  }
   if (child.pid !== undefined) onStart?.(child.pid);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
@@ -151,6 +165,20 @@ describe('agentkit exec with logs_enabled', () => {
       const stderr = run.stderr.toString('latin1');
       expect(stderr).toMatch(/still pending: [^\n]*LogSender \(stop running\): [^\n]*queued_logs=20/);
       expect(intake.logs()).toHaveLength(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "a wrapper stdout nobody reads for a while holds the task back for a bounded time only: it finishes, and every byte still comes out, in order",
+    async () => {
+      const exitFile = join(mkdtempSync(join(tmpdir(), 'exec-logs-')), 'exit-at');
+      // The wrapper's stdout is read only once the task has exited: so the task was not held
+      // back until a reader came (it would never have exited, and this test would time out).
+      const run = await execLogTask(['bytes', '5000000'], await logsEnv(intake, { LOG_TASK_EXIT_FILE: exitFile }), undefined, () => existsSync(exitFile));
+      expect(run.code).toBe(0);
+      expect(run.stdout.equals(Buffer.from(`${'z'.repeat(99)}\n`.repeat(50_000)))).toBe(true);
+      expect(intake.logs()).toHaveLength(50_000);
     },
     CASE_TIMEOUT_MS,
   );
