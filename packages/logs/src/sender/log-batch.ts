@@ -18,6 +18,18 @@ export interface EntryFields {
   readonly ddtags: string;
 }
 
+// The same for every log: encoded once per field set, not once per log.
+const encodedFields = new WeakMap<EntryFields, string>();
+
+function fieldsJson(fields: EntryFields): string {
+  let json = encodedFields.get(fields);
+  if (json === undefined) {
+    json = `,"hostname":${JSON.stringify(fields.hostname)},"service":${JSON.stringify(fields.service)},"ddsource":${JSON.stringify(fields.ddsource)},"ddtags":${JSON.stringify(fields.ddtags)}}`;
+    encodedFields.set(fields, json);
+  }
+  return json;
+}
+
 /** One log as its JSON object text, and how it went. */
 export interface EncodedEntry {
   readonly json: string;
@@ -46,6 +58,10 @@ export function encodeEntry(entry: LogEntry, fields: EntryFields): EncodedEntry 
 }
 
 function stringify(entry: LogEntry, message: string, fields: EntryFields, withAttributes: boolean): string {
+  // The common case (a plain line) by hand: the profile's top entry was JSON.stringify of this object.
+  if (!withAttributes || entry.attributes === undefined) {
+    return `{"message":${JSON.stringify(message)},"status":"${entry.status}","timestamp":${entry.timestampMs}${fieldsJson(fields)}`;
+  }
   return JSON.stringify({
     ...(withAttributes ? entry.attributes : undefined),
     message,
