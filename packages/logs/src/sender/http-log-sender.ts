@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
 import { commonKeys, resolveHostname } from '@agentkit/config';
 import { CONFIG, DropCounter, LOGGER, inject, injectable, settleWithin } from '@agentkit/core';
 import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
@@ -23,6 +23,13 @@ import { LOGS_CONTEXT, type LogEntry, type LogSender, type LogsContext } from '.
 import { resolveLogsDestination } from './logs-destination.js';
 
 const gzipAsync = promisify(gzip);
+
+/**
+ * Batches gzipped on the thread pool at once. A program writing faster than that makes the next
+ * batch gzip on the main thread instead: reading its pipe waits meanwhile, so the program is
+ * held back by its pipe (as on a slow terminal) rather than batches piling up in memory.
+ */
+const MAX_CONCURRENT_COMPRESSIONS = 4;
 
 /** Counts the logs inside every payload the forwarder's worker drops, beside its payload counts. */
 class PayloadDrops extends DropCounter {
@@ -187,7 +194,9 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   }
 
   async #compress(body: Buffer): Promise<Buffer> {
-    return this.#compression.use ? gzipAsync(body, { level: this.#compression.level }) : body;
+    if (!this.#compression.use) return body;
+    const options = { level: this.#compression.level };
+    return this.#compressing.size >= MAX_CONCURRENT_COMPRESSIONS ? gzipSync(body, options) : gzipAsync(body, options);
   }
 
   /** undici's transport, watched: a payload the intake took counts its logs as sent. */
