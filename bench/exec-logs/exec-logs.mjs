@@ -8,6 +8,8 @@
 //    and CPU (user + sys of the process tree, /usr/bin/time); the wrapper's own CPU is (c) − (a).
 // 2. Tail: the task writes a 20k-line burst and exits at once; the time from its exit (it writes
 //    the time to a file as it exits) to the wrapper's exit, logs off and on.
+// 3. Spawn delay: `startupMs` of exec's "program started" line (from the wrapper's start to the
+//    program's spawn), logs off and on: what loading and starting the logs pipeline adds.
 //
 // Usage: node bench/exec-logs/exec-logs.mjs [--runs 5] [--mb 20] [--tail 20000]   (npm run build first)
 import { spawn } from 'node:child_process';
@@ -75,6 +77,25 @@ for (let i = 0; i < RUNS; i++) {
     if (name === 'on' && (intake.stats().items.logs ?? 0) - before !== TAIL) throw new Error(`tail run ${i}: not every line arrived`);
   }
 }
+/** The wrapper's `startupMs` for `node -e 0` (its debug line "program started"). */
+function startupMs(env) {
+  const child = spawn('node', [BIN, 'exec', '--', 'node', '-e', '0'], { env: { ...env, DD_LOG_LEVEL: 'debug' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  return new Promise((resolve, reject) => {
+    child.on('close', () => {
+      const line = err.split('\n').find((l) => l.includes('"program started"'));
+      if (line === undefined) return reject(new Error(`no "program started" line:\n${err}`));
+      resolve(JSON.parse(line).startupMs);
+    });
+  });
+}
+const spawnDelay = { off: [], on: [] };
+for (let i = 0; i < RUNS * 2; i++) {
+  spawnDelay.off.push(await startupMs(baseEnv));
+  spawnDelay.on.push(await startupMs({ ...baseEnv, ...logsOn }));
+}
+
 await intake.onStop(AbortSignal.abort());
 rmSync(dir, { recursive: true, force: true });
 
@@ -85,4 +106,4 @@ const row = (name, runs) => {
 const direct = row('task > /dev/null', throughput.direct);
 const off = row('agentkit exec, logs off', throughput.execOff);
 const on = row('agentkit exec, logs_enabled', throughput.execOn);
-console.log(JSON.stringify({ runs: RUNS, bytes: BYTES, lines, throughput: [direct, off, on], wrapperCpuMsWithLogs: round(on.cpuMs - direct.cpuMs), wrapperCpuMsWithoutLogs: round(off.cpuMs - direct.cpuMs), tail: { lines: TAIL, exitToExitMs: { logsOff: round(median(tail.off)), logsOn: round(median(tail.on)), logsOnMax: round(Math.max(...tail.on)) } } }, null, 2));
+console.log(JSON.stringify({ runs: RUNS, bytes: BYTES, lines, throughput: [direct, off, on], wrapperCpuMsWithLogs: round(on.cpuMs - direct.cpuMs), wrapperCpuMsWithoutLogs: round(off.cpuMs - direct.cpuMs), tail: { lines: TAIL, exitToExitMs: { logsOff: round(median(tail.off)), logsOn: round(median(tail.on)), logsOnMax: round(Math.max(...tail.on)) } }, spawnStartupMs: { logsOff: median(spawnDelay.off), logsOn: median(spawnDelay.on) } }, null, 2));
