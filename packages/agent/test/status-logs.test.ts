@@ -33,7 +33,7 @@ describe('the status server in front of the logs pipeline', () => {
       await waitFor(async () => {
         doc = JSON.parse((await request(`${url}/status`)).body) as StatusDocument;
         return (counter('LogSender', 'logs.sent') ?? 0) + (counter('LogSender', 'logs.dropped') ?? 0) === 5;
-      });
+      }, 'every log sent or dropped, as /status tells');
       const refused = intake.requests.find((r) => r.route === 'logs' && r.status === 400);
       const refusedLogs = refused?.decoded?.kind === 'logs' ? refused.decoded.payload.length : -1;
       expect(refusedLogs).toBeGreaterThan(0);
