@@ -110,7 +110,9 @@ export class HttpLogSender implements LogSender, TelemetrySource {
     if (encoded.cut) this.#cut++;
     if (!this.#batch.fits(encoded)) this.#flush();
     this.#batch.add(encoded);
-    if (this.#batch.full) this.#flush();
+    // While stopping no timer runs: a log handed over now (the processor stops before this
+    // sender, so only by a custom composition) goes out at once, for the drain to wait on.
+    if (this.#batch.full || this.#state === 'stopping') this.#flush();
     else if (this.#timer === undefined && this.#state === 'running') {
       this.#timer = setTimeout(() => this.#flush(), this.#batchWaitMs);
       this.#timer.unref();
