@@ -57,7 +57,9 @@ describe('PipeLogSource', () => {
     await new Promise((r) => setImmediate(r));
     expect(pipes.stdout.isPaused()).toBe(true);
     pipes.stdout.write('after the stall\n');
-    await new Promise((r) => setTimeout(r, MIRROR_STALL_MS + 200));
+    const pausedAt = Date.now();
+    // Polled, not a fixed wait: a loaded machine runs timers late.
+    while (pipes.stdout.isPaused() && Date.now() - pausedAt < MIRROR_STALL_MS * 5) await new Promise((r) => setTimeout(r, 20));
     expect(pipes.stdout.isPaused()).toBe(false);
     expect(processor.bytesOf('stdout').toString().endsWith('after the stall\n')).toBe(true);
     pipes.stdout.end();
