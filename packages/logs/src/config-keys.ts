@@ -22,6 +22,8 @@ export const logsKeys = {
     key: 'logs_config.logs_dd_url',
     type: 'string',
     default: '',
+    // A relay URL may carry credentials: `agentkit config` stars the password.
+    secret: 'url-password',
     datadog: { kind: 'same' },
     doc: 'Where logs are sent instead of `https://http-intake.logs.<site>`: `host:port` (HTTPS unless `logs_config.logs_no_ssl`), or a URL with `http://` or `https://` (its scheme decides). Logs are posted to `/api/v2/logs` there.',
   }),
