@@ -11,6 +11,8 @@ export default {
   moduleNameMapper: {
     '^@agentkit/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
     '^@agentkit/core/version$': '<rootDir>/packages/core/src/version.ts',
+    // A package's keys alone, for what must not load the rest of it (`@agentkit/logs/config-keys`).
+    '^@agentkit/([a-z-]+)/config-keys$': '<rootDir>/packages/$1/src/config-keys.ts',
     '^@agentkit/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -6,6 +6,8 @@ import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
 import { intakeConfigKeys } from '@agentkit/intake';
 import { logConfigKeys } from '@agentkit/log';
+// Its keys alone: the rest of @agentkit/logs is loaded only with logs_enabled (agentkit exec).
+import { logsConfigKeys } from '@agentkit/logs/config-keys';
 import { metadataConfigKeys } from '@agentkit/metadata';
 import { serializerConfigKeys } from '@agentkit/serializer';
 import { serverlessConfigKeys } from '@agentkit/serverless';
@@ -33,5 +35,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...symdbConfigKeys,
     ...debuggerConfigKeys,
     ...apmConfigKeys,
+    ...logsConfigKeys,
   ]),
 ]);

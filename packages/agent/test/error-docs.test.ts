@@ -9,6 +9,7 @@ import { ForwarderErrorCode } from '@agentkit/forwarder';
 import { SerializerErrorCode } from '@agentkit/serializer';
 import { SymdbErrorCode } from '@agentkit/symdb';
 import { IntakeErrorCode } from '@agentkit/intake';
+import { LogsErrorCode } from '@agentkit/logs';
 import { StatusErrorCode } from '../src/index.js';
 import { REPO_ROOT } from '../../../test/support/run-cli.js';
 
@@ -23,6 +24,7 @@ describe('docs/errors.md', () => {
     ['forwarder', ForwarderErrorCode],
     ['symdb', SymdbErrorCode],
     ['intake', IntakeErrorCode],
+    ['logs', LogsErrorCode],
     ['agent (status server)', StatusErrorCode],
   ])('lists every error code of @agentkit/%s', (_name, codes) => {
     const doc = readFileSync(`${REPO_ROOT}docs/errors.md`, 'utf8');

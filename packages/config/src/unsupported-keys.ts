@@ -48,5 +48,4 @@ export const unsupportedAgentKeys: readonly UnsupportedAgentKey[] = Object.freez
   unsupported('hostname_fqdn', 'Uses the fully qualified domain name as hostname; agentkit uses `hostname` or the OS hostname.'),
   unsupported('log_file', 'The Agent\'s log file; agentkit logs to stderr only (redirect it).'),
   unsupported('telemetry.enabled', 'Sends the Agent\'s internal metrics to Datadog; agentkit serves its counters at `/telemetry` (Prometheus text) instead.'),
-  unsupported('logs_enabled', 'Log collection; agentkit collects no logs (yet).'),
 ]);

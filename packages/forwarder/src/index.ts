@@ -4,6 +4,15 @@ export { FakeForwarder, fakeForwarderBundle } from './forwarder/fake-forwarder.j
 
 export { HttpForwarder, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_TRANSPORT_LOAD_DELAY_MS } from './forwarder/http-forwarder.js';
 export { forwarderBundle, forwarderStopHookTimeoutMs } from './forwarder/forwarder.module.js';
+// The parts another sender (@agentkit/logs) builds its own destination from: one queueing,
+// retry and drain mechanism, one HTTP client, for every intake.
+export { DestinationWorker } from './forwarder/destination-worker.js';
+export type { WorkerContext } from './forwarder/destination-worker.js';
+export { ForwarderStats } from './forwarder/forwarder-stats.js';
+export { readForwarderSettings } from './forwarder/forwarder-settings.js';
+export type { ForwarderSettings } from './forwarder/forwarder-settings.js';
+export { loadUndiciTransport } from './transport/undici-transport.js';
+export type { HttpOutcome, HttpRequest, HttpTransport } from './transport/transport.def.js';
 
 export { FORWARDER_CLOCK } from './clock/clock.def.js';
 export type { Clock, ClockTimer } from './clock/clock.def.js';

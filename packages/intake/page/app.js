@@ -11,12 +11,14 @@
   /** Charts drawn at once; a filter narrows the rest down. */
   const MAX_CHARTS = 60;
   const MAX_EVENTS_SHOWN = 100;
+  const MAX_LOGS_SHOWN = 300;
+  const STATUS_ORDER = ['emergency', 'alert', 'critical', 'error', 'warn', 'notice', 'info', 'debug', 'trace', 'ok'];
   const CHART_HEIGHT_PX = 200;
   const COLORS = ['#632ca6', '#1f6feb', '#1a7f37', '#d4731a', '#c62828', '#0a8ea0', '#8a6d00', '#b0479b'];
   const QUANTILES = ['p50', 'p95', 'p99'];
 
   const $ = (id) => document.getElementById(id);
-  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], debugger: [], hosts: [], stats: undefined, updatedAt: undefined, error: undefined };
+  const state = { series: [], sketches: [], events: [], checks: [], agent: {}, symdb: [], debugger: [], hosts: [], logs: [], stats: undefined, updatedAt: undefined, error: undefined };
   /** metric name → { section, plotEl, plot, shape, metaEl } */
   const charts = new Map();
   let filter = '';
@@ -90,10 +92,10 @@
     if (polling) return;
     polling = true;
     try {
-      const [series, sketches, events, checks, agent, symdb, debuggerUploads, hosts, stats] = await Promise.all(
-        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'debugger', 'hosts', 'stats'].map((name) => getJson(`/api/local/${name}`)),
+      const [series, sketches, events, checks, agent, symdb, debuggerUploads, hosts, logs, stats] = await Promise.all(
+        ['series', 'sketches', 'events', 'service_checks', 'agent', 'symdb', 'debugger', 'hosts', 'logs', 'stats'].map((name) => getJson(`/api/local/${name}`)),
       );
-      Object.assign(state, { series, sketches, events, checks, agent, symdb, debugger: debuggerUploads, hosts, stats, updatedAt: new Date(), error: undefined });
+      Object.assign(state, { series, sketches, events, checks, agent, symdb, debugger: debuggerUploads, hosts, logs, stats, updatedAt: new Date(), error: undefined });
     } catch (error) {
       state.error = error instanceof Error ? error.message : String(error);
     } finally {
@@ -281,6 +283,41 @@
     setEmpty('events-empty', shown.length === 0);
   }
 
+  function renderLogs() {
+    // The status choice lists the statuses seen, most severe first; the choice survives polls.
+    const select = $('logs-status');
+    const chosen = select.value;
+    const seen = new Set(state.logs.map((l) => l.status));
+    const statuses = [...seen].sort((a, b) => STATUS_ORDER.indexOf(a) - STATUS_ORDER.indexOf(b));
+    if ([...select.options].slice(1).map((o) => o.value).join() !== statuses.join()) {
+      select.replaceChildren(el('option', { value: '', text: 'every status' }), ...statuses.map((s) => el('option', { value: s, text: s })));
+      select.value = seen.has(chosen) ? chosen : '';
+    }
+    const status = select.value;
+    // Newest first: by the log's own time; logs of the same millisecond, last received first (a stable sort of the reversed list).
+    const shown = [...state.logs]
+      .reverse()
+      .filter((l) => (status === '' || l.status === status) && matches(l.message, l.service, l.ddsource, l.hostname, ...l.tags))
+      .sort((a, b) => b.timestamp - a.timestamp);
+    const rows = shown.slice(0, MAX_LOGS_SHOWN).map((l) =>
+      el(
+        'tr',
+        { class: `log ${l.status}` },
+        el('td', { class: 'mono', text: new Date(l.timestamp || l.receivedAtMs).toLocaleTimeString() }),
+        el('td', null, el('span', { class: `pill log-${l.status}`, text: l.status })),
+        el('td', { class: 'mono', text: `${l.service || '—'} · ${l.ddsource || '—'}` }),
+        el('td', { class: 'message', text: l.messageLength > l.message.length ? `${l.message}… (${l.messageLength} characters)` : l.message }),
+        el('td', null, tagChips(l.tags)),
+      ),
+    );
+    $('logs').querySelector('tbody').replaceChildren(...rows);
+    $('logs-count').textContent = state.logs.length === 0 ? '' : String(state.logs.length);
+    const more = $('logs-more');
+    more.hidden = shown.length <= MAX_LOGS_SHOWN;
+    more.textContent = `+${shown.length - MAX_LOGS_SHOWN} older logs: narrow the filter to see them`;
+    setEmpty('logs-empty', shown.length === 0);
+  }
+
   function renderChecks() {
     // The latest run of each check (name + host + tags), most recent first.
     const latest = new Map();
@@ -410,7 +447,7 @@
     const stored = state.stats?.stored;
     const dropped = state.stats ? Object.values(state.stats.dropped).reduce((a, b) => a + b, 0) : 0;
     $('summary').textContent = stored
-      ? `${stored.series} series · ${stored.sketches} distributions · ${stored.events} events · ${stored.serviceChecks} checks${dropped > 0 ? ` · ${dropped} refused` : ''}${state.updatedAt ? ` · updated ${state.updatedAt.toLocaleTimeString()}` : ''}`
+      ? `${stored.series} series · ${stored.sketches} distributions · ${stored.events} events · ${stored.serviceChecks} checks${stored.logs > 0 ? ` · ${stored.logs} logs` : ''}${dropped > 0 ? ` · ${dropped} refused` : ''}${state.updatedAt ? ` · updated ${state.updatedAt.toLocaleTimeString()}` : ''}`
       : '';
   }
 
@@ -450,6 +487,7 @@
     renderCharts();
     renderEvents();
     renderChecks();
+    renderLogs();
     renderAgent();
     renderHosts();
     renderSymdb();
@@ -458,6 +496,8 @@
   }
 
   // ---- wiring --------------------------------------------------------------------------------
+
+  $('logs-status').addEventListener('change', () => renderLogs());
 
   $('filter').addEventListener('input', (event) => {
     filter = event.target.value.trim().toLowerCase();

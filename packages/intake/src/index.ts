@@ -7,6 +7,7 @@ export type {
   IntakeTlsOptions,
   LocalIntakeOptions,
   LocalIntakeStats,
+  LocalLog,
   LocalSeries,
   LocalSeriesType,
   LocalServiceCheck,
@@ -36,5 +37,5 @@ export type { AnsweredRequest, IntakeRequest } from './http/intake-request.js';
 export { FaultPlan } from './faults/fault-plan.js';
 export type { FaultPlanInit, FaultResponder, FaultResponse, FaultStep, FaultTarget } from './faults/fault-plan.js';
 export type { SymdbBatch } from './symdb/symdb-batch.js';
-export { DEBUGGER_UPLOADS_KEPT, SYMDB_UPLOADS_KEPT } from './history/intake-history.js';
 export { DEBUGGER_PATHS as INTAKE_DEBUGGER_PATHS } from './debugger/debugger-upload.js';
+export { DEBUGGER_UPLOADS_KEPT, LOG_MESSAGE_KEPT_CHARS, LOGS_KEPT, SYMDB_UPLOADS_KEPT } from './history/intake-history.js';

@@ -39,12 +39,13 @@ export type {
   DecodedSketch,
   DecodedSketchPayload,
 } from './decode/decode-protobuf.js';
-export { decodeEvents, decodeIntake, decodeSeriesV1, decodeServiceChecks } from './decode/decode-json.js';
+export { decodeEvents, decodeIntake, decodeLogs, decodeSeriesV1, decodeServiceChecks } from './decode/decode-json.js';
 export type {
   DecodedEvent,
   DecodedEventsPayload,
   DecodedHostMetadata,
   DecodedIntakePayload,
+  DecodedLog,
   DecodedSeriesV1,
   DecodedSeriesV1Payload,
   DecodedServiceCheck,

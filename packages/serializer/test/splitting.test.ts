@@ -6,7 +6,7 @@ import type { DecodedPayload, PayloadSerializer, Serie } from '../src/index.js';
 import { event, gauge, incompressible, serviceCheck, sketch, TS } from './fixtures.js';
 import { serializerWithFake } from './helpers.js';
 
-const PATHS = { series_v2: '/api/v2/series', series_v1: '/api/v1/series', sketches_v2: '/api/beta/sketches', intake: '/intake/', check_run_v1: '/api/v1/check_run' };
+const PATHS = { series_v2: '/api/v2/series', series_v1: '/api/v1/series', sketches_v2: '/api/beta/sketches', intake: '/intake/', check_run_v1: '/api/v1/check_run', logs: '/api/v2/logs' };
 const decode = (p: Payload): DecodedPayload => decodePayload(PATHS[p.endpoint], p.headers, p.body);
 const inflated = (p: Payload): number => (p.headers['Content-Encoding'] === 'deflate' ? zlib.inflateSync(p.body).length : p.body.length);
 const pointsIn = (p: Payload): number => {

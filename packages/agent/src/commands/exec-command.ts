@@ -30,6 +30,12 @@ With no command (sidecar mode) it runs until SIGTERM or SIGINT, flushes, and exi
 If the pipeline cannot start, the program still runs (the error is logged): a broken agent
 never takes the workload down.
 
+With logs_enabled (DD_LOGS_ENABLED=true) the program's stdout and stderr are pipes instead:
+agentkit shows every byte on its own stdout and stderr as it comes, unchanged, and sends each
+line to the logs intake (https://http-intake.logs.<site>, or logs_config.logs_dd_url), stderr
+as status error, stdout as info, a JSON line with its own level; a stack trace is one log.
+Everything the program wrote before it exited is sent within serverless_shutdown_timeout.
+
 The platform is detected from its environment (K_SERVICE, CLOUD_RUN_JOB, CONTAINER_APP_NAME,
 WEBSITE_STACK) for tags and enhanced metrics. The program gets the UDP port DogStatsD listens
 on in DD_DOGSTATSD_PORT (from the file or the environment); dogstatsd_port 0 turns UDP off.

@@ -22,6 +22,8 @@ aggregates them and ships them to Datadog (api_key, site or dd_url).
 With neither api_key nor dd_url it embeds the local intake on 127.0.0.1:local_intake_port
 (8127): open its page in a browser to see what the agent sends.
 Pipeline counters are served on 127.0.0.1:cmd_port (5001): see 'agentkit status'.
+It collects no logs: logs_enabled (DD_LOGS_ENABLED) takes the output of a program that
+'agentkit exec' runs, and 'agentkit run' runs none.
 
 SIGTERM or SIGINT (Ctrl-C) stops it gracefully: everything received is flushed and sent
 first. A second signal exits at once (the same one again within a second is taken

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { TaskCommand } from './command-line.js';
 import { exitCodeOf } from './signals.js';
 
@@ -20,8 +21,10 @@ const EXIT_NOT_FOUND = 127;
 
 /**
  * The wrapped program as a child process: stdin, stdout and stderr are the wrapper's own
- * (the program's output stays byte for byte what it wrote), and it gets `env`. It stays in the
- * wrapper's process group, as under serverless-init, so it can read a terminal.
+ * (the program's output stays byte for byte what it wrote), and it gets `env`. With
+ * `pipeOutput` (logs_enabled), its stdout and stderr are pipes instead, for the log source to
+ * read and show again. It stays in the wrapper's process group, as under serverless-init, so
+ * it can read a terminal.
  */
 export class ChildTask {
   readonly #child: ChildProcess;
@@ -30,16 +33,16 @@ export class ChildTask {
   public readonly exited: Promise<TaskExit>;
   #exit: TaskExit | undefined;
 
-  public constructor(command: TaskCommand, env: Readonly<Record<string, string | undefined>>) {
-    this.#child = spawn(command.file, [...command.args], { stdio: 'inherit', env });
+  public constructor(command: TaskCommand, env: Readonly<Record<string, string | undefined>>, pipeOutput = false) {
+    this.#child = spawn(command.file, [...command.args], { stdio: pipeOutput ? ['inherit', 'pipe', 'pipe'] : 'inherit', env });
     this.exited = new Promise<TaskExit>((resolve) => {
       const settle = (exit: TaskExit): void => {
         if (this.#exit !== undefined) return;
         this.#exit = exit;
         resolve(exit);
       };
-      // 'exit', not 'close': with inherited stdio there are no pipes to wait for, and a
-      // grandchild holding our stdout open must not delay the drain.
+      // 'exit', not 'close': a grandchild holding our stdout open must not delay the drain (with
+      // pipes, the log source reads them to their end within its own share of the budget).
       this.#child.once('exit', (code, signal) =>
         settle({ exitCode: exitCodeOf(code, signal), ...(signal === null ? {} : { signal }), durationMs: this.#elapsedMs() }),
       );
@@ -50,6 +53,12 @@ export class ChildTask {
         settle({ exitCode, spawnError: error, durationMs: this.#elapsedMs() });
       });
     });
+  }
+
+  /** The program's stdout and stderr pipes, with `pipeOutput` (and when it started). */
+  public get output(): { readonly stdout: Readable; readonly stderr: Readable } | undefined {
+    const { stdout, stderr } = this.#child;
+    return stdout === null || stderr === null ? undefined : { stdout, stderr };
   }
 
   public get pid(): number | undefined {

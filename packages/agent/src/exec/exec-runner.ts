@@ -8,6 +8,7 @@ import { formatCommand, type TaskCommand } from './command-line.js';
 import { ExecPipeline } from './exec-pipeline.js';
 import { loadExecSetup, type ExecSetup } from './exec-setup.js';
 import { budgetRanOut, formatPendingWork, pendingAfterStop } from './pending-work.js';
+import { attachProgramLogs, programLogs, type ProgramLogs } from './program-logs.js';
 import { catchSignals, exitCodeOf, TERMINATING_SIGNALS } from './signals.js';
 
 export interface ExecOptions {
@@ -44,6 +45,7 @@ class ExecSession {
   #log: Logger | undefined;
   #pipeline: ExecPipeline | undefined;
   #enhanced: EnhancedMetrics | undefined;
+  #logs: ProgramLogs | undefined;
   #child: ChildTask | undefined;
   #terminatedBy: NodeJS.Signals | undefined;
   #killTimer: NodeJS.Timeout | undefined;
@@ -80,9 +82,11 @@ class ExecSession {
     const log = this.#log as Logger;
     if (setup.config === undefined) return;
     try {
+      const logs = await programLogs(setup.config, setup.cloud);
+      this.#logs = logs;
       this.#pipeline = await ExecPipeline.start(
         // symdb (symbol_database_upload_enabled): the program's working directory, which is ours.
-        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud), symdbBundle],
+        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud), symdbBundle, ...(logs === undefined ? [] : [logs.bundle])],
         setup.config,
         setup.logger,
         setup.budget.totalMs,
@@ -109,8 +113,11 @@ class ExecSession {
       log.warn({ signal: this.#terminatedBy }, `${this.#terminatedBy} before the program started: not starting ${formatCommand(command)}`);
       return exitCodeOf(null, this.#terminatedBy);
     }
-    const child = new ChildTask(command, this.#programEnv());
+    // logs_enabled: the program's stdout and stderr are pipes the log source reads (and shows again).
+    const logSource = this.#logs === undefined ? undefined : this.#pipeline?.find(this.#logs.source);
+    const child = new ChildTask(command, this.#programEnv(), logSource !== undefined);
     this.#child = child;
+    if (logSource !== undefined) attachProgramLogs(logSource, child);
     // startupMs: from this process's start to the program's (the wrapper's cold start).
     log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()) }, 'program started');
     const exit = await this.#waitForExit(child, setup);

@@ -7,6 +7,8 @@ export const ENDPOINT_PATHS = {
   sketches_v2: '/api/beta/sketches',
   intake: '/intake/',
   check_run_v1: '/api/v1/check_run',
+  /** The HTTP logs intake (`http-intake.logs.<site>`): @agentkit/logs sends here through its own destination. */
+  logs: '/api/v2/logs',
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINT_PATHS;

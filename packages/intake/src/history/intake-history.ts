@@ -1,8 +1,9 @@
 import { RingBuffer, type DropCounter } from '@agentkit/core';
-import type { DecodedEvent, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
+import type { DecodedEvent, DecodedLog, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
 import type {
   LocalEvent,
   LocalHost,
+  LocalLog,
   LocalSeries,
   LocalSeriesType,
   LocalServiceCheck,
@@ -19,6 +20,10 @@ import { SketchStore } from './sketch-store.js';
 export const SYMDB_UPLOADS_KEPT = 100;
 /** Dynamic Instrumentation uploads kept (summaries too). */
 export const DEBUGGER_UPLOADS_KEPT = 100;
+/** Logs kept for the page (the latest), and how much of each message. */
+export const LOGS_KEPT = 5000;
+export const LOG_MESSAGE_KEPT_CHARS = 16 * 1024;
+const RESERVED_LOG_FIELDS = new Set(['message', 'status', 'timestamp', 'hostname', 'service', 'ddsource', 'ddtags']);
 
 export interface IntakeHistoryLimits {
   readonly maxPoints: number;
@@ -35,6 +40,7 @@ export type StoredCounts = {
   readonly symdbUploads: number;
   readonly debuggerUploads: number;
   readonly hosts: number;
+  readonly logs: number;
 };
 
 const V2_TYPES: readonly LocalSeriesType[] = ['unspecified', 'count', 'rate', 'gauge'];
@@ -53,6 +59,7 @@ export class IntakeHistory {
   readonly #symdb = new RingBuffer<LocalSymdbUpload>(SYMDB_UPLOADS_KEPT);
   readonly #debugger = new RingBuffer<LocalDebuggerUpload>(DEBUGGER_UPLOADS_KEPT);
   readonly #hosts = new HostStore();
+  readonly #logs = new RingBuffer<LocalLog>(LOGS_KEPT);
   readonly #drops: DropCounter;
   /** Old points, events and checks pushed out by the limits: history rolling on, not a loss. */
   #evicted = 0;
@@ -103,6 +110,9 @@ export class IntakeHistory {
       case 'host_metadata':
         if (this.#hosts.add(decoded.payload, receivedAtMs)) this.#evicted++;
         return 1;
+      case 'logs':
+        for (const log of decoded.payload) if (this.#logs.pushOverwrite(toLocalLog(log, receivedAtMs))) this.#evicted++;
+        return decoded.payload.length;
     }
   }
 
@@ -142,6 +152,10 @@ export class IntakeHistory {
     return this.#hosts.list();
   }
 
+  public logs(): LocalLog[] {
+    return this.#logs.toArray();
+  }
+
   public counts(): StoredCounts {
     return {
       series: this.#series.size,
@@ -151,6 +165,7 @@ export class IntakeHistory {
       symdbUploads: this.#symdb.length,
       debuggerUploads: this.#debugger.length,
       hosts: this.#hosts.size,
+      logs: this.#logs.length,
     };
   }
 
@@ -226,5 +241,23 @@ function toLocalCheck(c: DecodedServiceCheck, receivedAtMs: number): LocalServic
     statusName: STATUS_NAMES[c.status] ?? 'UNKNOWN',
     message: typeof c.message === 'string' ? c.message : '',
     tags: Array.isArray(c.tags) ? c.tags : [],
+  };
+}
+
+function toLocalLog(log: DecodedLog, receivedAtMs: number): LocalLog {
+  const attributes: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(log)) if (!RESERVED_LOG_FIELDS.has(name)) attributes[name] = value;
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  return {
+    receivedAtMs,
+    timestamp: typeof log.timestamp === 'number' ? log.timestamp : 0,
+    status: text(log.status) === '' ? 'info' : text(log.status),
+    message: log.message.length > LOG_MESSAGE_KEPT_CHARS ? log.message.slice(0, LOG_MESSAGE_KEPT_CHARS) : log.message,
+    messageLength: log.message.length,
+    service: text(log.service),
+    ddsource: text(log.ddsource),
+    hostname: text(log.hostname),
+    tags: text(log.ddtags) === '' ? [] : text(log.ddtags).split(','),
+    attributes,
   };
 }

@@ -105,6 +105,7 @@ export class IntakeRouter {
       case 'sketches_v2':
       case 'intake':
       case 'check_run_v1':
+      case 'logs':
         if (req.method !== 'POST') return this.#methodNotAllowed(res, 'POST');
         if (!this.#keep(request)) return this.#json(res, refusal, { errors: [request.decodeError ?? 'not decoded'] });
         return this.#json(res, 202, {});
@@ -234,6 +235,8 @@ export class IntakeRouter {
         return this.#json(res, 200, h.debuggerUploads());
       case 'hosts':
         return this.#json(res, 200, h.hosts());
+      case 'logs':
+        return this.#json(res, 200, h.logs());
       case 'agent':
         return this.#json(res, 200, this.#agentCounters());
       case 'stats':

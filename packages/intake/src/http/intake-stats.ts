@@ -5,6 +5,7 @@ export type RouteName =
   | 'sketches_v2'
   | 'intake'
   | 'check_run_v1'
+  | 'logs'
   | 'symdb'
   | 'debugger'
   | 'validate'

@@ -6,6 +6,7 @@ import type {
   LocalHost,
   LocalIntake,
   LocalIntakeStats,
+  LocalLog,
   LocalSeries,
   LocalServiceCheck,
   LocalSketch,
@@ -22,6 +23,7 @@ export interface FakeLocalIntakeData {
   symdbUploads?: LocalSymdbUpload[];
   debuggerUploads?: LocalDebuggerUpload[];
   hosts?: LocalHost[];
+  logs?: LocalLog[];
 }
 
 /**
@@ -44,6 +46,7 @@ export class FakeLocalIntake implements LocalIntake {
       symdbUploads: data.symdbUploads ?? [],
       debuggerUploads: data.debuggerUploads ?? [],
       hosts: data.hosts ?? [],
+      logs: data.logs ?? [],
     };
     this.#port = port;
   }
@@ -92,6 +95,10 @@ export class FakeLocalIntake implements LocalIntake {
     return [...this.data.hosts];
   }
 
+  public logs(): LocalLog[] {
+    return [...this.data.logs];
+  }
+
   public stats(): LocalIntakeStats {
     return {
       requests: {},
@@ -106,6 +113,7 @@ export class FakeLocalIntake implements LocalIntake {
         symdbUploads: this.data.symdbUploads.length,
         debuggerUploads: this.data.debuggerUploads.length,
         hosts: this.data.hosts.length,
+        logs: this.data.logs.length,
       },
     };
   }

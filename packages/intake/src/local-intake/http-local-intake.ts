@@ -13,6 +13,7 @@ import {
   LOCAL_INTAKE,
   LOCAL_INTAKE_OPTIONS,
   type LocalEvent,
+  type LocalLog,
   type LocalHost,
   type LocalIntake,
   type LocalIntakeOptions,
@@ -189,6 +190,10 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
 
   public hosts(): LocalHost[] {
     return this.#history.hosts();
+  }
+
+  public logs(): LocalLog[] {
+    return this.#history.logs();
   }
 
   public stats(): LocalIntakeStats {

@@ -142,6 +142,25 @@ export interface LocalDebuggerUpload {
   readonly headers: LocalUploadHeaders;
 }
 
+/** One log of the wrapped program (`/api/v2/logs`), as the page shows it. */
+export interface LocalLog {
+  readonly receivedAtMs: number;
+  /** Milliseconds since the epoch, as sent (0 when none was). */
+  readonly timestamp: number;
+  /** `info` when none was sent. */
+  readonly status: string;
+  /** At most LOG_MESSAGE_KEPT_CHARS characters (`messageLength` says how long it was). */
+  readonly message: string;
+  readonly messageLength: number;
+  readonly service: string;
+  readonly ddsource: string;
+  readonly hostname: string;
+  /** `ddtags`, split on commas. */
+  readonly tags: readonly string[];
+  /** Every other attribute (a JSON line's fields), as sent. */
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
 /** The latest host metadata payload of one host (`/intake/`, the Agent's "v5" metadata). */
 export interface LocalHost {
   /** When the intake received this payload (ms since the epoch). */
@@ -177,6 +196,7 @@ export interface LocalIntakeStats {
     readonly symdbUploads: number;
     readonly debuggerUploads: number;
     readonly hosts: number;
+    readonly logs: number;
   };
 }
 
@@ -203,6 +223,8 @@ export interface LocalIntake {
   debuggerUploads(): LocalDebuggerUpload[];
   /** The latest host metadata of each host, by hostname (at most 100 hosts, the least recent dropped). */
   hosts(): LocalHost[];
+  /** Oldest first, the last LOGS_KEPT logs. */
+  logs(): LocalLog[];
   stats(): LocalIntakeStats;
 }
 

@@ -119,6 +119,28 @@ export function decodeServiceChecks(body: Buffer): DecodedServiceCheck[] {
   return value as DecodedServiceCheck[];
 }
 
+/** One log as the HTTP logs intake (`/api/v2/logs`) takes it: reserved attributes, then any others. */
+export interface DecodedLog {
+  readonly message: string;
+  readonly status?: string;
+  readonly timestamp?: number;
+  readonly hostname?: string;
+  readonly service?: string;
+  readonly ddsource?: string;
+  readonly ddtags?: string;
+  readonly [attribute: string]: unknown;
+}
+
+/** Decodes a `/api/v2/logs` body (a JSON array of log objects). Throws `ERR_SERIALIZER_DECODE` when it is not one. */
+export function decodeLogs(body: Buffer): DecodedLog[] {
+  const value = parseJson(body, 'logs');
+  if (!Array.isArray(value)) fail('logs: not an array');
+  for (const log of value as unknown[]) {
+    if (!isObject(log) || typeof log['message'] !== 'string') fail('logs: an item that is not an object with a "message" string');
+  }
+  return value as DecodedLog[];
+}
+
 function parseJson(body: Buffer, what: string): unknown {
   try {
     return JSON.parse(body.toString('utf8'));

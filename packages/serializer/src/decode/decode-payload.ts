@@ -1,7 +1,7 @@
 import { ENDPOINT_PATHS, type EndpointName } from '@agentkit/forwarder';
 import { SerializerError, SerializerErrorCode } from '../errors.js';
-import { decodeIntake, decodeSeriesV1, decodeServiceChecks } from './decode-json.js';
-import type { DecodedEventsPayload, DecodedHostMetadata, DecodedSeriesV1Payload, DecodedServiceCheck } from './decode-json.js';
+import { decodeIntake, decodeLogs, decodeSeriesV1, decodeServiceChecks } from './decode-json.js';
+import type { DecodedEventsPayload, DecodedHostMetadata, DecodedLog, DecodedSeriesV1Payload, DecodedServiceCheck } from './decode-json.js';
 import { decodeSeriesV2, decodeSketches } from './decode-protobuf.js';
 import type { DecodedSeriesV2Payload, DecodedSketchPayload } from './decode-protobuf.js';
 import { decompressBody } from './decompress.js';
@@ -16,7 +16,8 @@ export type DecodedPayload =
   | { readonly kind: 'series_v1'; readonly payload: DecodedSeriesV1Payload }
   | { readonly kind: 'intake'; readonly payload: DecodedEventsPayload }
   | { readonly kind: 'host_metadata'; readonly payload: DecodedHostMetadata }
-  | { readonly kind: 'check_run_v1'; readonly payload: DecodedServiceCheck[] };
+  | { readonly kind: 'check_run_v1'; readonly payload: DecodedServiceCheck[] }
+  | { readonly kind: 'logs'; readonly payload: DecodedLog[] };
 
 export type DecodedPayloadKind = DecodedPayload['kind'];
 
@@ -51,6 +52,8 @@ export function decodePayload(path: string, headers: Headers, body: Buffer): Dec
       return decodeIntake(raw);
     case 'check_run_v1':
       return { kind, payload: decodeServiceChecks(raw) };
+    case 'logs':
+      return { kind, payload: decodeLogs(raw) };
   }
 }
 
@@ -67,6 +70,7 @@ export function decodedItemCount(decoded: DecodedPayload): number {
     case 'host_metadata':
       return 1;
     case 'check_run_v1':
+    case 'logs':
       return decoded.payload.length;
   }
 }

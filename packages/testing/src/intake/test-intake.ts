@@ -5,6 +5,7 @@ import { decodedItemCount } from '@agentkit/serializer';
 import type {
   DecodedEvent,
   DecodedHostMetadata,
+  DecodedLog,
   DecodedMetricSeries,
   DecodedPayload,
   DecodedPayloadKind,
@@ -169,6 +170,11 @@ export class TestIntake {
   /** Accepted Dynamic Instrumentation uploads (snapshots, logs, diagnostics), as received, with their summary in `debugger`. */
   public debuggerRequests(): RecordedRequest[] {
     return this.requests.filter((r) => r.accepted && r.debugger !== undefined);
+  }
+
+  /** Logs (`/api/v2/logs`) in accepted payloads, in arrival order: what the logs intake took. */
+  public logs(): DecodedLog[] {
+    return this.#collect((d) => (d.kind === 'logs' ? d.payload : []));
   }
 
   /** Resolves once `predicate()` holds (checked at each request); rejects after the timeout. */
