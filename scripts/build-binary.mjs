@@ -1,0 +1,176 @@
+// Builds dist/agentkit: the `agentkit` CLI as one executable file (a Node single executable
+// application) that needs no Node, no npm and no node_modules where it runs, so any
+// container image can use it the way serverless-init is used (docs/containers.md).
+//   1. esbuild bundles packages/agent/dist/cli.js and all it loads into ONE CommonJS file,
+//      dist/agentkit.cjs: Node 20 embeds a single CommonJS script, so the commands' dynamic
+//      imports become parts of that file, and what the npm build leaves outside
+//      (yaml, pino-pretty, oxc-parser) is brought in;
+//   2. `node --experimental-sea-config` turns it into a blob, with the files that must travel
+//      with it as assets (the local intake's page, oxc-parser's native addon);
+//   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
+//      the blob injected by postject.
+// Only the `unix-dgram` addon stays outside (needed only with dogstatsd_socket): the binary
+// loads it from a node_modules beside it when there is one, and otherwise says which key
+// needs it, as the npm CLI does.
+// Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
+// newer than every input; --force rebuilds. --no-code-cache leaves V8's code cache out (to
+// measure what it gives: docs/benchmarks.md).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import postject from 'postject';
+import { undiciWithoutGlobalHeaders } from './esbuild-plugins.mjs';
+
+const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist`;
+const binary = `${outdir}/agentkit`;
+const bundle = `${outdir}/agentkit.cjs`;
+const blob = `${outdir}/agentkit.blob`;
+const seaConfig = `${outdir}/sea-config.json`;
+const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
+
+if (!flags.force && isUpToDate(binary)) {
+  process.stdout.write(`build-binary: ${binary} is up to date\n`);
+  process.exit(0);
+}
+mkdirSync(outdir, { recursive: true });
+
+// Written here so that the built code needs no package.json beside it (packages/core/src/version.ts).
+const version = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'utf8')).version;
+
+// Inside the executable `import.meta.url` has no meaning (no ESM, no files): each use becomes
+// the executable's own URL, so that `createRequire(import.meta.url)` looks for packages in a
+// node_modules beside it (unix-dgram) and a path made from it is one that does not exist.
+// (Run as `node dist/agentkit.cjs`, it is that file's URL.)
+const IMPORT_META_URL = '__agentkitImportMetaUrl';
+const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(require("node:sea").isSea() ? process.execPath : __filename).href;`;
+
+// Optional packages that the npm build loads with a runtime require (to load them only when
+// used) and that the executable must carry: a plain require() lets esbuild bundle them, still
+// evaluated only when that code runs. The build fails when one is not found, rather than
+// ship an executable that lacks it.
+const REQUIRES_TO_BUNDLE = [
+  { file: /[\\/]config[\\/]dist[\\/]yaml-file\.js$/, from: "createRequire(import.meta.url)('yaml')", to: "require('yaml')" },
+  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: "requireFromHere('pino-pretty')", to: "require('pino-pretty')" },
+];
+const bundledRequires = {
+  name: 'bundled-requires',
+  setup(b) {
+    const done = new Set();
+    b.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const rewrites = REQUIRES_TO_BUNDLE.filter((r) => r.file.test(args.path));
+      if (rewrites.length === 0) return undefined;
+      let source = readFileSync(args.path, 'utf8');
+      for (const r of rewrites) {
+        if (!source.includes(r.from)) throw new Error(`build-binary: ${args.path} no longer contains ${r.from}: update REQUIRES_TO_BUNDLE`);
+        source = source.replaceAll(r.from, r.to);
+        done.add(r);
+      }
+      return { contents: source, loader: 'js' };
+    });
+    b.onEnd(() => {
+      const missed = REQUIRES_TO_BUNDLE.filter((r) => !done.has(r));
+      if (missed.length > 0) throw new Error(`build-binary: never saw ${missed.map((r) => r.from).join(', ')}: update REQUIRES_TO_BUNDLE`);
+    });
+  },
+};
+
+// oxc-parser (symdb's parser) is JavaScript around a native addon. The JavaScript is bundled;
+// its binding loader is replaced by one that loads the addon embedded as an asset (a native
+// addon can only be loaded from a file: it is written once to a private folder under the
+// temporary directory, checked against its hash). When that fails (no writable temporary
+// directory, another platform), symdb falls back to its JavaScript-only parser and says why.
+const OXC_ADDON_ASSET = 'oxc-parser.node';
+const oxcAddonFile = requireFromSymdb.resolve('@oxc-parser/binding-linux-x64-gnu/parser.linux-x64-gnu.node', { paths: [requireFromSymdb.resolve('oxc-parser')] });
+const embeddedOxc = {
+  name: 'embedded-oxc-binding',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]oxc-parser[\\/]src-js[\\/]bindings\.js$/ }, async (args) => {
+      // The same export names as the original loader, read from it (it loads the addon here).
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && n !== '__napiBindingTarget');
+      return {
+        contents: [
+          `import { loadEmbeddedAddon } from ${JSON.stringify(`${root}scripts/binary/embedded-addon.cjs`)};`,
+          `const binding = loadEmbeddedAddon(${JSON.stringify(OXC_ADDON_ASSET)});`,
+          `export const { ${names.join(', ')} } = binding;`,
+          `export const __napiBindingTarget = 'embedded';`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
+rmSync(bundle, { force: true });
+await build({
+  stdin: {
+    contents: `import { main } from ${JSON.stringify(`${root}packages/agent/dist/cli.js`)};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
+    resolveDir: root,
+    loader: 'js',
+    sourcefile: 'agentkit-binary-entry.js',
+  },
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) },
+  banner: { js: banner },
+  plugins: [bundledRequires, embeddedOxc, undiciWithoutGlobalHeaders('build-binary')],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
+const assets = { [OXC_ADDON_ASSET]: oxcAddonFile };
+for (const { key, file } of embeddableAssets()) assets[key] = file;
+writeFileSync(
+  seaConfig,
+  `${JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: !flags['no-code-cache'], assets }, null, 2)}\n`,
+);
+execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+rmSync(binary, { force: true });
+const unpacked = `${binary}.tmp`;
+if (!strip(process.execPath, unpacked)) copyFileSync(process.execPath, unpacked);
+chmodSync(unpacked, 0o755);
+await postject.inject(unpacked, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+// Renamed only when whole: a test or a bench never runs a half-written executable.
+execFileSync('mv', [unpacked, binary]);
+rmSync(blob, { force: true });
+process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
+
+/** Copies `from` to `to` without its symbol tables; false when `strip` is not installed. */
+function strip(from, to) {
+  try {
+    execFileSync('strip', ['-o', to, from], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return true;
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    process.stderr.write('build-binary: `strip` (binutils) is not installed: the executable keeps Node\'s symbols (~13 MB more)\n');
+    return false;
+  }
+}
+
+/** True when `file` exists and is newer than every input of the executable. */
+function isUpToDate(file) {
+  const mtimeMs = (f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const builtAtMs = mtimeMs(file);
+  if (builtAtMs === undefined) return false;
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, `${root}scripts/binary/embedded-addon.cjs`, process.execPath];
+  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
+  // The page is embedded as it is: tsc does not see it.
+  for (const name of readdirSync(`${root}packages/intake/page`)) inputs.push(`${root}packages/intake/page/${name}`);
+  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
+}
