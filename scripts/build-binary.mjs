@@ -9,9 +9,9 @@
 //      with it as assets (the local intake's page, oxc-parser's native addon);
 //   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
 //      the blob injected by postject.
-// Only the `unix-dgram` addon stays outside (needed only with dogstatsd_socket): the binary
-// loads it from a node_modules beside it when there is one, and otherwise says which key
-// needs it, as the npm CLI does.
+// Native addons (oxc-parser for symdb, unix-dgram for dogstatsd_socket) travel inside as
+// assets, loaded when first needed; when one cannot be loaded there, the command degrades as
+// the npm CLI does without it, and says why and which key needs it.
 // Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
 // newer than every input; --force rebuilds. --no-code-cache leaves V8's code cache out (to
 // measure what it gives: docs/benchmarks.md).
@@ -32,6 +32,8 @@ const bundle = `${outdir}/agentkit.cjs`;
 const blob = `${outdir}/agentkit.blob`;
 const seaConfig = `${outdir}/sea-config.json`;
 const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
+const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
+const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.cjs`;
 
 if (!flags.force && isUpToDate(binary)) {
   process.stdout.write(`build-binary: ${binary} is up to date\n`);
@@ -42,10 +44,11 @@ mkdirSync(outdir, { recursive: true });
 // Written here so that the built code needs no package.json beside it (packages/core/src/version.ts).
 const version = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'utf8')).version;
 
-// Inside the executable `import.meta.url` has no meaning (no ESM, no files): each use becomes
-// the executable's own URL, so that `createRequire(import.meta.url)` looks for packages in a
-// node_modules beside it (unix-dgram) and a path made from it is one that does not exist.
-// (Run as `node dist/agentkit.cjs`, it is that file's URL.)
+// Inside the executable `import.meta.url` has no meaning (no ESM, no files beside it): each
+// use becomes the executable's own URL, so that what is still found at run time (a path made
+// from it, a `createRequire(import.meta.url)` the rewrites below leave) is looked for beside
+// the executable, and is reported missing there. (Run as `node dist/agentkit.cjs`, it is that
+// file's URL.)
 const IMPORT_META_URL = '__agentkitImportMetaUrl';
 const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(require("node:sea").isSea() ? process.execPath : __filename).href;`;
 
@@ -79,6 +82,30 @@ const bundledRequires = {
   },
 };
 
+// unix-dgram (the dogstatsd_socket listener) loads its addon through `bindings`, which
+// searches folders beside the package: in the executable it loads the embedded one. Left out
+// when its build script did not run (the executable then says, as the npm CLI does, that
+// dogstatsd_socket needs it).
+const UNIX_DGRAM_ASSET = 'unix_dgram.node';
+const UNIX_DGRAM_BINDING_LOAD = "require('bindings')('unix_dgram.node')";
+const unixDgramAddonFile = resolveOptional(() => createRequire(requireFromDogstatsd.resolve('unix-dgram')).resolve('../build/Release/unix_dgram.node'));
+if (unixDgramAddonFile !== undefined) {
+  REQUIRES_TO_BUNDLE.push({ file: /[\\/]dogstatsd[\\/]dist[\\/]listeners[\\/]uds-datagram-listener\.js$/, from: "createRequire(import.meta.url)('unix-dgram')", to: "require('unix-dgram')" });
+} else {
+  process.stderr.write('build-binary: unix-dgram is not built (allowScripts): the executable will not listen on dogstatsd_socket\n');
+}
+const embeddedUnixDgram = {
+  name: 'embedded-unix-dgram-binding',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]unix-dgram[\\/]lib[\\/]unix_dgram\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(UNIX_DGRAM_BINDING_LOAD)) throw new Error(`build-binary: ${args.path} no longer contains ${UNIX_DGRAM_BINDING_LOAD}`);
+      const load = `require(${JSON.stringify(EMBEDDED_ADDON_LOADER)}).loadEmbeddedAddon(${JSON.stringify(UNIX_DGRAM_ASSET)})`;
+      return { contents: source.replace(UNIX_DGRAM_BINDING_LOAD, load), loader: 'js' };
+    });
+  },
+};
+
 // oxc-parser (symdb's parser) is JavaScript around a native addon. The JavaScript is bundled;
 // its binding loader is replaced by one that loads the addon embedded as an asset (a native
 // addon can only be loaded from a file: it is written once to a private folder under the
@@ -94,7 +121,7 @@ const embeddedOxc = {
       const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && n !== '__napiBindingTarget');
       return {
         contents: [
-          `import { loadEmbeddedAddon } from ${JSON.stringify(`${root}scripts/binary/embedded-addon.cjs`)};`,
+          `import { loadEmbeddedAddon } from ${JSON.stringify(EMBEDDED_ADDON_LOADER)};`,
           `const binding = loadEmbeddedAddon(${JSON.stringify(OXC_ADDON_ASSET)});`,
           `export const { ${names.join(', ')} } = binding;`,
           `export const __napiBindingTarget = 'embedded';`,
@@ -121,13 +148,14 @@ await build({
   target: 'node20',
   define: { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) },
   banner: { js: banner },
-  plugins: [bundledRequires, embeddedOxc, undiciWithoutGlobalHeaders('build-binary')],
+  plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciWithoutGlobalHeaders('build-binary')],
   legalComments: 'none',
   logLevel: 'warning',
 });
 
 const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
 const assets = { [OXC_ADDON_ASSET]: oxcAddonFile };
+if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
 for (const { key, file } of embeddableAssets()) assets[key] = file;
 writeFileSync(
   seaConfig,
@@ -144,6 +172,14 @@ await postject.inject(unpacked, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelF
 execFileSync('mv', [unpacked, binary]);
 rmSync(blob, { force: true });
 process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
+
+function resolveOptional(resolve) {
+  try {
+    return resolve();
+  } catch {
+    return undefined;
+  }
+}
 
 /** Copies `from` to `to` without its symbol tables; false when `strip` is not installed. */
 function strip(from, to) {
@@ -168,7 +204,7 @@ function isUpToDate(file) {
   };
   const builtAtMs = mtimeMs(file);
   if (builtAtMs === undefined) return false;
-  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, `${root}scripts/binary/embedded-addon.cjs`, process.execPath];
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, EMBEDDED_ADDON_LOADER, process.execPath];
   for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
   // The page is embedded as it is: tsc does not see it.
   for (const name of readdirSync(`${root}packages/intake/page`)) inputs.push(`${root}packages/intake/page/${name}`);

@@ -14,22 +14,40 @@ const sea = require('node:sea');
 /** The exports of the addon embedded under `key`. */
 function loadEmbeddedAddon(key) {
   if (!sea.isSea()) throw new Error(`${key} is embedded only in the single executable`);
+  try {
+    return load(key);
+  } catch (error) {
+    throw new Error(`the native addon ${key} embedded in this executable cannot be loaded: ${error.message}`, { cause: error });
+  }
+}
+
+function load(key) {
   const bytes = Buffer.from(sea.getAsset(key));
   const hash = createHash('sha256').update(bytes).digest('hex');
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   const dir = path.join(tmpdir(), `agentkit-addons-${uid}`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    // Not `recursive`: the temporary directory must exist already (and Node's recursive mkdir
+    // never returns on some file systems, /proc for one).
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw new Error(`cannot create ${dir} (${error.message}): set TMPDIR to a writable folder`, { cause: error });
+  }
   const info = lstatSync(dir);
   // Someone else's folder (or a link to one) could change the file between check and load.
   if (!info.isDirectory() || info.uid !== uid || (info.mode & 0o022) !== 0) {
-    throw new Error(`${dir} is not a private folder of this user: cannot write ${key} there (set TMPDIR to one)`);
+    throw new Error(`${dir} is not a private folder of this user: set TMPDIR to one`);
   }
   const file = path.join(dir, `${hash.slice(0, 16)}-${key}`);
   if (!hasBytes(file, hash)) {
     const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, bytes, { mode: 0o500 });
-    chmodSync(partial, 0o500);
-    renameSync(partial, file);
+    try {
+      writeFileSync(partial, bytes, { mode: 0o500 });
+      chmodSync(partial, 0o500);
+      renameSync(partial, file);
+    } catch (error) {
+      throw new Error(`cannot write it to ${dir} (${error.message}): set TMPDIR to a writable folder`, { cause: error });
+    }
   }
   const module = { exports: {} };
   process.dlopen(module, file);
