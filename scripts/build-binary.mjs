@@ -33,7 +33,7 @@ const blob = `${outdir}/agentkit.blob`;
 const seaConfig = `${outdir}/sea-config.json`;
 const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
 const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
-const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.cjs`;
+const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.mjs`;
 
 if (!flags.force && isUpToDate(binary)) {
   process.stdout.write(`build-binary: ${binary} is up to date\n`);

@@ -4,15 +4,14 @@
 // user may write to, and the file is checked against the hash before every load: nothing
 // another user put there is ever loaded. Throws, with the reason, when it cannot be done
 // (no writable temporary directory, an addon built for another platform); the caller degrades.
-'use strict';
-const { createHash } = require('node:crypto');
-const { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const path = require('node:path');
-const sea = require('node:sea');
+import { createHash } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sea from 'node:sea';
 
 /** The exports of the addon embedded under `key`. */
-function loadEmbeddedAddon(key) {
+export function loadEmbeddedAddon(key) {
   if (!sea.isSea()) throw new Error(`${key} is embedded only in the single executable`);
   try {
     return load(key);
@@ -61,5 +60,3 @@ function hasBytes(file, hash) {
     return false;
   }
 }
-
-module.exports = { loadEmbeddedAddon };
