@@ -157,11 +157,12 @@ const { embeddableAssets } = await import(`${root}packages/intake/dist/http/stat
 const assets = { [OXC_ADDON_ASSET]: oxcAddonFile };
 if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
 for (const { key, file } of embeddableAssets()) assets[key] = file;
+// `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
 writeFileSync(
   seaConfig,
-  `${JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useCodeCache: !flags['no-code-cache'], assets }, null, 2)}\n`,
+  `${JSON.stringify({ main: 'agentkit.cjs', output: blob, disableExperimentalSEAWarning: true, useCodeCache: !flags['no-code-cache'], assets }, null, 2)}\n`,
 );
-execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { cwd: outdir, stdio: ['ignore', 'ignore', 'inherit'] });
 
 rmSync(binary, { force: true });
 const unpacked = `${binary}.tmp`;
