@@ -4,9 +4,9 @@
 //   1. esbuild bundles packages/agent/dist/cli.js and all it loads into ONE CommonJS file,
 //      dist/agentkit.cjs: Node 20 embeds a single CommonJS script, so the commands' dynamic
 //      imports become parts of that file, and what the npm build leaves outside
-//      (yaml, pino-pretty, oxc-parser) is brought in;
-//   2. `node --experimental-sea-config` turns it into a blob, with the files that must travel
-//      with it as assets (the local intake's page, oxc-parser's native addon);
+//      (yaml, pino-pretty, oxc-parser, unix-dgram) is brought in;
+//   2. `node --experimental-sea-config` turns it into a blob, with V8's code cache and, as
+//      assets, the files that must travel with it (the local intake's page, the addons);
 //   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
 //      the blob injected by postject.
 // Native addons (oxc-parser for symdb, unix-dgram for dogstatsd_socket) travel inside as
@@ -21,7 +21,6 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import postject from 'postject';
 import { undiciWithoutGlobalHeaders } from './esbuild-plugins.mjs';
 
 const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
@@ -168,11 +167,32 @@ rmSync(binary, { force: true });
 const unpacked = `${binary}.tmp`;
 if (!strip(process.execPath, unpacked)) copyFileSync(process.execPath, unpacked);
 chmodSync(unpacked, 0o755);
-await postject.inject(unpacked, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+await injectBlob(unpacked, readFileSync(blob));
 // Renamed only when whole: a test or a bench never runs a half-written executable.
 execFileSync('mv', [unpacked, binary]);
 rmSync(blob, { force: true });
 process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
+
+/**
+ * postject's `inject`, with its known warnings about Node's ELF notes (LIEF finds no names for
+ * the `.note` sections of Node's official binary: harmless, the executable is whole) summed up
+ * in one line. Its WebAssembly binds console.warn when the module loads, hence the late import.
+ */
+async function injectBlob(file, bytes) {
+  const warn = console.warn;
+  let noteWarnings = 0;
+  console.warn = (...args) => {
+    if (/^warning: Can't find string offset for section name '\.note/.test(String(args[0]))) noteWarnings++;
+    else warn(...args);
+  };
+  try {
+    const { default: postject } = await import('postject');
+    await postject.inject(file, 'NODE_SEA_BLOB', bytes, { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+  } finally {
+    console.warn = warn;
+  }
+  if (noteWarnings > 0) process.stderr.write(`build-binary: postject warned ${noteWarnings} times that a .note section of Node's binary has no name (harmless)\n`);
+}
 
 function resolveOptional(resolve) {
   try {
