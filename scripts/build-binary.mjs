@@ -15,7 +15,7 @@
 // Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
 // newer than every input; --force rebuilds. --no-code-cache leaves V8's code cache out (to
 // measure what it gives: docs/benchmarks.md).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,10 @@ const seaConfig = `${outdir}/sea-config.json`;
 const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
 const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
 const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.mjs`;
+const SEA_MAIN = `${root}scripts/binary/sea-main.cjs`;
+// The program of the exec run that records the code cache: one DogStatsD line, so the
+// listener's and the pipeline's code is in the cache too.
+const SEND_ONE_LINE = "const s = require('node:dgram').createSocket('udp4'); s.send('agentkit.build:1|c', Number(process.env.DD_DOGSTATSD_PORT), '127.0.0.1', () => s.close());";
 
 if (!flags.force && isUpToDate(binary)) {
   process.stdout.write(`build-binary: ${binary} is up to date\n`);
@@ -152,15 +156,23 @@ await build({
   logLevel: 'warning',
 });
 
+// V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
+// one after a real `agentkit exec` that ships to a local intake, one after `--help`.
+const caches = {};
+if (!flags['no-code-cache']) {
+  caches['agentkit-exec.cache'] = `${outdir}/agentkit-exec.cache`;
+  caches['agentkit.cache'] = `${outdir}/agentkit.cache`;
+  await recordCodeCache(caches['agentkit-exec.cache'], ['exec', '--', process.execPath, '-e', SEND_ONE_LINE]);
+  await recordCodeCache(caches['agentkit.cache'], ['--help']);
+}
+
 const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
-const assets = { [OXC_ADDON_ASSET]: oxcAddonFile };
+const assets = { 'agentkit.cjs': bundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
 if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
 for (const { key, file } of embeddableAssets()) assets[key] = file;
 // `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
-writeFileSync(
-  seaConfig,
-  `${JSON.stringify({ main: 'agentkit.cjs', output: blob, disableExperimentalSEAWarning: true, useCodeCache: !flags['no-code-cache'], assets }, null, 2)}\n`,
-);
+copyFileSync(SEA_MAIN, `${outdir}/agentkit-main.cjs`);
+writeFileSync(seaConfig, `${JSON.stringify({ main: 'agentkit-main.cjs', output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }, null, 2)}\n`);
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { cwd: outdir, stdio: ['ignore', 'ignore', 'inherit'] });
 
 rmSync(binary, { force: true });
@@ -172,6 +184,39 @@ await injectBlob(unpacked, readFileSync(blob));
 execFileSync('mv', [unpacked, binary]);
 rmSync(blob, { force: true });
 process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
+
+/**
+ * Runs the bundle through the executable's main script under this Node with `args`, shipping
+ * to a local intake of this process, and writes the V8 code cache of that run to `file`.
+ * Only PATH and HOME are passed on: the machine's DD_* variables must not steer the run.
+ */
+async function recordCodeCache(file, args) {
+  const { startTestIntake } = await import(`${root}packages/testing/dist/index.js`);
+  const { freeUdpPort } = await import(`${root}packages/core/dist/testing/index.js`);
+  const intake = await startTestIntake();
+  try {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      AGENTKIT_BUNDLE: bundle,
+      AGENTKIT_RECORD_CODE_CACHE: file,
+      DD_API_KEY: '0123456789abcdef0123456789abcdef',
+      DD_DD_URL: intake.url,
+      DD_DOGSTATSD_PORT: String(await freeUdpPort()),
+      DD_CMD_PORT: '-1',
+    };
+    rmSync(file, { force: true });
+    await new Promise((resolve, reject) => {
+      // Async: the intake answers from this process's event loop.
+      execFile(process.execPath, [SEA_MAIN, ...args], { env }, (error, _stdout, stderr) =>
+        error ? reject(new Error(`build-binary: recording the code cache (${args.join(' ')}) failed: ${error.message}\n${stderr}`)) : resolve(),
+      );
+    });
+    statSync(file);
+  } finally {
+    await intake.close();
+  }
+}
 
 /**
  * postject's `inject`, with its known warnings about Node's ELF notes (LIEF finds no names for
@@ -225,7 +270,7 @@ function isUpToDate(file) {
   };
   const builtAtMs = mtimeMs(file);
   if (builtAtMs === undefined) return false;
-  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, EMBEDDED_ADDON_LOADER, process.execPath];
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, EMBEDDED_ADDON_LOADER, SEA_MAIN, process.execPath];
   for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
   // The page is embedded as it is: tsc does not see it.
   for (const name of readdirSync(`${root}packages/intake/page`)) inputs.push(`${root}packages/intake/page/${name}`);

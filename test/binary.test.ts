@@ -53,10 +53,12 @@ describe('the single executable, alone in an empty folder with no Node on PATH',
       expect(readdirSync(dir)).toEqual(['agentkit']);
       // Builtins only (the PATH has no programs): one datagram per redirection.
       const program = `for ((i = 0; i < ${LINES}; i++)); do printf 'task.lines:1|c|#phase:binary\\n' > "/dev/udp/127.0.0.1/$DD_DOGSTATSD_PORT"; done; exit 3`;
-      const run = runBinary(['exec', '--', '/bin/bash', '-c', program], await execEnv(intake));
+      const run = runBinary(['exec', '--', '/bin/bash', '-c', program], await execEnv(intake, { AGENTKIT_DEBUG_CODE_CACHE: '1' }));
       const { code } = await run.closed;
       expect({ code, stderr: code === 3 ? '' : run.stderr() }).toEqual({ code: 3, stderr: '' });
       expect(linesAtIntake(intake, 'binary')).toBe(LINES);
+      // V8 took the code cache recorded at build time (made under exec's V8 flags).
+      expect(run.stderr()).toMatch(/^agentkit: code cache accepted$/m);
     },
     CASE_TIMEOUT_MS,
   );
@@ -65,9 +67,10 @@ describe('the single executable, alone in an empty folder with no Node on PATH',
     'prints the version of the packages it was built from (no package.json beside it)',
     async () => {
       const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')) as { version: string }).version;
-      const run = runBinary(['version'], {});
+      const run = runBinary(['version'], { AGENTKIT_DEBUG_CODE_CACHE: '1' });
       expect((await run.closed).code).toBe(0);
       expect(run.stdout()).toContain(`agentkit ${version} (node ${process.version})`);
+      expect(run.stderr()).toBe('agentkit: code cache accepted\n');
     },
     CASE_TIMEOUT_MS,
   );
