@@ -19,7 +19,8 @@ const EXEC = process.argv[2] === 'exec';
 if (EXEC) setFlagsFromString('--liftoff-only');
 
 const embedded = sea.isSea();
-const source = embedded ? sea.getAsset('agentkit.cjs', 'utf8') : require('node:fs').readFileSync(process.env.AGENTKIT_BUNDLE, 'utf8');
+// getRawAsset: a view of the executable's own bytes, not a copy of them.
+const source = embedded ? Buffer.from(sea.getRawAsset('agentkit.cjs')).toString('utf8') : require('node:fs').readFileSync(process.env.AGENTKIT_BUNDLE, 'utf8');
 const cachedData = embedded ? embeddedCache(EXEC ? 'agentkit-exec.cache' : 'agentkit.cache') : undefined;
 // The CommonJS wrapper, so the bundle sees the usual module variables.
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
@@ -37,7 +38,7 @@ script.runInThisContext()(bundleModule.exports, require, bundleModule, process.e
 /** The cache embedded under `key`, or undefined when the executable was built without (--no-code-cache). */
 function embeddedCache(key) {
   try {
-    return Buffer.from(sea.getAsset(key));
+    return Buffer.from(sea.getRawAsset(key));
   } catch {
     return undefined;
   }
