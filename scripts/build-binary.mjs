@@ -162,8 +162,8 @@ await build({
 // string, a template, a regular expression or an identifier, and is harmless in a comment;
 // only after a backslash would it not, and the build refuses that.
 const bundled = readFileSync(bundle, 'utf8');
-if (/\\[^\x00-\x7f]/.test(bundled)) throw new Error(`build-binary: ${bundle} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
-writeFileSync(bundle, bundled.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+if (/\\[\u0080-\uffff]/.test(bundled)) throw new Error(`build-binary: ${bundle} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
+writeFileSync(bundle, bundled.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 
 // V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
 // one after a real `agentkit exec` that ships to a local intake, one after `--help`.
