@@ -5,16 +5,18 @@
 //      dist/agentkit.cjs: Node 20 embeds a single CommonJS script, so the commands' dynamic
 //      imports become parts of that file, and what the npm build leaves outside
 //      (yaml, pino-pretty, oxc-parser, unix-dgram) is brought in;
-//   2. `node --experimental-sea-config` turns it into a blob, with V8's code cache and, as
-//      assets, the files that must travel with it (the local intake's page, the addons);
+//   2. it is run once as `exec` (and once as `--help`) to record V8 code caches of it;
+//      `node --experimental-sea-config` turns a small main script (scripts/binary/sea-main.cjs)
+//      into a blob, with the bundle, the caches and the files that must travel with it (the
+//      local intake's page, the addons) as assets;
 //   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
 //      the blob injected by postject.
 // Native addons (oxc-parser for symdb, unix-dgram for dogstatsd_socket) travel inside as
 // assets, loaded when first needed; when one cannot be loaded there, the command degrades as
 // the npm CLI does without it, and says why and which key needs it.
 // Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
-// newer than every input; --force rebuilds. --no-code-cache leaves V8's code cache out (to
-// measure what it gives: docs/benchmarks.md).
+// newer than every input; --force rebuilds. --no-code-cache leaves the code caches out (to
+// measure what they give: docs/benchmarks.md).
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
