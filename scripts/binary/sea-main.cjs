@@ -3,9 +3,9 @@
 // one-file bundle, an asset, with a V8 code cache recorded at build time AFTER a real
 // `agentkit exec` ran: it holds the functions exec compiled, where the cache Node's SEA
 // config can make (`useCodeCache`) holds only those compiled before anything runs
-// (docs/benchmarks.md, "Single executable"). V8 takes a cache only under the V8 flags it was
-// made with: exec's `--liftoff-only` is set here, before the compile, as when it was recorded.
-// Other commands get a cache made before running (as `useCodeCache` would).
+// (docs/benchmarks.md, "Issue 17, single executable"). V8 takes a cache only under the V8
+// flags it was made with: exec's `--liftoff-only` is set here, before the compile, as when it
+// was recorded. Other commands get the cache of a `--help` run.
 // Run by plain Node with AGENTKIT_RECORD_CODE_CACHE=<file> and AGENTKIT_BUNDLE=<file>, it
 // loads the bundle from that file and writes the cache of this run at exit (the build does).
 // AGENTKIT_DEBUG_CODE_CACHE=1 says on stderr whether V8 took the cache.
