@@ -64,6 +64,17 @@ describe('the single executable, alone in an empty folder with no Node on PATH',
   );
 
   it(
+    'passes SIGTERM on to the program and exits with its code, as serverless-init does',
+    async () => {
+      const program = "process.on('SIGTERM', () => process.exit(7)); setInterval(() => {}, 1000); console.log('ready');";
+      const run = runBinary(['exec', '--', process.execPath, '-e', program], await execEnv(intake));
+      await run.waitForStdout(/^ready$/m);
+      expect(await run.stop('SIGTERM')).toBe(7);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
     'prints the version of the packages it was built from (no package.json beside it)',
     async () => {
       const version = (JSON.parse(readFileSync(join(REPO_ROOT, 'packages/core/package.json'), 'utf8')) as { version: string }).version;
