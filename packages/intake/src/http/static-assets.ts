@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 
 /** One file the page needs, by the URL path it is served at. */
 export interface StaticAsset {
   readonly contentType: string;
-  /** Absolute file path, or undefined when it cannot be found (why: `missing`). */
+  /** Absolute file path, or undefined when it cannot be found (why: `missing`) or is embedded. */
   readonly file: string | undefined;
+  /** Key of the asset embedded in the single executable (scripts/build-binary.mjs), if it is one. */
+  readonly embedded?: string;
   readonly missing?: string;
   readonly cacheControl: string;
 }
@@ -21,6 +24,23 @@ const CACHE_AN_HOUR = 'public, max-age=3600';
 
 /** packages/intake/page/, one level above both src/ and dist/. */
 const PAGE_DIR = fileURLToPath(new URL('../../page/', import.meta.url));
+const PAGE_FILES = ['index.html', 'app.js', 'style.css'] as const;
+const UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'] as const;
+const EMBEDDED_PREFIX = 'intake/';
+
+/**
+ * The files the page needs, each with the key it has when embedded in the single executable,
+ * which has no files beside it: scripts/build-binary.mjs embeds exactly these. Throws when
+ * uplot is not installed.
+ */
+export function embeddableAssets(): Array<{ key: string; file: string }> {
+  const uplot = resolveUplotDist();
+  if ('missing' in uplot) throw new Error(uplot.missing);
+  return [
+    ...PAGE_FILES.map((name) => ({ key: `${EMBEDDED_PREFIX}${name}`, file: join(PAGE_DIR, name) })),
+    ...UPLOT_FILES.map((name) => ({ key: `${EMBEDDED_PREFIX}${name}`, file: join(uplot.dir, name) })),
+  ];
+}
 
 /**
  * The page and its assets, served from this package (`page/`) and from the installed `uplot`
@@ -32,12 +52,19 @@ export class StaticAssets {
   readonly #cache = new Map<string, Promise<Buffer>>();
 
   public constructor() {
-    const uplot = resolveUplotDist();
-    const page = (name: string, contentType: string): StaticAsset => ({ contentType, file: join(PAGE_DIR, name), cacheControl: REVALIDATE });
-    const fromUplot = (name: string, contentType: string): StaticAsset =>
-      'dir' in uplot
-        ? { contentType, file: join(uplot.dir, name), cacheControl: CACHE_AN_HOUR }
-        : { contentType, file: undefined, missing: uplot.missing, cacheControl: REVALIDATE };
+    // Inside the single executable the files are its embedded assets, under the same names.
+    const embedded = isSea();
+    const uplot = embedded ? { dir: '' } : resolveUplotDist();
+    const page = (name: (typeof PAGE_FILES)[number], contentType: string): StaticAsset =>
+      embedded
+        ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: REVALIDATE }
+        : { contentType, file: join(PAGE_DIR, name), cacheControl: REVALIDATE };
+    const fromUplot = (name: (typeof UPLOT_FILES)[number], contentType: string): StaticAsset =>
+      embedded
+        ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: CACHE_AN_HOUR }
+        : 'dir' in uplot
+          ? { contentType, file: join(uplot.dir, name), cacheControl: CACHE_AN_HOUR }
+          : { contentType, file: undefined, missing: uplot.missing, cacheControl: REVALIDATE };
     this.#assets = new Map([
       ['/', page('index.html', HTML)],
       ['/index.html', page('index.html', HTML)],
@@ -55,6 +82,7 @@ export class StaticAssets {
 
   /** The file's bytes (shared: do not modify). Rejects when it cannot be read. */
   public read(asset: StaticAsset): Promise<Buffer> {
+    if (asset.embedded !== undefined) return readEmbedded(asset.embedded);
     const file = asset.file;
     if (file === undefined) return Promise.reject(new Error(asset.missing ?? 'asset not found'));
     let bytes = this.#cache.get(file);
@@ -65,6 +93,15 @@ export class StaticAssets {
       bytes.catch(() => this.#cache.delete(file));
     }
     return bytes;
+  }
+}
+
+/** An asset of the single executable (getAsset copies it: the copy is ours to wrap). */
+function readEmbedded(key: string): Promise<Buffer> {
+  try {
+    return Promise.resolve(Buffer.from(getAsset(key)));
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

@@ -1,0 +1,45 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- Node 20 runs one CommonJS script as a single executable's main */
+// The single executable's main script (scripts/build-binary.mjs). It compiles the CLI's
+// one-file bundle, an asset, with a V8 code cache recorded at build time AFTER a real
+// `agentkit exec` ran: it holds the functions exec compiled, where the cache Node's SEA
+// config can make (`useCodeCache`) holds only those compiled before anything runs
+// (docs/benchmarks.md, "Issue 17, single executable"). V8 takes a cache only under the V8
+// flags it was made with: exec's `--liftoff-only` is set here, before the compile, as when it
+// was recorded. Other commands get the cache of a `--help` run.
+// Run by plain Node with AGENTKIT_RECORD_CODE_CACHE=<file> and AGENTKIT_BUNDLE=<file>, it
+// loads the bundle from that file and writes the cache of this run at exit (the build does).
+// AGENTKIT_DEBUG_CODE_CACHE=1 says on stderr whether V8 took the cache.
+'use strict';
+const sea = require('node:sea');
+const { setFlagsFromString } = require('node:v8');
+const vm = require('node:vm');
+
+const EXEC = process.argv[2] === 'exec';
+// The exec command sets it too (packages/agent/src/commands/exec-command.ts: why).
+if (EXEC) setFlagsFromString('--liftoff-only');
+
+const embedded = sea.isSea();
+// getRawAsset: a view of the executable's own bytes, not a copy of them.
+const source = embedded ? Buffer.from(sea.getRawAsset('agentkit.cjs')).toString('utf8') : require('node:fs').readFileSync(process.env.AGENTKIT_BUNDLE, 'utf8');
+const cachedData = embedded ? embeddedCache(EXEC ? 'agentkit-exec.cache' : 'agentkit.cache') : undefined;
+// The CommonJS wrapper, so the bundle sees the usual module variables.
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: 'agentkit.cjs',
+  ...(cachedData === undefined ? {} : { cachedData }),
+});
+if (process.env.AGENTKIT_DEBUG_CODE_CACHE === '1' && cachedData !== undefined) {
+  process.stderr.write(`agentkit: code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+}
+const record = embedded ? undefined : process.env.AGENTKIT_RECORD_CODE_CACHE;
+if (record !== undefined) process.on('exit', () => require('node:fs').writeFileSync(record, script.createCachedData()));
+const bundleModule = { exports: {} };
+script.runInThisContext()(bundleModule.exports, require, bundleModule, process.execPath, require('node:path').dirname(process.execPath));
+
+/** The cache embedded under `key`, or undefined when the executable was built without (--no-code-cache). */
+function embeddedCache(key) {
+  try {
+    return Buffer.from(sea.getRawAsset(key));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,289 @@
+// Builds dist/agentkit: the `agentkit` CLI as one executable file (a Node single executable
+// application) that needs no Node, no npm and no node_modules where it runs, so any
+// container image can use it the way serverless-init is used (docs/containers.md).
+//   1. esbuild bundles packages/agent/dist/cli.js and all it loads into ONE CommonJS file,
+//      dist/agentkit.cjs: Node 20 embeds a single CommonJS script, so the commands' dynamic
+//      imports become parts of that file, and what the npm build leaves outside
+//      (yaml, pino-pretty, oxc-parser, unix-dgram) is brought in;
+//   2. it is run once as `exec` (and once as `--help`) to record V8 code caches of it;
+//      `node --experimental-sea-config` turns a small main script (scripts/binary/sea-main.cjs)
+//      into a blob, with the bundle, the caches and the files that must travel with it (the
+//      local intake's page, the addons) as assets;
+//   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
+//      the blob injected by postject.
+// Native addons (oxc-parser for symdb, unix-dgram for dogstatsd_socket) travel inside as
+// assets, loaded when first needed; when one cannot be loaded there, the command degrades as
+// the npm CLI does without it, and says why and which key needs it.
+// Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
+// newer than every input; --force rebuilds. --no-code-cache leaves the code caches out (to
+// measure what they give: docs/benchmarks.md).
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { undiciWithoutGlobalHeaders } from './esbuild-plugins.mjs';
+
+const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist`;
+const binary = `${outdir}/agentkit`;
+const bundle = `${outdir}/agentkit.cjs`;
+const blob = `${outdir}/agentkit.blob`;
+const seaConfig = `${outdir}/sea-config.json`;
+const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
+const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
+const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.mjs`;
+const SEA_MAIN = `${root}scripts/binary/sea-main.cjs`;
+// The program of the exec run that records the code cache: one DogStatsD line, so the
+// listener's and the pipeline's code is in the cache too.
+const SEND_ONE_LINE = "const s = require('node:dgram').createSocket('udp4'); s.send('agentkit.build:1|c', Number(process.env.DD_DOGSTATSD_PORT), '127.0.0.1', () => s.close());";
+
+if (!flags.force && isUpToDate(binary)) {
+  process.stdout.write(`build-binary: ${binary} is up to date\n`);
+  process.exit(0);
+}
+mkdirSync(outdir, { recursive: true });
+
+// Written here so that the built code needs no package.json beside it (packages/core/src/version.ts).
+const version = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'utf8')).version;
+
+// Inside the executable `import.meta.url` has no meaning (no ESM, no files beside it): each
+// use becomes the executable's own URL, so that what is still found at run time (a path made
+// from it, a `createRequire(import.meta.url)` the rewrites below leave) is looked for beside
+// the executable, and is reported missing there. (Run as `node dist/agentkit.cjs`, it is that
+// file's URL.)
+const IMPORT_META_URL = '__agentkitImportMetaUrl';
+const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(require("node:sea").isSea() ? process.execPath : __filename).href;`;
+
+// Optional packages that the npm build loads with a runtime require (to load them only when
+// used) and that the executable must carry: a plain require() lets esbuild bundle them, still
+// evaluated only when that code runs. The build fails when one is not found, rather than
+// ship an executable that lacks it.
+const REQUIRES_TO_BUNDLE = [
+  { file: /[\\/]config[\\/]dist[\\/]yaml-file\.js$/, from: "createRequire(import.meta.url)('yaml')", to: "require('yaml')" },
+  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: "requireFromHere('pino-pretty')", to: "require('pino-pretty')" },
+];
+const bundledRequires = {
+  name: 'bundled-requires',
+  setup(b) {
+    const done = new Set();
+    b.onLoad({ filter: /[\\/]packages[\\/][^\\/]+[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const rewrites = REQUIRES_TO_BUNDLE.filter((r) => r.file.test(args.path));
+      if (rewrites.length === 0) return undefined;
+      let source = readFileSync(args.path, 'utf8');
+      for (const r of rewrites) {
+        if (!source.includes(r.from)) throw new Error(`build-binary: ${args.path} no longer contains ${r.from}: update REQUIRES_TO_BUNDLE`);
+        source = source.replaceAll(r.from, r.to);
+        done.add(r);
+      }
+      return { contents: source, loader: 'js' };
+    });
+    b.onEnd(() => {
+      const missed = REQUIRES_TO_BUNDLE.filter((r) => !done.has(r));
+      if (missed.length > 0) throw new Error(`build-binary: never saw ${missed.map((r) => r.from).join(', ')}: update REQUIRES_TO_BUNDLE`);
+    });
+  },
+};
+
+// unix-dgram (the dogstatsd_socket listener) loads its addon through `bindings`, which
+// searches folders beside the package: in the executable it loads the embedded one. Left out
+// when its build script did not run (the executable then says, as the npm CLI does, that
+// dogstatsd_socket needs it).
+const UNIX_DGRAM_ASSET = 'unix_dgram.node';
+const UNIX_DGRAM_BINDING_LOAD = "require('bindings')('unix_dgram.node')";
+const unixDgramAddonFile = resolveOptional(() => createRequire(requireFromDogstatsd.resolve('unix-dgram')).resolve('../build/Release/unix_dgram.node'));
+if (unixDgramAddonFile !== undefined) {
+  REQUIRES_TO_BUNDLE.push({ file: /[\\/]dogstatsd[\\/]dist[\\/]listeners[\\/]uds-datagram-listener\.js$/, from: "createRequire(import.meta.url)('unix-dgram')", to: "require('unix-dgram')" });
+} else {
+  process.stderr.write('build-binary: unix-dgram is not built (allowScripts): the executable will not listen on dogstatsd_socket\n');
+}
+const embeddedUnixDgram = {
+  name: 'embedded-unix-dgram-binding',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]unix-dgram[\\/]lib[\\/]unix_dgram\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(UNIX_DGRAM_BINDING_LOAD)) throw new Error(`build-binary: ${args.path} no longer contains ${UNIX_DGRAM_BINDING_LOAD}`);
+      const load = `require(${JSON.stringify(EMBEDDED_ADDON_LOADER)}).loadEmbeddedAddon(${JSON.stringify(UNIX_DGRAM_ASSET)})`;
+      return { contents: source.replace(UNIX_DGRAM_BINDING_LOAD, load), loader: 'js' };
+    });
+  },
+};
+
+// oxc-parser (symdb's parser) is JavaScript around a native addon. The JavaScript is bundled;
+// its binding loader is replaced by one that loads the addon embedded as an asset (a native
+// addon can only be loaded from a file: it is written once to a private folder under the
+// temporary directory, checked against its hash). When that fails (no writable temporary
+// directory, another platform), symdb falls back to its JavaScript-only parser and says why.
+const OXC_ADDON_ASSET = 'oxc-parser.node';
+const oxcAddonFile = requireFromSymdb.resolve('@oxc-parser/binding-linux-x64-gnu/parser.linux-x64-gnu.node', { paths: [requireFromSymdb.resolve('oxc-parser')] });
+const embeddedOxc = {
+  name: 'embedded-oxc-binding',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]oxc-parser[\\/]src-js[\\/]bindings\.js$/ }, async (args) => {
+      // The same export names as the original loader, read from it (it loads the addon here).
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && n !== '__napiBindingTarget');
+      return {
+        contents: [
+          `import { loadEmbeddedAddon } from ${JSON.stringify(EMBEDDED_ADDON_LOADER)};`,
+          `const binding = loadEmbeddedAddon(${JSON.stringify(OXC_ADDON_ASSET)});`,
+          `export const { ${names.join(', ')} } = binding;`,
+          `export const __napiBindingTarget = 'embedded';`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: root,
+      };
+    });
+  },
+};
+
+rmSync(bundle, { force: true });
+await build({
+  stdin: {
+    contents: `import { main } from ${JSON.stringify(`${root}packages/agent/dist/cli.js`)};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
+    resolveDir: root,
+    loader: 'js',
+    sourcefile: 'agentkit-binary-entry.js',
+  },
+  outfile: bundle,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) },
+  banner: { js: banner },
+  plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciWithoutGlobalHeaders('build-binary')],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// ASCII only, so that V8 holds the source (it keeps it for what it compiles lazily) in one byte
+// a character rather than two: esbuild leaves a few non-ASCII characters (in comments, one
+// regular expression). Each becomes its \u escape, which means the same character in a
+// string, a template, a regular expression or an identifier, and is harmless in a comment;
+// only after a backslash would it not, and the build refuses that.
+const bundled = readFileSync(bundle, 'utf8');
+if (/\\[\u0080-\uffff]/.test(bundled)) throw new Error(`build-binary: ${bundle} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
+writeFileSync(bundle, bundled.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+
+// V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
+// one after a real `agentkit exec` that ships to a local intake, one after `--help`.
+const caches = {};
+if (!flags['no-code-cache']) {
+  caches['agentkit-exec.cache'] = `${outdir}/agentkit-exec.cache`;
+  caches['agentkit.cache'] = `${outdir}/agentkit.cache`;
+  await recordCodeCache(caches['agentkit-exec.cache'], ['exec', '--', process.execPath, '-e', SEND_ONE_LINE]);
+  await recordCodeCache(caches['agentkit.cache'], ['--help']);
+}
+
+const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
+const assets = { 'agentkit.cjs': bundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
+if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
+for (const { key, file } of embeddableAssets()) assets[key] = file;
+// `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
+copyFileSync(SEA_MAIN, `${outdir}/agentkit-main.cjs`);
+writeFileSync(seaConfig, `${JSON.stringify({ main: 'agentkit-main.cjs', output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }, null, 2)}\n`);
+execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { cwd: outdir, stdio: ['ignore', 'ignore', 'inherit'] });
+
+rmSync(binary, { force: true });
+const unpacked = `${binary}.tmp`;
+if (!strip(process.execPath, unpacked)) copyFileSync(process.execPath, unpacked);
+chmodSync(unpacked, 0o755);
+await injectBlob(unpacked, readFileSync(blob));
+// Renamed only when whole: a test or a bench never runs a half-written executable.
+execFileSync('mv', [unpacked, binary]);
+rmSync(blob, { force: true });
+process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
+
+/**
+ * Runs the bundle through the executable's main script under this Node with `args`, shipping
+ * to a local intake of this process, and writes the V8 code cache of that run to `file`.
+ * Only PATH and HOME are passed on: the machine's DD_* variables must not steer the run.
+ */
+async function recordCodeCache(file, args) {
+  const { startTestIntake } = await import(`${root}packages/testing/dist/index.js`);
+  const { freeUdpPort } = await import(`${root}packages/core/dist/testing/index.js`);
+  const intake = await startTestIntake();
+  try {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      AGENTKIT_BUNDLE: bundle,
+      AGENTKIT_RECORD_CODE_CACHE: file,
+      DD_API_KEY: '0123456789abcdef0123456789abcdef',
+      DD_DD_URL: intake.url,
+      DD_DOGSTATSD_PORT: String(await freeUdpPort()),
+      DD_CMD_PORT: '-1',
+    };
+    rmSync(file, { force: true });
+    await new Promise((resolve, reject) => {
+      // Async: the intake answers from this process's event loop.
+      execFile(process.execPath, [SEA_MAIN, ...args], { env }, (error, _stdout, stderr) =>
+        error ? reject(new Error(`build-binary: recording the code cache (${args.join(' ')}) failed: ${error.message}\n${stderr}`)) : resolve(),
+      );
+    });
+    statSync(file);
+  } finally {
+    await intake.close();
+  }
+}
+
+/**
+ * postject's `inject`, with its known warnings about Node's ELF notes (LIEF finds no names for
+ * the `.note` sections of Node's official binary: harmless, the executable is whole) summed up
+ * in one line. Its WebAssembly binds console.warn when the module loads, hence the late import.
+ */
+async function injectBlob(file, bytes) {
+  const warn = console.warn;
+  let noteWarnings = 0;
+  console.warn = (...args) => {
+    if (/^warning: Can't find string offset for section name '\.note/.test(String(args[0]))) noteWarnings++;
+    else warn(...args);
+  };
+  try {
+    const { default: postject } = await import('postject');
+    await postject.inject(file, 'NODE_SEA_BLOB', bytes, { sentinelFuse: 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2' });
+  } finally {
+    console.warn = warn;
+  }
+  if (noteWarnings > 0) process.stderr.write(`build-binary: postject warned ${noteWarnings} times that a .note section of Node's binary has no name (harmless)\n`);
+}
+
+function resolveOptional(resolve) {
+  try {
+    return resolve();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies `from` to `to` without its symbol tables; false when `strip` is not installed. */
+function strip(from, to) {
+  try {
+    execFileSync('strip', ['-o', to, from], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return true;
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    process.stderr.write('build-binary: `strip` (binutils) is not installed: the executable keeps Node\'s symbols (~13 MB more)\n');
+    return false;
+  }
+}
+
+/** True when `file` exists and is newer than every input of the executable. */
+function isUpToDate(file) {
+  const mtimeMs = (f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const builtAtMs = mtimeMs(file);
+  if (builtAtMs === undefined) return false;
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, EMBEDDED_ADDON_LOADER, SEA_MAIN, process.execPath];
+  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
+  // The page is embedded as it is: tsc does not see it.
+  for (const name of readdirSync(`${root}packages/intake/page`)) inputs.push(`${root}packages/intake/page/${name}`);
+  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
+}
