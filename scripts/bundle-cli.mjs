@@ -67,21 +67,21 @@ const undiciSlim = {
   },
 };
 
-/** The `undici.<Name>` members our compiled packages use (they import undici as a namespace). */
+/** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
 function undiciNamesUsed() {
   const names = new Set();
   const visit = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) visit(file);
-      else if (entry.name.endsWith('.js')) for (const match of readFileSync(file, 'utf8').matchAll(/\bundici\.([A-Za-z_$][\w$]*)/g)) names.add(match[1]);
+      else if (entry.name.endsWith('.ts')) for (const match of readFileSync(file, 'utf8').matchAll(/\bundici\.([A-Za-z_$][\w$]*)/g)) names.add(match[1]);
     }
   };
   for (const name of readdirSync(`${root}packages`)) {
     try {
-      visit(`${root}packages/${name}/dist`);
+      visit(`${root}packages/${name}/src`);
     } catch {
-      // not built
+      // no sources
     }
   }
   return [...names];
