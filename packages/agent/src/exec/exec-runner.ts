@@ -86,6 +86,11 @@ class ExecSession {
         setup.logger,
         setup.budget.totalMs,
       );
+      // What is not needed before the program starts (a status page, the symdb upload, …) is
+      // still starting: a failure there stops the pipeline, and the program runs on without it.
+      this.#pipeline.started.catch((error: unknown) => {
+        log.error({ err: error }, `the metrics pipeline failed to start after the program started and was stopped (the program's metrics are lost): ${describeError(error)}`);
+      });
       const enhanced = this.#pipeline.find(ENHANCED_METRICS);
       this.#enhanced = enhanced;
       // Tags from the metadata server join the enhanced metrics whenever they arrive.
