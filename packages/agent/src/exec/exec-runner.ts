@@ -62,7 +62,7 @@ class ExecSession {
       const setup = await loadExecSetup(this.#options.configFile, this.#options.env, this.#options.warn);
       this.#setup = setup;
       this.#log = setup.logger.child({ component: 'exec' });
-      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()) }, 'configuration loaded');
+      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
       // Told to stop already: neither the pipeline nor the program is worth starting.
       if (this.#terminatedBy !== undefined) setup.budget.start();
       else await this.#startPipeline(setup);
@@ -115,8 +115,9 @@ class ExecSession {
     }
     const child = new ChildTask(command, this.#programEnv());
     this.#child = child;
-    // startupMs: from this process's start to the program's (the wrapper's cold start).
-    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()) }, 'program started');
+    // startupMs: from this process's start to the program's (the wrapper's cold start); cpuMs:
+    // the CPU this process used by then, every thread (less noisy than the time on a busy host).
+    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'program started');
     const exit = await this.#waitForExit(child, setup);
     setup.budget.start();
     clearTimeout(this.#killTimer);
@@ -234,4 +235,10 @@ class ExecSession {
     log.info(timing, `drained; exiting with code ${exitCode}`);
     return true;
   }
+}
+
+/** CPU time this process has used so far (user + system, all threads), in ms. */
+function cpuMsSoFar(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
 }
