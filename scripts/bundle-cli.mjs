@@ -1,35 +1,27 @@
 // Bundles the `agentkit` CLI (packages/agent/dist/cli.js and all it imports: our packages,
-// inversify, pino, yaml, undici…) into one CommonJS file, packages/agent/dist/bundle/cli.cjs,
-// and records V8's code cache for it (cli.code-cache), which packages/agent/bin/agentkit.js
-// loads (bin/load-bundle.js) when they are up to date. Why: Node resolves, reads and compiles
-// each of the ~400 files of the unbundled CLI separately; the bundle takes about 300 ms off
-// `agentkit exec`'s start (`node bench/cold-start/cold-start.mjs [--unbundled]`,
-// docs/benchmarks.md). One CommonJS file rather than ESM chunks: Node 20 has a code cache for
-// scripts only (vm.Script cachedData; modules get one in Node 22), and a script skips the ES
-// module loader (its ~18 internal modules, and decoding each chunk). Each command's code is
-// still evaluated only when the command runs (esbuild's lazy module wrappers); its functions
-// are compiled only when called.
-// The cache is of the top level only, recorded without running anything: the same bundle and
-// the same Node give the same bytes (checked below), and it costs no work at build time.
-// The single executable (scripts/build-binary.mjs) can embed the same cli.cjs.
+// inversify, pino, yaml, undici…) into a few ESM files in packages/agent/dist/bundle/, which
+// packages/agent/bin/agentkit.js loads when they are up to date. Why: Node resolves, reads and
+// compiles each of the ~400 files of the unbundled CLI separately; the bundle takes about
+// 300 ms off `agentkit exec`'s start (`node bench/cold-start/cold-start.mjs [--unbundled]`,
+// docs/benchmarks.md). Code splitting keeps each command's code in its own chunk, so
+// `agentkit --help` and `agentkit version` load almost nothing. (A CommonJS bundle with a
+// recorded V8 code cache was tried too: no faster, since deserialising the cache costs about
+// what compiling the chunks does.)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
 import { build } from 'esbuild';
-import { codeCacheFileOf, wrapBundleSource } from '../packages/agent/bin/load-bundle.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}packages/agent/dist/bundle`;
 const entry = `${root}packages/agent/dist/cli.js`;
-const outfile = `${outdir}/cli.cjs`;
 
 // Our packages find files next to their modules with `import.meta.url` (core its package.json,
-// the intake its page, the listeners a native addon). A CommonJS bundle has no import.meta:
-// each use becomes the module's own URL, relative to the bundle's, which holds in this
-// repository and once installed (node_modules/@agentkit/<name>/dist/… are siblings there too).
+// the intake its page, the listeners a native addon). In a chunk it would be the chunk's URL:
+// each use becomes the module's own URL, relative to the chunk, which holds in this repository
+// and once installed (node_modules/@agentkit/<name>/dist/… are siblings there too).
 const ownImportMetaUrl = {
   name: 'own-import-meta-url',
   setup(b) {
@@ -37,7 +29,7 @@ const ownImportMetaUrl = {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       const relative = path.relative(outdir, args.path).split(path.sep).join('/');
-      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, __agentkitBundleUrl).href`), loader: 'js' };
+      return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`), loader: 'js' };
     });
   },
 };
@@ -100,41 +92,27 @@ function undiciNamesUsed() {
 // The inputs: what `tsc -b` wrote (it leaves a package's .tsbuildinfo alone when nothing
 // changed), the installed dependencies (package-lock.json) and this script. Deleting
 // packages/agent/dist/bundle forces a new bundle.
-if (isUpToDate(outfile)) process.exit(0);
+if (isUpToDate(`${outdir}/cli.js`)) process.exit(0);
 
+// Chunk names carry a content hash: clear the old ones rather than let them pile up.
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [entry],
-  outfile,
+  entryPoints: { cli: entry },
+  outdir,
   bundle: true,
-  format: 'cjs',
+  splitting: true,
+  format: 'esm',
   platform: 'node',
   target: 'node20',
   // Native addons stay outside (loaded from node_modules when needed); so does pino-pretty,
   // which @agentkit/log requires by name only for a terminal.
   external: ['unix-dgram', 'oxc-parser', 'pino-pretty'],
-  // The URL our modules' own URLs are relative to (see ownImportMetaUrl).
-  banner: { js: "const __agentkitBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // CommonJS dependencies (pino, …) call require() for Node's built-ins: give ESM chunks one.
+  banner: { js: "import { createRequire as __agentkitCreateRequire } from 'node:module';\nconst require = __agentkitCreateRequire(import.meta.url);" },
   plugins: [ownImportMetaUrl, undiciSlim],
   legalComments: 'none',
   logLevel: 'warning',
 });
-
-// What stays outside and is loaded with import() (oxc-parser, node:https): in the bin's
-// vm.Script such an import() would need Node 20's experimental dynamic-import hook (which
-// warns); it goes through the loader's `__agentkitImport` instead, or Node's own import() when
-// the file is require()d as it is.
-const bundled = readFileSync(outfile, 'utf8');
-const dynamicImport = /\bimport\((?=["'])/g;
-const withImports = `const __agentkitImportExternal = typeof __agentkitImport === 'function' ? __agentkitImport : (specifier) => import(specifier);\n${bundled.replace(dynamicImport, '__agentkitImportExternal(')}`;
-writeFileSync(outfile, withImports);
-
-// The code cache of the bundle's top level, as the bin compiles it. Deterministic: recorded
-// twice, it must come out the same (V8 writes no time or address into it).
-const record = () => new Script(wrapBundleSource(withImports), { filename: outfile }).createCachedData();
-const cache = record();
-if (!cache.equals(record())) throw new Error('bundle-cli: V8 recorded two different code caches for the same bundle; not writing one');
-writeFileSync(codeCacheFileOf(outfile), cache);
 
 /** True when `file` exists and is newer than every input of the bundle. */
 function isUpToDate(file) {

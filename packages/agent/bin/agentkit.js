@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 // The `agentkit` command. Kept as a committed JavaScript file (not in dist/) so npm can link
 // it before the workspace is built; the real work lives in the compiled dist/cli.js, or in its
-// one-file bundle (dist/bundle/cli.cjs with its V8 code cache, see scripts/bundle-cli.mjs and
-// load-bundle.js), which starts much faster (the figures are in docs/benchmarks.md, "Cold
-// start" and "Start-up: cold start and idle memory"). The bundle is used only when no package
-// was built after it (`tsc -b` run alone must not leave the CLI running stale code).
+// bundle (dist/bundle/cli.js, see scripts/bundle-cli.mjs), which starts much faster (the
+// figures are in docs/benchmarks.md, "Cold start"). The bundle is used only when no package was built after
+// it (`tsc -b` run alone must not leave the CLI running stale code).
 import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadBundle } from './load-bundle.js';
 
-const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url));
-const { main } = isFresh(bundle) ? loadBundle(bundle) : await import('../dist/cli.js');
+const bundle = new URL('../dist/bundle/cli.js', import.meta.url);
+const { main } = await import(isFresh(bundle) ? bundle.href : '../dist/cli.js');
 
 process.exitCode = await main(process.argv.slice(2));
 
