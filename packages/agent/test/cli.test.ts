@@ -118,13 +118,14 @@ describe('agentkit graph', () => {
   // A change in the default agent's composition (a bundle, a component, an edge) fails these two.
   it('json: the default agent with the local intake starts it before the forwarder, by an ordering edge', async () => {
     const { startOrder, edges } = await defaultGraph();
+    // The listeners are the app's ready point (`ready: true`): they and what they feed start
+    // first, the status server and host metadata after them.
     expect(startOrder).toEqual([
-      'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock', 'HostMetadataClock', 'StatusServer',
+      'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock',
       'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer',
-      'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener', 'HostMetadata',
+      'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener', 'HostMetadataClock', 'StatusServer', 'HostMetadata',
     ]);
     expect(pipelineEdges(edges)).toEqual([
-      'StatusServer → Telemetry',
       'LocalIntake → Telemetry',
       'Forwarder → ForwarderClock',
       'Forwarder after LocalIntake',
@@ -136,6 +137,7 @@ describe('agentkit graph', () => {
       'UdsDatagramListener → DogstatsdServer',
       'UdsStreamListener → DogstatsdServer',
       'TcpListener → DogstatsdServer',
+      'StatusServer → Telemetry',
       'HostMetadata → Forwarder',
       'HostMetadata → HostMetadataClock',
     ]);
