@@ -5,8 +5,9 @@
 // 300 ms off `agentkit exec`'s start (`node bench/cold-start/cold-start.mjs [--unbundled]`,
 // docs/benchmarks.md). Code splitting keeps each command's code in its own chunk, so
 // `agentkit --help` and `agentkit version` load almost nothing. (A CommonJS bundle with a
-// recorded V8 code cache was tried too: no faster, since deserialising the cache costs about
-// what compiling the chunks does.)
+// recorded V8 code cache was tried twice, the last time in commit bee31cc: ~7 ms less CPU over
+// a whole `exec -- node -e 0`, none of it before the program starts, and V8 writes a different
+// cache at every build; docs/benchmarks.md, "Start-up: cold start and idle memory".)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
