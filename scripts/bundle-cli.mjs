@@ -5,8 +5,9 @@
 // 300 ms off `agentkit exec`'s start (`node bench/cold-start/cold-start.mjs [--unbundled]`,
 // docs/benchmarks.md). Code splitting keeps each command's code in its own chunk, so
 // `agentkit --help` and `agentkit version` load almost nothing. (A CommonJS bundle with a
-// recorded V8 code cache was tried too: no faster, since deserialising the cache costs about
-// what compiling the chunks does.)
+// recorded V8 code cache was tried twice, the last time in commit bee31cc: ~7 ms less CPU over
+// a whole `exec -- node -e 0`, none of it before the program starts, and V8 writes a different
+// cache at every build; docs/benchmarks.md, "Start-up: cold start and idle memory".)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,48 +35,58 @@ const ownImportMetaUrl = {
   },
 };
 
-// CommonJS packages loaded with import(): Node gives their named exports (`undici.Agent`), but
-// esbuild's chunk for such a package exports only `default`. A small ESM facade, with the
-// export names read from the package itself here, restores what Node would give.
-const CJS_IMPORTED_DYNAMICALLY = ['undici'];
+// undici, loaded with import() once the listener is ready (see the forwarder's
+// loadHttpDispatchers). Its index.js loads every part of undici (fetch, WebSocket, EventSource,
+// the mock agents, the cache interceptors: 111 files); the forwarder uses three classes, which
+// need 28 of them. Left out with the rest: the cookie helpers, whose read of
+// globalThis.Headers made Node load and compile its own second copy of undici (~30 ms of CPU
+// at every start; an earlier version of this script patched that read out). The bundle's `undici` is a small ESM facade over just those files, set up as
+// undici's index.js sets them up (the request API on Dispatcher.prototype). Measured: loading
+// undici 138–207 → 63–68 ms of one Node start on a loaded host, and it happens right when the
+// wrapped program starts (docs/benchmarks.md, "Start-up: cold start and idle memory").
+// A name outside UNDICI_PARTS used anywhere in our compiled code fails the build, so a new use
+// of undici cannot silently get `undefined` from the facade.
+const UNDICI_PARTS = { Agent: 'lib/dispatcher/agent.js', Pool: 'lib/dispatcher/pool.js', ProxyAgent: 'lib/dispatcher/proxy-agent.js' };
 // Resolved as the forwarder, which depends on undici, would resolve it.
 const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
-const cjsNamedExports = {
-  name: 'cjs-named-exports',
+const undiciSlim = {
+  name: 'undici-slim',
   setup(b) {
-    const filter = new RegExp(`^(${CJS_IMPORTED_DYNAMICALLY.join('|')})$`);
-    b.onResolve({ filter }, (args) => (args.namespace === 'cjs-facade' ? undefined : { path: args.path, namespace: 'cjs-facade' }));
-    b.onLoad({ filter: /.*/, namespace: 'cjs-facade' }, (args) => {
-      const names = Object.keys(requireFromForwarder(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
-      return {
-        contents: `import m from ${JSON.stringify(requireFromForwarder.resolve(args.path))};\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
-        loader: 'js',
-        resolveDir: root,
-      };
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
+      const unknown = undiciNamesUsed().filter((name) => !(name in UNDICI_PARTS));
+      if (unknown.length > 0) throw new Error(`bundle-cli: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
+      const file = (part) => JSON.stringify(requireFromForwarder.resolve(`undici/${part}`));
+      const lines = [
+        `import Dispatcher from ${file('lib/dispatcher/dispatcher.js')};`,
+        `import api from ${file('lib/api/index.js')};`,
+        'Object.assign(Dispatcher.prototype, api);',
+        ...Object.entries(UNDICI_PARTS).map(([name, part]) => `export { default as ${name} } from ${file(part)};`),
+      ];
+      return { contents: `${lines.join('\n')}\n`, loader: 'js', resolveDir: root };
     });
   },
 };
 
-// undici 7 reads globalThis.Headers once, at load, only so that its cookie helpers (getCookies,
-// setCookie: unused here) also accept Node's built-in Headers. On Node 20 that read makes Node
-// load its own, second copy of undici and compile that copy's HTTP parser (WebAssembly) in the
-// background: ~30 ms of CPU at every start, taken from the program `agentkit exec` runs beside
-// it (measured: 210 → 180 ms of CPU for `agentkit exec -- node -e 0`). The bundle leaves it out.
-const GLOBAL_HEADERS_READ = '[Headers, globalThis.Headers].filter(Boolean)';
-const undiciWithoutGlobalHeaders = {
-  name: 'undici-without-global-headers',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(GLOBAL_HEADERS_READ)) {
-        // A newer undici: the bundle still works, it only loses the saving. Say so.
-        process.stderr.write(`bundle-cli: ${args.path} no longer contains "${GLOBAL_HEADERS_READ}"; left as it is\n`);
-        return undefined;
-      }
-      return { contents: source.replace(GLOBAL_HEADERS_READ, '[Headers]'), loader: 'js' };
-    });
-  },
-};
+/** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
+function undiciNamesUsed() {
+  const names = new Set();
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.ts')) for (const match of readFileSync(file, 'utf8').matchAll(/\bundici\.([A-Za-z_$][\w$]*)/g)) names.add(match[1]);
+    }
+  };
+  for (const name of readdirSync(`${root}packages`)) {
+    try {
+      visit(`${root}packages/${name}/src`);
+    } catch {
+      // no sources
+    }
+  }
+  return [...names];
+}
 
 // Up to date already: leave it. `npm start` builds before every run, and rewriting the bundle
 // under a CLI that is loading its chunks (tests run several at once) would break that CLI.
@@ -99,7 +110,7 @@ await build({
   external: ['unix-dgram', 'oxc-parser', 'pino-pretty'],
   // CommonJS dependencies (pino, …) call require() for Node's built-ins: give ESM chunks one.
   banner: { js: "import { createRequire as __agentkitCreateRequire } from 'node:module';\nconst require = __agentkitCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl, cjsNamedExports, undiciWithoutGlobalHeaders],
+  plugins: [ownImportMetaUrl, undiciSlim],
   legalComments: 'none',
   logLevel: 'warning',
 });

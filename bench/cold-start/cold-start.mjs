@@ -6,7 +6,10 @@
 // The added time covers everything exec does around the program: load, config, pipeline start
 // (listener bound before the program starts), the program, the drain and the final HTTP send
 // (the enhanced metrics give it something to send; a run that delivers nothing fails the bench).
-// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--unbundled] [--json]
+// --cpu also reports the CPU time of each run, wrapper and program together, every thread
+// (`perf stat -e task-clock`, which must be installed): on a busy host it holds still where the
+// wall time does not.
+// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--unbundled] [--cpu] [--json]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -14,7 +17,7 @@ import { freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
@@ -27,17 +30,21 @@ const entry = values.unbundled
   : [bin];
 
 // Async spawn, not spawnSync: the intake answers from this process's event loop.
+// Resolves to { ms, cpuMs } (cpuMs only with --cpu).
 function timeRun(args, env) {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
-    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const [file, argv] = values.cpu ? ['perf', ['stat', '-x,', '-e', 'task-clock', process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(file, argv, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - startedAt;
+      const cpu = /([\d.]+),msec,task-clock/.exec(stderr);
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}\n${stderr}`));
-      else resolve(ms);
+      else if (values.cpu && cpu === null) reject(new Error(`--cpu: no task-clock in perf's output\n${stderr}`));
+      else resolve({ ms, cpuMs: cpu === null ? undefined : Number(cpu[1]) });
     });
   });
 }
@@ -68,13 +75,17 @@ try {
 } finally {
   await intake.close();
 }
-const added = exec.map((ms, i) => ms - node[i]);
+const ms = (runs) => runs.map((r) => r.ms);
+const cpu = (runs) => runs.map((r) => r.cpuMs);
+const round = (x) => Math.round(x * 10) / 10;
+const added = exec.map((r, i) => r.ms - node[i].ms);
 const result = {
   runs,
   node: process.version,
-  nodeMedianMs: Math.round(median(node) * 10) / 10,
-  execMedianMs: Math.round(median(exec) * 10) / 10,
-  addedMedianMs: Math.round(median(added) * 10) / 10,
+  nodeMedianMs: round(median(ms(node))),
+  execMedianMs: round(median(ms(exec))),
+  addedMedianMs: round(median(added)),
+  ...(values.cpu ? { nodeCpuMedianMs: round(median(cpu(node))), execCpuMedianMs: round(median(cpu(exec))), addedCpuMedianMs: round(median(exec.map((r, i) => r.cpuMs - node[i].cpuMs))) } : {}),
   payloadsReceived: acceptedPayloads(),
 };
 if (values.json) console.log(JSON.stringify(result));
@@ -85,5 +96,6 @@ else {
   console.log(`| node -e 0 | ${result.nodeMedianMs} |`);
   console.log(`| agentkit exec -- node -e 0${values.unbundled ? " (unbundled)" : ""} | ${result.execMedianMs} |`);
   console.log(`| added by agentkit exec (median of pairwise differences) | ${result.addedMedianMs} |`);
+  if (values.cpu) console.log(`CPU ms (wrapper + program, every thread): node -e 0 ${result.nodeCpuMedianMs}, agentkit exec ${result.execCpuMedianMs}, added ${result.addedCpuMedianMs} (medians)`);
   console.log(`payloads accepted by the intake: ${result.payloadsReceived} (the enhanced metrics of each run)`);
 }

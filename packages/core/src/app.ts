@@ -56,6 +56,14 @@ export interface App {
   /** Constructs every component and starts them in dependency order. Idempotent. */
   start(): Promise<void>;
   /**
+   * Starts the app (as `start`) and resolves as soon as every component provided with
+   * `ready: true` has started, while the others go on starting (the start puts the ready ones
+   * and their dependencies first); with none marked, when the whole start has. Rejects if the
+   * start fails before that point; a failure after it rolls back the start as usual and
+   * rejects `start()` (and so delays `stop()` until the rollback is done).
+   */
+  ready(): Promise<void>;
+  /**
    * Stops what started, in reverse order, within one budget: `timeoutMs`, or the app's
    * `stopTimeoutMs`. Each hook's signal aborts at its share of what is left (see README, "The
    * stop budget"); every hook is called, even past the deadline. Resolves to the StopResult
@@ -108,6 +116,9 @@ class LifecycleApp implements App {
   #lifecycle: Lifecycle | undefined;
   #state: AppState = 'idle';
   #starting: Promise<void> | undefined;
+  #ready: Promise<void> | undefined;
+  #resolveReady: (() => void) | undefined;
+  #isReady = false;
   #stopping: Promise<StopResult> | undefined;
   #exitCode: number | undefined;
   readonly #shutdownListeners = new Set<() => void>();
@@ -144,6 +155,15 @@ class LifecycleApp implements App {
     return this.#starting;
   }
 
+  public ready(): Promise<void> {
+    this.#ready ??= new Promise<void>((resolve, reject) => {
+      if (this.#isReady) resolve();
+      this.#resolveReady = resolve;
+      this.start().then(resolve, reject);
+    });
+    return this.#ready;
+  }
+
   async #doStart(): Promise<void> {
     this.#state = 'starting';
     try {
@@ -154,6 +174,10 @@ class LifecycleApp implements App {
         parallel: this.#options.parallelStart === true,
         emit: (event) => this.#options.onEvent?.(event),
         logger: this.#logger,
+        onReady: () => {
+          this.#isReady = true;
+          this.#resolveReady?.();
+        },
       });
       await this.#lifecycle.start();
       this.#state = 'started';
@@ -282,6 +306,7 @@ class LifecycleApp implements App {
         deps: [...c.deps, ...c.after].map((d) => tokenName(d)),
         ...(startTimeoutMs === undefined ? {} : { startTimeoutMs }),
         ...(stopTimeoutMs === undefined ? {} : { stopTimeoutMs }),
+        ...(c.provider.options.ready === true ? { ready: true } : {}),
       };
     });
   }

@@ -26,17 +26,18 @@ function useDogstatsd(config: ConfigReader): boolean {
  * The DogStatsD server, its packet forwarder (`statsd_forward_host`) and its listeners (UDP,
  * Unix datagram, Unix stream, TCP), enabled by
  * `use_dogstatsd`. Needs a `DEMULTIPLEXER` (the aggregator bundle, or `fakeAggregatorBundle()`).
- * Listeners whose key is unset start as no-ops.
+ * Listeners whose key is unset start as no-ops. The listeners are the app's readiness (`ready`):
+ * clients may send once they have started (`agentkit exec` starts its program then).
  */
 export const dogstatsdBundle: Bundle = bundle(
   'dogstatsd',
   [
     provide(DOGSTATSD_SERVER, MainThreadServer),
     provide(PACKET_FORWARDER, UdpPacketForwarder),
-    provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: listenerStopTimeoutMs }),
-    provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: listenerStopTimeoutMs }),
-    provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: listenerStopTimeoutMs }),
-    provide(TCP_LISTENER, NetTcpListener, { stopTimeoutMs: listenerStopTimeoutMs }),
+    provide(UDP_LISTENER, DgramUdpListener, { stopTimeoutMs: listenerStopTimeoutMs, ready: true }),
+    provide(UDS_DATAGRAM_LISTENER, UnixDgramListener, { stopTimeoutMs: listenerStopTimeoutMs, ready: true }),
+    provide(UDS_STREAM_LISTENER, NetUnixStreamListener, { stopTimeoutMs: listenerStopTimeoutMs, ready: true }),
+    provide(TCP_LISTENER, NetTcpListener, { stopTimeoutMs: listenerStopTimeoutMs, ready: true }),
   ],
   { enabled: useDogstatsd },
 );

@@ -1,4 +1,4 @@
-import { setFlagsFromString } from 'node:v8';
+import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { taskCommandOf } from '../exec/command-line.js';
 import { runExec } from '../exec/exec-runner.js';
@@ -52,11 +52,7 @@ Options:
   async run(args, io) {
     const command = taskCommandOf(args.positionals);
     if (args.positionals.length > 0 && command === undefined) throw new UsageError('the command is empty');
-    // undici's HTTP parser is WebAssembly (llhttp), which V8 compiles a second time with
-    // TurboFan in the background; a process exiting meanwhile waits for that compile (~100 ms
-    // measured when a short task exits right after the first send). The baseline (Liftoff)
-    // code parses the agent's few responses fast enough. Process-wide, hence here.
-    setFlagsFromString('--liftoff-only');
+    applyAgentV8Flags();
     const result = await runExec({
       command,
       configFile: args.values['config'] as string | undefined,

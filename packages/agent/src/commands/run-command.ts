@@ -5,6 +5,7 @@ import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENE
 import { LOCAL_INTAKE } from '@agentkit/intake';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
+import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
 import { STATUS_SERVER } from '../status/status-server.def.js';
@@ -36,6 +37,7 @@ Options:
   options: { ...CONFIG_OPTION },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
+    applyAgentV8Flags();
     const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);

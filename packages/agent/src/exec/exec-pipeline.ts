@@ -21,14 +21,21 @@ export class ExecPipeline {
   }
 
   /**
-   * Builds and starts the app; rejects (after the app rolled back what had started) when the
-   * graph is invalid or a component fails to start. `stopTimeoutMs` is the app's default stop
-   * budget (the whole shutdown budget); `stop` gives it what is left of it.
+   * Builds the app and starts it up to its ready point (`App.ready`: the listeners the program
+   * sends to, and what they feed, have started); the other components go on starting beside
+   * the program (see `started`). Rejects (after the app rolled back what had started) when the
+   * graph is invalid or a component fails to start before that point. `stopTimeoutMs` is the
+   * app's default stop budget (the whole shutdown budget); `stop` gives it what is left of it.
    */
   public static async start(items: readonly (Bundle | Replacement)[], config: ConfigReader, logger: Logger, stopTimeoutMs: number): Promise<ExecPipeline> {
     const pipeline = new ExecPipeline(items, config, logger, stopTimeoutMs);
-    await pipeline.#app.start();
+    await pipeline.#app.ready();
     return pipeline;
+  }
+
+  /** The whole start: rejects (after the app rolled back) when a component failed to start, after the ready point too. */
+  public get started(): Promise<void> {
+    return this.#app.start();
   }
 
   /** The UDP port DogStatsD listens on, when it does. */

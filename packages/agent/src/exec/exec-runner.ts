@@ -65,7 +65,7 @@ class ExecSession {
       const setup = await loadExecSetup(this.#options.configFile, this.#options.env, this.#options.warn);
       this.#setup = setup;
       this.#log = setup.logger.child({ component: 'exec' });
-      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()) }, 'configuration loaded');
+      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
       // Told to stop already: neither the pipeline nor the program is worth starting.
       if (this.#terminatedBy !== undefined) setup.budget.start();
       else await this.#startPipeline(setup);
@@ -91,6 +91,11 @@ class ExecSession {
         setup.logger,
         setup.budget.totalMs,
       );
+      // What is not needed before the program starts (a status page, the symdb upload, …) is
+      // still starting: a failure there stops the pipeline, and the program runs on without it.
+      this.#pipeline.started.catch((error: unknown) => {
+        log.error({ err: error }, `the metrics pipeline failed to start after the program started and was stopped (the program's metrics are lost): ${describeError(error)}`);
+      });
       const enhanced = this.#pipeline.find(ENHANCED_METRICS);
       this.#enhanced = enhanced;
       // Tags from the metadata server join the enhanced metrics whenever they arrive.
@@ -118,8 +123,9 @@ class ExecSession {
     const child = new ChildTask(command, this.#programEnv(), logSource !== undefined);
     this.#child = child;
     if (logSource !== undefined) attachProgramLogs(logSource, child);
-    // startupMs: from this process's start to the program's (the wrapper's cold start).
-    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()) }, 'program started');
+    // startupMs: from this process's start to the program's (the wrapper's cold start); cpuMs:
+    // the CPU this process used by then, every thread (less noisy than the time on a busy host).
+    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'program started');
     const exit = await this.#waitForExit(child, setup);
     setup.budget.start();
     clearTimeout(this.#killTimer);
@@ -243,4 +249,10 @@ class ExecSession {
     log.info(timing, `drained; exiting with code ${exitCode}`);
     return true;
   }
+}
+
+/** CPU time this process has used so far (user + system, all threads), in ms. */
+function cpuMsSoFar(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
 }

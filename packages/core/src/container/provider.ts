@@ -27,6 +27,13 @@ export interface ProviderOptions {
    * provides is `ERR_CORE_MISSING_PROVIDER`, a loop through it `ERR_CORE_DEPENDENCY_CYCLE`.
    */
   readonly after?: readonly OrderingDependency[];
+  /**
+   * Part of the app's readiness (see `App.ready`): the app is ready once every component marked
+   * `ready` has started. The start runs these, and what they depend on, before the others, so
+   * the others (a status page, a metadata sender) start after the ready point instead of before
+   * it. For what a client needs before it is let go (a listener `agentkit exec`'s program sends to).
+   */
+  readonly ready?: boolean;
 }
 
 // Any constructor: a component's parameters are its dependencies, so their types vary.

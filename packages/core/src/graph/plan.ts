@@ -97,7 +97,11 @@ export function buildPlan(
   reportCycle(edges);
   reportDuplicateNames(included);
 
-  const order = topologicalOrder(included, edges, (tok) => candidates.get(tok)?.index ?? 0);
+  const order = readyFirst(
+    topologicalOrder(included, edges, (tok) => candidates.get(tok)?.index ?? 0),
+    edges,
+    (tok) => candidates.get(tok)?.provider.options.ready === true,
+  );
   const components = order.map((tok): PlannedComponent => {
     const c = candidates.get(tok) as Candidate;
     const out = edges.get(tok) ?? [];
@@ -196,6 +200,22 @@ function includedTokens(
     }
   }
   return [...candidates.keys()].filter((tok) => wanted.has(tok));
+}
+
+/**
+ * The components marked `ready` and everything they depend on (transitively), then the rest,
+ * each part in `order`: still a start order (a dependency of the first part is in it; one of
+ * the rest comes before it in `order`), with the ready point as early as it can be.
+ */
+function readyFirst(order: readonly Token<unknown>[], edges: ReadonlyMap<Token<unknown>, readonly PlanEdge[]>, isReady: (tok: Token<unknown>) => boolean): Token<unknown>[] {
+  const first = new Set<Token<unknown>>();
+  const visit = (tok: Token<unknown>): void => {
+    if (first.has(tok)) return;
+    first.add(tok);
+    for (const { token } of edges.get(tok) ?? []) visit(token);
+  };
+  for (const tok of order) if (isReady(tok)) visit(tok);
+  return [...order.filter((tok) => first.has(tok)), ...order.filter((tok) => !first.has(tok))];
 }
 
 /**

@@ -27,6 +27,8 @@ export interface LifecycleComponent {
   readonly deps: readonly string[];
   readonly startTimeoutMs?: number;
   readonly stopTimeoutMs?: number;
+  /** Provided with `ready: true`: the lifecycle's `onReady` waits for its start. */
+  readonly ready?: boolean;
 }
 
 export interface HookRunnerOptions {

@@ -9,6 +9,11 @@ export interface LifecycleOptions extends HookRunnerOptions {
   readonly stopTimeoutMs: number;
   /** Start each component as soon as its dependencies have started; stop mirrors it. */
   readonly parallel: boolean;
+  /**
+   * Called once, during the start, when every component marked `ready` has started (not when
+   * none is: the start's end is then the ready point). Later failures still roll back the start.
+   */
+  readonly onReady?: () => void;
 }
 
 /** One stop's clock: its budget, its deadline, how to name it. */
@@ -28,10 +33,13 @@ export class Lifecycle {
   readonly #options: LifecycleOptions;
   /** Components whose start succeeded, in the order they finished starting. */
   #started: LifecycleComponent[] = [];
+  /** Components marked `ready` not started yet. */
+  #readyLeft: number;
 
   public constructor(components: readonly LifecycleComponent[], options: LifecycleOptions) {
     this.#components = components;
     this.#options = options;
+    this.#readyLeft = components.filter((c) => c.ready === true).length;
   }
 
   /** Resolves when all started; on failure, rolls back and rejects with the first HookError. */
@@ -90,11 +98,16 @@ export class Lifecycle {
     return { component, run, shareMs: Math.round(share.abortAfterMs), limitedBy: share.limitedBy };
   }
 
+  #markStarted(component: LifecycleComponent): void {
+    this.#started.push(component);
+    if (component.ready === true && --this.#readyLeft === 0) this.#options.onReady?.();
+  }
+
   async #startInOrder(deadline: number): Promise<HookError[]> {
     for (const component of this.#components) {
       const { error } = await runHook(component, 'start', this.#startLimits(component, deadline), this.#options);
       if (error !== undefined) return [error];
-      this.#started.push(component);
+      this.#markStarted(component);
     }
     return [];
   }
@@ -125,7 +138,7 @@ export class Lifecycle {
             failures.push(error);
             return false;
           }
-          this.#started.push(component);
+          this.#markStarted(component);
           return true;
         });
         running.set(component.name, promise);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { hostTags, resolveHostname } from '@agentkit/config';
 import { AGENTKIT_VERSION, type ConfigReader } from '@agentkit/core';
@@ -129,6 +129,32 @@ function machineUuid(osHostname: string): string {
 }
 
 function timezoneName(): string {
+  if (isUtcZone(process.env['TZ'])) return 'UTC';
   const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName');
   return part?.value ?? 'UTC';
+}
+
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'UCT', 'Etc/UCT', 'Zulu', 'Etc/Zulu', 'Universal', 'Etc/Universal', 'UTC0']);
+
+/**
+ * True when local time is UTC (what most containers run in), told without Intl: its first use
+ * loads ICU's time-zone data, ~7 MB of RSS for as long as the agent runs (docs/benchmarks.md,
+ * "Start-up: cold start and idle memory"). `TZ` names the zone when set (a leading ':' as the
+ * C library allows); else /etc/localtime, a link into the zoneinfo tree, or absent (then the C
+ * library, and so V8, use UTC). Anything else (a copied file, another zone) is left to Intl.
+ */
+export function isUtcZone(tz: string | undefined, localtimeLink: () => string | undefined = readLocaltimeLink): boolean {
+  if (tz !== undefined && tz !== '') return UTC_ZONES.has(tz.replace(/^:/, '').replace(/^.*zoneinfo\//, ''));
+  const link = localtimeLink();
+  if (link === undefined) return false;
+  return link === '' || UTC_ZONES.has(link.replace(/^.*zoneinfo\//, ''));
+}
+
+/** /etc/localtime's target; '' when it does not exist; undefined when it is not a link (a copy: unknown zone). */
+function readLocaltimeLink(): string | undefined {
+  try {
+    return readlinkSync('/etc/localtime');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? '' : undefined;
+  }
 }
