@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { undiciWithoutGlobalHeaders } from './esbuild-plugins.mjs';
+import { undiciSlim } from './esbuild-plugins.mjs';
 
 const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -153,7 +153,7 @@ await build({
   target: 'node20',
   define: { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) },
   banner: { js: banner },
-  plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciWithoutGlobalHeaders('build-binary')],
+  plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
   legalComments: 'none',
   logLevel: 'warning',
 });

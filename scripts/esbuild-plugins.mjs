@@ -1,26 +1,64 @@
-// esbuild plugins shared by the builds of the CLI (scripts/build-binary.mjs; scripts/bundle-cli.mjs
-// has its own copy of the first one until the two are merged).
-import { readFileSync } from 'node:fs';
+// esbuild plugins shared by the builds of the CLI: the npm CLI's ESM chunks
+// (scripts/bundle-cli.mjs) and the single executable's one CommonJS file (scripts/build-binary.mjs).
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 
-// undici 7 reads globalThis.Headers once, at load, only so that its cookie helpers (getCookies,
-// setCookie: unused here) also accept Node's built-in Headers. On Node 20 that read makes Node
-// load its own, second copy of undici and compile that copy's HTTP parser (WebAssembly) in the
-// background: ~30 ms of CPU at every start, taken from the program `agentkit exec` runs beside
-// it. The bundle leaves it out.
-const GLOBAL_HEADERS_READ = '[Headers, globalThis.Headers].filter(Boolean)';
+// undici, loaded with import() once the listener is ready (see the forwarder's
+// loadHttpDispatchers). Its index.js loads every part of undici (fetch, WebSocket, EventSource,
+// the mock agents, the cache interceptors: 111 files); the forwarder uses three classes, which
+// need 28 of them. Left out with the rest: the cookie helpers, whose read of
+// globalThis.Headers made Node load and compile its own second copy of undici (~30 ms of CPU
+// at every start; an earlier version of this script patched that read out). The bundle's `undici` is a small ESM facade over just those files, set up as
+// undici's index.js sets them up (the request API on Dispatcher.prototype). Measured: loading
+// undici 138–207 → 63–68 ms of one Node start on a loaded host, and it happens right when the
+// wrapped program starts (docs/benchmarks.md, "Start-up: cold start and idle memory").
+// A name outside UNDICI_PARTS used anywhere in our compiled code fails the build, so a new use
+// of undici cannot silently get `undefined` from the facade.
+const UNDICI_PARTS = { Agent: 'lib/dispatcher/agent.js', Pool: 'lib/dispatcher/pool.js', ProxyAgent: 'lib/dispatcher/proxy-agent.js' };
 
-/** @type {(logPrefix: string) => import('esbuild').Plugin} */
-export const undiciWithoutGlobalHeaders = (logPrefix) => ({
-  name: 'undici-without-global-headers',
+/**
+ * The bundle's `undici`: the facade above. `root` is the repository's root (with a trailing
+ * slash); `logPrefix` names the build in its error.
+ * @type {(root: string, logPrefix: string) => import('esbuild').Plugin}
+ */
+export const undiciSlim = (root, logPrefix) => ({
+  name: 'undici-slim',
   setup(b) {
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(GLOBAL_HEADERS_READ)) {
-        // A newer undici: the bundle still works, it only loses the saving. Say so.
-        process.stderr.write(`${logPrefix}: ${args.path} no longer contains "${GLOBAL_HEADERS_READ}"; left as it is\n`);
-        return undefined;
-      }
-      return { contents: source.replace(GLOBAL_HEADERS_READ, '[Headers]'), loader: 'js' };
+    // Resolved as the forwarder, which depends on undici, would resolve it.
+    const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
+      const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
+      if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
+      const file = (part) => JSON.stringify(requireFromForwarder.resolve(`undici/${part}`));
+      const lines = [
+        `import Dispatcher from ${file('lib/dispatcher/dispatcher.js')};`,
+        `import api from ${file('lib/api/index.js')};`,
+        'Object.assign(Dispatcher.prototype, api);',
+        ...Object.entries(UNDICI_PARTS).map(([name, part]) => `export { default as ${name} } from ${file(part)};`),
+      ];
+      return { contents: `${lines.join('\n')}\n`, loader: 'js', resolveDir: root };
     });
   },
 });
+
+/** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
+function undiciNamesUsed(root) {
+  const names = new Set();
+  const visit = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.ts')) for (const match of readFileSync(file, 'utf8').matchAll(/\bundici\.([A-Za-z_$][\w$]*)/g)) names.add(match[1]);
+    }
+  };
+  for (const name of readdirSync(`${root}packages`)) {
+    try {
+      visit(`${root}packages/${name}/src`);
+    } catch {
+      // no sources
+    }
+  }
+  return [...names];
+}

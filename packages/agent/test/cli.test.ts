@@ -119,29 +119,29 @@ describe('agentkit graph', () => {
   it('json: the default agent with the local intake starts it before the forwarder, by an ordering edge', async () => {
     const { startOrder, edges } = await defaultGraph();
     // The listeners are the app's ready point (`ready: true`): they and what they feed start
-    // first; the status server, the trace agent's receiver and host metadata after them.
+    // first, with the trace agent's receiver (ready too); the status server and host metadata after them.
     expect(startOrder).toEqual([
       'Config', 'Logger', 'Telemetry', 'PacketForwarder', 'ForwarderClock',
-      'LocalIntake', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer',
+      'LocalIntake', 'DebuggerProxy', 'Forwarder', 'Serializer', 'Demultiplexer', 'DogstatsdServer', 'ApmReceiver',
       'UdpListener', 'UdsDatagramListener', 'UdsStreamListener', 'TcpListener',
-      'HostMetadataClock', 'StatusServer', 'DebuggerProxy', 'ApmReceiver', 'HostMetadata',
+      'HostMetadataClock', 'StatusServer', 'HostMetadata',
     ]);
     expect(pipelineEdges(edges)).toEqual([
       'LocalIntake → Telemetry',
+      'DebuggerProxy after LocalIntake',
       'Forwarder → ForwarderClock',
       'Forwarder after LocalIntake',
       'Serializer → Forwarder',
       'Demultiplexer → Serializer',
       'DogstatsdServer → Demultiplexer',
       'DogstatsdServer → PacketForwarder',
+      'ApmReceiver → DogstatsdServer',
+      'ApmReceiver → DebuggerProxy',
       'UdpListener → DogstatsdServer',
       'UdsDatagramListener → DogstatsdServer',
       'UdsStreamListener → DogstatsdServer',
       'TcpListener → DogstatsdServer',
       'StatusServer → Telemetry',
-      'DebuggerProxy after LocalIntake',
-      'ApmReceiver → DogstatsdServer',
-      'ApmReceiver → DebuggerProxy',
       'HostMetadata → Forwarder',
       'HostMetadata → HostMetadataClock',
     ]);

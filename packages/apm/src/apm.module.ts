@@ -15,11 +15,18 @@ import { HttpApmReceiver } from './receiver/http-apm-receiver.js';
 export const apmBundle: Bundle = bundle(
   'apm',
   [
-    provide(APM_RECEIVER, {
-      deps: [CONFIG, LOGGER, { token: DOGSTATSD_SERVER, optional: true }, { token: DEBUGGER_PROXY, optional: true }],
-      useFactory: (config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, proxy: DebuggerProxy | undefined) =>
-        new HttpApmReceiver(config, logger, server, proxy),
-    }),
+    provide(
+      APM_RECEIVER,
+      {
+        deps: [CONFIG, LOGGER, { token: DOGSTATSD_SERVER, optional: true }, { token: DEBUGGER_PROXY, optional: true }],
+        useFactory: (config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, proxy: DebuggerProxy | undefined) =>
+          new HttpApmReceiver(config, logger, server, proxy),
+      },
+      // Part of the ready point: `agentkit exec` starts the program once the receiver listens, so
+      // a tracer's first request (its /info, its first flush) never meets a closed port, and the
+      // program's DD_TRACE_AGENT_PORT is the port the receiver actually took.
+      { ready: true },
+    ),
   ],
   { enabled: (config) => config.get(apmKeys.enabled) },
 );
