@@ -110,7 +110,16 @@ export class GzipBatchEncoder {
    */
   public async add(scope: unknown, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    const json = Buffer.from(serialize(scope), 'utf8');
+    await this.addJson(serialize(scope), signal);
+  }
+
+  /**
+   * Adds one top-level scope already serialised (by the parser process): `json` must be one
+   * JSON object, as `JSON.stringify` writes it. Otherwise as `add`.
+   */
+  public async addJson(text: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const json = Buffer.from(text, 'utf8');
     if (this.#batch !== undefined && this.#cutBeforeNext) await this.flush(false, signal);
     const batch = this.#batch;
     if (batch !== undefined) {

@@ -1,0 +1,120 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ParserPreference, SourceParser } from '../parser.js';
+import { parserArgument, type ChildMessage, type ExtractReply, type ExtractRequest } from './protocol.js';
+
+/**
+ * The parser process's V8 settings. A 1 MiB semi-space makes V8 collect the young generation
+ * every few files, and a collection is what frees oxc-parser's native memory (its results are
+ * released by finalizers): with Node's default 16 MiB, that memory piles up between collections.
+ */
+const CHILD_EXEC_ARGV = ['--max-semi-space-size=1'];
+/** What the child may write to stderr that is kept for the error message (a crash's trace). */
+const STDERR_KEPT_BYTES = 4096;
+
+/**
+ * Where the child's entry is. From the compiled package it sits next to this module; the
+ * tests run this file from src/ (TypeScript), so they use the compiled entry in dist/.
+ */
+export function defaultChildEntry(): string {
+  const here = fileURLToPath(new URL('./parser-child-main.js', import.meta.url));
+  if (existsSync(here)) return here;
+  return here.replace(/([\\/])src([\\/])(?!.*[\\/]src[\\/])/, '$1dist$2');
+}
+
+/** A parser process could not start (no Node to fork, no entry, no parser in it). */
+export class ParserChildStartError extends Error {
+  public override readonly name = 'ParserChildStartError';
+}
+
+/**
+ * One parser process: answers one `extract` at a time. `exited` rejects a pending request
+ * when the process dies (a crash or an out-of-memory on one file): the caller counts that
+ * file as failed and starts another process.
+ */
+export class ParserChild {
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<string>;
+  #pending: { resolve: (reply: ExtractReply) => void; reject: (error: Error) => void } | undefined;
+  #stderr = '';
+  public peakRssBytes = 0;
+
+  private constructor(child: ChildProcess) {
+    this.#child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => {
+      this.#stderr = (this.#stderr + text).slice(-STDERR_KEPT_BYTES);
+    });
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        const why = `the parser process exited (${signal ?? `code ${String(code)}`})${this.#stderr === '' ? '' : `: ${lastLine(this.#stderr)}`}`;
+        this.#pending?.reject(new Error(why));
+        this.#pending = undefined;
+        resolve(why);
+      });
+    });
+    child.on('message', (message: ChildMessage) => {
+      if (message.type !== 'file') return;
+      const pending = this.#pending;
+      this.#pending = undefined;
+      this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
+      pending?.resolve(message);
+    });
+  }
+
+  /** Forks a parser process and waits until its parser is loaded. */
+  public static async start(preference: ParserPreference, entry = defaultChildEntry()): Promise<{ child: ParserChild; parser: SourceParser['name']; fallbackReason?: string }> {
+    let forked: ChildProcess;
+    try {
+      forked = fork(entry, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    } catch (error) {
+      throw new ParserChildStartError(`cannot start the parser process: ${String(error)}`, { cause: error });
+    }
+    const child = new ParserChild(forked);
+    const ready = await new Promise<ChildMessage | Error>((resolve) => {
+      forked.once('error', (error) => resolve(error));
+      forked.on('message', (message: ChildMessage) => {
+        if (message.type === 'ready' || message.type === 'start-failed') resolve(message);
+      });
+      void child.#exited.then((why) => resolve(new Error(why)));
+    });
+    if (ready instanceof Error || ready.type !== 'ready') {
+      child.close();
+      const why = ready instanceof Error ? ready.message : ready.type === 'start-failed' ? ready.message : 'no ready message';
+      throw new ParserChildStartError(`the parser process did not start: ${why}`);
+    }
+    return { child, parser: ready.parser, ...(ready.fallbackReason === undefined ? {} : { fallbackReason: ready.fallbackReason }) };
+  }
+
+  /** Extracts one file; rejects only when the process dies meanwhile. Not concurrent: await each. */
+  public extract(root: string, path: string): Promise<ExtractReply> {
+    return new Promise((resolve, reject) => {
+      if (!this.#child.connected) return reject(new Error('the parser process is gone'));
+      this.#pending = { resolve, reject };
+      const request: ExtractRequest = { type: 'extract', root, path };
+      this.#child.send(request, (error) => {
+        if (error !== null) reject(error);
+      });
+    });
+  }
+
+  /** Lets the process go (it exits when its channel closes); a stuck one is killed. Idempotent. */
+  public close(): void {
+    if (this.#child.connected) this.#child.disconnect();
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      // An answer in progress finishes; a process that outlives its channel by a second is stuck.
+      setTimeout(() => this.#child.kill('SIGKILL'), 1000).unref();
+    }
+  }
+
+  /** Resolves once the process has exited. */
+  public async exited(): Promise<void> {
+    await this.#exited;
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return (lines[lines.length - 1] ?? '').slice(0, 300);
+}
