@@ -115,11 +115,12 @@ export class GzipBatchEncoder {
 
   /**
    * Adds one top-level scope already serialised (by the parser process): `json` must be one
-   * JSON object, as `JSON.stringify` writes it. Otherwise as `add`.
+   * JSON object as `JSON.stringify` writes it (a Buffer is UTF-8; it is written as it is, and
+   * must stay unchanged until this settles). Otherwise as `add`.
    */
-  public async addJson(text: string, signal?: AbortSignal): Promise<void> {
+  public async addJson(text: string | Buffer, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    const json = Buffer.from(text, 'utf8');
+    const json = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     if (this.#batch !== undefined && this.#cutBeforeNext) await this.flush(false, signal);
     const batch = this.#batch;
     if (batch !== undefined) {

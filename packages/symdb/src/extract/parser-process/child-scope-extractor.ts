@@ -12,10 +12,10 @@ export const DEFAULT_PARSER_RECYCLE_RSS_BYTES = 96 * 1024 * 1024;
 /** A parser process is replaced after this many files even when its RSS stays low. */
 export const DEFAULT_PARSER_RECYCLE_FILES = 5000;
 
-/** One file's module scope, serialised by the parser process. */
+/** One file's module scope, serialised by the parser process (UTF-8 JSON). */
 export interface SerializedFileScope {
   readonly relativePath: string;
-  readonly json: string;
+  readonly json: Buffer;
   readonly scopeCount: number;
 }
 

@@ -14,18 +14,24 @@ function send(message: ChildMessage): Promise<void> {
   });
 }
 
+function writeOut(bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(bytes, (error) => (error == null ? resolve() : reject(error))));
+}
+
 async function reply(parser: SourceParser, request: ExtractRequest): Promise<ExtractReply> {
   const outcome = await extractFileScope(parser, request.root, request.path);
   const rssBytes = (): number => process.memoryUsage.rss();
   if (!outcome.ok) return { type: 'file', ok: false, reason: outcome.reason, message: outcome.message, rssBytes: rssBytes() };
-  let json: string;
+  let json: Buffer;
   try {
-    json = JSON.stringify(outcome.file.scope);
+    json = Buffer.from(JSON.stringify(outcome.file.scope), 'utf8');
   } catch (error) {
     return { type: 'file', ok: false, reason: 'failed', message: `the scope cannot be serialised: ${String(error)}`, rssBytes: rssBytes() };
   }
+  // The bytes first, then the message that says how many: the parent waits for both.
+  await writeOut(json);
   const { relativePath, scopeCount } = outcome.file;
-  return { type: 'file', ok: true, relativePath, json, scopeCount, rssBytes: rssBytes() };
+  return { type: 'file', ok: true, relativePath, jsonBytes: json.length, scopeCount, rssBytes: rssBytes() };
 }
 
 async function main(): Promise<void> {

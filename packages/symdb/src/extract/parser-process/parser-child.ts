@@ -10,6 +10,11 @@ import { parserArgument, type ChildMessage, type ExtractReply, type ExtractReque
  * released by finalizers): with Node's default 16 MiB, that memory piles up between collections.
  */
 const CHILD_EXEC_ARGV = ['--max-semi-space-size=1'];
+/** One file's outcome as the parent gets it: an extracted scope's JSON as bytes. */
+export type ChildFileResult =
+  | { readonly ok: true; readonly relativePath: string; readonly json: Buffer; readonly scopeCount: number; readonly rssBytes: number }
+  | { readonly ok: false; readonly reason: 'failed' | 'unsupported'; readonly message: string; readonly rssBytes: number };
+
 /** What the child may write to stderr that is kept for the error message (a crash's trace). */
 const STDERR_KEPT_BYTES = 4096;
 
@@ -36,8 +41,13 @@ export class ParserChildStartError extends Error {
 export class ParserChild {
   readonly #child: ChildProcess;
   readonly #exited: Promise<string>;
-  #pending: { resolve: (reply: ExtractReply) => void; reject: (error: Error) => void } | undefined;
+  #pending: { resolve: (result: ChildFileResult) => void; reject: (error: Error) => void } | undefined;
   #stderr = '';
+  /** What the child wrote to stdout and no reply has claimed yet: at most one file's JSON. */
+  readonly #out: Buffer[] = [];
+  #outBytes = 0;
+  /** The reply waiting for its bytes. */
+  #awaiting: ExtractReply | undefined;
   public peakRssBytes = 0;
 
   private constructor(child: ChildProcess) {
@@ -45,6 +55,11 @@ export class ParserChild {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
       this.#stderr = (this.#stderr + text).slice(-STDERR_KEPT_BYTES);
+    });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.#out.push(chunk);
+      this.#outBytes += chunk.length;
+      this.#settle();
     });
     this.#exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -56,18 +71,50 @@ export class ParserChild {
     });
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'file') return;
-      const pending = this.#pending;
-      this.#pending = undefined;
       this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
-      pending?.resolve(message);
+      this.#awaiting = message;
+      this.#settle();
     });
+  }
+
+  /** Resolves the pending request once its reply and (for a scope) all its bytes are here. */
+  #settle(): void {
+    const reply = this.#awaiting;
+    const pending = this.#pending;
+    if (reply === undefined || pending === undefined) return;
+    if (!reply.ok) {
+      this.#awaiting = undefined;
+      this.#pending = undefined;
+      pending.resolve(reply);
+      return;
+    }
+    if (this.#outBytes < reply.jsonBytes) return;
+    this.#awaiting = undefined;
+    this.#pending = undefined;
+    const { relativePath, scopeCount, rssBytes } = reply;
+    pending.resolve({ ok: true, relativePath, scopeCount, rssBytes, json: this.#take(reply.jsonBytes) });
+  }
+
+  #take(n: number): Buffer {
+    const first = this.#out[0];
+    if (first !== undefined && first.length === n) {
+      this.#out.shift();
+      this.#outBytes -= n;
+      return first;
+    }
+    const all = Buffer.concat(this.#out, this.#outBytes);
+    this.#out.length = 0;
+    this.#outBytes = all.length - n;
+    // Never more than one file in flight: anything after `n` is the start of a later one.
+    if (this.#outBytes > 0) this.#out.push(all.subarray(n));
+    return all.subarray(0, n);
   }
 
   /** Forks a parser process and waits until its parser is loaded. */
   public static async start(preference: ParserPreference, entry = defaultChildEntry()): Promise<{ child: ParserChild; parser: SourceParser['name']; fallbackReason?: string }> {
     let forked: ChildProcess;
     try {
-      forked = fork(entry, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+      forked = fork(entry, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
     } catch (error) {
       throw new ParserChildStartError(`cannot start the parser process: ${String(error)}`, { cause: error });
     }
@@ -88,7 +135,7 @@ export class ParserChild {
   }
 
   /** Extracts one file; rejects only when the process dies meanwhile. Not concurrent: await each. */
-  public extract(root: string, path: string): Promise<ExtractReply> {
+  public extract(root: string, path: string): Promise<ChildFileResult> {
     return new Promise((resolve, reject) => {
       if (!this.#child.connected) return reject(new Error('the parser process is gone'));
       this.#pending = { resolve, reject };

@@ -20,9 +20,14 @@ export interface StartFailedMessage {
   readonly message: string;
 }
 
-/** One file's outcome. The scope travels serialised: the parent only writes it into the batch. */
+/**
+ * One file's outcome. An extracted scope travels serialised, as `jsonBytes` bytes of UTF-8 the
+ * child wrote to its stdout just before this message: the parent hands those bytes to the
+ * encoder as they came off the pipe, without making a string of them (a string per file would
+ * churn this process's young generation, and V8 grows it to keep up).
+ */
 export type ExtractReply = (
-  | { readonly type: 'file'; readonly ok: true; readonly relativePath: string; readonly json: string; readonly scopeCount: number }
+  | { readonly type: 'file'; readonly ok: true; readonly relativePath: string; readonly jsonBytes: number; readonly scopeCount: number }
   | { readonly type: 'file'; readonly ok: false; readonly reason: 'failed' | 'unsupported'; readonly message: string }
 ) & {
   /** The child's resident set after this file: the parent recycles the child above its bound. */
