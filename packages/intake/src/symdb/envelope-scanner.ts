@@ -102,15 +102,19 @@ export class EnvelopeScanner {
         }
         this.#endToken();
         return this.#byte(c);
-      default:
+      case 'value':
+      case 'after-value':
+      case 'key':
+      case 'colon':
+      case 'end':
         if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) return;
-        return this.#structural(c);
+        return this.#structural(c, this.#mode);
     }
   }
 
-  #structural(c: number): void {
+  #structural(c: number, mode: 'value' | 'after-value' | 'key' | 'colon' | 'end'): void {
     const top = this.#stack[this.#stack.length - 1];
-    switch (this.#mode) {
+    switch (mode) {
       case 'value':
         if (c === 0x5d /* ] */ && top?.kind === 'array' && this.#emptyArray) return this.#close(c);
         return this.#startValue(c);
@@ -134,8 +138,6 @@ export class EnvelopeScanner {
         return fail(`unexpected "${String.fromCharCode(c)}"`);
       case 'end':
         return fail('there is more after the JSON object');
-      default:
-        return undefined;
     }
   }
 

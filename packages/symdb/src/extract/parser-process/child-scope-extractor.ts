@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { walkSourceFiles } from '../file-walker.js';
 import type { ParserPreference, SourceParser } from '../parser.js';
 import type { ExtractorStats } from '../scope-extractor.js';
-import { ParserChild } from './parser-child.js';
+import { ParserChild, type ChildFileResult } from './parser-child.js';
 
 /**
  * Above this resident set (its own, measured after each file) the parser process is replaced:
@@ -11,6 +11,15 @@ import { ParserChild } from './parser-child.js';
 export const DEFAULT_PARSER_RECYCLE_RSS_BYTES = 96 * 1024 * 1024;
 /** A parser process is replaced after this many files even when its RSS stays low. */
 export const DEFAULT_PARSER_RECYCLE_FILES = 5000;
+
+/** Requests in flight to the parser process: one being parsed while the last is encoded. */
+const PIPELINE_DEPTH = 2;
+
+interface InFlight {
+  readonly path: string;
+  readonly child: ParserChild;
+  readonly result: Promise<ChildFileResult>;
+}
 
 /** One file's module scope, serialised by the parser process (UTF-8 JSON). */
 export interface SerializedFileScope {
@@ -83,48 +92,81 @@ export class ChildScopeExtractor {
   public async *extract(root: string, signal?: AbortSignal): AsyncGenerator<SerializedFileScope> {
     const recycleRss = this.#options.recycleAboveRssBytes ?? DEFAULT_PARSER_RECYCLE_RSS_BYTES;
     const recycleFiles = this.#options.recycleAfterFiles ?? DEFAULT_PARSER_RECYCLE_FILES;
+    // The process that new requests go to; a replaced one finishes what it was sent first.
     let child = this.#child;
     this.#child = undefined;
     let filesInChild = 0;
-    const onAbort = (): void => child?.close();
+    const inFlight: InFlight[] = [];
+    const onAbort = (): void => {
+      child?.close();
+      for (const f of inFlight) f.child.close();
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    const send = async (path: string): Promise<void> => {
+      if (child === undefined) {
+        // One process at a time: a replaced one finishes its requests before the next starts.
+        await Promise.allSettled(inFlight.map((f) => f.result));
+        child = await this.#start();
+      }
+      filesInChild++;
+      const result = child.extract(root, path);
+      result.catch(() => {}); // observed in order, below
+      inFlight.push({ path, child, result });
+    };
+    /** Settles the oldest request: its scope, or undefined (failed, unsupported). */
+    const settle = async (): Promise<SerializedFileScope | undefined> => {
+      const head = inFlight.shift() as InFlight;
+      let result;
+      try {
+        result = await head.result;
+      } catch (error) {
+        // The process died on this file (out of memory on a huge file, a crash in the
+        // binding): this file is lost. It had not begun the later ones: they go to a new one.
+        signal?.throwIfAborted();
+        this.#failed(head.path, error instanceof Error ? error.message : String(error));
+        head.child.close();
+        const again = inFlight.splice(0).map((f) => f.path);
+        if (child === head.child) {
+          child = undefined;
+          filesInChild = 0;
+        }
+        for (const path of again) await send(path);
+        return undefined;
+      }
+      this.processStats.peakRssBytes = Math.max(this.processStats.peakRssBytes, head.child.peakRssBytes);
+      if (head.child === child && (result.rssBytes > recycleRss || filesInChild >= recycleFiles)) {
+        child = undefined;
+        filesInChild = 0;
+      }
+      if (head.child !== child && !inFlight.some((f) => f.child === head.child)) head.child.close();
+      if (result.ok) {
+        this.stats.scopes += result.scopeCount;
+        return { relativePath: result.relativePath, json: result.json, scopeCount: result.scopeCount };
+      }
+      if (result.reason === 'unsupported') this.stats.filesUnsupported++;
+      else this.#failed(head.path, result.message);
+      return undefined;
+    };
     try {
       for await (const path of walkSourceFiles(root, { excludeDirs: this.#options.excludeDirs })) {
         signal?.throwIfAborted();
         this.stats.files++;
-        child ??= await this.#start();
-        let reply;
-        try {
-          reply = await child.extract(root, path);
-        } catch (error) {
-          // The process died on this file (out of memory on a huge file, a crash in the
-          // binding): this file is lost, the next one gets a new process.
-          signal?.throwIfAborted();
-          this.#failed(path, error instanceof Error ? error.message : String(error));
-          child.close();
-          child = undefined;
-          continue;
-        }
-        filesInChild++;
-        this.processStats.peakRssBytes = Math.max(this.processStats.peakRssBytes, child.peakRssBytes);
-        if (reply.rssBytes > recycleRss || filesInChild >= recycleFiles) {
-          child.close();
-          child = undefined;
-          filesInChild = 0;
-        }
-        if (reply.ok) {
-          this.stats.scopes += reply.scopeCount;
-          yield { relativePath: reply.relativePath, json: reply.json, scopeCount: reply.scopeCount };
-        } else if (reply.reason === 'unsupported') {
-          this.stats.filesUnsupported++;
-        } else {
-          this.#failed(path, reply.message);
-        }
+        await send(path);
+        // The process parses the next file while this one is encoded: two cores at work.
+        if (inFlight.length < PIPELINE_DEPTH) continue;
+        const file = await settle();
+        if (file !== undefined) yield file;
         if (this.#options.yieldBetweenFiles === true) await nextTurn();
+      }
+      while (inFlight.length > 0) {
+        signal?.throwIfAborted();
+        const file = await settle();
+        if (file !== undefined) yield file;
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
       child?.close();
+      for (const f of inFlight) f.child.close();
     }
   }
 

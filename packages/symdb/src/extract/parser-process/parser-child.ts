@@ -15,6 +15,11 @@ export type ChildFileResult =
   | { readonly ok: true; readonly relativePath: string; readonly json: Buffer; readonly scopeCount: number; readonly rssBytes: number }
   | { readonly ok: false; readonly reason: 'failed' | 'unsupported'; readonly message: string; readonly rssBytes: number };
 
+interface PendingRequest {
+  readonly resolve: (result: ChildFileResult) => void;
+  readonly reject: (error: Error) => void;
+}
+
 /** What the child may write to stderr that is kept for the error message (a crash's trace). */
 const STDERR_KEPT_BYTES = 4096;
 
@@ -34,20 +39,21 @@ export class ParserChildStartError extends Error {
 }
 
 /**
- * One parser process: answers one `extract` at a time. `exited` rejects a pending request
- * when the process dies (a crash or an out-of-memory on one file): the caller counts that
- * file as failed and starts another process.
+ * One parser process: answers `extract` requests in order. When the process dies (a crash or
+ * an out-of-memory on one file), every request in flight rejects: the oldest is the file it
+ * died on; the caller starts another process.
  */
 export class ParserChild {
   readonly #child: ChildProcess;
   readonly #exited: Promise<string>;
-  #pending: { resolve: (result: ChildFileResult) => void; reject: (error: Error) => void } | undefined;
+  /** Requests sent and not answered, oldest first (the child answers in order). */
+  readonly #pending: PendingRequest[] = [];
   #stderr = '';
   /** What the child wrote to stdout and no reply has claimed yet: at most one file's JSON. */
   readonly #out: Buffer[] = [];
   #outBytes = 0;
-  /** The reply waiting for its bytes. */
-  #awaiting: ExtractReply | undefined;
+  /** Replies not yet matched with their request and bytes, oldest first. */
+  readonly #replies: ExtractReply[] = [];
   public peakRssBytes = 0;
 
   private constructor(child: ChildProcess) {
@@ -64,35 +70,33 @@ export class ParserChild {
     this.#exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         const why = `the parser process exited (${signal ?? `code ${String(code)}`})${this.#stderr === '' ? '' : `: ${lastLine(this.#stderr)}`}`;
-        this.#pending?.reject(new Error(why));
-        this.#pending = undefined;
+        for (const pending of this.#pending.splice(0)) pending.reject(new Error(why));
         resolve(why);
       });
     });
     child.on('message', (message: ChildMessage) => {
       if (message.type !== 'file') return;
       this.peakRssBytes = Math.max(this.peakRssBytes, message.rssBytes);
-      this.#awaiting = message;
+      this.#replies.push(message);
       this.#settle();
     });
   }
 
-  /** Resolves the pending request once its reply and (for a scope) all its bytes are here. */
+  /** Resolves the oldest requests whose reply and (for a scope) all bytes are here. */
   #settle(): void {
-    const reply = this.#awaiting;
-    const pending = this.#pending;
-    if (reply === undefined || pending === undefined) return;
-    if (!reply.ok) {
-      this.#awaiting = undefined;
-      this.#pending = undefined;
-      pending.resolve(reply);
-      return;
+    for (;;) {
+      const reply = this.#replies[0];
+      if (reply === undefined || this.#pending.length === 0) return;
+      if (reply.ok && this.#outBytes < reply.jsonBytes) return;
+      this.#replies.shift();
+      const pending = this.#pending.shift() as PendingRequest;
+      if (!reply.ok) {
+        pending.resolve(reply);
+        continue;
+      }
+      const { relativePath, scopeCount, rssBytes } = reply;
+      pending.resolve({ ok: true, relativePath, scopeCount, rssBytes, json: this.#take(reply.jsonBytes) });
     }
-    if (this.#outBytes < reply.jsonBytes) return;
-    this.#awaiting = undefined;
-    this.#pending = undefined;
-    const { relativePath, scopeCount, rssBytes } = reply;
-    pending.resolve({ ok: true, relativePath, scopeCount, rssBytes, json: this.#take(reply.jsonBytes) });
   }
 
   #take(n: number): Buffer {
@@ -105,7 +109,7 @@ export class ParserChild {
     const all = Buffer.concat(this.#out, this.#outBytes);
     this.#out.length = 0;
     this.#outBytes = all.length - n;
-    // Never more than one file in flight: anything after `n` is the start of a later one.
+    // Anything after `n` belongs to the next reply.
     if (this.#outBytes > 0) this.#out.push(all.subarray(n));
     return all.subarray(0, n);
   }
@@ -134,11 +138,14 @@ export class ParserChild {
     return { child, parser: ready.parser, ...(ready.fallbackReason === undefined ? {} : { fallbackReason: ready.fallbackReason }) };
   }
 
-  /** Extracts one file; rejects only when the process dies meanwhile. Not concurrent: await each. */
+  /**
+   * Extracts one file; rejects only when the process dies first. Several may be in flight:
+   * the process works through them in order, and they settle in that order.
+   */
   public extract(root: string, path: string): Promise<ChildFileResult> {
     return new Promise((resolve, reject) => {
       if (!this.#child.connected) return reject(new Error('the parser process is gone'));
-      this.#pending = { resolve, reject };
+      this.#pending.push({ resolve, reject });
       const request: ExtractRequest = { type: 'extract', root, path };
       this.#child.send(request, (error) => {
         if (error !== null) reject(error);
