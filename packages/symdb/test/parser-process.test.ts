@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { loadParser, ScopeExtractor, uploadDirectory, type EncodedBatch, type Scope } from '@agentkit/symdb';
-import { ChildScopeExtractor } from '../src/extract/parser-process/child-scope-extractor.js';
+import { ChildScopeExtractor, loadParser, ScopeExtractor, uploadDirectory, type EncodedBatch, type Scope } from '@agentkit/symdb';
 import { ParserChildStartError } from '../src/extract/parser-process/parser-child.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
