@@ -68,7 +68,8 @@ export class ParserChild {
       this.#settle();
     });
     this.#exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': by then every byte and message the process sent has been read.
+      child.once('close', (code, signal) => {
         const why = `the parser process exited (${signal ?? `code ${String(code)}`})${this.#stderr === '' ? '' : `: ${lastLine(this.#stderr)}`}`;
         for (const pending of this.#pending.splice(0)) pending.reject(new Error(why));
         resolve(why);
