@@ -26,7 +26,7 @@
 // Usage: npm run build && node bench/memory/memory.mjs [--runs 3] [--contexts 100000]
 //          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec]
 //          [--intake embedded|separate|both] [--until-uploaded] [--json]
-//          [--agent-node-flags "--max-semi-space-size=1"]  (node flags of the agentkit processes)
+//          [--agent-node-flags=--max-semi-space-size=1]  (node flags of the agentkit processes)
 // --intake separate runs `agentkit intake` as its own process and points the agent (dd_url,
 // api_key, symdb_url) at it, so the figures are the agent's alone; embedded is the default.
 // --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.

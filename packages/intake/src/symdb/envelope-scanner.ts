@@ -32,7 +32,14 @@ const MAX_CAPTURED_STRING_BYTES = 64 * 1024;
 const MAX_TOKEN_BYTES = 64;
 /** The reason given when the bytes are JSON, but not an object. */
 export const NOT_AN_OBJECT = 'it is not a JSON object';
-const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+const NULL = Buffer.from('null');
+/** The keys the summary looks for, as bytes to compare a key with before making a string of it. */
+const KEYS = [...Object.keys({ service: 0, version: 0, env: 0, language: 0, upload_id: 0, batch_num: 0, final: 0 }), 'scopes', 'name', 'source_file'].map((text) => ({
+  text,
+  bytes: Buffer.from(text),
+}));
 
 interface Frame {
   readonly kind: 'object' | 'array';
@@ -62,9 +69,13 @@ export class EnvelopeScanner {
   // The string or token being read.
   #isKey = false;
   #escaped = false;
-  #capture: number[] | undefined;
-  #captureOverflow = false;
-  #token = '';
+  // One buffer for the string being kept (its JSON text, quotes included), one for the token:
+  // reading a batch allocates nothing per key, number or literal it does not keep.
+  readonly #capture = Buffer.allocUnsafe(MAX_CAPTURED_STRING_BYTES);
+  #captureBytes = -1;
+  #captureEscaped = false;
+  readonly #token = Buffer.allocUnsafe(MAX_TOKEN_BYTES);
+  #tokenBytes = 0;
 
   public constructor(options: { maxScopeDepth: number; keepNames: number }) {
     this.#maxScopeDepth = options.maxScopeDepth;
@@ -96,8 +107,8 @@ export class EnvelopeScanner {
         return this.#stringByte(c);
       case 'token':
         if (isTokenByte(c)) {
-          if (this.#token.length >= MAX_TOKEN_BYTES) fail('a number or literal is too long');
-          this.#token += String.fromCharCode(c);
+          if (this.#tokenBytes >= MAX_TOKEN_BYTES) fail('a number or literal is too long');
+          this.#token[this.#tokenBytes++] = c;
           return;
         }
         this.#endToken();
@@ -170,7 +181,8 @@ export class EnvelopeScanner {
     if (c === 0x22) return this.#startString(false);
     if (isTokenByte(c)) {
       this.#mode = 'token';
-      this.#token = String.fromCharCode(c);
+      this.#token[0] = c;
+      this.#tokenBytes = 1;
       return;
     }
     fail(`unexpected "${String.fromCharCode(c)}"`);
@@ -198,15 +210,20 @@ export class EnvelopeScanner {
     this.#mode = 'string';
     this.#isKey = isKey;
     this.#escaped = false;
-    this.#captureOverflow = false;
-    this.#capture = isKey || this.#wantsValue('string') ? [0x22] : undefined;
+    this.#captureEscaped = false;
+    // Keys matter only in the envelope and in scope objects (`scopes`, `name`, `source_file`).
+    const frame = this.#stack[this.#stack.length - 1];
+    const keep = isKey ? this.#stack.length === 1 || frame?.scopeLevel !== undefined : this.#wantsValue('string');
+    this.#captureBytes = keep ? 0 : -1;
+    if (keep) this.#capture[this.#captureBytes++] = 0x22;
   }
 
   #stringByte(c: number): void {
     if (c < 0x20) fail('a string holds a control character');
-    if (this.#capture !== undefined) {
-      if (this.#capture.length < MAX_CAPTURED_STRING_BYTES) this.#capture.push(c);
-      else this.#captureOverflow = true;
+    if (this.#captureBytes >= 0) {
+      // A longer string is never one the summary keeps: it is read on, not kept.
+      if (this.#captureBytes < MAX_CAPTURED_STRING_BYTES) this.#capture[this.#captureBytes++] = c;
+      else this.#captureBytes = -1;
     }
     if (this.#escaped) {
       this.#escaped = false;
@@ -214,31 +231,58 @@ export class EnvelopeScanner {
     }
     if (c === 0x5c /* \ */) {
       this.#escaped = true;
+      this.#captureEscaped = true;
       return;
     }
     if (c !== 0x22) return;
-    const text = this.#capture === undefined || this.#captureOverflow ? undefined : decodeString(this.#capture);
-    this.#capture = undefined;
+    const n = this.#captureBytes;
+    this.#captureBytes = -1;
     if (this.#isKey) {
       const frame = this.#stack[this.#stack.length - 1] as Frame;
-      frame.key = text;
+      frame.key = n >= 0 ? this.#knownKey(n) : undefined;
       this.#mode = 'colon';
       return;
     }
+    const text = n >= 0 ? this.#decodeCapture(n) : undefined;
     if (text !== undefined) this.#keep(text);
     this.#mode = 'after-value';
   }
 
   #endToken(): void {
-    const token = this.#token;
+    const t = this.#token;
+    const n = this.#tokenBytes;
+    const first = t[0] as number;
     let value: number | boolean | null;
-    if (token === 'true') value = true;
-    else if (token === 'false') value = false;
-    else if (token === 'null') value = null;
-    else if (NUMBER.test(token)) value = Number(token);
-    else return fail(`"${token}" is not a JSON value`);
+    if (first === 0x74 /* t */ || first === 0x66 /* f */ || first === 0x6e /* n */) {
+      if (n === 4 && t.subarray(0, 4).equals(TRUE)) value = true;
+      else if (n === 5 && t.subarray(0, 5).equals(FALSE)) value = false;
+      else if (n === 4 && t.subarray(0, 4).equals(NULL)) value = null;
+      else return fail(`"${t.toString('latin1', 0, n)}" is not a JSON value`);
+    } else {
+      // Only a kept number is turned into one; every number is checked.
+      if (!isJsonNumber(t, n)) return fail(`"${t.toString('latin1', 0, n)}" is not a JSON value`);
+      value = this.#wantsValue('number') ? Number(t.toString('latin1', 0, n)) : null;
+    }
     if (value !== null) this.#keep(value);
     this.#mode = this.#stack.length === 0 ? 'end' : 'after-value';
+  }
+
+  /** The key just read, when it is one the summary looks for (else undefined); no allocation. */
+  #knownKey(n: number): string | undefined {
+    if (this.#captureEscaped) {
+      const text = this.#decodeCapture(n);
+      return KEYS.find((k) => k.text === text)?.text;
+    }
+    for (const key of KEYS) {
+      if (key.bytes.length === n - 2 && this.#capture.compare(key.bytes, 0, key.bytes.length, 1, n - 1) === 0) return key.text;
+    }
+    return undefined;
+  }
+
+  /** The kept string's value (`n` bytes of JSON text, both quotes included). */
+  #decodeCapture(n: number): string {
+    const text = this.#capture.toString('utf8', 0, n);
+    return this.#captureEscaped ? decodeString(text) : text.slice(1, -1);
   }
 
   /** True when the value being read is one the summary keeps, of JSON type `type`. */
@@ -264,12 +308,34 @@ function isTokenByte(c: number): boolean {
 }
 
 /** `bytes` is the string's JSON text, both quotes included. */
-function decodeString(bytes: number[]): string | undefined {
+function decodeString(text: string): string {
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as string;
+    return JSON.parse(text) as string;
   } catch {
     return fail('a string has a bad escape');
   }
+}
+
+/** RFC 8259's number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. */
+function isJsonNumber(t: Buffer, n: number): boolean {
+  let i = 0;
+  const digit = (at: number): boolean => at < n && (t[at] as number) >= 0x30 && (t[at] as number) <= 0x39;
+  if (t[i] === 0x2d) i++;
+  if (!digit(i)) return false;
+  if (t[i] === 0x30) i++;
+  else while (digit(i)) i++;
+  if (i < n && t[i] === 0x2e) {
+    i++;
+    if (!digit(i)) return false;
+    while (digit(i)) i++;
+  }
+  if (i < n && (t[i] === 0x65 || t[i] === 0x45)) {
+    i++;
+    if (i < n && (t[i] === 0x2b || t[i] === 0x2d)) i++;
+    if (!digit(i)) return false;
+    while (digit(i)) i++;
+  }
+  return i === n;
 }
 
 function fail(why: string): never {
