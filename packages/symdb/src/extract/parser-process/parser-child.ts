@@ -20,6 +20,8 @@ interface PendingRequest {
   readonly reject: (error: Error) => void;
 }
 
+/** How long an exited process's stdout may take to end before its pending requests fail. */
+const EXIT_DRAIN_MS = 200;
 /** What the child may write to stderr that is kept for the error message (a crash's trace). */
 const STDERR_KEPT_BYTES = 4096;
 
@@ -68,11 +70,24 @@ export class ParserChild {
       this.#settle();
     });
     this.#exited = new Promise((resolve) => {
-      // 'close', not 'exit': by then every byte and message the process sent has been read.
-      child.once('close', (code, signal) => {
-        const why = `the parser process exited (${signal ?? `code ${String(code)}`})${this.#stderr === '' ? '' : `: ${lastLine(this.#stderr)}`}`;
-        for (const pending of this.#pending.splice(0)) pending.reject(new Error(why));
-        resolve(why);
+      child.once('exit', (code, signal) => {
+        let settled = false;
+        const settle = (): void => {
+          if (settled) return;
+          settled = true;
+          const why = `the parser process exited (${signal ?? `code ${String(code)}`})${this.#stderr === '' ? '' : `: ${lastLine(this.#stderr)}`}`;
+          for (const pending of this.#pending.splice(0)) pending.reject(new Error(why));
+          resolve(why);
+        };
+        // What the process wrote before it exited may still be in the pipe: read it first
+        // (its stdout's end), but not for long ('close' does not always come).
+        const out = child.stdout;
+        if (out === null || out.readableEnded) return settle();
+        const timer = setTimeout(settle, EXIT_DRAIN_MS);
+        out.once('end', () => {
+          clearTimeout(timer);
+          settle();
+        });
       });
     });
     child.on('message', (message: ChildMessage) => {
