@@ -132,6 +132,9 @@ export class ParserChild {
 
   /** Forks a parser process and waits until its parser is loaded. */
   public static async start(preference: ParserPreference, entry = defaultChildEntry()): Promise<{ child: ParserChild; parser: SourceParser['name']; fallbackReason?: string }> {
+    // Checked first: forking `process.execPath` with a missing entry would run whatever the
+    // executable is (a single-executable agentkit would take the entry for its arguments).
+    if (!existsSync(entry)) throw new ParserChildStartError(`the parser process's entry ${entry} is not there`);
     let forked: ChildProcess;
     try {
       forked = fork(entry, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
