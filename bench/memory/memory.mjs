@@ -26,6 +26,7 @@
 // Usage: npm run build && node bench/memory/memory.mjs [--runs 3] [--contexts 100000]
 //          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec]
 //          [--intake embedded|separate|both] [--until-uploaded] [--json]
+//          [--agent-node-flags=--max-semi-space-size=1]  (node flags of the agentkit processes)
 // --intake separate runs `agentkit intake` as its own process and points the agent (dd_url,
 // api_key, symdb_url) at it, so the figures are the agent's alone; embedded is the default.
 // --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.
@@ -53,6 +54,7 @@ const { values } = parseArgs({
     intake: { type: 'string', default: 'embedded' },
     'until-uploaded': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    'agent-node-flags': { type: 'string', default: '' },
   },
 });
 const RUNS = Number(values.runs);
@@ -64,6 +66,7 @@ const EXEC_MS = Number(values['exec-ms']);
 const INTAKE_MODES = values.intake === 'both' ? ['embedded', 'separate'] : [values.intake];
 if (!INTAKE_MODES.every((m) => m === 'embedded' || m === 'separate')) throw new Error('--intake is embedded, separate or both');
 if (CONTEXTS % 4 !== 0) throw new Error('--contexts must be a multiple of 4 (a quarter per type)');
+const AGENT_NODE_FLAGS = values['agent-node-flags'].split(' ').filter((f) => f !== '');
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BUCKET_MS = 10_000;
@@ -78,7 +81,7 @@ const log = (line) => {
 
 /** Spawns the CLI; `waitFor(stream, re, ms)` resolves with the first match. */
 function startCli(args, env, cwd) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const text = { stdout: '', stderr: '' };
   const listeners = new Set();
   for (const stream of ['stdout', 'stderr']) {
@@ -340,7 +343,7 @@ async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
 }
 
 const machine = { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) };
-const output = { machine, contexts: CONTEXTS, runs: RUNS, flushes: FLUSHES, rate: RATE, startedAt: new Date().toISOString() };
+const output = { machine, agentNodeFlags: AGENT_NODE_FLAGS, contexts: CONTEXTS, runs: RUNS, flushes: FLUSHES, rate: RATE, startedAt: new Date().toISOString() };
 
 if (values.only !== 'exec') {
   const datagrams = buildDatagrams(CONTEXTS);

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, createGzip, gzipSync } from 'node:zlib';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
 import { multipartFrame, resolveSymdbDestination, symdbConfigKeys, uploadDirectory, type SymdbEvent } from '@agentkit/symdb';
 import { IntakeErrorCode, multipartBoundary, parseMultipart, SYMDB_UPLOADS_KEPT, type LocalSymdbUpload } from '../src/index.js';
@@ -108,6 +108,29 @@ describe('symbol database uploads', () => {
     const uploads = intake.symdbUploads();
     expect(uploads).toHaveLength(SYMDB_UPLOADS_KEPT);
     expect(uploads[0]?.service).toBe('s3');
+  });
+
+  // Regression: the intake once gunzipped the whole file part under a 64 MiB bound and refused
+  // (400) the 100 MB tree's batches, which Datadog's uploaders cut by compressed size only.
+  it('accepts and counts a batch that inflates past 64 MiB (it is scanned, never held)', async () => {
+    const intake = await intakeFor();
+    const gzip = createGzip({ level: constants.Z_BEST_SPEED });
+    const chunks: Buffer[] = [];
+    gzip.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const one = JSON.stringify({ ...scope('mod'), symbols: [{ name: 'x'.repeat(900), type: null, symbol_type: 'local', line: 1 }] });
+    const count = Math.ceil((72 * 1024 * 1024) / one.length);
+    gzip.write('{"service":"big","version":"1","env":"dev","language":"javascript","upload_id":"up-big","batch_num":1,"scopes":[');
+    for (let i = 0; i < count; i++) gzip.write(i === 0 ? one : `,${one}`);
+    gzip.end('],"final":true}');
+    await new Promise((resolve) => gzip.once('end', resolve));
+    const file = Buffer.concat(chunks);
+    const frame = multipartFrame({ ...EVENT, attachmentSize: file.length });
+    const answer = await post(`${intake.url}/symdb/v1/input`, Buffer.concat([frame.head, file, frame.tail]), { 'Content-Type': frame.contentType });
+    expect(answer.status).toBe(202);
+    const [upload] = intake.symdbUploads();
+    expect(upload).toMatchObject({ service: 'big', uploadId: 'up-big', batchNum: 1, final: true, scopeCount: count, totalScopeCount: count, fileCount: 1, compressedBytes: file.length });
+    expect(upload?.uncompressedBytes).toBeGreaterThan(64 * 1024 * 1024);
+    expect(intake.stats().items).toEqual({ symdb: 1 });
   });
 
   it('bad uploads are answered 400 with the reason and counted as bad_multipart', async () => {

@@ -26,6 +26,12 @@ export type { BatchSink, EncodedBatch, GzipBatchEncoderOptions, UploadIdentity }
 
 export { ScopeExtractor } from './extract/scope-extractor.js';
 export type { ExtractorStats, FileScope, ScopeExtractorOptions } from './extract/scope-extractor.js';
+export {
+  ChildScopeExtractor,
+  DEFAULT_PARSER_RECYCLE_FILES,
+  DEFAULT_PARSER_RECYCLE_RSS_BYTES,
+} from './extract/parser-process/child-scope-extractor.js';
+export type { ChildScopeExtractorOptions, ParserProcessStats, SerializedFileScope } from './extract/parser-process/child-scope-extractor.js';
 export { ScopeBuilder } from './extract/scope-builder.js';
 export { loadParser } from './extract/parser.js';
 export type { EsNode, ParseOutcome, ParserPreference, SourceParser } from './extract/parser.js';

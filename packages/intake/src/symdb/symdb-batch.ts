@@ -1,29 +1,36 @@
-import { gunzip as gunzipCallback } from 'node:zlib';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '@agentkit/serializer';
+import { createGunzip } from 'node:zlib';
 import { IntakeError, IntakeErrorCode } from '../errors.js';
 import type { LocalSymdbUpload } from '../local-intake/local-intake.def.js';
+import { EnvelopeScanner, NOT_AN_OBJECT, type EnvelopeSummary } from './envelope-scanner.js';
 import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart-parser.js';
 
-/** One symbol database batch, parsed: the summary the history keeps, and what it was made from. */
+/** One symbol database batch, read: the summary the history keeps, and what it was made from. */
 export interface SymdbBatch {
   readonly upload: LocalSymdbUpload;
   /** Views into the request body. */
   readonly parts: readonly MultipartPart[];
   /** The `event` part, parsed (`{}` when there is none). */
   readonly event: Readonly<Record<string, unknown>>;
-  /** The `file` part, gunzipped and parsed: `{service, version, …, scopes, final}`. */
-  readonly envelope: Readonly<Record<string, unknown>>;
 }
 
 /** Top-level scope names kept per batch. */
 export const TOP_LEVEL_SCOPES_KEPT = 20;
 /** Nesting deeper than this is not walked for the scope count (a bound on a hostile body). */
 const MAX_SCOPE_DEPTH = 64;
+/**
+ * The most a `file` part may inflate to. Not a memory bound (the envelope is scanned as it
+ * inflates, never held): a bound on the work one request can cause. Datadog's uploaders cut
+ * batches by compressed size (the Agent's at 2 MiB) and set no bound on the inflated size; a
+ * 2 MiB batch of generated, repetitive code inflates past 100 MiB, real code ~10×.
+ */
+export const MAX_SYMDB_INFLATED_BYTES = 1024 * 1024 * 1024;
+const INFLATE_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads one symbol database batch as tracers and `agentkit symdb` post it: a `file` part (a
  * gzip'd — or plain — JSON envelope `{service, version, env, language, upload_id, batch_num,
  * scopes, final}`) and an `event` part (JSON metadata; optional, older tracers send none).
+ * The envelope is inflated and scanned chunk by chunk: memory does not grow with its size.
  * Rejects with `ERR_INTAKE_BAD_REQUEST` when the body is not such a batch.
  */
 export async function readSymdbBatch(path: string, contentType: string | undefined, body: Buffer, receivedAtMs: number): Promise<SymdbBatch> {
@@ -34,64 +41,79 @@ export async function readSymdbBatch(path: string, contentType: string | undefin
   if (file === undefined) fail(`no "file" part (parts: ${parts.map((p) => p.name).join(', ')})`);
   const eventPart = parts.find((p) => p.name === 'event');
   const event = eventPart === undefined ? {} : parseObject(eventPart.data, 'the "event" part');
-  const raw = isGzip(file.data) ? await gunzip(file.data) : file.data;
-  const envelope = parseObject(raw, 'the "file" part');
-  const scopes = Array.isArray(envelope['scopes']) ? (envelope['scopes'] as unknown[]) : [];
-  const files = new Set<string>();
-  const names: string[] = [];
-  for (const scope of scopes) {
-    if (!isObject(scope)) continue;
-    if (typeof scope['source_file'] === 'string') files.add(scope['source_file']);
-    if (names.length < TOP_LEVEL_SCOPES_KEPT) names.push(typeof scope['name'] === 'string' ? scope['name'] : '');
-  }
-  const env = text(envelope['env']) ?? text(event['env']);
-  const uploadId = text(envelope['upload_id']) ?? text(event['uploadId']);
-  const batchNum = num(envelope['batch_num']) ?? num(event['batchNum']);
-  const final = bool(envelope['final']) ?? bool(event['final']);
+  const summary = await scanEnvelope(file.data);
+  const fields = summary.fields;
+  const env = text(fields['env']) ?? text(event['env']);
+  const uploadId = text(fields['upload_id']) ?? text(event['uploadId']);
+  const batchNum = num(fields['batch_num']) ?? num(event['batchNum']);
+  const final = bool(fields['final']) ?? bool(event['final']);
   const upload: LocalSymdbUpload = {
     receivedAtMs,
     path,
-    service: text(envelope['service']) ?? text(event['service']) ?? '',
-    version: text(envelope['version']) ?? text(event['version']) ?? '',
+    service: text(fields['service']) ?? text(event['service']) ?? '',
+    version: text(fields['version']) ?? text(event['version']) ?? '',
     ...(env === undefined ? {} : { env }),
-    language: text(envelope['language']) ?? text(event['language']) ?? '',
+    language: text(fields['language']) ?? text(event['language']) ?? '',
     ...(uploadId === undefined ? {} : { uploadId }),
     ...(batchNum === undefined ? {} : { batchNum }),
     ...(final === undefined ? {} : { final }),
-    scopeCount: scopes.length,
-    totalScopeCount: countScopes(scopes, 0),
-    fileCount: files.size,
+    scopeCount: summary.scopeCount,
+    totalScopeCount: summary.totalScopeCount,
+    fileCount: summary.fileCount,
     compressedBytes: file.data.length,
-    uncompressedBytes: raw.length,
-    topLevelScopes: names,
+    uncompressedBytes: summary.uncompressedBytes,
+    topLevelScopes: summary.topLevelScopes,
   };
-  return { upload, parts, event, envelope };
+  return { upload, parts, event };
 }
 
-function countScopes(scopes: readonly unknown[], depth: number): number {
-  let n = 0;
-  for (const scope of scopes) {
-    if (!isObject(scope)) continue;
-    n++;
-    const children = scope['scopes'];
-    if (Array.isArray(children) && depth < MAX_SCOPE_DEPTH) n += countScopes(children, depth + 1);
+async function scanEnvelope(data: Buffer): Promise<EnvelopeSummary> {
+  const scanner = new EnvelopeScanner({ maxScopeDepth: MAX_SCOPE_DEPTH, keepNames: TOP_LEVEL_SCOPES_KEPT });
+  const what = 'the "file" part';
+  if (!isGzip(data)) {
+    try {
+      scanner.push(data);
+      return scanner.end();
+    } catch (error) {
+      return notJson(what, (error as Error).message);
+    }
   }
-  return n;
+  // Inflated on the thread pool, a chunk at a time: a batch may inflate to hundreds of MiB.
+  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  gunzip.end(data);
+  let inflated = 0;
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+      inflated += chunk.length;
+      if (inflated > MAX_SYMDB_INFLATED_BYTES) throw new TooLarge();
+      try {
+        scanner.push(chunk);
+      } catch (error) {
+        throw new NotJson((error as Error).message);
+      }
+    }
+  } catch (error) {
+    gunzip.destroy();
+    if (error instanceof TooLarge) return fail(`${what} inflates to more than ${MAX_SYMDB_INFLATED_BYTES} bytes`);
+    if (error instanceof NotJson) return notJson(what, error.message);
+    return fail(`${what} does not gunzip: ${(error as Error).message}`);
+  }
+  try {
+    return scanner.end();
+  } catch (error) {
+    return notJson(what, (error as Error).message);
+  }
 }
+
+function notJson(what: string, why: string): never {
+  return fail(why === NOT_AN_OBJECT ? `${what} is not a JSON object` : `${what} is not JSON: ${why}`);
+}
+
+class TooLarge extends Error {}
+class NotJson extends Error {}
 
 function isGzip(data: Buffer): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
-}
-
-/** On the thread pool: a 2 MiB batch inflates to tens of MiB, too long to block the loop for. */
-async function gunzip(data: Buffer): Promise<Buffer> {
-  try {
-    return await new Promise<Buffer>((resolve, reject) =>
-      gunzipCallback(data, { maxOutputLength: DEFAULT_MAX_DECOMPRESSED_BYTES }, (error, out) => (error === null ? resolve(out) : reject(error))),
-    );
-  } catch (error) {
-    return fail(`the "file" part does not gunzip: ${(error as Error).message}`);
-  }
 }
 
 function parseObject(data: Buffer, what: string): Record<string, unknown> {

@@ -110,7 +110,17 @@ export class GzipBatchEncoder {
    */
   public async add(scope: unknown, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    const json = Buffer.from(serialize(scope), 'utf8');
+    await this.addJson(serialize(scope), signal);
+  }
+
+  /**
+   * Adds one top-level scope already serialised (by the parser process): `json` must be one
+   * JSON object as `JSON.stringify` writes it (a Buffer is UTF-8; it is written as it is, and
+   * must stay unchanged until this settles). Otherwise as `add`.
+   */
+  public async addJson(text: string | Buffer, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const json = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     if (this.#batch !== undefined && this.#cutBeforeNext) await this.flush(false, signal);
     const batch = this.#batch;
     if (batch !== undefined) {

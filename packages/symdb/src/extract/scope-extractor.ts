@@ -63,34 +63,45 @@ export class ScopeExtractor {
   }
 
   async #extractFile(root: string, path: string): Promise<FileScope | undefined> {
-    const relativePath = relative(root, path).split(sep).join('/');
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      this.#failed(path, error instanceof Error ? error.message : String(error));
-      return undefined;
-    }
-    const source = bytes.toString('utf8');
-    const parsed = this.#options.parser.parse(path, source);
-    if (!parsed.ok) {
-      if (parsed.reason === 'unsupported') this.stats.filesUnsupported++;
-      else this.#failed(path, parsed.message);
-      return undefined;
-    }
-    try {
-      const scope = new ScopeBuilder(source, relativePath).build(parsed.program, gitBlobSha1(bytes));
-      return { relativePath, scope, scopeCount: countScopes(scope) };
-    } catch (error) {
-      // A RangeError from an AST nested deeper than the stack: this file only.
-      this.#failed(path, error instanceof Error ? error.message : String(error));
-      return undefined;
-    }
+    const outcome = await extractFileScope(this.#options.parser, root, path);
+    if (outcome.ok) return outcome.file;
+    if (outcome.reason === 'unsupported') this.stats.filesUnsupported++;
+    else this.#failed(path, outcome.message);
+    return undefined;
   }
 
   #failed(path: string, message: string): void {
     this.stats.filesFailed++;
     this.#options.onFileFailed?.(path, message);
+  }
+}
+
+/** One file's extraction: its module scope, or why there is none. */
+export type FileOutcome =
+  | { readonly ok: true; readonly file: FileScope }
+  | { readonly ok: false; readonly reason: 'failed' | 'unsupported'; readonly message: string };
+
+/**
+ * Reads, parses and builds one file's module scope (the work both the in-process extractor
+ * and the parser child do per file). Never throws for a bad file: the outcome says why.
+ */
+export async function extractFileScope(parser: SourceParser, root: string, path: string): Promise<FileOutcome> {
+  const relativePath = relative(root, path).split(sep).join('/');
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    return { ok: false, reason: 'failed', message: error instanceof Error ? error.message : String(error) };
+  }
+  const source = bytes.toString('utf8');
+  const parsed = parser.parse(path, source);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason === 'unsupported' ? 'unsupported' : 'failed', message: parsed.message };
+  try {
+    const scope = new ScopeBuilder(source, relativePath).build(parsed.program, gitBlobSha1(bytes));
+    return { ok: true, file: { relativePath, scope, scopeCount: countScopes(scope) } };
+  } catch (error) {
+    // A RangeError from an AST nested deeper than the stack: this file only.
+    return { ok: false, reason: 'failed', message: error instanceof Error ? error.message : String(error) };
   }
 }
 

@@ -6,7 +6,9 @@ import { DEFAULT_SYMDB_EXCLUDE_DIRS, DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES } from 
 import { GzipBatchEncoder, type BatchSink } from '../encoder/gzip-batch-encoder.js';
 import { SymdbError, SymdbErrorCode } from '../errors.js';
 import { loadParser, type ParserPreference, type SourceParser } from '../extract/parser.js';
-import { ScopeExtractor } from '../extract/scope-extractor.js';
+import { ChildScopeExtractor, type ParserProcessStats } from '../extract/parser-process/child-scope-extractor.js';
+import { ParserChildStartError } from '../extract/parser-process/parser-child.js';
+import { ScopeExtractor, type ExtractorStats } from '../extract/scope-extractor.js';
 import type { SymdbDestination } from './destination.js';
 import { HttpBatchSender, type RetryOptions } from './http-batch-sender.js';
 
@@ -27,6 +29,9 @@ export interface UploadSummary extends UploadProgress {
   /** Scopes too large for a batch of their own under `symdb_flush_threshold_bytes`. */
   readonly scopesDropped: number;
   readonly parser: SourceParser['name'];
+  /** Parser processes used (0: parsed in this process) and the largest RSS one reported. */
+  readonly parserProcesses: number;
+  readonly parserPeakRssBytes: number;
   readonly durationMs: number;
 }
 
@@ -42,6 +47,14 @@ export interface UploadDirectoryOptions {
   readonly flushThresholdBytes?: number;
   readonly excludeDirs?: readonly string[];
   readonly parser?: ParserPreference | SourceParser;
+  /**
+   * `process` (the default): files are parsed in a child process, replaced whenever its RSS
+   * passes `parserRecycleRssBytes`, so this process never holds the parser's memory; when no
+   * child can start, parsing falls back to `inline` (logged). `inline`: parsed here. A given
+   * `SourceParser` object always parses inline.
+   */
+  readonly parseIn?: 'process' | 'inline';
+  readonly parserRecycleRssBytes?: number;
   readonly uploadId?: string;
   readonly runtimeId?: string;
   readonly retry?: RetryOptions;
@@ -66,22 +79,17 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
   const startedAt = performance.now();
   await checkDirectory(options.directory);
   const log = options.logger;
-  const parser =
-    typeof options.parser === 'object'
-      ? options.parser
-      : await loadParser(options.parser ?? 'auto', (reason) =>
-          log?.warn({ reason }, 'oxc-parser is unavailable: using the JavaScript-only fallback parser (acorn); TypeScript and JSX files are skipped'),
-        );
+  const source = await openSource(options);
   const uploadId = options.uploadId ?? randomUUID();
   // A sender made here is closed here; a given sink stays the caller's.
   let sender: HttpBatchSender | undefined;
-  const sink = options.sink ?? (sender = senderFor(options, uploadId));
-  const extractor = new ScopeExtractor({
-    parser,
-    excludeDirs: options.excludeDirs ?? DEFAULT_SYMDB_EXCLUDE_DIRS,
-    ...(options.yieldBetweenFiles === undefined ? {} : { yieldBetweenFiles: options.yieldBetweenFiles }),
-    onFileFailed: (path, message) => log?.debug({ path, error: message }, 'symdb: file skipped, it cannot be parsed'),
-  });
+  let sink: BatchSink;
+  try {
+    sink = options.sink ?? (sender = senderFor(options, uploadId));
+  } catch (error) {
+    if (source.kind === 'process') source.extractor.close();
+    throw error;
+  }
   const encoder = new GzipBatchEncoder({
     identity: { service: options.service, version: options.version, env: options.env, uploadId },
     flushThresholdBytes: options.flushThresholdBytes ?? DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES,
@@ -94,26 +102,35 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
     onScopeDropped: (bytes) =>
       log?.warn({ uncompressedBytes: bytes }, 'symdb: a file scope is larger than one batch may be and was dropped (raise symdb_flush_threshold_bytes)'),
   });
+  const stats = source.stats;
   const report = (): void =>
     options.onProgress?.({
-      files: extractor.stats.files,
-      filesFailed: extractor.stats.filesFailed,
-      scopes: extractor.stats.scopes,
+      files: stats.files,
+      filesFailed: stats.filesFailed,
+      scopes: stats.scopes,
       compressedBytes: encoder.compressedBytes,
       batches: encoder.batchesSent,
     });
   try {
-    for await (const file of extractor.extract(options.directory, options.signal)) {
-      await encoder.add(file.scope, options.signal);
-      report();
+    if (source.kind === 'process') {
+      for await (const file of source.extractor.extract(options.directory, options.signal)) {
+        await encoder.addJson(file.json, options.signal);
+        report();
+      }
+    } else {
+      for await (const file of source.extractor.extract(options.directory, options.signal)) {
+        await encoder.add(file.scope, options.signal);
+        report();
+      }
     }
     await encoder.flush(true, options.signal);
   } finally {
+    if (source.kind === 'process') source.extractor.close();
     encoder.close();
     await sender?.close();
   }
   report();
-  const { files, filesFailed, filesUnsupported, scopes } = extractor.stats;
+  const { files, filesFailed, filesUnsupported, scopes } = stats;
   return {
     uploadId,
     files,
@@ -123,9 +140,46 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
     scopesDropped: encoder.scopesDropped,
     compressedBytes: encoder.compressedBytes,
     batches: encoder.batchesSent,
-    parser: parser.name,
+    parser: source.kind === 'process' ? (source.extractor.parserName ?? 'oxc') : source.parser.name,
+    parserProcesses: source.processStats.processes,
+    parserPeakRssBytes: source.processStats.peakRssBytes,
     durationMs: performance.now() - startedAt,
   };
+}
+
+type FileSource =
+  | { readonly kind: 'process'; readonly extractor: ChildScopeExtractor; readonly stats: ExtractorStats; readonly processStats: ParserProcessStats }
+  | { readonly kind: 'inline'; readonly extractor: ScopeExtractor; readonly parser: SourceParser; readonly stats: ExtractorStats; readonly processStats: ParserProcessStats };
+
+const FALLBACK_WARNING = 'oxc-parser is unavailable: using the JavaScript-only fallback parser (acorn); TypeScript and JSX files are skipped';
+
+/** The parser process when it starts (and the options allow it), else a parser here. */
+async function openSource(options: UploadDirectoryOptions): Promise<FileSource> {
+  const log = options.logger;
+  const excludeDirs = options.excludeDirs ?? DEFAULT_SYMDB_EXCLUDE_DIRS;
+  const yieldBetweenFiles = options.yieldBetweenFiles === undefined ? {} : { yieldBetweenFiles: options.yieldBetweenFiles };
+  const onFileFailed = (path: string, message: string): void => log?.debug({ path, error: message }, 'symdb: file skipped, it cannot be parsed');
+  if (typeof options.parser !== 'object' && options.parseIn !== 'inline') {
+    const extractor = new ChildScopeExtractor({
+      parser: options.parser ?? 'auto',
+      excludeDirs,
+      ...yieldBetweenFiles,
+      ...(options.parserRecycleRssBytes === undefined ? {} : { recycleAboveRssBytes: options.parserRecycleRssBytes }),
+      onFileFailed,
+      onParserFallback: (reason) => log?.warn({ reason }, FALLBACK_WARNING),
+    });
+    try {
+      await extractor.open();
+      return { kind: 'process', extractor, stats: extractor.stats, processStats: extractor.processStats };
+    } catch (error) {
+      if (!(error instanceof ParserChildStartError)) throw error;
+      log?.warn({ reason: error.message }, 'symdb: no parser process could start; parsing in this process (its memory stays here)');
+    }
+  }
+  const parser =
+    typeof options.parser === 'object' ? options.parser : await loadParser(options.parser ?? 'auto', (reason) => log?.warn({ reason }, FALLBACK_WARNING));
+  const extractor = new ScopeExtractor({ parser, excludeDirs, ...yieldBetweenFiles, onFileFailed });
+  return { kind: 'inline', extractor, parser, stats: extractor.stats, processStats: { processes: 0, peakRssBytes: 0 } };
 }
 
 function senderFor(options: UploadDirectoryOptions, uploadId: string): HttpBatchSender {

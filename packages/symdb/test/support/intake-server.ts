@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { MultipartPart } from '@agentkit/intake';
 import { startTestIntake, type RecordedRequest, type TestIntake } from '@agentkit/testing';
 
@@ -9,7 +10,7 @@ export interface ReceivedRequest {
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
   readonly parts: readonly MultipartPart[];
-  /** The gunzipped `file` part, parsed. */
+  /** The gunzipped `file` part, parsed here (the intake only scans it for its summary). */
   readonly envelope: Envelope;
   /** The `event` part, parsed. */
   readonly event: Record<string, unknown>;
@@ -71,8 +72,15 @@ function toReceived(r: RecordedRequest): ReceivedRequest {
     headers: r.headers,
     body: r.body,
     parts: r.symdb.parts,
-    envelope: r.symdb.envelope as unknown as Envelope,
+    envelope: envelopeOf(r.symdb.parts),
     event: { ...r.symdb.event },
     status: r.status,
   };
+}
+
+function envelopeOf(parts: readonly MultipartPart[]): Envelope {
+  const file = parts.find((p) => p.name === 'file');
+  if (file === undefined) throw new Error('no "file" part');
+  const json = file.data[0] === 0x1f && file.data[1] === 0x8b ? gunzipSync(file.data) : file.data;
+  return JSON.parse(json.toString('utf8')) as Envelope;
 }
