@@ -65,6 +65,41 @@ describe('series history', () => {
     expect(intake.stats().stored.series).toBe(2);
   });
 
+  it('a v2 series and a sketches payload are stored item by item up to the limit, and an observer still reads each payload whole', async () => {
+    const seen: number[] = [];
+    const intake = await intakeFor(
+      { DD_LOCAL_INTAKE_MAX_CONTEXTS: '3' },
+      {
+        onRequest: (r) => {
+          if (r.decoded?.kind === 'series_v2') seen.push(r.decoded.payload.series.length);
+          if (r.decoded?.kind === 'sketches_v2') seen.push(r.decoded.payload.sketches.length);
+        },
+      },
+    );
+    const { app, serializer } = await pipelineTo(intake.url);
+    const names = ['s0', 's1', 's2', 's3', 's4'];
+    await serializer.sendSeries(names.map((name) => ({ name, host: 'h', tags: ['b:2', 'a:1'], type: 'gauge' as const, interval: 10, points: [{ timestamp: TS, value: 1 }] })));
+    await serializer.sendSketches(names.map((name) => ({ name, host: 'h', tags: ['a:1'], interval: 10, points: [{ ts: TS, cnt: 1, min: 1, max: 1, avg: 1, sum: 1, k: new Int32Array([1338]), n: new Uint32Array([1]) }] })));
+    await app.stop();
+    expect(intake.series().map((s) => [s.metric, s.tags])).toEqual([['s0', ['a:1', 'b:2']], ['s1', ['a:1', 'b:2']], ['s2', ['a:1', 'b:2']]]);
+    expect(intake.sketches().map((s) => s.metric)).toEqual(['s0', 's1', 's2']);
+    expect(intake.stats().items).toEqual({ series_v2: 5, sketches_v2: 5 });
+    expect(intake.stats().dropped).toEqual({ context_limit: 4 });
+    expect(seen).toEqual([5, 5]);
+  });
+
+  it('a v2 series payload that breaks off is refused whole: not even the series before the break is stored', async () => {
+    const intake = await intakeFor();
+    const one = Buffer.from([0x0a, 0x05, 0x12, 0x03, 0x61, 0x62, 0x63]); // MetricPayload { series { metric: "abc" } }
+    const cut = Buffer.concat([one, Buffer.from([0x0a, 0x09, 0x12, 0x03])]); // a second series, cut short
+    const path = `${intake.url}${ENDPOINT_PATHS.series_v2}`;
+    expect((await post(path, cut, { 'Content-Type': 'application/x-protobuf' })).status).toBe(400);
+    expect(intake.series()).toEqual([]);
+    expect(intake.stats().dropped).toEqual({ decode_error: 1 });
+    expect((await post(path, one, { 'Content-Type': 'application/x-protobuf' })).status).toBe(202);
+    expect(intake.series().map((s) => s.metric)).toEqual(['abc']);
+  });
+
   it('a v1 null or non-finite point is not kept and is counted', async () => {
     const intake = await intakeFor();
     await send(intake.url, v1([{ metric: 'm', points: [[TS, null], [TS + 10, 4]] }]));

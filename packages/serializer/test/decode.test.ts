@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import zlib from 'node:zlib';
-import { decodePayload, decompressBody, payloadKindOf, runtimeHasZstd } from '../src/index.js';
+import type { Payload } from '@agentkit/forwarder';
+import { decodePayload, decodeSeriesV2, decompressBody, forEachSeriesV2, forEachSketch, payloadKindOf, runtimeHasZstd } from '../src/index.js';
+import type { DecodedMetricSeries, DecodedSketch, Serializer } from '../src/index.js';
+import { expectedSketch, expectedV2, gauge, sketch, variedSeries } from './fixtures.js';
+import { serializerWithFake } from './helpers.js';
 
 const checks = Buffer.from('[{"check":"a","host_name":"h","timestamp":1,"status":0,"message":"","tags":null}]');
 
@@ -60,5 +64,37 @@ describe('decodePayload', () => {
     const body = Buffer.from('0a08' + '12016d' + '7801' + '320173', 'hex');
     const decoded = decodePayload('/api/v2/series', {}, body);
     expect(decoded.kind === 'series_v2' && decoded.payload.series[0]).toMatchObject({ metric: 'm', unit: 's' });
+  });
+});
+
+describe('forEachSeriesV2 / forEachSketch', () => {
+  /** The uncompressed body the real serializer sends for `send`. */
+  async function bodyOf(endpoint: 'series_v2' | 'sketches_v2', send: (s: Serializer) => Promise<unknown>): Promise<Buffer> {
+    const { app, serializer, forwarder } = await serializerWithFake({ DD_SERIALIZER_COMPRESSOR_KIND: 'none' });
+    await send(serializer);
+    await app.stop();
+    const [payload] = forwarder.for(endpoint);
+    return Buffer.from((payload as Payload).body);
+  }
+
+  it('visit each item as decodeSeriesV2 / decodeSketches list it, and count them', async () => {
+    const series = variedSeries();
+    const body = await bodyOf('series_v2', (s) => s.sendSeries(series));
+    const visited: DecodedMetricSeries[] = [];
+    expect(forEachSeriesV2(body, (s) => visited.push(s))).toBe(series.length);
+    expect(visited).toEqual(decodeSeriesV2(body).series);
+    expect(visited).toEqual(series.map(expectedV2));
+    const sketches = [sketch('a'), sketch('b', { tags: ['x:1'] })];
+    const sketchBody = await bodyOf('sketches_v2', (s) => s.sendSketches(sketches));
+    const seen: DecodedSketch[] = [];
+    expect(forEachSketch(sketchBody, (s) => seen.push(s))).toBe(2);
+    expect(seen).toEqual(sketches.map(expectedSketch));
+  });
+
+  it('throw ERR_SERIALIZER_DECODE at a cut, after visiting the items before it', async () => {
+    const body = await bodyOf('series_v2', (s) => s.sendSeries([gauge('first'), gauge('second')]));
+    const names: string[] = [];
+    expect(() => forEachSeriesV2(body.subarray(0, body.length - 3), (s) => names.push(s.metric))).toThrow(expect.objectContaining({ code: 'ERR_SERIALIZER_DECODE' }));
+    expect(names).toEqual(['first']);
   });
 });

@@ -7,8 +7,13 @@ import type { Context } from './context.js';
  * building a key string per sample.
  */
 export class TagSet {
-  /** Sorted, unique; shared by every series of every context with this tag set (immutable). */
-  public readonly tags: readonly string[];
+  /**
+   * The tags joined with ',' (a DogStatsD tag never holds one): one string instead of an array
+   * and a string per tag (~56 bytes instead of ~200 for 5 tags), split again only at flush.
+   * Undefined when a tag holds a ',' or is empty (other sources): then `#array` is kept.
+   */
+  readonly #joined: string | undefined;
+  readonly #array: readonly string[] | undefined;
   /** A 30-bit hash of the tags (a small integer: a cheap Map key), to intern and to shard. */
   public readonly hash: number;
   /** Live contexts using this set; at 0 the set is released. */
@@ -23,10 +28,34 @@ export class TagSet {
   /** Sets sharing this hash (collisions are rare; a list is enough). */
   public nextSameHash: TagSet | undefined;
 
-  public constructor(tags: readonly string[], hash: number) {
-    this.tags = tags;
+  /** `tags` sorted and unique; `joined` is `joinTags(tags)`. */
+  public constructor(tags: readonly string[], joined: string | undefined, hash: number) {
+    this.#joined = joined;
+    this.#array = joined === undefined ? tags : undefined;
     this.hash = hash;
   }
+
+  /**
+   * Sorted, unique, frozen. A new array per call when the set is kept joined: read it once per
+   * context per flush (the series of one context share it), not per sample.
+   */
+  public get tags(): readonly string[] {
+    return this.#array ?? Object.freeze((this.#joined as string).split(','));
+  }
+
+  /** Whether this set holds exactly `tags` (sorted, unique), given `joined` = `joinTags(tags)`. */
+  public holds(tags: readonly string[], joined: string | undefined): boolean {
+    if (joined !== undefined) return this.#joined === joined;
+    return this.#array !== undefined && sameTags(this.#array, tags);
+  }
+}
+
+/** Sorted, unique tags as one string, or undefined when they cannot be split back (an empty set, a tag with ',' or empty). */
+export function joinTags(tags: readonly string[]): string | undefined {
+  if (tags.length === 0) return undefined;
+  for (const tag of tags) if (tag.length === 0 || tag.includes(',')) return undefined;
+  // Array#join builds one flat string (not a rope of its parts), so the tags themselves can go.
+  return tags.join(',');
 }
 
 /**
@@ -77,11 +106,12 @@ export class TagSetCache {
     let hash = 0x811c9dc5;
     for (const tag of normalized) hash = hashString(tag, Math.imul(hash ^ 0x2c, 0x01000193));
     hash &= 0x3fffffff;
+    const joined = joinTags(normalized);
     const head = this.#byHash.get(hash);
     for (let set = head; set !== undefined; set = set.nextSameHash) {
-      if (sameTags(set.tags, normalized)) return set;
+      if (set.holds(normalized, joined)) return set;
     }
-    const set = new TagSet(normalized, hash);
+    const set = new TagSet(normalized, joined, hash);
     set.nextSameHash = head;
     this.#byHash.set(hash, set);
     this.#size++;

@@ -32,7 +32,13 @@ export class AgentSketch {
     if (!(sampleRate > 0 && sampleRate <= 1)) sampleRate = 1;
     if (sampleRate === 1) {
       this.#insertSummary(value);
-      const buf = (this.#buf ??= []);
+      const buf = this.#buf;
+      // A one-slot array for the first key, as HistogramMetric does: a push onto [] reserves 17.
+      // (SKETCH_BUFFER_CAP is over 1, so the first key never fills the buffer.)
+      if (buf === undefined) {
+        this.#buf = [key];
+        return;
+      }
       buf.push(key);
       if (buf.length < SKETCH_BUFFER_CAP) return;
       this.#flush();

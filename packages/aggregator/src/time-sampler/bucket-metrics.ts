@@ -89,7 +89,10 @@ export class HistogramMetric implements BucketMetric {
   public add(value: number, weight: number): void {
     const w = Math.trunc(weight);
     if (w !== 1 && this.#weights === undefined) this.#weights = new Array<number>(this.#values.length).fill(1);
-    this.#values.push(value);
+    // The first value makes a one-slot array: a push onto [] reserves 17 (136 bytes), and most
+    // contexts get one or a few samples per bucket.
+    if (this.#values.length === 0) this.#values = [value];
+    else this.#values.push(value);
     this.#weights?.push(w);
     this.#sum += value * weight;
     this.#count += w;

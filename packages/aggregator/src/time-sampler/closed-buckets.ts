@@ -140,11 +140,14 @@ function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
 class ContextSeries implements PointSink {
   public timestamp = 0;
   #ctx: Context | undefined;
+  /** The context's tags, split once for all its series (a tag set is kept joined). */
+  #tags: readonly string[] | undefined;
   #series: MutableSerie[] = [];
   readonly #suffixes: string[] = [];
 
   public begin(ctx: Context, timestamp: number): void {
     this.#ctx = ctx;
+    this.#tags = undefined;
     this.timestamp = timestamp;
   }
 
@@ -162,7 +165,7 @@ class ContextSeries implements PointSink {
     const serie: MutableSerie = {
       name: suffix === '' ? ctx.name : ctx.name + suffix,
       points: [point],
-      tags: ctx.tags,
+      tags: (this.#tags ??= ctx.tags),
       host: ctx.host,
       type,
       interval: BUCKET_SECONDS,

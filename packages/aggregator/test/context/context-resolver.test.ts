@@ -69,6 +69,16 @@ describe('ContextResolver', () => {
       expect(Object.isFrozen(ctx?.tags)).toBe(true);
     });
 
+    it('gives back tags that cannot be kept joined (an empty tag, a comma in a tag) as they came', () => {
+      const r = resolver();
+      expect(r.resolve('m', 'h', ['b', ''])?.tags).toEqual(['', 'b']);
+      expect(r.resolve('m', 'h', ['a,b', 'c'])?.tags).toEqual(['a,b', 'c']);
+      expect(r.resolve('m', 'h', [])?.tags).toEqual([]);
+      expect(r.resolve('m', 'h', ['x:1', 'y:2'])?.tags).toEqual(['x:1', 'y:2']);
+      expect(r.resolve('m', 'h', ['y:2', 'x:1'])).toBe(r.resolve('m', 'h', ['x:1', 'y:2']));
+      expect(r.tagSetCount).toBe(4);
+    });
+
     it('sortUniq sorts and deduplicates', () => {
       expect(sortUniq(['b', 'a', 'b', 'c', 'a'])).toEqual(['a', 'b', 'c']);
       expect(sortUniq([])).toEqual([]);

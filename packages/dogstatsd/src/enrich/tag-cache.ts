@@ -82,10 +82,13 @@ export class TagCache {
         ...(cardinality === undefined ? {} : { cardinality }),
       });
     }
+    // An exact-size copy (a push-grown array reserves 17 slots), shared by `tags` when there are
+    // no extra tags: the aggregator's context holds on to it while this entry is cached.
+    const client = Object.freeze(clientTags.slice());
     const entry: TagEntry = Object.freeze({
       raw,
-      clientTags: Object.freeze(clientTags),
-      tags: Object.freeze(this.#extraTags.length === 0 ? clientTags.slice() : [...clientTags, ...this.#extraTags]),
+      clientTags: client,
+      tags: this.#extraTags.length === 0 ? client : Object.freeze([...client, ...this.#extraTags]),
       host,
       origin,
     });

@@ -1,5 +1,6 @@
 import { RingBuffer, type DropCounter } from '@agentkit/core';
-import type { DecodedEvent, DecodedLog, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck } from '@agentkit/serializer';
+import type { DecodedEvent, DecodedLog, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck, DecodedSketch } from '@agentkit/serializer';
+import { StreamedSeriesV2, StreamedSketches } from '../http/streamed-payload.js';
 import type {
   LocalEvent,
   LocalHost,
@@ -79,19 +80,20 @@ export class IntakeHistory {
   /** Stores a decoded payload received at `receivedAtMs`; returns how many items it held. */
   public ingest(decoded: DecodedPayload, receivedAtMs: number): number {
     switch (decoded.kind) {
-      case 'series_v2':
-        for (const s of decoded.payload.series) this.#addSeries(fromV2(s));
+      case 'series_v2': {
+        const visit = (s: DecodedMetricSeries): void => this.#addSeries(fromV2(s));
+        // Streamed: one series decoded at a time, so the payload's are never all alive at once.
+        if (decoded instanceof StreamedSeriesV2) return decoded.forEach(visit);
+        for (const s of decoded.payload.series) visit(s);
         return decoded.payload.series.length;
+      }
       case 'series_v1':
         for (const s of decoded.payload.series) this.#addSeries(fromV1(s));
         return decoded.payload.series.length;
       case 'sketches_v2': {
-        for (const s of decoded.payload.sketches) {
-          if (s.distributionCount > 0) this.#drops.drop('legacy_distribution', s.distributionCount, { metric: s.metric });
-          const result = this.#sketches.add(s);
-          if (!result.stored) this.#drops.drop('context_limit', 1, { metric: s.metric, kind: 'sketch' });
-          this.#evicted += result.pointsEvicted;
-        }
+        const visit = (s: DecodedSketch): void => this.#addSketch(s);
+        if (decoded instanceof StreamedSketches) return decoded.forEach(visit);
+        for (const s of decoded.payload.sketches) visit(s);
         return decoded.payload.sketches.length;
       }
       case 'intake': {
@@ -167,6 +169,13 @@ export class IntakeHistory {
       hosts: this.#hosts.size,
       logs: this.#logs.length,
     };
+  }
+
+  #addSketch(s: DecodedSketch): void {
+    if (s.distributionCount > 0) this.#drops.drop('legacy_distribution', s.distributionCount, { metric: s.metric });
+    const result = this.#sketches.add(s);
+    if (!result.stored) this.#drops.drop('context_limit', 1, { metric: s.metric, kind: 'sketch' });
+    this.#evicted += result.pointsEvicted;
   }
 
   #addSeries(series: IncomingSeries): void {

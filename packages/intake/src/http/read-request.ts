@@ -1,12 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { DropCounter } from '@agentkit/core';
-import { decodePayload, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
+import { decodePayload, decompressBody, payloadKindOf, SerializerError, SerializerErrorCode, type DecodedPayload } from '@agentkit/serializer';
 import { IntakeError } from '../errors.js';
 import { readDebuggerUpload } from '../debugger/debugger-upload.js';
 import { uploadHeaders } from '../debugger/upload-headers.js';
 import { multipartBoundary, parseMultipart } from '../symdb/multipart-parser.js';
 import { readSymdbBatch } from '../symdb/symdb-batch.js';
 import type { IntakeRequest } from './intake-request.js';
+import { StreamedSeriesV2, StreamedSketches } from './streamed-payload.js';
 import type { RouteName } from './intake-stats.js';
 
 /** A request read and decoded, and the status the intake refuses it with when it did not decode. */
@@ -62,7 +63,7 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
     }
   }
   try {
-    return plain(400, { decoded: decodePayload(path, req.headers, body) });
+    return plain(400, { decoded: decodeBody(path, req.headers, body) });
   } catch (error) {
     const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
     drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
@@ -86,4 +87,12 @@ function isSymdbBody(contentType: string | undefined, body: Buffer): boolean {
   } catch {
     return true;
   }
+}
+
+/** Series and sketches payloads are checked now and decoded again item by item when stored (see StreamedSeriesV2); the rest whole. */
+function decodeBody(path: string, headers: IncomingMessage['headers'], body: Buffer): DecodedPayload {
+  const kind = payloadKindOf(path);
+  if (kind !== 'series_v2' && kind !== 'sketches_v2') return decodePayload(path, headers, body);
+  const raw = decompressBody(body, headers['content-encoding']);
+  return kind === 'series_v2' ? new StreamedSeriesV2(raw) : new StreamedSketches(raw);
 }

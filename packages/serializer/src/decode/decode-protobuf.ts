@@ -63,16 +63,29 @@ export interface DecodedSketchPayload {
 
 /** Decodes a `/api/v2/series` body (uncompressed). Throws `ERR_SERIALIZER_DECODE` when malformed. */
 export function decodeSeriesV2(body: Buffer): DecodedSeriesV2Payload {
-  const r = new ProtoReader(body);
   const series: DecodedMetricSeries[] = [];
+  forEachSeriesV2(body, (s) => series.push(s));
+  return { series };
+}
+
+/**
+ * Decodes a `/api/v2/series` body (uncompressed) one series at a time, handing each to `visit`
+ * as soon as it is read and keeping none: a reader that keeps a few (a bounded history) holds
+ * one series at a time, not the payload's. Returns how many there were. Throws
+ * `ERR_SERIALIZER_DECODE` when malformed, possibly after some series were visited.
+ */
+export function forEachSeriesV2(body: Buffer, visit: (series: DecodedMetricSeries) => void): number {
+  const r = new ProtoReader(body);
+  let n = 0;
   while (!r.done) {
     const { field, wireType } = r.tag();
     if (field === F.payloadSeries) {
       r.expect(wireType, WireType.LengthDelimited, 'MetricPayload.series');
-      series.push(decodeMetricSeries(r.message()));
+      visit(decodeMetricSeries(r.message()));
+      n++;
     } else r.skip(wireType);
   }
-  return { series };
+  return n;
 }
 
 function decodeMetricSeries(r: ProtoReader): DecodedMetricSeries {
@@ -172,16 +185,24 @@ function decodeMetadata(r: ProtoReader): DecodedOrigin {
 
 /** Decodes a `/api/beta/sketches` body (uncompressed). Throws `ERR_SERIALIZER_DECODE` when malformed. */
 export function decodeSketches(body: Buffer): DecodedSketchPayload {
-  const r = new ProtoReader(body);
   const sketches: DecodedSketch[] = [];
+  forEachSketch(body, (s) => sketches.push(s));
+  return { sketches };
+}
+
+/** `forEachSeriesV2` for a `/api/beta/sketches` body: each sketch series as it is read. */
+export function forEachSketch(body: Buffer, visit: (sketch: DecodedSketch) => void): number {
+  const r = new ProtoReader(body);
+  let n = 0;
   while (!r.done) {
     const { field, wireType } = r.tag();
     if (field === S.payloadSketches) {
       r.expect(wireType, WireType.LengthDelimited, 'SketchPayload.sketches');
-      sketches.push(decodeSketch(r.message()));
+      visit(decodeSketch(r.message()));
+      n++;
     } else r.skip(wireType);
   }
-  return { sketches };
+  return n;
 }
 
 function decodeSketch(r: ProtoReader): DecodedSketch {
