@@ -27,6 +27,7 @@ export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-coun
 
 export { ALLOWED_HOSTS_KEY, HostGuard } from './http/host-guard.js';
 export type { HostGuardOptions, HostGuardReason, HostVerdict } from './http/host-guard.js';
+export { closeHttpServers } from './http/close-servers.js';
 export { readBody } from './http/read-body.js';
 export type { BodyResult } from './http/read-body.js';
 

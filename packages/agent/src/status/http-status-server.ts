@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { commonKeys } from '@agentkit/config';
 import {
   AGENTKIT_VERSION,
+  closeHttpServers,
   CONFIG,
   HostGuard,
   inject,
@@ -101,15 +102,9 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
     if (server === undefined) return;
     this.#server = undefined;
     this.#stopping = true;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    const cut = (): void => server.closeAllConnections();
-    if (signal?.aborted === true) cut();
-    else signal?.addEventListener('abort', cut, { once: true });
     try {
-      await closed;
+      await closeHttpServers([server], signal);
     } finally {
-      signal?.removeEventListener('abort', cut);
       this.#guard.flushLog();
     }
   }

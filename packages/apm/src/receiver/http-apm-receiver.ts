@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { hostname as osHostname } from 'node:os';
 import { isIP, type AddressInfo } from 'node:net';
 import { commonKeys } from '@agentkit/config';
-import { AGENTKIT_VERSION, DropCounter, HostGuard, type ConfigReader, type Logger } from '@agentkit/core';
+import { AGENTKIT_VERSION, closeHttpServers, DropCounter, HostGuard, type ConfigReader, type Logger } from '@agentkit/core';
 import type { DebuggerProxy } from '@agentkit/debugger';
 import { checkSocketPathLength, formatHostPort, listenAddress, removeSocketFile, removeStaleSocket, setSocketMode, type DogstatsdServer } from '@agentkit/dogstatsd';
 import { apmKeys } from '../config-keys.js';
@@ -102,17 +102,9 @@ export class HttpApmReceiver implements ApmReceiver {
   public async onStop(signal?: AbortSignal): Promise<void> {
     this.#stopping = true;
     const servers = [this.#tcp, this.#unix].filter((s): s is Server => s !== undefined);
-    const closed = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    for (const s of servers) s.closeIdleConnections();
-    const cut = (): void => {
-      for (const s of servers) s.closeAllConnections();
-    };
-    if (signal?.aborted === true) cut();
-    else signal?.addEventListener('abort', cut, { once: true });
     try {
-      await closed;
+      await closeHttpServers(servers, signal);
     } finally {
-      signal?.removeEventListener('abort', cut);
       if (this.#unix !== undefined) removeSocketFile(this.#socketPath);
       this.#tcp = undefined;
       this.#unix = undefined;

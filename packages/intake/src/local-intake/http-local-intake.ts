@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { commonKeys } from '@agentkit/config';
-import { CONFIG, DropCounter, HostGuard, LOGGER, TELEMETRY, inject, injectable, optional, tokenName } from '@agentkit/core';
+import { CONFIG, closeHttpServers, DropCounter, HostGuard, LOGGER, TELEMETRY, inject, injectable, optional, tokenName } from '@agentkit/core';
 import type { ConfigKeyRef, ConfigReader, Logger, TelemetryReader, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import { intakeKeys } from '../config-keys.js';
 import { IntakeError, IntakeErrorCode } from '../errors.js';
@@ -142,21 +142,12 @@ export class HttpLocalIntake implements LocalIntake, TelemetrySource {
       return;
     }
     this.#state = 'stopping';
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Idle keep-alive sockets go now; busy ones close after their answer (Connection: close).
-    server.closeIdleConnections();
     // A hanging fault would only wait out the stop budget.
     for (const res of this.#held) res.destroy();
-    const closeAll = (): void => {
-      this.#closing.abort();
-      server.closeAllConnections();
-    };
-    if (signal.aborted) closeAll();
-    else signal.addEventListener('abort', closeAll, { once: true });
+    // Idle keep-alive sockets go now; busy ones close after their answer (Connection: close).
     try {
-      await closed;
+      await closeHttpServers([server], signal, () => this.#closing.abort());
     } finally {
-      signal.removeEventListener('abort', closeAll);
       this.#state = 'stopped';
       this.#drops.flushLog();
       this.#guard.flushLog();
