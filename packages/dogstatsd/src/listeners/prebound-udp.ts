@@ -39,6 +39,11 @@ export class PreboundUdpSocket {
     return this.#bound.socket.address().port;
   }
 
+  /** How many datagrams it holds for the listener (0 once taken). */
+  public get held(): number {
+    return this.#queued?.length ?? 0;
+  }
+
   /** True once the listener took it. */
   public get taken(): boolean {
     return this.#queued === undefined;
