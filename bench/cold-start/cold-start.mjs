@@ -9,15 +9,18 @@
 // --cpu also reports the CPU time of each run, wrapper and program together, every thread
 // (`perf stat -e task-clock`, which must be installed): on a busy host it holds still where the
 // wall time does not.
-// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--unbundled] [--cpu] [--json]
+// --startup runs exec with DD_LOG_LEVEL=debug (which costs a little itself) and also reports when
+// the program started (the "program started" line's startupMs: from the wrapper's process start)
+// and the exit path: from the wrapper's "program exited" line to this process seeing it exit.
+// Usage: npm run build && node bench/cold-start/cold-start.mjs [--runs 21] [--unbundled] [--cpu] [--startup] [--json]
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freeUdpPort } from '../../packages/core/dist/testing/index.js';
+import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, startup: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
@@ -41,12 +44,23 @@ function timeRun(args, env) {
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - startedAt;
+      const exitedAtMs = Date.now();
       const cpu = /([\d.]+),msec,task-clock/.exec(stderr);
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}\n${stderr}`));
       else if (values.cpu && cpu === null) reject(new Error(`--cpu: no task-clock in perf's output\n${stderr}`));
-      else resolve({ ms, cpuMs: cpu === null ? undefined : Number(cpu[1]) });
+      else resolve({ ms, cpuMs: cpu === null ? undefined : Number(cpu[1]), ...(values.startup ? startupOf(stderr, exitedAtMs) : {}) });
     });
   });
+}
+
+// From exec's debug lines (pino JSON): the program's start (ms since the wrapper's start) and
+// the time from the program's exit (as the wrapper saw it) to the wrapper's exit.
+function startupOf(stderr, exitedAtMs) {
+  const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const started = lines.find((l) => l.msg === 'program started');
+  const exited = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('program exited'));
+  if (started === undefined) return {};
+  return { programStartMs: started.startupMs, programStartCpuMs: started.cpuMs, exitPathMs: exited === undefined ? undefined : exitedAtMs - exited.time };
 }
 
 function median(values) {
@@ -56,7 +70,7 @@ function median(values) {
 
 const intake = await startTestIntake();
 const acceptedPayloads = () => intake.requests.filter((r) => r.accepted).length;
-const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_CMD_PORT: '0' }; // runs are sequential: one port serves them all
+const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_APM_RECEIVER_PORT: String(await freeTcpPort()), DD_CMD_PORT: '0', ...(values.startup ? { DD_LOG_LEVEL: 'debug' } : {}) }; // runs are sequential: one port serves them all
 const node = [];
 const exec = [];
 try {
@@ -86,6 +100,9 @@ const result = {
   execMedianMs: round(median(ms(exec))),
   addedMedianMs: round(median(added)),
   ...(values.cpu ? { nodeCpuMedianMs: round(median(cpu(node))), execCpuMedianMs: round(median(cpu(exec))), addedCpuMedianMs: round(median(exec.map((r, i) => r.cpuMs - node[i].cpuMs))) } : {}),
+  ...(values.startup
+    ? { programStartMedianMs: round(median(exec.map((r) => r.programStartMs))), programStartCpuMedianMs: round(median(exec.map((r) => r.programStartCpuMs))), exitPathMedianMs: round(median(exec.map((r) => r.exitPathMs))) }
+    : {}),
   payloadsReceived: acceptedPayloads(),
 };
 if (values.json) console.log(JSON.stringify(result));
@@ -97,5 +114,6 @@ else {
   console.log(`| agentkit exec -- node -e 0${values.unbundled ? " (unbundled)" : ""} | ${result.execMedianMs} |`);
   console.log(`| added by agentkit exec (median of pairwise differences) | ${result.addedMedianMs} |`);
   if (values.cpu) console.log(`CPU ms (wrapper + program, every thread): node -e 0 ${result.nodeCpuMedianMs}, agentkit exec ${result.execCpuMedianMs}, added ${result.addedCpuMedianMs} (medians)`);
+  if (values.startup) console.log(`program started at ${result.programStartMedianMs} ms (${result.programStartCpuMedianMs} ms of CPU) of the wrapper; program's exit to the wrapper's: ${result.exitPathMedianMs} ms (medians)`);
   console.log(`payloads accepted by the intake: ${result.payloadsReceived} (the enhanced metrics of each run)`);
 }

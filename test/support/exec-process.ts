@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { freeUdpPort } from '@agentkit/core/testing';
+import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
 import type { TestIntake } from '@agentkit/testing';
 import { startAgentProcess, type AgentProcess } from './agent-process.js';
 import { REPO_ROOT } from './run-cli.js';
@@ -18,12 +18,16 @@ export function startExec(args: readonly string[], env: Record<string, string>, 
 /**
  * The environment of an `agentkit exec` shipping to `intake`, listening on a UDP port that was
  * free a moment ago (`dogstatsd_port: 0` would turn UDP off); the task reads it in DD_DOGSTATSD_PORT.
+ * The trace agent's receiver gets a free TCP port too (DD_TRACE_AGENT_PORT for the task): 8126
+ * may be held by another agent on the machine, and exec then starts its program only after the
+ * pipeline's ready point instead of beside the pipeline's start (see exec-early.test.ts).
  */
 export async function execEnv(intake: TestIntake, extra: Record<string, string> = {}): Promise<Record<string, string>> {
   return {
     DD_API_KEY: '0123456789abcdef0123456789abcdef',
     DD_DD_URL: intake.url,
     DD_DOGSTATSD_PORT: String(await freeUdpPort()),
+    DD_APM_RECEIVER_PORT: String(await freeTcpPort()),
     DD_CMD_PORT: '-1',
     ...extra,
   };

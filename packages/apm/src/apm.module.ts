@@ -4,6 +4,7 @@ import { DOGSTATSD_SERVER, type DogstatsdServer } from '@agentkit/dogstatsd';
 import { apmKeys } from './config-keys.js';
 import { APM_RECEIVER } from './receiver/apm-receiver.def.js';
 import { HttpApmReceiver } from './receiver/http-apm-receiver.js';
+import { PREBOUND_APM_SERVER, type PreboundApmServer } from './receiver/prebound-tcp.js';
 
 /**
  * The trace agent's receiver (`APM_RECEIVER`), enabled by `apm_config.enabled` (default true,
@@ -18,9 +19,9 @@ export const apmBundle: Bundle = bundle(
     provide(
       APM_RECEIVER,
       {
-        deps: [CONFIG, LOGGER, { token: DOGSTATSD_SERVER, optional: true }, { token: DEBUGGER_PROXY, optional: true }],
-        useFactory: (config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, proxy: DebuggerProxy | undefined) =>
-          new HttpApmReceiver(config, logger, server, proxy),
+        deps: [CONFIG, LOGGER, { token: DOGSTATSD_SERVER, optional: true }, { token: DEBUGGER_PROXY, optional: true }, { token: PREBOUND_APM_SERVER, optional: true }],
+        useFactory: (config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, proxy: DebuggerProxy | undefined, prebound: PreboundApmServer | undefined) =>
+          new HttpApmReceiver(config, logger, server, proxy, prebound),
       },
       // Part of the ready point: `agentkit exec` starts the program once the receiver listens, so
       // a tracer's first request (its /info, its first flush) never meets a closed port, and the

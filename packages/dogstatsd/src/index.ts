@@ -16,6 +16,7 @@ export { FakePacketForwarder } from './packet-forwarder/fake-packet-forwarder.js
 export { MEMORY_LISTENER, TCP_LISTENER, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER } from './listeners/listener.def.js';
 export type { DogstatsdListener, MemoryListener, TcpListener, UdpListener, UnixSocketListener } from './listeners/listener.def.js';
 export { DgramUdpListener } from './listeners/udp-listener.js';
+export { PREBOUND_UDP_SOCKET, PreboundUdpSocket } from './listeners/prebound-udp.js';
 export { UnixDgramListener } from './listeners/uds-datagram-listener.js';
 export { NetUnixStreamListener } from './listeners/uds-stream-listener.js';
 export { NetTcpListener } from './listeners/tcp-listener.js';

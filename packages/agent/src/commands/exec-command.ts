@@ -28,7 +28,9 @@ logs what was still pending, per stage, and exits with the program's code anyway
 
 With no command (sidecar mode) it runs until SIGTERM or SIGINT, flushes, and exits 0.
 If the pipeline cannot start, the program still runs (the error is logged): a broken agent
-never takes the workload down.
+never takes the workload down. When DogStatsD and the trace agent listen on ports only (no
+Unix socket, no DogStatsD TCP, logs_enabled off), their sockets are bound first and the program
+starts while the rest of the pipeline starts: what it sends meanwhile is held, not lost.
 
 With logs_enabled (DD_LOGS_ENABLED=true) the program's stdout and stderr are pipes instead:
 agentkit shows every byte on its own stdout and stderr as it comes, unchanged, and sends each

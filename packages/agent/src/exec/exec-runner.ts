@@ -7,6 +7,7 @@ import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
 import { ExecPipeline } from './exec-pipeline.js';
 import { loadExecSetup, type ExecSetup } from './exec-setup.js';
+import { PreboundListeners, type ListenerPorts } from './prebound-listeners.js';
 import { budgetRanOut, formatPendingWork, pendingAfterStop } from './pending-work.js';
 import { attachProgramLogs, programLogs, type ProgramLogs } from './program-logs.js';
 import { catchSignals, exitCodeOf, TERMINATING_SIGNALS } from './signals.js';
@@ -49,6 +50,8 @@ class ExecSession {
   #child: ChildTask | undefined;
   #terminatedBy: NodeJS.Signals | undefined;
   #killTimer: NodeJS.Timeout | undefined;
+  /** True while the app starts beside the program (its listeners prebound): the drain's reserve is kept. */
+  #pipelineStarting = false;
 
   public constructor(options: ExecOptions) {
     this.#options = options;
@@ -81,12 +84,27 @@ class ExecSession {
   async #startPipeline(setup: ExecSetup): Promise<void> {
     const log = this.#log as Logger;
     if (setup.config === undefined) return;
+    let prebound: PreboundListeners | undefined;
     try {
       const logs = await programLogs(setup.config, setup.cloud);
       this.#logs = logs;
+      // The program starts now, beside the app's construction and start, when every listener of
+      // the ready point can be bound first (and taken over by its listener, with what it held);
+      // with logs_enabled the log source must own the program's pipes from the start.
+      prebound = logs === undefined && this.#options.command !== undefined ? await PreboundListeners.bind(setup.config, setup.logger) : undefined;
+      if (prebound !== undefined && this.#terminatedBy === undefined) {
+        this.#pipelineStarting = true;
+        this.#spawn(this.#options.command as TaskCommand, prebound.ports);
+      }
       this.#pipeline = await ExecPipeline.start(
         // symdb (symbol_database_upload_enabled): the program's working directory, which is ours.
-        [...defaultAgentBundles(setup.config), serverlessBundle(setup.cloud), symdbBundle, ...(logs === undefined ? [] : [logs.bundle])],
+        [
+          ...defaultAgentBundles(setup.config),
+          serverlessBundle(setup.cloud),
+          symdbBundle,
+          ...(logs === undefined ? [] : [logs.bundle]),
+          ...(prebound === undefined ? [] : [prebound.bundle]),
+        ],
         setup.config,
         setup.logger,
         setup.budget.totalMs,
@@ -102,6 +120,9 @@ class ExecSession {
       void setup.metadataTags.then((tags) => enhanced?.addTags(tags));
     } catch (error) {
       log.error({ err: error }, `the metrics pipeline could not start, the program runs WITHOUT it (its metrics are lost): ${describeError(error)}`);
+    } finally {
+      this.#pipelineStarting = false;
+      await prebound?.closeUntaken();
     }
   }
 
@@ -114,18 +135,11 @@ class ExecSession {
       await settleWithin(new Promise<never>(() => {}), setup.budget.startedSignal);
       return 0;
     }
-    if (this.#terminatedBy !== undefined) {
+    if (this.#child === undefined && this.#terminatedBy !== undefined) {
       log.warn({ signal: this.#terminatedBy }, `${this.#terminatedBy} before the program started: not starting ${formatCommand(command)}`);
       return exitCodeOf(null, this.#terminatedBy);
     }
-    // logs_enabled: the program's stdout and stderr are pipes the log source reads (and shows again).
-    const logSource = this.#logs === undefined ? undefined : this.#pipeline?.find(this.#logs.source);
-    const child = new ChildTask(command, this.#programEnv(), logSource !== undefined);
-    this.#child = child;
-    if (logSource !== undefined) attachProgramLogs(logSource, child);
-    // startupMs: from this process's start to the program's (the wrapper's cold start); cpuMs:
-    // the CPU this process used by then, every thread (less noisy than the time on a busy host).
-    log.debug({ pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'program started');
+    const child = this.#child ?? this.#spawn(command, { udpPort: this.#pipeline?.udpPort, apmPort: this.#pipeline?.apmPort });
     const exit = await this.#waitForExit(child, setup);
     setup.budget.start();
     clearTimeout(this.#killTimer);
@@ -136,6 +150,22 @@ class ExecSession {
       log.info({ exitCode: exit.exitCode, signal: exit.signal, durationMs: exit.durationMs }, `program exited${exit.signal === undefined ? ` with code ${exit.exitCode}` : ` on ${exit.signal}`}`);
     }
     return exit.exitCode;
+  }
+
+  /** Starts the program, told where the listeners are (`ports`). */
+  #spawn(command: TaskCommand, ports: ListenerPorts): ChildTask {
+    // logs_enabled: the program's stdout and stderr are pipes the log source reads (and shows again).
+    const logSource = this.#logs === undefined ? undefined : this.#pipeline?.find(this.#logs.source);
+    const child = new ChildTask(command, this.#programEnv(ports), logSource !== undefined);
+    this.#child = child;
+    if (logSource !== undefined) attachProgramLogs(logSource, child);
+    // startupMs: from this process's start to the program's (the wrapper's cold start); cpuMs:
+    // the CPU this process used by then, every thread (less noisy than the time on a busy host).
+    (this.#log as Logger).debug(
+      { pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()), cpuMs: cpuMsSoFar(), beforePipeline: this.#pipelineStarting },
+      'program started',
+    );
+    return child;
   }
 
   /** The program's exit; once the budget runs, waited for no longer than what is left of it. */
@@ -159,11 +189,9 @@ class ExecSession {
    * than the tracers' default 8126, unless the program was pointed at an agent already
    * (DD_TRACE_AGENT_PORT, DD_TRACE_AGENT_URL or DD_AGENT_HOST set): that choice is the user's.
    */
-  #programEnv(): Record<string, string | undefined> {
+  #programEnv({ udpPort, apmPort }: ListenerPorts): Record<string, string | undefined> {
     const env = { ...this.#options.env };
-    const port = this.#pipeline?.udpPort;
-    if (port !== undefined) env['DD_DOGSTATSD_PORT'] = String(port);
-    const apmPort = this.#pipeline?.apmPort;
+    if (udpPort !== undefined) env['DD_DOGSTATSD_PORT'] = String(udpPort);
     const pointed = ['DD_TRACE_AGENT_PORT', 'DD_TRACE_AGENT_URL', 'DD_AGENT_HOST'].some((name) => (env[name] ?? '') !== '');
     if (apmPort !== undefined && apmPort !== DEFAULT_APM_RECEIVER_PORT && !pointed) env['DD_TRACE_AGENT_PORT'] = String(apmPort);
     return env;
@@ -195,11 +223,11 @@ class ExecSession {
   }
 
   #armKill(child: ChildTask, setup: ExecSetup): void {
-    const pipeline = this.#pipeline;
-    // Without a pipeline there is nothing to drain: the program may have the whole budget.
-    const untilKillMs = pipeline === undefined ? setup.budget.remainingMs() : setup.budget.untilKillMs();
+    // Without a pipeline (nor one starting) there is nothing to drain: the program may have the whole budget.
+    const untilKillMs = this.#pipeline === undefined && !this.#pipelineStarting ? setup.budget.remainingMs() : setup.budget.untilKillMs();
     this.#killTimer = setTimeout(() => {
       if (child.done) return;
+      const pipeline = this.#pipeline;
       const why = `the program did not exit within ${setup.budget.elapsedMs()} ms of ${this.#terminatedBy}: sending SIGKILL`;
       if (pipeline === undefined) this.#log?.error({ pid: child.pid }, `${why} (serverless_shutdown_timeout)`);
       else {

@@ -7,6 +7,7 @@ import type { DebuggerProxy } from '@agentkit/debugger';
 import { checkSocketPathLength, formatHostPort, listenAddress, removeSocketFile, removeStaleSocket, setSocketMode, type DogstatsdServer } from '@agentkit/dogstatsd';
 import { apmKeys } from '../config-keys.js';
 import type { ApmReceiver } from './apm-receiver.def.js';
+import type { PreboundApmServer } from './prebound-tcp.js';
 import { ApmRouter } from './apm-router.js';
 import { DogstatsdProxy } from './dogstatsd-proxy.js';
 import { servedEndpoints } from './endpoints.js';
@@ -47,8 +48,12 @@ export class HttpApmReceiver implements ApmReceiver {
   #errors = 0;
   #listenErrors = 0;
 
-  public constructor(config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, debuggerProxy: DebuggerProxy | undefined) {
+  readonly #prebound: PreboundApmServer | undefined;
+
+  /** `prebound`: the TCP server, listening already, to take over instead of listening (see PreboundApmServer). */
+  public constructor(config: ConfigReader, logger: Logger, server: DogstatsdServer | undefined, debuggerProxy: DebuggerProxy | undefined, prebound?: PreboundApmServer) {
     this.#config = config;
+    this.#prebound = prebound;
     this.#log = logger.child({ component: 'ApmReceiver' });
     this.#guard = new HostGuard({ allowedHosts: allowedNames(config), boundHost: config.get(commonKeys.bindHost), logger: this.#log });
     this.#drops = new DropCounter(this.#log);
@@ -171,9 +176,11 @@ export class HttpApmReceiver implements ApmReceiver {
     try {
       const address = await listenAddress(this.#config, apmKeys.nonLocalTraffic);
       where = `${formatHostPort(address.host, port)} (from ${address.key})`;
-      const server = this.#newServer();
+      // Listening already (agentkit exec opens it before the pipeline exists): taken with the requests it held.
+      const prebound = this.#prebound?.take(this.#onRequest);
+      const server = prebound === undefined ? this.#newServer() : this.#watchErrors(prebound);
       // No host: Node listens on `::` (dual-stack), or on 0.0.0.0 where there is no IPv6.
-      await listen(server, address.dualStack ? { port } : { port, host: address.host });
+      if (prebound === undefined) await listen(server, address.dualStack ? { port } : { port, host: address.host });
       const bound = server.address() as AddressInfo;
       this.#tcp = server;
       this.#port = bound.port;
@@ -200,7 +207,10 @@ export class HttpApmReceiver implements ApmReceiver {
   }
 
   #newServer(): Server {
-    const server = createServer(this.#onRequest);
+    return this.#watchErrors(createServer(this.#onRequest));
+  }
+
+  #watchErrors(server: Server): Server {
     server.on('error', (error) => {
       this.#errors += 1;
       this.#log.warn({ err: error }, 'trace agent receiver: server error');

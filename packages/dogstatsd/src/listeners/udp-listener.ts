@@ -1,14 +1,15 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, optional, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
 import { drainSignal } from './drain-signal.js';
-import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
 import type { UdpListener } from './listener.def.js';
 import { DatagramReadBuffer } from './datagram-read-buffer.js';
-import { formatHostPort, listenAddress, type ListenAddress } from './listen-address.js';
+import { formatHostPort } from './listen-address.js';
+import { PREBOUND_UDP_SOCKET, type PreboundUdpSocket } from './prebound-udp.js';
+import { bindUdpSocket } from './udp-bind.js';
 import { readUdpSocketQueue, udpSocketInodes, type UdpSocketQueue } from './proc-net.js';
 
 /** How often the stop drain looks at the kernel queue. */
@@ -33,6 +34,7 @@ export class DgramUdpListener implements UdpListener {
   readonly #config: ConfigReader;
   readonly #log: Logger;
   readonly #cut: DatagramReadBuffer;
+  readonly #prebound: PreboundUdpSocket | undefined;
   #socket: Socket | undefined;
   #inodes: readonly string[] = [];
   #address = '';
@@ -49,7 +51,9 @@ export class DgramUdpListener implements UdpListener {
     @inject(DOGSTATSD_SERVER) server: DogstatsdServer,
     @inject(CONFIG) config: ConfigReader,
     @inject(LOGGER) logger: Logger,
+    @inject(PREBOUND_UDP_SOCKET) @optional() prebound?: PreboundUdpSocket,
   ) {
+    this.#prebound = prebound;
     this.#server = server;
     this.#config = config;
     this.#log = logger.child({ component: 'UdpListener' });
@@ -79,21 +83,9 @@ export class DgramUdpListener implements UdpListener {
       this.#log.info({ port }, `DogStatsD UDP listener off (dogstatsd_port ${port})`);
       return;
     }
-    let address = await listenAddress(this.#config);
     const requested = this.#config.get(dogstatsdKeys.soRcvbuf);
-    let socket: Socket;
-    try {
-      socket = await this.#bind(address, port, requested);
-    } catch (error) {
-      if (!address.dualStack || !isNoIPv6(error)) throw listenError(address, port, error);
-      // No IPv6 on this host: every interface is then every IPv4 interface.
-      this.#log.warn({ err: error }, 'IPv6 is unavailable: DogStatsD listens on IPv4 only (0.0.0.0)');
-      address = { host: '0.0.0.0', dualStack: false, family: 4, key: address.key };
-      const ipv4 = address;
-      socket = await this.#bind(ipv4, port, requested).catch((e: unknown) => {
-        throw listenError(ipv4, port, e);
-      });
-    }
+    // Bound already (agentkit exec binds it before the pipeline exists): taken with the datagrams it held.
+    const { socket, address } = this.#prebound?.take(this.#onMessage) ?? (await bindUdpSocket(this.#config, this.#log, this.#onMessage));
     socket.on('error', (error) => {
       // Never thrown out of a socket callback: counted, logged, and reading goes on.
       this.#readErrors += 1;
@@ -110,29 +102,6 @@ export class DgramUdpListener implements UdpListener {
       `DogStatsD listening on UDP ${formatHostPort(bound.address, this.#port)}${address.dualStack ? ' (IPv4 and IPv6)' : ''}`,
     );
     this.#checkRecvBuffer(requested);
-  }
-
-  /** Binds a new socket (closed again when the bind fails). */
-  async #bind(address: ListenAddress, port: number, recvBufferBytes: number): Promise<Socket> {
-    const socket = createSocket({
-      type: address.family === 6 ? 'udp6' : 'udp4',
-      ...(address.dualStack ? { ipv6Only: false } : {}),
-      ...(recvBufferBytes > 0 ? { recvBufferSize: recvBufferBytes } : {}),
-    });
-    socket.on('message', this.#onMessage);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(port, address.host, () => {
-          socket.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      socket.close();
-      throw error;
-    }
-    return socket;
   }
 
   public async onStop(signal?: AbortSignal): Promise<void> {
@@ -208,19 +177,6 @@ export class DgramUdpListener implements UdpListener {
       'dogstatsd_so_rcvbuf was capped by the kernel: raise net.core.rmem_max (sysctl) to keep bursts from being dropped',
     );
   }
-}
-
-/** The errors of a dual-stack bind on a host without IPv6. */
-function isNoIPv6(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL' || code === 'EPROTONOSUPPORT';
-}
-
-function listenError(address: ListenAddress, port: number, error: unknown): DogstatsdError {
-  const where = formatHostPort(address.host, port);
-  return new DogstatsdError(DogstatsdErrorCode.ListenerStart, `dogstatsd_port: cannot listen on UDP ${where} (from ${address.key}): ${(error as Error).message}`, {
-    cause: error,
-  });
 }
 
 function readRmemMax(): number | undefined {
