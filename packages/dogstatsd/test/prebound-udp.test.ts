@@ -49,4 +49,20 @@ describe('PreboundUdpSocket', () => {
     expect(await prebound.closeUntaken()).toBe(3);
     expect(prebound.take(() => {})).toBeUndefined();
   });
+
+  it('holds at most maxHeldBytes: what is past it is dropped, counted and logged when the listener takes it', async () => {
+    const config = dsdConfig({ dogstatsd_port: await freeUdpPort() });
+    const logger = new RecordingLogger();
+    const prebound = await PreboundUdpSocket.bind(config, logger, 24);
+    if (prebound === undefined) throw new Error('the bind failed');
+    await sendUdp(prebound.port, ['first.x:1|c', 'second:1|c', 'third.y:1|c']);
+    await waitFor(() => prebound.held + prebound.droppedWhileHeld === 3, 'three datagrams read');
+    expect(prebound.held).toBe(2);
+    expect(prebound.droppedWhileHeld).toBe(1);
+    const taken: string[] = [];
+    const bound = prebound.take((packet) => taken.push(packet.toString()));
+    expect(taken).toEqual(['first.x:1|c', 'second:1|c']);
+    expect(logger.lines.some((line) => line.level === 'warn' && line.msg.includes('were dropped'))).toBe(true);
+    await new Promise<void>((resolve) => bound?.socket.close(() => resolve()));
+  });
 });

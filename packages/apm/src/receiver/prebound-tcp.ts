@@ -68,7 +68,13 @@ export class PreboundApmServer {
     this.#server.off('request', this.#hold);
     this.#server.off('error', this.#onError);
     this.#server.on('request', onRequest);
-    for (const [req, res] of held) onRequest(req, res);
+    // A client that went away while held has no one to answer; its request would never end.
+    let gone = 0;
+    for (const [req, res] of held) {
+      if (req.socket.destroyed) gone += 1;
+      else onRequest(req, res);
+    }
+    if (gone > 0) this.#log.info({ requests: gone }, 'trace agent receiver: clients went away before the receiver started; their requests were not answered');
     return this.#server;
   }
 

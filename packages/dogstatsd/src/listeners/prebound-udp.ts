@@ -3,19 +3,31 @@ import { dogstatsdKeys } from '../config-keys.js';
 import { bindUdpSocket, type BoundUdpSocket } from './udp-bind.js';
 
 /**
+ * What the prebound socket holds at most while the pipeline starts (tens of milliseconds: at a
+ * million 100-byte lines a second, ~3 MB). Past it datagrams are dropped, counted and logged,
+ * rather than growing without bound if the start stalls.
+ */
+export const PREBOUND_UDP_MAX_HELD_BYTES = 32 * 1024 * 1024;
+
+/**
  * The DogStatsD UDP socket bound before the pipeline exists, for the UDP listener to take
  * over (`agentkit exec` binds it and starts its program while the components are still being
  * constructed and started). Until it is taken it reads every datagram into memory, in order,
- * so nothing a client sent meanwhile is lost: the listener replays them first.
+ * so nothing a client sent meanwhile is lost: the listener replays them first (up to
+ * {@link PREBOUND_UDP_MAX_HELD_BYTES}; what is past it is counted in `droppedWhileHeld` and logged).
  */
 export class PreboundUdpSocket {
   readonly #bound: BoundUdpSocket;
   readonly #log: Logger;
   #queued: Buffer[] | undefined = [];
+  readonly #maxHeldBytes: number;
+  #heldBytes = 0;
+  #droppedWhileHeld = 0;
 
-  private constructor(bound: BoundUdpSocket, log: Logger) {
+  private constructor(bound: BoundUdpSocket, log: Logger, maxHeldBytes: number) {
     this.#bound = bound;
     this.#log = log;
+    this.#maxHeldBytes = maxHeldBytes;
     bound.socket.on('message', this.#hold);
     bound.socket.on('error', this.#onError);
   }
@@ -23,12 +35,13 @@ export class PreboundUdpSocket {
   /**
    * Binds as the UDP listener would (`dogstatsd_port`, its address rules, `dogstatsd_so_rcvbuf`).
    * Undefined when UDP is off (port ≤ 0) or the bind fails: the listener then tries itself at
-   * its start and reports the failure as it always does.
+   * its start and reports the failure as it always does. `maxHeldBytes`: what it may hold before
+   * the listener takes it.
    */
-  public static async bind(config: ConfigReader, logger: Logger): Promise<PreboundUdpSocket | undefined> {
+  public static async bind(config: ConfigReader, logger: Logger, maxHeldBytes = PREBOUND_UDP_MAX_HELD_BYTES): Promise<PreboundUdpSocket | undefined> {
     if (config.get(dogstatsdKeys.port) <= 0) return undefined;
     try {
-      return new PreboundUdpSocket(await bindUdpSocket(config, logger, () => {}), logger);
+      return new PreboundUdpSocket(await bindUdpSocket(config, logger, () => {}), logger, maxHeldBytes);
     } catch {
       return undefined;
     }
@@ -42,6 +55,11 @@ export class PreboundUdpSocket {
   /** How many datagrams it holds for the listener (0 once taken). */
   public get held(): number {
     return this.#queued?.length ?? 0;
+  }
+
+  /** Datagrams dropped because it held all it may (`maxHeldBytes`) already. */
+  public get droppedWhileHeld(): number {
+    return this.#droppedWhileHeld;
   }
 
   /** True once the listener took it. */
@@ -62,6 +80,12 @@ export class PreboundUdpSocket {
     socket.off('error', this.#onError);
     socket.on('message', onMessage);
     for (const packet of queued) onMessage(packet);
+    if (this.#droppedWhileHeld > 0) {
+      this.#log.warn(
+        { dropped: this.#droppedWhileHeld, maxHeldBytes: this.#maxHeldBytes },
+        'datagrams that arrived while the pipeline was starting were dropped: the prebound UDP socket held all it may',
+      );
+    }
     return this.#bound;
   }
 
@@ -75,7 +99,13 @@ export class PreboundUdpSocket {
   }
 
   readonly #hold = (packet: Buffer): void => {
-    this.#queued?.push(packet);
+    if (this.#queued === undefined) return;
+    if (this.#heldBytes + packet.length > this.#maxHeldBytes) {
+      this.#droppedWhileHeld++;
+      return;
+    }
+    this.#heldBytes += packet.length;
+    this.#queued.push(packet);
   };
 
   // A socket error (no listener: it would be thrown) is logged, and reading goes on, as the listener does.
