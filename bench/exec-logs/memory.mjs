@@ -7,7 +7,7 @@
 //   random   the intake answers at once; each line carries 32 random hex digits (compresses ~2×)
 //   slow     random lines, and the intake answers every request after --delay-ms (a remote
 //            intake's round trip): payloads wait for their answers
-// Every run checks that every line reached the intake. CPU is the wrapper's user + system time
+// Every run counts the lines that did not reach the intake (the wrapper counts and names them). CPU is the wrapper's user + system time
 // (/proc/<pid>/stat, last sample before its exit).
 //
 // Usage: node bench/exec-logs/memory.mjs [--runs 5] [--mb 20] [--delay-ms 50] [--tree <repo root>]...
@@ -84,9 +84,13 @@ async function run(tree, kind) {
   const timer = setInterval(sample, 5);
   const code = await new Promise((resolve) => child.on('exit', resolve));
   clearInterval(timer);
+  // Requests a wrapper gave up on at its stop are still answered (and counted) after the
+  // delay: let them land before counting, so that they are not the next run's.
+  if (kind === 'slow') await new Promise((r) => setTimeout(r, Number(values['delay-ms']) * 2 + 100));
   const arrived = (intake.stats().items.logs ?? 0) - before;
-  if (code !== 0 || arrived !== LINES) throw new Error(`${tree} ${kind}: exit ${code}, ${arrived} of ${LINES} logs at the intake`);
-  return { peakRssMiB: hwmKb / 1024, cpuMs: (cpuTicks * 1000) / CLOCK_TICKS, wallMs: performance.now() - started };
+  if (code !== 0) throw new Error(`${tree} ${kind}: exit ${code}`);
+  // Logs that did not arrive were counted by the wrapper (its stop names them): reported, not thrown.
+  return { peakRssMiB: hwmKb / 1024, cpuMs: (cpuTicks * 1000) / CLOCK_TICKS, wallMs: performance.now() - started, lost: LINES - arrived };
 }
 
 const median = (xs) => {
@@ -110,6 +114,7 @@ for (const [kind, byTree] of Object.entries(results)) {
       peakRssMiBRange: [Math.min(...runs.map((r) => r.peakRssMiB)), Math.max(...runs.map((r) => r.peakRssMiB))].map((x) => Math.round(x * 10) / 10),
       cpuMs: median(runs.map((r) => r.cpuMs)),
       wallMs: Math.round(median(runs.map((r) => r.wallMs))),
+      lostLogs: runs.map((r) => r.lost),
     });
   }
 }
