@@ -30,6 +30,9 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist`;
 const binary = `${outdir}/agentkit`;
 const bundle = `${outdir}/agentkit.cjs`;
+// symdb's parser process, a bundle of its own: the executable started as one runs only this
+// (scripts/binary/sea-main.cjs), so it neither compiles nor holds the CLI's megabytes.
+const parserBundle = `${outdir}/agentkit-symdb-parser.cjs`;
 const blob = `${outdir}/agentkit.blob`;
 const seaConfig = `${outdir}/sea-config.json`;
 const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
@@ -139,6 +142,16 @@ const embeddedOxc = {
 };
 
 rmSync(bundle, { force: true });
+rmSync(parserBundle, { force: true });
+// What both bundles share: one CommonJS file, `import.meta.url` the executable's URL.
+const define = { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) };
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', define, banner: { js: banner }, legalComments: 'none', logLevel: 'warning' };
+await build({
+  ...common,
+  entryPoints: [`${root}packages/symdb/dist/extract/parser-process/parser-child-main.js`],
+  outfile: parserBundle,
+  plugins: [embeddedOxc],
+});
 await build({
   stdin: {
     contents: `import { main } from ${JSON.stringify(`${root}packages/agent/dist/cli.js`)};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
@@ -146,16 +159,9 @@ await build({
     loader: 'js',
     sourcefile: 'agentkit-binary-entry.js',
   },
+  ...common,
   outfile: bundle,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  define: { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) },
-  banner: { js: banner },
   plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
-  legalComments: 'none',
-  logLevel: 'warning',
 });
 
 // ASCII only, so that V8 holds the source (it keeps it for what it compiles lazily) in one byte
@@ -163,9 +169,7 @@ await build({
 // regular expression). Each becomes its \u escape, which means the same character in a
 // string, a template, a regular expression or an identifier, and is harmless in a comment;
 // only after a backslash would it not, and the build refuses that.
-const bundled = readFileSync(bundle, 'utf8');
-if (/\\[\u0080-\uffff]/.test(bundled)) throw new Error(`build-binary: ${bundle} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
-writeFileSync(bundle, bundled.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+for (const file of [bundle, parserBundle]) asciiOnly(file);
 
 // V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
 // one after a real `agentkit exec` that ships to a local intake, one after `--help`.
@@ -178,7 +182,7 @@ if (!flags['no-code-cache']) {
 }
 
 const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
-const assets = { 'agentkit.cjs': bundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
+const assets = { 'agentkit.cjs': bundle, 'agentkit-symdb-parser.cjs': parserBundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
 if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
 for (const { key, file } of embeddableAssets()) assets[key] = file;
 // `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
@@ -248,6 +252,13 @@ async function injectBlob(file, bytes) {
     console.warn = warn;
   }
   if (noteWarnings > 0) process.stderr.write(`build-binary: postject warned ${noteWarnings} times that a .note section of Node's binary has no name (harmless)\n`);
+}
+
+/** Rewrites `file` in ASCII (why: above, where it is called). */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  if (/\\[\u0080-\uffff]/.test(text)) throw new Error(`build-binary: ${file} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
+  writeFileSync(file, text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function resolveOptional(resolve) {

@@ -42,8 +42,15 @@ afterAll(async () => {
  * Runs `./agentkit <args>` in its folder with exactly `env` and a PATH that is that folder
  * alone: nothing else on it, so no Node.
  */
-function runBinary(args: readonly string[], env: Record<string, string>): AgentProcess {
-  return watchProcess(spawn('./agentkit', args, { cwd: dir, env: { PATH: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+function runBinary(args: readonly string[], env: Record<string, string>, cwd = dir): AgentProcess {
+  return watchProcess(spawn(join(dir, 'agentkit'), args, { cwd, env: { PATH: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** The `symdb: upload summary` debug line's fields (upload-directory.ts), from a run's stderr. */
+function uploadSummaryLogged(stderr: string): { parserProcesses: number; files: number } {
+  const line = stderr.split('\n').find((l) => l.includes('"msg":"symdb: upload summary"'));
+  if (line === undefined) throw new Error(`no upload summary was logged:\n${stderr}`);
+  return JSON.parse(line) as { parserProcesses: number; files: number };
 }
 
 describe('the single executable, alone in an empty folder with no Node on PATH', () => {
@@ -174,6 +181,50 @@ describe('the native addons embedded in the single executable', () => {
         const run = runBinary(['symdb', 'upload', symdbDir(), '--service', 'checkout'], { DD_SYMDB_URL: `${local.url}/symdb/v1/input`, TMPDIR: tmpdir() });
         expect((await run.closed).code).toBe(0);
         expect(run.stdout()).toMatch(/parser oxc\)/);
+        expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', scopeCount: 2 })]);
+      } finally {
+        await local.onStop();
+      }
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'symdb parses in a parser process that is the executable itself, not in the CLI, and uploads every file',
+    async () => {
+      const local = await startLocalIntake({ port: 0 });
+      try {
+        const src = symdbDir();
+        for (let i = 0; i < 20; i++) writeFileSync(join(src, `mod${i}.ts`), `export class Handler${i} {\n  handle(n: number): number {\n    return n + ${i};\n  }\n}\n`);
+        const run = runBinary(['symdb', 'upload', src, '--service', 'checkout'], { DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_LOG_LEVEL: 'debug', TMPDIR: tmpdir() });
+        expect((await run.closed).code).toBe(0);
+        expect(run.stderr()).not.toMatch(/no parser process could start/);
+        expect(uploadSummaryLogged(run.stderr())).toMatchObject({ parserProcesses: 1, files: 22 });
+        // One module scope a file, each holding its class and method.
+        expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', fileCount: 22, scopeCount: 22, totalScopeCount: 2 + 2 + 20 * 3 })]);
+      } finally {
+        await local.onStop();
+      }
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "exec with symbol_database_upload_enabled uploads the program's folder, parsed in a parser process",
+    async () => {
+      const local = await startLocalIntake({ port: 0 });
+      try {
+        const src = symdbDir();
+        const program = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);";
+        const env = await execEnv(intake, { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_SERVICE: 'checkout', DD_LOG_LEVEL: 'debug', TMPDIR: tmpdir() });
+        const run = runBinary(['exec', '--', process.execPath, '-e', program], env, src);
+        try {
+          await run.waitForStderr(/"msg":"symbol database uploaded"/);
+        } finally {
+          expect(await run.stop('SIGTERM')).toBe(0);
+        }
+        expect(run.stderr()).not.toMatch(/no parser process could start/);
+        expect(uploadSummaryLogged(run.stderr())).toMatchObject({ parserProcesses: 1, files: 2 });
         expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', scopeCount: 2 })]);
       } finally {
         await local.onStop();

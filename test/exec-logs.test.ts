@@ -72,6 +72,30 @@ afterEach(async () => {
 
 describe('agentkit exec with logs_enabled', () => {
   it(
+    'holds the program back while the logs intake is slow (one payload in flight, one waiting): every line still arrives, none waits for the stop',
+    async () => {
+      const slow = await startTestIntake({ sequences: { logs: Array.from({ length: 40 }, () => ({ delayMs: 100 })) } });
+      try {
+        const env = await logsEnv(slow, { DD_LOG_LEVEL: 'debug', DD_LOGS_CONFIG_BATCH_MAX_CONCURRENT_SEND: '1', DD_LOGS_CONFIG_PAYLOAD_CHANNEL_SIZE: '1' });
+        const run = await execLogTask(['lines', '5000', '20000'], env);
+        expect(run.code).toBe(0);
+        expect(run.stdout.toString('latin1')).toBe(expected('out', 5000) + expected('burst', 20000));
+        expect(new Set(slow.logs().map((l) => l.message)).size).toBe(30_000);
+        const debug = run.stderr.toString('utf8');
+        const sourceLine = debug.split('\n').find((l) => l.includes('"msg":"log source stopped"'));
+        const source = JSON.parse(sourceLine ?? '{}') as Record<string, number>;
+        // The source paused the program for the logs pipeline, and never had to read on regardless.
+        expect(source['paused.logs']).toBeGreaterThan(0);
+        expect(source['stalled.logs']).toBe(0);
+        expect(debug).toMatch(/"msg":"log sender stopped: every log was sent"/);
+      } finally {
+        await slow.close();
+      }
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
     'sends every line exactly once (5,000 + 5,000, then a 20,000-line burst and an immediate exit), and shows stdout and stderr byte for byte',
     async () => {
       const run = await execLogTask(['lines', '5000', '20000'], await logsEnv(intake));

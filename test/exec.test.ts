@@ -304,6 +304,8 @@ describe('agentkit exec and the symbol database', () => {
         expect((await run.closed).code).toBe(0);
         expect(linesAtIntake(intake)).toBe(linesSent(run.stdout()));
         expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', language: 'javascript', scopeCount: 1 })]);
+        // Parsed in a parser process forked from the bundled CLI (its entry found beside the bundle).
+        expect(run.stderr()).toMatch(/"parserProcesses":1,.*"msg":"symbol database uploaded"/);
       } finally {
         await local.onStop();
       }

@@ -14,6 +14,14 @@ const sea = require('node:sea');
 const { setFlagsFromString } = require('node:v8');
 const vm = require('node:vm');
 
+// Started by itself as symdb's parser process (PARSER_PROCESS_ENV in
+// packages/symdb/src/extract/parser-process/protocol.ts): it runs that process's own bundle,
+// and nothing of the CLI. Its channel and pipes are the ones the parent opened.
+if (sea.isSea() && process.env.AGENTKIT_SYMDB_PARSER_PROCESS === '1') {
+  runEmbedded('agentkit-symdb-parser.cjs');
+  return;
+}
+
 const EXEC = process.argv[2] === 'exec';
 // The exec command sets it too (packages/agent/src/commands/exec-command.ts: why).
 if (EXEC) setFlagsFromString('--liftoff-only');
@@ -34,6 +42,14 @@ const record = embedded ? undefined : process.env.AGENTKIT_RECORD_CODE_CACHE;
 if (record !== undefined) process.on('exit', () => require('node:fs').writeFileSync(record, script.createCachedData()));
 const bundleModule = { exports: {} };
 script.runInThisContext()(bundleModule.exports, require, bundleModule, process.execPath, require('node:path').dirname(process.execPath));
+
+/** Runs the CommonJS bundle embedded under `key` (no code cache: a small, short-lived process). */
+function runEmbedded(key) {
+  const code = Buffer.from(sea.getRawAsset(key)).toString('utf8');
+  const wrapped = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: key });
+  const embeddedModule = { exports: {} };
+  wrapped.runInThisContext()(embeddedModule.exports, require, embeddedModule, process.execPath, require('node:path').dirname(process.execPath));
+}
 
 /** The cache embedded under `key`, or undefined when the executable was built without (--no-code-cache). */
 function embeddedCache(key) {

@@ -3,6 +3,10 @@ import type { AnyConfigKey } from '@agentkit/config';
 
 /** The Agent's `logs_config.batch_wait` default, in seconds. */
 export const DEFAULT_LOGS_BATCH_WAIT_SEC = 5;
+/** The Agent's `logs_config.payload_channel_size` default: payloads waiting for a send. */
+export const DEFAULT_LOGS_PAYLOAD_CHANNEL_SIZE = 10;
+/** Sends in flight when `logs_config.batch_max_concurrent_send` is 0: the Agent's ceiling for one pipeline (10 per pipeline). */
+export const DEFAULT_LOGS_CONCURRENT_SENDS = 10;
 /** The Agent's `logs_config.compression_level` default (gzip). */
 export const DEFAULT_LOGS_COMPRESSION_LEVEL = 6;
 
@@ -59,6 +63,28 @@ export const logsKeys = {
     datadog: { kind: 'same' },
     doc: 'Seconds a logs batch may wait for more lines before it is sent (a full batch, 1,000 logs or 5 MB, goes at once; so does everything at the stop).',
   }),
+  batchMaxConcurrentSend: defineKey({
+    key: 'logs_config.batch_max_concurrent_send',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    datadog: {
+      kind: 'differs',
+      how: 'With 0 (the default) the Agent sizes a pool of senders by the intake\'s latency, up to 10 per pipeline; agentkit has one pipeline and no such pool: 0 means 10 at once. A number above 0 is that many, as in the Agent.',
+    },
+    doc: `Logs payloads sent at once (requests waiting for the intake's answer). 0: ${DEFAULT_LOGS_CONCURRENT_SENDS}.`,
+  }),
+  payloadChannelSize: defineKey({
+    key: 'logs_config.payload_channel_size',
+    type: 'integer',
+    default: DEFAULT_LOGS_PAYLOAD_CHANNEL_SIZE,
+    min: 1,
+    datadog: {
+      kind: 'differs',
+      how: 'The same bound: payloads ready and waiting for a send. When it is full the Agent\'s pipeline blocks its tailers for as long as it takes; agentkit pauses the program\'s pipes for at most 2 s at a time (the program must not wait on its logs forever), then reads on, and what does not fit goes to the forwarder\'s byte-bounded retry queue (`forwarder_retry_queue_payloads_max_size`), whose drops are counted.',
+    },
+    doc: 'Logs payloads (gzipped batches, being compressed or waiting) held beside those being sent. When it is full the program\'s stdout and stderr are no longer read (the program waits, as on a slow terminal) until a payload is sent, for at most 2 s at a time; past that, payloads go to the retry queue (`forwarder_retry_queue_payloads_max_size`), which counts what it must drop.',
+  }),
   source: defineKey({
     key: 'source',
     env: 'DD_SOURCE',
@@ -80,5 +106,7 @@ export const logsConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   logsKeys.useCompression,
   logsKeys.compressionLevel,
   logsKeys.batchWait,
+  logsKeys.batchMaxConcurrentSend,
+  logsKeys.payloadChannelSize,
   logsKeys.source,
 ]);

@@ -93,6 +93,25 @@ describe('HttpLogSender', () => {
     expect(target.logs().map((l) => l.message)).toEqual(['proxied']);
   });
 
+  it('holds at most batch_max_concurrent_send payloads in flight and payload_channel_size waiting, says when it is full, and loses none', async () => {
+    const target = await intake({ sequences: { logs: Array.from({ length: 4 }, () => ({ delayMs: 300 })) } });
+    const { app, sender: s } = await sender({ DD_LOGS_CONFIG_LOGS_DD_URL: target.url, DD_LOGS_CONFIG_BATCH_MAX_CONCURRENT_SEND: '1', DD_LOGS_CONFIG_PAYLOAD_CHANNEL_SIZE: '2' });
+    expect(s.whenReady()).toBeUndefined();
+    // Four full batches: one in flight, two waiting, the fourth beyond the bound.
+    for (let i = 0; i < 4 * MAX_PAYLOAD_ENTRIES; i++) s.send(entry(`line ${i}`, i));
+    const room = s.whenReady();
+    expect(room).toBeInstanceOf(Promise);
+    await new Promise((r) => setTimeout(r, 100));
+    const held = app.telemetry()['LogSender'];
+    expect(held).toMatchObject({ inflight: 1, 'queue.high': 2, 'queue.retry': 1 });
+    await room;
+    expect(s.whenReady()).toBeUndefined();
+    expect(app.telemetry()['LogSender']?.['inflight']).toBeLessThanOrEqual(1);
+    await app.stop();
+    expect(target.logs().map((l) => l.message)).toHaveLength(4 * MAX_PAYLOAD_ENTRIES);
+    expect(app.telemetry()['LogSender']).toMatchObject({ 'logs.sent': 4 * MAX_PAYLOAD_ENTRIES, 'logs.dropped': 0 });
+  });
+
   it('when the intake never answers, the stop ends within its budget and counts and names what was not sent', async () => {
     const target = await intake({ sequences: { logs: Array.from({ length: 10 }, () => ({ hang: true })) } });
     const { app, sender: s, logger } = await sender({ DD_LOGS_CONFIG_LOGS_DD_URL: target.url });

@@ -69,6 +69,56 @@ describe('PipeLogSource', () => {
     expect(app.telemetry()['LogSource']?.['dropped.mirror_unwritten_bytes']).toBeGreaterThan(0);
   });
 
+  it('pauses the program while the logs pipeline is full, and reads on once it has room', async () => {
+    const { app, processor, pipes } = await source();
+    let room!: () => void;
+    processor.full = new Promise<void>((resolve) => (room = resolve));
+    pipes.stdout.write('first\n');
+    await new Promise((r) => setImmediate(r));
+    expect(pipes.stdout.isPaused()).toBe(true);
+    pipes.stdout.write('second\n');
+    await new Promise((r) => setImmediate(r));
+    expect(processor.bytesOf('stdout').toString()).toBe('first\n');
+    processor.full = undefined;
+    room();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(pipes.stdout.isPaused()).toBe(false);
+    expect(processor.bytesOf('stdout').toString()).toBe('first\nsecond\n');
+    pipes.stdout.end();
+    pipes.stderr.end();
+    await app.stop();
+    expect(app.telemetry()['LogSource']).toMatchObject({ 'paused.logs': 1, 'stalled.logs': 0 });
+  });
+
+  it('reads on after MIRROR_STALL_MS when the logs pipeline stays full, and does not pause again until it had room', async () => {
+    const { app, processor, pipes } = await source();
+    let room!: () => void;
+    processor.full = new Promise<void>((resolve) => (room = resolve));
+    pipes.stdout.write('first\n');
+    await new Promise((r) => setImmediate(r));
+    const pausedAt = Date.now();
+    while (pipes.stdout.isPaused() && Date.now() - pausedAt < MIRROR_STALL_MS * 5) await new Promise((r) => setTimeout(r, 20));
+    expect(pipes.stdout.isPaused()).toBe(false);
+    pipes.stdout.write('while still full\n');
+    await new Promise((r) => setImmediate(r));
+    expect(pipes.stdout.isPaused()).toBe(false);
+    expect(processor.bytesOf('stdout').toString()).toBe('first\nwhile still full\n');
+    expect(app.telemetry()['LogSource']).toMatchObject({ 'paused.logs': 1, 'stalled.logs': 1 });
+    // Once it had room, a full pipeline pauses the program again.
+    room();
+    await new Promise((r) => setImmediate(r));
+    processor.full = new Promise<void>(() => undefined);
+    pipes.stdout.write('full again\n');
+    await new Promise((r) => setImmediate(r));
+    expect(pipes.stdout.isPaused()).toBe(true);
+    expect(app.telemetry()['LogSource']).toMatchObject({ 'paused.logs': 2 });
+    processor.full = undefined;
+    pipes.stdout.end();
+    pipes.stderr.end();
+    await app.stop({ timeoutMs: MIRROR_STALL_MS * 3 }).catch(() => undefined);
+    expect(processor.bytesOf('stdout').toString()).toBe('first\nwhile still full\nfull again\n');
+  }, 20_000);
+
   it('gives up on a pipe still open at the end of its share (a process the program started holds it), and counts it', async () => {
     const { app, processor, pipes } = await source();
     pipes.stdout.write('last words\n');

@@ -16,6 +16,13 @@ export class FakeLogProcessor implements LogProcessor {
     this.ended.add(stream);
   }
 
+  /** Set it to hold the source back (tests of the backpressure). */
+  public full: Promise<void> | undefined;
+
+  public whenReady(): Promise<void> | undefined {
+    return this.full;
+  }
+
   public onStop(): void {
     this.stopped = true;
   }

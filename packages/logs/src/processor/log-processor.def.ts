@@ -15,6 +15,8 @@ export interface LogProcessor {
   write(stream: LogStream, chunk: Buffer): void;
   /** `stream` has ended: its last bytes, even without a newline, are a line. Idempotent. */
   end(stream: LogStream): void;
+  /** The sender's backpressure (`LogSender.whenReady`): undefined when the pipeline has room. */
+  whenReady(): Promise<void> | undefined;
 }
 
 export const LOG_PROCESSOR = token<LogProcessor>('LogProcessor');

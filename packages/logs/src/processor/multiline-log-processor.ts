@@ -64,6 +64,10 @@ export class MultilineLogProcessor implements LogProcessor, TelemetrySource {
     this.#flushGroup(stream, state);
   }
 
+  public whenReady(): Promise<void> | undefined {
+    return this.#sender.whenReady();
+  }
+
   /** Hands over every line still held (the source has handed over its last bytes by now). */
   public onStop(): void {
     clearTimeout(this.#timer);

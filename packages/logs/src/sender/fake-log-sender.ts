@@ -10,6 +10,13 @@ export class FakeLogSender implements LogSender {
     this.entries.push(entry);
   }
 
+  /** Set it to hold the processor's reader back (tests of the backpressure). */
+  public full: Promise<void> | undefined;
+
+  public whenReady(): Promise<void> | undefined {
+    return this.full;
+  }
+
   public onStop(): void {
     this.stopped = true;
   }

@@ -6,6 +6,7 @@ import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@
 import {
   AGENTKIT_VERSION,
   classifyStatus,
+  DEFAULT_RETRY_INTERVAL_MS,
   DestinationWorker,
   ExpBackoffPolicy,
   ForwarderStats,
@@ -17,7 +18,7 @@ import {
   type ForwarderSettings,
   type HttpTransport,
 } from '@agentkit/forwarder';
-import { logsKeys } from '../config-keys.js';
+import { DEFAULT_LOGS_CONCURRENT_SENDS, logsKeys } from '../config-keys.js';
 import { encodeEntry, LogBatch, type EntryFields } from './log-batch.js';
 import { LOGS_CONTEXT, type LogEntry, type LogSender, type LogsContext } from './log-sender.def.js';
 import { resolveLogsDestination } from './logs-destination.js';
@@ -48,6 +49,12 @@ type State = 'running' | 'stopping' | 'stopped';
  * handed to one {@link DestinationWorker} — the forwarder's queues, retries, backoff, circuit
  * breaker and stop drain — over its undici client with the proxy and TLS settings. undici is
  * loaded with the first payload, never at start.
+ *
+ * What it holds is bounded as the Agent's logs pipeline bounds it: at most
+ * `logs_config.batch_max_concurrent_send` payloads in flight and `logs_config.payload_channel_size`
+ * being compressed or waiting. While that is full, {@link whenReady} tells the source to stop
+ * reading the program (backpressure); what still comes (the source waits 2 s at most) goes to
+ * the worker's byte-bounded retry queue, which counts what it drops.
  */
 @injectable()
 export class HttpLogSender implements LogSender, TelemetrySource {
@@ -69,6 +76,11 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   #sent = 0;
   #cut = 0;
   #inBatchesBeingCompressed = 0;
+  /** Payloads being compressed or waiting for a send: the bound of `logs_config.payload_channel_size`. */
+  readonly #payloadRoom: number;
+  /** Resolved (and replaced) when the payloads held fall below the bound again. */
+  #room: { promise: Promise<void>; resolve: () => void } | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
 
   public constructor(@inject(CONFIG) config: ConfigReader, @inject(LOGGER) logger: Logger, @inject(LOGS_CONTEXT) context: LogsContext) {
     this.#log = logger.child({ component: 'LogSender' });
@@ -83,7 +95,11 @@ export class HttpLogSender implements LogSender, TelemetrySource {
     };
     this.#batchWaitMs = config.get(logsKeys.batchWait) * 1000;
     this.#compression = { use: config.get(logsKeys.useCompression), level: config.get(logsKeys.compressionLevel) };
-    const s = readForwarderSettings(config);
+    const forwarder = readForwarderSettings(config);
+    const concurrent = config.get(logsKeys.batchMaxConcurrentSend);
+    this.#payloadRoom = config.get(logsKeys.payloadChannelSize);
+    // The forwarder's machinery, with the logs pipeline's own bounds (its keys, not the metrics').
+    const s: ForwarderSettings = { ...forwarder, maxConcurrentRequests: concurrent === 0 ? DEFAULT_LOGS_CONCURRENT_SENDS : concurrent, highPrioBufferSize: this.#payloadRoom };
     this.#settings = s;
     const http = readHttpClientSettings(config);
     const destination = resolveLogsDestination(config, context.intakeUrl);
@@ -120,6 +136,33 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   }
 
   /**
+   * Undefined while the payloads held (compressing, waiting) are below
+   * `logs_config.payload_channel_size`; else resolves once one has gone out (or the sender stops).
+   */
+  public whenReady(): Promise<void> | undefined {
+    if (this.#state !== 'running' || this.#heldPayloads() < this.#payloadRoom) return undefined;
+    if (this.#room === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.#room = { promise, resolve };
+    }
+    return this.#room.promise;
+  }
+
+  #heldPayloads(): number {
+    return this.#compressing.size + this.#worker.queuedHigh;
+  }
+
+  /** After anything that may have freed a place: wakes whoever waits for room. */
+  #checkRoom(): void {
+    if (this.#room === undefined) return;
+    if (this.#state === 'running' && this.#heldPayloads() >= this.#payloadRoom) return;
+    const { resolve } = this.#room;
+    this.#room = undefined;
+    resolve();
+  }
+
+  /**
    * Sends the open batch and everything queued (the retry queue once more), waits for requests
    * in flight, until `signal` aborts (the sender's share of the stop budget); then counts what
    * is left unsent, in logs, by reason.
@@ -127,6 +170,8 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#state !== 'running') return;
     this.#state = 'stopping';
+    clearTimeout(this.#retryTimer);
+    this.#checkRoom();
     this.#flush();
     const drained = await settleWithin(
       (async () => {
@@ -158,6 +203,7 @@ export class HttpLogSender implements LogSender, TelemetrySource {
       queued_logs: this.#received - this.#sent - dropped,
       'queue.high': this.#worker.queuedHigh,
       'queue.retry': this.#worker.queuedRetry,
+      'queue.retry_bytes': this.#worker.retryBytes,
       inflight: this.#worker.inFlight,
       ...this.#drops.snapshot(),
       ...this.#payloadDrops.snapshot('dropped_payloads'),
@@ -186,13 +232,33 @@ export class HttpLogSender implements LogSender, TelemetrySource {
         const headers: Record<string, string> = { 'Content-Type': 'application/json', 'DD-PROTOCOL': 'agent-json', 'DD-EVP-ORIGIN': 'agentkit', 'DD-EVP-ORIGIN-VERSION': AGENTKIT_VERSION };
         if (this.#compression.use) headers['Content-Encoding'] = 'gzip';
         this.#worker.enqueue({ endpoint: 'logs', body: compressed, headers, itemCount: entries });
+        // No room in the queue: the worker kept it for retry (byte-bounded, drops counted).
+        if (this.#worker.queuedRetry > 0) this.#scheduleRetryTick();
       })
       .catch((error: unknown) => {
         this.#inBatchesBeingCompressed -= entries;
         this.#drops.drop('compression_failed', entries, { error: (error as Error).message });
       })
-      .finally(() => this.#compressing.delete(done));
+      .finally(() => {
+        this.#compressing.delete(done);
+        this.#checkRoom();
+      });
     this.#compressing.add(done);
+  }
+
+  /**
+   * The forwarder's retry tick, for this sender's one worker: payloads that failed, or found
+   * the queue full, are sent again once their endpoint may be tried. Runs while any wait.
+   */
+  #scheduleRetryTick(): void {
+    if (this.#retryTimer !== undefined || this.#state !== 'running') return;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#state !== 'running') return;
+      this.#worker.retryTick();
+      if (this.#worker.queuedRetry > 0) this.#scheduleRetryTick();
+    }, DEFAULT_RETRY_INTERVAL_MS);
+    this.#retryTimer.unref();
   }
 
   async #compress(body: Buffer): Promise<Buffer> {
@@ -207,6 +273,11 @@ export class HttpLogSender implements LogSender, TelemetrySource {
     return {
       send: async (request) => {
         const outcome = await transport.send(request);
+        // The worker takes the next payload when this answer settles: then there may be room.
+        setImmediate(() => {
+          this.#checkRoom();
+          if (this.#worker.queuedRetry > 0) this.#scheduleRetryTick();
+        });
         if (outcome.kind === 'response' && classifyStatus(outcome.status) === 'success' && request.body !== undefined) {
           // Once per body: a retry of a payload the intake had taken is not a second send.
           this.#sent += this.#linesByBody.get(request.body) ?? 0;

@@ -34,6 +34,12 @@ export interface LogSender {
    * construction until this component's own onStop has finished.
    */
   send(entry: LogEntry): void;
+  /**
+   * Backpressure: undefined while the sender has room for more payloads; else a promise that
+   * resolves once it has room again (or stops). A reader may wait for it before reading on;
+   * what it sends meanwhile is still taken (and counted if it cannot be kept).
+   */
+  whenReady(): Promise<void> | undefined;
 }
 
 export const LOG_SENDER = token<LogSender>('LogSender');

@@ -25,6 +25,8 @@ interface Pipe {
   paused: boolean;
   /** The mirror did not drain within MIRROR_STALL_MS: reading goes on regardless. */
   stalled: boolean;
+  /** The logs pipeline stayed full for MIRROR_STALL_MS: reading goes on until it has room again. */
+  logsStalled: boolean;
 }
 
 /**
@@ -38,6 +40,9 @@ export class PipeLogSource implements LogSource, TelemetrySource {
   readonly #log: Logger;
   readonly #drops: DropCounter;
   readonly #pipes: Pipe[] = [];
+  /** Times reading paused for the logs pipeline, and times it read on after MIRROR_STALL_MS. */
+  #logsPauses = 0;
+  #logsStalls = 0;
 
   public constructor(@inject(LOG_PROCESSOR) processor: LogProcessor, @inject(LOGGER) logger: Logger) {
     this.#processor = processor;
@@ -85,13 +90,15 @@ export class PipeLogSource implements LogSource, TelemetrySource {
       mirrorHeld += pipe.mirror.writableLength;
     }
     out['pending_mirror_bytes'] = mirrorHeld;
+    out['paused.logs'] = this.#logsPauses;
+    out['stalled.logs'] = this.#logsStalls;
     return { ...out, ...this.#drops.snapshot() };
   }
 
   #read(stream: LogStream, readable: Readable, mirror: Writable): Pipe {
     let resolveEnded!: () => void;
     const ended = new Promise<void>((resolve) => (resolveEnded = resolve));
-    const pipe: Pipe = { stream, readable, mirror, ended, bytes: 0, chunks: 0, paused: false, stalled: false };
+    const pipe: Pipe = { stream, readable, mirror, ended, bytes: 0, chunks: 0, paused: false, stalled: false, logsStalled: false };
     readable.on('data', (chunk: Buffer) => this.#chunk(pipe, chunk));
     readable.once('end', resolveEnded);
     readable.once('close', resolveEnded);
@@ -113,27 +120,58 @@ export class PipeLogSource implements LogSource, TelemetrySource {
       mirror.write(chunk);
     }
     this.#processor.write(pipe.stream, chunk);
-    if (!pipe.paused && !pipe.stalled && mirror.writableLength > MIRROR_PAUSE_BYTES) this.#pause(pipe);
+    if (pipe.paused) return;
+    if (!pipe.stalled && mirror.writableLength > MIRROR_PAUSE_BYTES) return this.#pauseForMirror(pipe);
+    const logsRoom = pipe.logsStalled ? undefined : this.#processor.whenReady();
+    if (logsRoom !== undefined) this.#pauseForLogs(pipe, logsRoom);
   }
 
   /** The mirror is behind: the program waits (its pipe fills) until it drains, but not forever. */
-  #pause(pipe: Pipe): void {
+  #pauseForMirror(pipe: Pipe): void {
+    const onDrain = (): void => resume(false);
+    const resume = this.#pause(pipe, () => pipe.mirror.off('drain', onDrain), (stalled) => {
+      pipe.stalled = stalled;
+      if (stalled) {
+        this.#log.warn({ stream: pipe.stream, heldBytes: pipe.mirror.writableLength, stallMs: MIRROR_STALL_MS }, `the wrapper's ${pipe.stream} has not taken its bytes for ${MIRROR_STALL_MS} ms: reading the program on (its logs are still sent)`);
+      }
+    });
+    pipe.mirror.once('drain', onDrain);
+  }
+
+  /**
+   * The logs pipeline holds as many payloads as it may: the program waits until one is sent,
+   * but not forever. Past MIRROR_STALL_MS it is read on (what the pipeline cannot keep, it
+   * counts) without pausing again until the pipeline has had room.
+   */
+  #pauseForLogs(pipe: Pipe, room: Promise<void>): void {
+    this.#logsPauses++;
+    const resume = this.#pause(pipe, () => undefined, (stalled) => {
+      if (!stalled) return;
+      pipe.logsStalled = true;
+      this.#logsStalls++;
+      this.#log.warn({ stream: pipe.stream, stallMs: MIRROR_STALL_MS }, `the logs intake has not taken a payload for ${MIRROR_STALL_MS} ms: reading the program's ${pipe.stream} on (payloads beyond the queue go to the retry queue, which counts what it drops)`);
+      void room.then(() => (pipe.logsStalled = false));
+    });
+    void room.then(() => resume(false));
+  }
+
+  /** Pauses `pipe` until the returned resume is called, or MIRROR_STALL_MS (then `stalled`). */
+  #pause(pipe: Pipe, cleanUp: () => void, onResume: (stalled: boolean) => void): (stalled: boolean) => void {
     pipe.paused = true;
     pipe.readable.pause();
+    let done = false;
     const resume = (stalled: boolean): void => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
-      pipe.mirror.off('drain', onDrain);
+      cleanUp();
       pipe.paused = false;
-      pipe.stalled = stalled;
+      onResume(stalled);
       pipe.readable.resume();
     };
-    const onDrain = (): void => resume(false);
-    const timer = setTimeout(() => {
-      this.#log.warn({ stream: pipe.stream, heldBytes: pipe.mirror.writableLength, stallMs: MIRROR_STALL_MS }, `the wrapper's ${pipe.stream} has not taken its bytes for ${MIRROR_STALL_MS} ms: reading the program on (its logs are still sent)`);
-      resume(true);
-    }, MIRROR_STALL_MS);
+    const timer = setTimeout(() => resume(true), MIRROR_STALL_MS);
     timer.unref();
-    pipe.mirror.once('drain', onDrain);
+    return resume;
   }
 }
 

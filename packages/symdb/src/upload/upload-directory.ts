@@ -131,7 +131,7 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
   }
   report();
   const { files, filesFailed, filesUnsupported, scopes } = stats;
-  return {
+  const summary: UploadSummary = {
     uploadId,
     files,
     filesFailed,
@@ -145,6 +145,9 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
     parserPeakRssBytes: source.processStats.peakRssBytes,
     durationMs: performance.now() - startedAt,
   };
+  // Where the files were parsed: parserProcesses 0 means here, without the processes' memory bound.
+  log?.debug({ ...summary, durationMs: Math.round(summary.durationMs) }, 'symdb: upload summary');
+  return summary;
 }
 
 type FileSource =

@@ -78,8 +78,11 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
         },
       });
       this.#state = 'done';
-      const { files, filesFailed, scopes, batches, compressedBytes, uploadId, durationMs } = summary;
-      this.#log.info({ directory: this.#directory, files, filesFailed, scopes, batches, compressedBytes, uploadId, durationMs: Math.round(durationMs) }, 'symbol database uploaded');
+      const { files, filesFailed, scopes, batches, compressedBytes, uploadId, durationMs, parserProcesses, parserPeakRssBytes } = summary;
+      this.#log.info(
+        { directory: this.#directory, files, filesFailed, scopes, batches, compressedBytes, uploadId, durationMs: Math.round(durationMs), parserProcesses, parserPeakRssBytes },
+        'symbol database uploaded',
+      );
       return summary;
     } catch (error) {
       if (signal.aborted) {

@@ -1,8 +1,9 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import type { ParserPreference, SourceParser } from '../parser.js';
-import { parserArgument, type ChildMessage, type ExtractReply, type ExtractRequest } from './protocol.js';
+import { PARSER_PROCESS_ENV, parserArgument, type ChildMessage, type ExtractReply, type ExtractRequest } from './protocol.js';
 
 /**
  * The parser process's V8 settings. A 1 MiB semi-space makes V8 collect the young generation
@@ -130,14 +131,19 @@ export class ParserChild {
     return all.subarray(0, n);
   }
 
-  /** Forks a parser process and waits until its parser is loaded. */
-  public static async start(preference: ParserPreference, entry = defaultChildEntry()): Promise<{ child: ParserChild; parser: SourceParser['name']; fallbackReason?: string }> {
+  /**
+   * Starts a parser process and waits until its parser is loaded: `entry` forked under this
+   * Node, or, by default in the single executable (which has no entry file), the executable itself.
+   */
+  public static async start(preference: ParserPreference, entry?: string): Promise<{ child: ParserChild; parser: SourceParser['name']; fallbackReason?: string }> {
+    const self = entry === undefined && isSea();
+    const path = entry ?? defaultChildEntry();
     // Checked first: forking `process.execPath` with a missing entry would run whatever the
     // executable is (a single-executable agentkit would take the entry for its arguments).
-    if (!existsSync(entry)) throw new ParserChildStartError(`the parser process's entry ${entry} is not there`);
+    if (!self && !existsSync(path)) throw new ParserChildStartError(`the parser process's entry ${path} is not there`);
     let forked: ChildProcess;
     try {
-      forked = fork(entry, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' });
+      forked = self ? spawnSelf(preference) : fork(path, parserArgument(preference), { execArgv: CHILD_EXEC_ARGV, ...CHILD_STDIO });
     } catch (error) {
       throw new ParserChildStartError(`cannot start the parser process: ${String(error)}`, { cause: error });
     }
@@ -185,6 +191,20 @@ export class ParserChild {
   public async exited(): Promise<void> {
     await this.#exited;
   }
+}
+
+/** Pipes for the bytes and the logs, a channel for the messages (`fork`'s, made explicit for `spawn`). */
+const CHILD_STDIO: { stdio: StdioOptions; serialization: 'json' } = { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'json' };
+
+/**
+ * The single executable as a parser process: its main script (scripts/binary/sea-main.cjs)
+ * sees {@link PARSER_PROCESS_ENV} and runs the parser's entry, embedded, instead of the CLI.
+ * Not `fork`: the executable would take a module path for the CLI's first argument. It reads
+ * no V8 options from its command line (they are the CLI's arguments): NODE_OPTIONS carries them.
+ */
+function spawnSelf(preference: ParserPreference): ChildProcess {
+  const nodeOptions = [process.env.NODE_OPTIONS, ...CHILD_EXEC_ARGV].filter((o) => o !== undefined && o !== '').join(' ');
+  return spawn(process.execPath, parserArgument(preference), { ...CHILD_STDIO, env: { ...process.env, NODE_OPTIONS: nodeOptions, [PARSER_PROCESS_ENV]: '1' } });
 }
 
 function lastLine(text: string): string {

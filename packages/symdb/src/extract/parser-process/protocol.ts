@@ -36,6 +36,12 @@ export type ExtractReply = (
 
 export type ChildMessage = ReadyMessage | StartFailedMessage | ExtractReply;
 
+/**
+ * Set in the environment of a single executable started as a parser process: its main script
+ * (scripts/binary/sea-main.cjs, which spells it out too) then runs the parser's entry, not the CLI.
+ */
+export const PARSER_PROCESS_ENV = 'AGENTKIT_SYMDB_PARSER_PROCESS';
+
 /** The child's command line: `--parser <preference>`. */
 export function parserArgument(preference: ParserPreference): string[] {
   return ['--parser', preference];
