@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { undiciSlim } from './esbuild-plugins.mjs';
+import { isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
 
 const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -283,18 +283,7 @@ function strip(from, to) {
 
 /** True when `file` exists and is newer than every input of the executable. */
 function isUpToDate(file) {
-  const mtimeMs = (f) => {
-    try {
-      return statSync(f).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  };
-  const builtAtMs = mtimeMs(file);
-  if (builtAtMs === undefined) return false;
-  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`, EMBEDDED_ADDON_LOADER, SEA_MAIN, process.execPath];
-  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
   // The page is embedded as it is: tsc does not see it.
-  for (const name of readdirSync(`${root}packages/intake/page`)) inputs.push(`${root}packages/intake/page/${name}`);
-  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
+  const page = readdirSync(`${root}packages/intake/page`).map((name) => `${root}packages/intake/page/${name}`);
+  return isBuildUpToDate(root, file, [fileURLToPath(import.meta.url), EMBEDDED_ADDON_LOADER, SEA_MAIN, process.execPath, ...page]);
 }

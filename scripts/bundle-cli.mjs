@@ -9,11 +9,11 @@
 // a whole `exec -- node -e 0`, none of it before the program starts, and V8 writes a different
 // cache at every build; docs/benchmarks.md, "Start-up: cold start and idle memory".)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { undiciSlim } from './esbuild-plugins.mjs';
+import { isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}packages/agent/dist/bundle`;
@@ -40,7 +40,7 @@ const ownImportMetaUrl = {
 // The inputs: what `tsc -b` wrote (it leaves a package's .tsbuildinfo alone when nothing
 // changed), the installed dependencies (package-lock.json) and this script. Deleting
 // packages/agent/dist/bundle forces a new bundle.
-if (isUpToDate(`${outdir}/cli.js`)) process.exit(0);
+if (isBuildUpToDate(root, `${outdir}/cli.js`, [fileURLToPath(import.meta.url)])) process.exit(0);
 
 // Chunk names carry a content hash: clear the old ones rather than let them pile up.
 rmSync(outdir, { recursive: true, force: true });
@@ -61,19 +61,3 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-
-/** True when `file` exists and is newer than every input of the bundle. */
-function isUpToDate(file) {
-  const mtimeMs = (f) => {
-    try {
-      return statSync(f).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  };
-  const builtAtMs = mtimeMs(file);
-  if (builtAtMs === undefined) return false;
-  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), `${root}scripts/esbuild-plugins.mjs`];
-  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
-  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
-}

@@ -1,8 +1,9 @@
-// esbuild plugins shared by the builds of the CLI: the npm CLI's ESM chunks
+// esbuild plugins, and the up-to-date check, shared by the builds of the CLI: the npm CLI's ESM chunks
 // (scripts/bundle-cli.mjs) and the single executable's one CommonJS file (scripts/build-binary.mjs).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // undici, loaded with import() once the listener is ready (see the forwarder's
 // loadHttpDispatchers). Its index.js loads every part of undici (fetch, WebSocket, EventSource,
@@ -61,4 +62,24 @@ function undiciNamesUsed(root) {
     }
   }
   return [...names];
+}
+
+/**
+ * True when `file` exists and is newer than every input of a build of the CLI: what `tsc -b`
+ * wrote (it leaves a package's .tsbuildinfo alone when nothing changed), the installed
+ * dependencies (package-lock.json), this file, and `moreInputs` (the build script itself…).
+ */
+export function isBuildUpToDate(root, file, moreInputs) {
+  const mtimeMs = (f) => {
+    try {
+      return statSync(f).mtimeMs;
+    } catch {
+      return undefined;
+    }
+  };
+  const builtAtMs = mtimeMs(file);
+  if (builtAtMs === undefined) return false;
+  const inputs = [`${root}package-lock.json`, fileURLToPath(import.meta.url), ...moreInputs];
+  for (const name of readdirSync(`${root}packages`)) inputs.push(`${root}packages/${name}/dist/.tsbuildinfo`);
+  return inputs.every((input) => (mtimeMs(input) ?? 0) < builtAtMs);
 }
