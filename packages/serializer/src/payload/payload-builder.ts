@@ -1,6 +1,7 @@
 import type { DropCounter } from '@agentkit/core';
 import type { EndpointName, Payload } from '@agentkit/forwarder';
 import type { Compressor } from '../compression/compressor.js';
+import type { BufferPool } from '../protobuf/buffer-pool.js';
 import { ProtoWriter } from '../protobuf/proto-writer.js';
 
 /**
@@ -89,10 +90,14 @@ export class PayloadBuilder {
   /** `#tail` after each of the last cuts, newest last (a handful: see `settled`). */
   readonly #recentTails: Promise<void>[] = [];
 
-  public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number) {
+  /**
+   * @param pool - where the writer's buffers come from and go back to once each payload is
+   *   compressed: shared by the builders of one serializer, so a flush reuses the last one's.
+   */
+  public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number, pool?: BufferPool) {
     this.#target = target;
     this.#onPayload = onPayload;
-    this.writer = new ProtoWriter(initialCapacityBytes);
+    this.writer = new ProtoWriter(initialCapacityBytes, pool);
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
@@ -155,12 +160,12 @@ export class PayloadBuilder {
    * Never rejects.
    */
   public finish(): Promise<void> {
-    if (this.#starts.length > 0) this.#cut(this.writer.length);
+    if (this.#starts.length > 0) this.#cut(this.writer.length, true);
     return this.#tail;
   }
 
-  #cut(at: number): void {
-    const items = this.writer.detach(at);
+  #cut(at: number, last = false): void {
+    const items = last ? this.writer.detachAll() : this.writer.detach(at);
     const compressed = compressChunk(this.#target, items, this.#starts, this.#keys);
     this.#starts = [];
     this.#keys = [];

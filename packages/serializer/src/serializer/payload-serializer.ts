@@ -21,6 +21,7 @@ import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
 import { sketchesFormat, writeSketch } from '../encode/sketches.js';
 import { DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
 import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
+import { BufferPool } from '../protobuf/buffer-pool.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import type { Serializer } from './serializer.def.js';
@@ -63,6 +64,8 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   readonly #enabled: Readonly<Record<PayloadKind, boolean>>;
   readonly #disabled: Record<PayloadKind, number> = { series: 0, sketches: 0, events: 0, service_checks: 0 };
   readonly #inflight = new Set<Promise<void>>();
+  /** Writer buffers kept between payloads and flushes (bounded: see BufferPool). */
+  readonly #buffers = new BufferPool();
   #skippedNoIndex = 0;
   #stopped = false;
 
@@ -206,7 +209,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   ): Promise<void> {
     // Each payload is submitted as soon as it is ready (and every one before it), not collected:
     // the batch's payloads never all wait in memory together.
-    const builder = new PayloadBuilder(target, this.#submit);
+    const builder = new PayloadBuilder(target, this.#submit, undefined, this.#buffers);
     let sinceYield = 0;
     let yieldedAt = performance.now();
     for (const item of items) {
@@ -237,6 +240,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
     }
     // Resolves once every payload of the batch was submitted: what `send*` promises.
     await builder.finish();
+    builder.writer.release();
   }
 }
 

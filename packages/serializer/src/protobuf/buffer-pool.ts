@@ -1,0 +1,75 @@
+const DEFAULT_MAX_BUFFERS = 8;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A small, bounded set of writer buffers kept between payloads and between flushes.
+ *
+ * A flush encodes each payload into a buffer of a few MB (doubling up to the payload's size)
+ * and hands it to the compressor; allocated afresh each time, those buffers wait outside the
+ * V8 heap for a GC that V8 only forces after ~64 MB of external memory, so every flush raised
+ * the RSS by tens of MB. Given back here once compressed, the next payload (or the next flush)
+ * writes into them instead. At most `maxBuffers` buffers and `maxBytes` bytes are kept: past
+ * that a buffer is left to the GC, so the pool's own cost is bounded whatever the flush size.
+ */
+export class BufferPool {
+  readonly #maxBuffers: number;
+  readonly #maxBytes: number;
+  /** Free buffers, any order. */
+  readonly #free: Buffer[] = [];
+  #freeBytes = 0;
+
+  public constructor(maxBuffers = DEFAULT_MAX_BUFFERS, maxBytes = DEFAULT_MAX_BYTES) {
+    this.#maxBuffers = maxBuffers;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Bytes held by free buffers. */
+  public get freeBytes(): number {
+    return this.#freeBytes;
+  }
+
+  /** A buffer of at least `minBytes` (its contents are garbage): the smallest free one that fits, or a new one. */
+  public take(minBytes: number): Buffer {
+    const free = this.#free;
+    let best = -1;
+    for (let i = 0; i < free.length; i++) {
+      const length = (free[i] as Buffer).length;
+      if (length >= minBytes && (best < 0 || length < (free[best] as Buffer).length)) best = i;
+    }
+    if (best < 0) return Buffer.allocUnsafe(minBytes);
+    const buf = free[best] as Buffer;
+    free[best] = free[free.length - 1] as Buffer;
+    free.pop();
+    this.#freeBytes -= buf.length;
+    return buf;
+  }
+
+  /**
+   * Gives back a whole buffer (not a view) nothing reads or writes any more. Kept when it fits
+   * the bounds, in place of a smaller free one if need be; otherwise left to the GC.
+   */
+  public give(buf: Buffer): void {
+    // A view (of Node's slab for small buffers, or of a larger buffer) is never kept: its memory is not its own.
+    if (buf.length === 0 || buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) return;
+    const free = this.#free;
+    if (free.includes(buf)) return;
+    while (free.length >= this.#maxBuffers || this.#freeBytes + buf.length > this.#maxBytes) {
+      const smallest = this.#smallestIndex();
+      if (smallest < 0 || (free[smallest] as Buffer).length >= buf.length) return;
+      this.#freeBytes -= (free[smallest] as Buffer).length;
+      free[smallest] = free[free.length - 1] as Buffer;
+      free.pop();
+    }
+    free.push(buf);
+    this.#freeBytes += buf.length;
+  }
+
+  #smallestIndex(): number {
+    const free = this.#free;
+    let smallest = -1;
+    for (let i = 0; i < free.length; i++) {
+      if (smallest < 0 || (free[i] as Buffer).length < (free[smallest] as Buffer).length) smallest = i;
+    }
+    return smallest;
+  }
+}
