@@ -28,6 +28,53 @@ export interface PayloadLimits {
   readonly maxPoints: number;
 }
 
+export interface PayloadBuilderOptions {
+  /** The writer's first buffer, when the pool has none (64 KB by default). */
+  readonly initialCapacityBytes?: number;
+  /**
+   * Where the writer's buffers come from and go back to once each payload is compressed:
+   * shared by the builders of one serializer, so a flush reuses the last one's.
+   */
+  readonly pool?: BufferPool;
+  /** Counts this builder's payloads being compressed against a limit shared with other builders. */
+  readonly window?: CompressionWindow;
+}
+
+/**
+ * Payloads being compressed across every batch of a serializer. A flush serializes its series
+ * and its sketches at the same time; each batch bounding only its own payloads kept twice as
+ * many uncompressed payloads (a few MB each) alive as libuv's thread pool can compress at once.
+ */
+export class CompressionWindow {
+  readonly #size: number;
+  #compressing = 0;
+  readonly #waiters: (() => void)[] = [];
+
+  public constructor(size: number) {
+    this.#size = Math.max(1, size);
+  }
+
+  /** Payloads being compressed now. */
+  public get compressing(): number {
+    return this.#compressing;
+  }
+
+  public started(): void {
+    this.#compressing++;
+  }
+
+  public ended(): void {
+    this.#compressing--;
+    while (this.#waiters.length > 0 && this.#compressing <= this.#size) (this.#waiters.shift() as () => void)();
+  }
+
+  /** Resolves once at most the window's size are being compressed. Never rejects. */
+  public room(): Promise<void> {
+    if (this.#compressing <= this.#size) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
 /** Counters shared by every payload the serializer builds. */
 export class PayloadStats {
   public payloads = 0;
@@ -90,14 +137,13 @@ export class PayloadBuilder {
   /** `#tail` after each of the last cuts, newest last (a handful: see `settled`). */
   readonly #recentTails: Promise<void>[] = [];
 
-  /**
-   * @param pool - where the writer's buffers come from and go back to once each payload is
-   *   compressed: shared by the builders of one serializer, so a flush reuses the last one's.
-   */
-  public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number, pool?: BufferPool) {
+  readonly #window: CompressionWindow | undefined;
+
+  public constructor(target: PayloadTarget, onPayload: PayloadHandler, options: PayloadBuilderOptions = {}) {
     this.#target = target;
     this.#onPayload = onPayload;
-    this.writer = new ProtoWriter(initialCapacityBytes, pool);
+    this.writer = new ProtoWriter(options.initialCapacityBytes, options.pool);
+    this.#window = options.window;
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
@@ -177,9 +223,14 @@ export class PayloadBuilder {
     });
     // Compressed (the body is a buffer of its own): the chunk's buffer is free for the next cut.
     const writer = this.writer;
+    const window = this.#window;
+    window?.started();
     compressed.then(
-      () => writer.recycle(items),
-      () => undefined,
+      () => {
+        writer.recycle(items);
+        window?.ended();
+      },
+      () => window?.ended(),
     );
     // Handed over in order, so the tail after cut i resolves once payloads 1..i are handed over.
     this.#recentTails.push(this.#tail);

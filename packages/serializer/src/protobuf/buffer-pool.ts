@@ -1,5 +1,5 @@
 const DEFAULT_MAX_BUFFERS = 8;
-const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
  * A small, bounded set of writer buffers kept between payloads and between flushes.
