@@ -44,6 +44,7 @@ export interface PayloadBuilderOptions {
  * Payloads being compressed across every batch of a serializer. A flush serializes its series
  * and its sketches at the same time; each batch bounding only its own payloads kept twice as
  * many uncompressed payloads (a few MB each) alive as libuv's thread pool can compress at once.
+ * A builder cuts a payload before its caller waits for room, so up to size + builders run.
  */
 export class CompressionWindow {
   readonly #size: number;

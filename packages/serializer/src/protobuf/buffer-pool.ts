@@ -52,24 +52,20 @@ export class BufferPool {
     // A view (of Node's slab for small buffers, or of a larger buffer) is never kept: its memory is not its own.
     if (buf.length === 0 || buf.byteOffset !== 0 || buf.length !== buf.buffer.byteLength) return;
     const free = this.#free;
-    if (free.includes(buf)) return;
-    while (free.length >= this.#maxBuffers || this.#freeBytes + buf.length > this.#maxBytes) {
-      const smallest = this.#smallestIndex();
-      if (smallest < 0 || (free[smallest] as Buffer).length >= buf.length) return;
-      this.#freeBytes -= (free[smallest] as Buffer).length;
-      free[smallest] = free[free.length - 1] as Buffer;
-      free.pop();
+    if (free.includes(buf) || buf.length > this.#maxBytes) return;
+    // Make room by dropping smaller free buffers, smallest first, only if that is enough.
+    const smaller = free.filter((b) => b.length < buf.length).sort((a, b) => a.length - b.length);
+    let count = free.length;
+    let bytes = this.#freeBytes;
+    let drop = 0;
+    while ((count >= this.#maxBuffers || bytes + buf.length > this.#maxBytes) && drop < smaller.length) {
+      count--;
+      bytes -= (smaller[drop] as Buffer).length;
+      drop++;
     }
+    if (count >= this.#maxBuffers || bytes + buf.length > this.#maxBytes) return;
+    for (let i = 0; i < drop; i++) free.splice(free.indexOf(smaller[i] as Buffer), 1);
     free.push(buf);
-    this.#freeBytes += buf.length;
-  }
-
-  #smallestIndex(): number {
-    const free = this.#free;
-    let smallest = -1;
-    for (let i = 0; i < free.length; i++) {
-      if (smallest < 0 || (free[i] as Buffer).length < (free[smallest] as Buffer).length) smallest = i;
-    }
-    return smallest;
+    this.#freeBytes = bytes + buf.length;
   }
 }
