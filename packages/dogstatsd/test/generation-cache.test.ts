@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { GenerationCache } from '../src/enrich/generation-cache.js';
+import { TagCache } from '../src/enrich/tag-cache.js';
 
 interface Entry {
   readonly raw: string;
@@ -54,5 +55,21 @@ describe('GenerationCache', () => {
     expect(cache.thrashing).toBe(false);
     round(cache, small); // the last few misses are admitted
     expect(round(cache, small)).toBe(small.length);
+  });
+});
+
+describe('TagCache over a working set larger than it', () => {
+  it('enriches every tag string the same whether or not it is admitted', () => {
+    const cache = new TagCache(['env:prod'], 500);
+    const raw = (i: number): string => `a:${i},host:h${i % 7},b:${i}`;
+    for (let r = 0; r < 6; r++) {
+      for (let i = 0; i < 3000; i++) {
+        const entry = cache.get(raw(i)) ?? cache.create(raw(i));
+        expect(entry.tags).toEqual([`a:${i}`, `b:${i}`, 'env:prod']);
+        expect(entry.host).toBe(`h${i % 7}`);
+      }
+    }
+    expect(cache.sampling).toBe(true);
+    expect(cache.size).toBeLessThanOrEqual(1000);
   });
 });
