@@ -1,5 +1,5 @@
 const DEFAULT_MAX_BUFFERS = 8;
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * A small, bounded set of writer buffers kept between payloads and between flushes.
@@ -10,6 +10,8 @@ const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
  * the RSS by tens of MB. Given back here once compressed, the next payload (or the next flush)
  * writes into them instead. At most `maxBuffers` buffers and `maxBytes` bytes are kept: past
  * that a buffer is left to the GC, so the pool's own cost is bounded whatever the flush size.
+ * 16 MiB: bench/memory's peak at 100k contexts was the same with 32 MiB (docs/benchmarks.md),
+ * and what the pool keeps stays resident between flushes.
  */
 export class BufferPool {
   readonly #maxBuffers: number;
