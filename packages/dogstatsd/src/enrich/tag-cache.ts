@@ -57,6 +57,11 @@ export class TagCache {
     return this.#cache.size;
   }
 
+  /** True while more distinct tag strings cycle than the cache holds: only a sample is admitted. */
+  public get sampling(): boolean {
+    return this.#cache.thrashing;
+  }
+
   #create(raw: string): TagEntry {
     const clientTags: string[] = [];
     let host: string | undefined;

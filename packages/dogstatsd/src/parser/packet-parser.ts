@@ -376,6 +376,11 @@ export class PacketParser {
   public get cachedTagStrings(): number {
     return this.#tags.size;
   }
+
+  /** 1 while the tag cache admits only a sample of new tag strings (more distinct ones than it holds), else 0. */
+  public get tagCacheSampling(): number {
+    return this.#tags.sampling ? 1 : 0;
+  }
 }
 
 /** 10^0 … 10^22: exact doubles. */

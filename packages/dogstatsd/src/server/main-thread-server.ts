@@ -140,6 +140,7 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       queue_full: this.#queueFull,
       unterminated_lines: this.#unterminated,
       cached_tag_strings: this.#parser?.cachedTagStrings ?? 0,
+      tag_cache_sampling: this.#parser?.tagCacheSampling ?? 0,
       distribution_copies: this.#parser?.distributionCopies ?? 0,
       ...this.#parseErrors.snapshot('parse_errors'),
       ...this.#drops.snapshot(),

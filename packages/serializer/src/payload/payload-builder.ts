@@ -1,6 +1,7 @@
 import type { DropCounter } from '@agentkit/core';
 import type { EndpointName, Payload } from '@agentkit/forwarder';
 import type { Compressor } from '../compression/compressor.js';
+import type { BufferPool } from '../protobuf/buffer-pool.js';
 import { ProtoWriter } from '../protobuf/proto-writer.js';
 
 /**
@@ -25,6 +26,54 @@ export interface PayloadLimits {
   readonly maxUncompressedBytes: number;
   /** Points per payload (v2 series); Infinity elsewhere. */
   readonly maxPoints: number;
+}
+
+export interface PayloadBuilderOptions {
+  /** The writer's first buffer, when the pool has none (64 KB by default). */
+  readonly initialCapacityBytes?: number;
+  /**
+   * Where the writer's buffers come from and go back to once each payload is compressed:
+   * shared by the builders of one serializer, so a flush reuses the last one's.
+   */
+  readonly pool?: BufferPool;
+  /** Counts this builder's payloads being compressed against a limit shared with other builders. */
+  readonly window?: CompressionWindow;
+}
+
+/**
+ * Payloads being compressed across every batch of a serializer. A flush serializes its series
+ * and its sketches at the same time; each batch bounding only its own payloads kept twice as
+ * many uncompressed payloads (a few MB each) alive as libuv's thread pool can compress at once.
+ * A builder cuts a payload before its caller waits for room, so up to size + builders run.
+ */
+export class CompressionWindow {
+  readonly #size: number;
+  #compressing = 0;
+  readonly #waiters: (() => void)[] = [];
+
+  public constructor(size: number) {
+    this.#size = Math.max(1, size);
+  }
+
+  /** Payloads being compressed now. */
+  public get compressing(): number {
+    return this.#compressing;
+  }
+
+  public started(): void {
+    this.#compressing++;
+  }
+
+  public ended(): void {
+    this.#compressing--;
+    while (this.#waiters.length > 0 && this.#compressing <= this.#size) (this.#waiters.shift() as () => void)();
+  }
+
+  /** Resolves once at most the window's size are being compressed. Never rejects. */
+  public room(): Promise<void> {
+    if (this.#compressing <= this.#size) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
 }
 
 /** Counters shared by every payload the serializer builds. */
@@ -89,10 +138,13 @@ export class PayloadBuilder {
   /** `#tail` after each of the last cuts, newest last (a handful: see `settled`). */
   readonly #recentTails: Promise<void>[] = [];
 
-  public constructor(target: PayloadTarget, onPayload: PayloadHandler, initialCapacityBytes?: number) {
+  readonly #window: CompressionWindow | undefined;
+
+  public constructor(target: PayloadTarget, onPayload: PayloadHandler, options: PayloadBuilderOptions = {}) {
     this.#target = target;
     this.#onPayload = onPayload;
-    this.writer = new ProtoWriter(initialCapacityBytes);
+    this.writer = new ProtoWriter(options.initialCapacityBytes, options.pool);
+    this.#window = options.window;
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
@@ -155,12 +207,12 @@ export class PayloadBuilder {
    * Never rejects.
    */
   public finish(): Promise<void> {
-    if (this.#starts.length > 0) this.#cut(this.writer.length);
+    if (this.#starts.length > 0) this.#cut(this.writer.length, true);
     return this.#tail;
   }
 
-  #cut(at: number): void {
-    const items = this.writer.detach(at);
+  #cut(at: number, last = false): void {
+    const items = last ? this.writer.detachAll() : this.writer.detach(at);
     const compressed = compressChunk(this.#target, items, this.#starts, this.#keys);
     this.#starts = [];
     this.#keys = [];
@@ -172,9 +224,14 @@ export class PayloadBuilder {
     });
     // Compressed (the body is a buffer of its own): the chunk's buffer is free for the next cut.
     const writer = this.writer;
+    const window = this.#window;
+    window?.started();
     compressed.then(
-      () => writer.recycle(items),
-      () => undefined,
+      () => {
+        writer.recycle(items);
+        window?.ended();
+      },
+      () => window?.ended(),
     );
     // Handed over in order, so the tail after cut i resolves once payloads 1..i are handed over.
     this.#recentTails.push(this.#tail);

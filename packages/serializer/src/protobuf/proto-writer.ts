@@ -6,11 +6,15 @@
  * more (a `copyWithin` of the body, cheap next to encoding it), so one pass writes every field.
  */
 
+import { BufferPool } from './buffer-pool.js';
+
 const DEFAULT_INITIAL_CAPACITY_BYTES = 64 * 1024;
 const TWO_POW_32 = 0x1_0000_0000;
 
 /** Wire types of the protobuf encoding. */
 export const WireType = { Varint: 0, Fixed64: 1, LengthDelimited: 2, Fixed32: 5 } as const;
+
+const EMPTY = Buffer.alloc(0);
 
 /** Buffers handed out by `detach` that may still come back through `recycle`. */
 const MAX_HANDED_OUT = 8;
@@ -20,11 +24,16 @@ export class ProtoWriter {
   #pos = 0;
   /** Whole buffers whose head `detach` handed out, newest last. */
   readonly #handedOut: Buffer[] = [];
-  /** A buffer given back, reused by the next `detach`. */
-  #spare: Buffer | undefined;
+  /** Where buffers come from and go back to: a shared pool, or the writer's own one-buffer spare. */
+  readonly #pool: BufferPool;
 
-  public constructor(initialCapacityBytes = DEFAULT_INITIAL_CAPACITY_BYTES) {
-    this.#buf = Buffer.allocUnsafe(Math.max(16, initialCapacityBytes));
+  /**
+   * @param pool - buffers are taken from and given back to it (grown, recycled, released), so
+   *   writers that follow each other reuse them; without one the writer keeps one spare of its own.
+   */
+  public constructor(initialCapacityBytes = DEFAULT_INITIAL_CAPACITY_BYTES, pool?: BufferPool) {
+    this.#pool = pool ?? new BufferPool(1, Number.POSITIVE_INFINITY);
+    this.#buf = this.#pool.take(Math.max(16, initialCapacityBytes));
   }
 
   /** Bytes written so far. */
@@ -44,15 +53,25 @@ export class ProtoWriter {
   public detach(position: number): Buffer {
     const head = this.#buf.subarray(0, position);
     const tailLength = this.#pos - position;
-    const size = Math.max(this.#buf.length, tailLength * 2, 16);
-    const spare = this.#spare;
-    this.#spare = undefined;
-    const next = spare !== undefined && spare.length >= size ? spare : Buffer.allocUnsafe(size);
+    const next = this.#pool.take(Math.max(this.#buf.length, tailLength * 2, 16));
     this.#handedOut.push(this.#buf);
     if (this.#handedOut.length > MAX_HANDED_OUT) void this.#handedOut.shift();
     this.#buf.copy(next, 0, position, this.#pos);
     this.#buf = next;
     this.#pos = tailLength;
+    return head;
+  }
+
+  /**
+   * Hands out everything written, as `detach(length)` does, but keeps no buffer for what comes
+   * next (a batch's last payload): the writer takes one from its pool when written to again.
+   */
+  public detachAll(): Buffer {
+    const head = this.#buf.subarray(0, this.#pos);
+    this.#handedOut.push(this.#buf);
+    if (this.#handedOut.length > MAX_HANDED_OUT) void this.#handedOut.shift();
+    this.#buf = EMPTY;
+    this.#pos = 0;
     return head;
   }
 
@@ -68,9 +87,20 @@ export class ProtoWriter {
       const whole = handedOut[i] as Buffer;
       if (whole.buffer !== detached.buffer || whole.byteOffset !== detached.byteOffset) continue;
       handedOut.splice(i, 1);
-      if (this.#spare === undefined || whole.length > this.#spare.length) this.#spare = whole;
+      this.#pool.give(whole);
       return;
     }
+  }
+
+  /**
+   * Gives the current buffer back to the pool once the writer is done (what was written is
+   * forgotten; views `detach` handed out are not affected). Writing afterwards takes a new one.
+   */
+  public release(): void {
+    const buf = this.#buf;
+    this.#buf = EMPTY;
+    this.#pos = 0;
+    this.#pool.give(buf);
   }
 
   /** A copy of everything written (for one-shot encodings). */
@@ -220,9 +250,11 @@ export class ProtoWriter {
   #ensure(bytes: number): void {
     const needed = this.#pos + bytes;
     if (needed <= this.#buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2));
-    this.#buf.copy(next, 0, 0, this.#pos);
+    const old = this.#buf;
+    const next = this.#pool.take(Math.max(needed, old.length * 2, 16));
+    old.copy(next, 0, 0, this.#pos);
     this.#buf = next;
+    this.#pool.give(old);
   }
 }
 

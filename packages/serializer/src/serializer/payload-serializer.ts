@@ -19,8 +19,9 @@ import {
 } from '../encode/json-formats.js';
 import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
 import { sketchesFormat, writeSketch } from '../encode/sketches.js';
-import { DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
+import { CompressionWindow, DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
 import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
+import { BufferPool } from '../protobuf/buffer-pool.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import type { Serializer } from './serializer.def.js';
@@ -29,7 +30,8 @@ import type { Serializer } from './serializer.def.js';
 const YIELD_AFTER_MS = 5;
 const YIELD_CHECK_ITEMS = 256;
 /**
- * Payloads of one batch left compressing while the next is encoded: libuv's 4 threads. Fewer
+ * Payloads left compressing while the next is encoded: libuv's 4 threads, for one batch and
+ * for all batches together. Fewer
  * made bench/drain's serializer up to 25 % slower (1: 78 ms, 2: 71, 3: 67, 4: 66, unbounded:
  * 60) for no memory measurable in bench/aggregate/flush-memory.mjs; a batch holds ~5 payloads.
  */
@@ -63,6 +65,10 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   readonly #enabled: Readonly<Record<PayloadKind, boolean>>;
   readonly #disabled: Record<PayloadKind, number> = { series: 0, sketches: 0, events: 0, service_checks: 0 };
   readonly #inflight = new Set<Promise<void>>();
+  /** Writer buffers kept between payloads and flushes (bounded: see BufferPool). */
+  readonly #buffers = new BufferPool();
+  /** Payloads compressing across batches (series and sketches of a flush run together). */
+  readonly #compressing = new CompressionWindow(COMPRESSING_PAYLOADS);
   #skippedNoIndex = 0;
   #stopped = false;
 
@@ -206,7 +212,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   ): Promise<void> {
     // Each payload is submitted as soon as it is ready (and every one before it), not collected:
     // the batch's payloads never all wait in memory together.
-    const builder = new PayloadBuilder(target, this.#submit);
+    const builder = new PayloadBuilder(target, this.#submit, { pool: this.#buffers, window: this.#compressing });
     let sinceYield = 0;
     let yieldedAt = performance.now();
     for (const item of items) {
@@ -227,7 +233,10 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
         // After a cut, wait until at most COMPRESSING_PAYLOADS are still compressing before
         // pulling more: a batch's memory stays a few payloads however many items it has (items
         // may be a stream built as it is pulled; payloads must not pile up behind the thread pool).
-        if (cut) await builder.settled(COMPRESSING_PAYLOADS);
+        if (cut) {
+          await builder.settled(COMPRESSING_PAYLOADS);
+          await this.#compressing.room();
+        }
         await yieldToEventLoop();
         sinceYield = 0;
         yieldedAt = performance.now();
@@ -237,6 +246,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
     }
     // Resolves once every payload of the batch was submitted: what `send*` promises.
     await builder.finish();
+    builder.writer.release();
   }
 }
 
