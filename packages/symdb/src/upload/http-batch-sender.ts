@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agentkit/core';
-import { DEFAULT_HTTP_CLIENT_SETTINGS, loadHttpDispatchers, type HttpClientSettings, type HttpDispatchers } from '@agentkit/forwarder';
+import { DEFAULT_HTTP_CLIENT_SETTINGS, loadHttpDispatchers, transportErrorReason, type HttpClientSettings, type HttpDispatchers } from '@agentkit/forwarder';
 import type { BatchSink, EncodedBatch } from '../encoder/gzip-batch-encoder.js';
 import { isRetryableStatus, UploadError } from '../errors.js';
 import type { SymdbDestination } from './destination.js';
@@ -121,7 +121,7 @@ export class HttpBatchSender implements BatchSink {
       }
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
-      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+      const why = timeout.aborted ? `no answer within ${timeoutMs} ms` : describeTransportError(error);
       throw new UploadError(`symdb upload to ${url}${via} failed: ${why}`, { retryable: true }, { cause: error });
     }
     if (status >= 200 && status < 300) return;
@@ -138,9 +138,7 @@ export class HttpBatchSender implements BatchSink {
 }
 
 /** The reason, with the TLS or socket code undici wraps (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
-function describeError(error: unknown): string {
-  let err = error as { code?: unknown; message?: unknown; cause?: unknown };
-  if ((err.code === undefined || err.code === 'UND_ERR_SOCKET') && typeof err.cause === 'object' && err.cause !== null) err = err.cause;
-  const message = typeof err.message === 'string' ? err.message : String(error);
-  return typeof err.code === 'string' ? `${err.code}: ${message}` : message;
+function describeTransportError(error: unknown): string {
+  const { code, message } = transportErrorReason(error);
+  return `${code}: ${message}`;
 }
