@@ -7,6 +7,7 @@ import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { getJson, pollUntil, startAgentProcessesKilledAfterEach } from './support/agent-process.js';
 import { execEnv, startExec } from './support/exec-process.js';
+import { logLines } from './support/log-lines.js';
 
 // The tracer's agent port end to end: the built CLI (`npm run build` first) wraps a program
 // instrumented with the real dd-trace 5; dd-trace talks to agentkit's receiver as it would to
@@ -14,20 +15,6 @@ import { execEnv, startExec } from './support/exec-process.js';
 // collide; exec hands it to the program in DD_TRACE_AGENT_PORT).
 const TASK = fileURLToPath(new URL('./fixtures/dd-trace-task.mjs', import.meta.url));
 const CASE_TIMEOUT_MS = 60_000;
-
-/** The wrapper's JSON log lines (its stderr); the program's own lines (not JSON) left out. */
-function logLines(stderr: string): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  for (const text of stderr.split('\n')) {
-    try {
-      const line: unknown = JSON.parse(text);
-      if (typeof line === 'object' && line !== null) lines.push(line as Record<string, unknown>);
-    } catch {
-      // dd-trace's debug output, or a partial line
-    }
-  }
-  return lines;
-}
 
 const startAgent = startAgentProcessesKilledAfterEach();
 

@@ -11,6 +11,7 @@ import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { watchProcess, type AgentProcess } from './support/agent-process.js';
 import { execEnv, linesAtIntake } from './support/exec-process.js';
 import { REPO_ROOT } from './support/run-cli.js';
+import { logLine } from './support/log-lines.js';
 
 // The single executable (dist/agentkit, scripts/build-binary.mjs) run as a container runs it:
 // copied alone into an empty folder, with no Node on PATH and no node_modules anywhere near.
@@ -44,13 +45,6 @@ afterAll(async () => {
  */
 function runBinary(args: readonly string[], env: Record<string, string>, cwd = dir): AgentProcess {
   return watchProcess(spawn(join(dir, 'agentkit'), args, { cwd, env: { PATH: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
-}
-
-/** The `symdb: upload summary` debug line's fields (upload-directory.ts), from a run's stderr. */
-function uploadSummaryLogged(stderr: string): { parserProcesses: number; files: number } {
-  const line = stderr.split('\n').find((l) => l.includes('"msg":"symdb: upload summary"'));
-  if (line === undefined) throw new Error(`no upload summary was logged:\n${stderr}`);
-  return JSON.parse(line) as { parserProcesses: number; files: number };
 }
 
 describe('the single executable, alone in an empty folder with no Node on PATH', () => {
@@ -199,7 +193,7 @@ describe('the native addons embedded in the single executable', () => {
         const run = runBinary(['symdb', 'upload', src, '--service', 'checkout'], { DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_LOG_LEVEL: 'debug', TMPDIR: tmpdir() });
         expect((await run.closed).code).toBe(0);
         expect(run.stderr()).not.toMatch(/no parser process could start/);
-        expect(uploadSummaryLogged(run.stderr())).toMatchObject({ parserProcesses: 1, files: 22 });
+        expect(logLine<{ parserProcesses: number; files: number }>(run.stderr(), 'symdb: upload summary')).toMatchObject({ parserProcesses: 1, files: 22 });
         // One module scope a file, each holding its class and method.
         expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', fileCount: 22, scopeCount: 22, totalScopeCount: 2 + 2 + 20 * 3 })]);
       } finally {
@@ -224,7 +218,7 @@ describe('the native addons embedded in the single executable', () => {
           expect(await run.stop('SIGTERM')).toBe(0);
         }
         expect(run.stderr()).not.toMatch(/no parser process could start/);
-        expect(uploadSummaryLogged(run.stderr())).toMatchObject({ parserProcesses: 1, files: 2 });
+        expect(logLine<{ parserProcesses: number; files: number }>(run.stderr(), 'symdb: upload summary')).toMatchObject({ parserProcesses: 1, files: 2 });
         expect(local.symdbUploads()).toEqual([expect.objectContaining({ service: 'checkout', scopeCount: 2 })]);
       } finally {
         await local.onStop();

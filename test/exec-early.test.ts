@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { freeTcpPort } from '@agentkit/core/testing';
 import { execEnv, startExec } from './support/exec-process.js';
+import { logLine } from './support/log-lines.js';
 
 // agentkit exec starts its program beside the pipeline's construction when every listener of the
 // ready point can be bound first: the program's first datagrams and its first request to the
@@ -27,13 +28,6 @@ const info = () => http.get({ host: '127.0.0.1', port: Number(process.env.DD_TRA
 });
 next();
 `;
-
-/** The exec's debug line for the program's start, parsed (pino's JSON on stderr). */
-function programStarted(stderr: string): { beforePipeline: boolean } {
-  const line = stderr.split('\n').find((l) => l.includes('"msg":"program started"'));
-  if (line === undefined) throw new Error(`no "program started" line in:\n${stderr}`);
-  return JSON.parse(line) as { beforePipeline: boolean };
-}
 
 function linesAt(intake: TestIntake): number {
   let total = 0;
@@ -61,7 +55,7 @@ describe('agentkit exec: the program starts beside the pipeline', () => {
       expect(run.stdout()).toBe('info 200\n');
       expect(linesAt(intake)).toBe(LINES);
       const stderr = run.stderr();
-      expect(programStarted(stderr).beforePipeline).toBe(true);
+      expect(logLine<{ beforePipeline: boolean }>(stderr, 'program started').beforePipeline).toBe(true);
       // The program was running before the listener's own start (which took the socket over).
       expect(stderr.indexOf('"msg":"program started"')).toBeLessThan(stderr.indexOf('DogStatsD listening on UDP'));
     },
@@ -76,7 +70,7 @@ describe('agentkit exec: the program starts beside the pipeline', () => {
       expect((await run.closed).code).toBe(3);
       expect(linesAt(intake)).toBe(LINES);
       const stderr = run.stderr();
-      expect(programStarted(stderr).beforePipeline).toBe(false);
+      expect(logLine<{ beforePipeline: boolean }>(stderr, 'program started').beforePipeline).toBe(false);
       expect(stderr.indexOf('"msg":"program started"')).toBeGreaterThan(stderr.indexOf('DogStatsD listening on UDP'));
     },
     CASE_TIMEOUT_MS,

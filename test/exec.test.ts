@@ -7,25 +7,13 @@ import { startLocalIntake } from '@agentkit/intake';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { EXEC_TASK, execEnv, linesAtIntake, linesSent, startExec } from './support/exec-process.js';
 import { sendLinesFromChild } from './support/send-lines.js';
+import { logLines } from './support/log-lines.js';
 
 // agentkit exec end to end: the built CLI wraps a real task (test/fixtures/exec-task.mjs) that
 // sends DogStatsD lines over real UDP; the pipeline ships them to a real HTTP intake. Run
 // `npm run build` first. Each case takes one to three seconds.
 const CASE_TIMEOUT_MS = 60_000;
 const BURST = 20_000;
-
-/** The wrapper's JSON log lines (its stderr), the lines that are not JSON left out. */
-function logLines(stderr: string): Record<string, unknown>[] {
-  const lines: Record<string, unknown>[] = [];
-  for (const text of stderr.split('\n')) {
-    try {
-      lines.push(JSON.parse(text) as Record<string, unknown>);
-    } catch {
-      // the program's own stderr, or a partial line
-    }
-  }
-  return lines;
-}
 
 let intake: TestIntake;
 beforeEach(async () => {
