@@ -11,8 +11,15 @@ import {
 
 const ignore = (): void => {};
 
+/** How one kind of payload is visited item by item, decoded whole, and listed once decoded. */
+interface ItemCodec<Item, Payload> {
+  forEach(raw: Buffer, visit: (item: Item) => void): number;
+  decode(raw: Buffer): Payload;
+  items(payload: Payload): readonly Item[];
+}
+
 /**
- * A `/api/v2/series` payload checked when it arrives but not kept decoded. The bulk of a flush
+ * A series or sketches payload checked when it arrives but not kept decoded. The bulk of a flush
  * comes in these, and the history keeps a bounded few of their series: decoding every series
  * of a payload into one array first (~400 bytes each, tens of thousands per payload, several
  * payloads at once) promoted them all to the old heap, which the process then kept (the
@@ -20,58 +27,53 @@ const ignore = (): void => {};
  * dropped at once. `payload` (for observers and fault plans) decodes the whole payload once, on
  * first use, and then stands in for the body.
  */
-export class StreamedSeriesV2 {
-  public readonly kind = 'series_v2';
-  /** Series in the payload (counted by the check on arrival). */
+class StreamedPayload<Item, Payload> {
+  /** Items in the payload (counted by the check on arrival). */
   public readonly itemCount: number;
+  readonly #codec: ItemCodec<Item, Payload>;
   #raw: Buffer | undefined;
-  #payload: DecodedSeriesV2Payload | undefined;
+  #payload: Payload | undefined;
 
   /** Decodes `raw` (uncompressed) once to check it; throws `ERR_SERIALIZER_DECODE` when malformed. Keeps `raw`. */
-  public constructor(raw: Buffer) {
-    this.itemCount = forEachSeriesV2(raw, ignore);
+  protected constructor(raw: Buffer, codec: ItemCodec<Item, Payload>) {
+    this.itemCount = codec.forEach(raw, ignore);
+    this.#codec = codec;
     this.#raw = raw;
   }
 
-  public get payload(): DecodedSeriesV2Payload {
+  public get payload(): Payload {
     if (this.#payload === undefined) {
-      this.#payload = decodeSeriesV2(this.#raw as Buffer);
+      this.#payload = this.#codec.decode(this.#raw as Buffer);
       this.#raw = undefined;
     }
     return this.#payload;
   }
 
-  /** Each series, decoded as it is visited (none kept); returns how many. */
-  public forEach(visit: (series: DecodedMetricSeries) => void): number {
-    if (this.#raw !== undefined) return forEachSeriesV2(this.#raw, visit);
-    for (const s of this.payload.series) visit(s);
+  /** Each item, decoded as it is visited (none kept); returns how many. */
+  public forEach(visit: (item: Item) => void): number {
+    if (this.#raw !== undefined) return this.#codec.forEach(this.#raw, visit);
+    for (const item of this.#codec.items(this.payload)) visit(item);
     return this.itemCount;
   }
 }
 
-/** {@link StreamedSeriesV2} for a `/api/beta/sketches` payload. */
-export class StreamedSketches {
-  public readonly kind = 'sketches_v2';
-  public readonly itemCount: number;
-  #raw: Buffer | undefined;
-  #payload: DecodedSketchPayload | undefined;
+const SERIES_V2: ItemCodec<DecodedMetricSeries, DecodedSeriesV2Payload> = { forEach: forEachSeriesV2, decode: decodeSeriesV2, items: (p) => p.series };
+const SKETCHES: ItemCodec<DecodedSketch, DecodedSketchPayload> = { forEach: forEachSketch, decode: decodeSketches, items: (p) => p.sketches };
+
+/** A `/api/v2/series` payload, streamed (see {@link StreamedPayload}). */
+export class StreamedSeriesV2 extends StreamedPayload<DecodedMetricSeries, DecodedSeriesV2Payload> {
+  public readonly kind = 'series_v2';
 
   public constructor(raw: Buffer) {
-    this.itemCount = forEachSketch(raw, ignore);
-    this.#raw = raw;
+    super(raw, SERIES_V2);
   }
+}
 
-  public get payload(): DecodedSketchPayload {
-    if (this.#payload === undefined) {
-      this.#payload = decodeSketches(this.#raw as Buffer);
-      this.#raw = undefined;
-    }
-    return this.#payload;
-  }
+/** A `/api/beta/sketches` payload, streamed (see {@link StreamedPayload}). */
+export class StreamedSketches extends StreamedPayload<DecodedSketch, DecodedSketchPayload> {
+  public readonly kind = 'sketches_v2';
 
-  public forEach(visit: (sketch: DecodedSketch) => void): number {
-    if (this.#raw !== undefined) return forEachSketch(this.#raw, visit);
-    for (const s of this.payload.sketches) visit(s);
-    return this.itemCount;
+  public constructor(raw: Buffer) {
+    super(raw, SKETCHES);
   }
 }
