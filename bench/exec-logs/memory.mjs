@@ -11,6 +11,7 @@
 // (/proc/<pid>/stat, last sample before its exit).
 //
 // Usage: node bench/exec-logs/memory.mjs [--runs 5] [--mb 20] [--delay-ms 50] [--tree <repo root>]...
+//        [--agent-node-flags=--import=./bench/support/heap-probe.mjs]  (node flags of the wrapper only)
 //        (npm run build first; without --tree, this repository alone)
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
@@ -20,9 +21,11 @@ import { parseArgs } from 'node:util';
 import { FaultPlan, startLocalIntake } from '../../packages/intake/dist/index.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, mb: { type: 'string', default: '20' }, 'delay-ms': { type: 'string', default: '50' }, tree: { type: 'string', multiple: true } },
+  options: { runs: { type: 'string', default: '5' }, mb: { type: 'string', default: '20' }, 'delay-ms': { type: 'string', default: '50' }, tree: { type: 'string', multiple: true }, 'agent-node-flags': { type: 'string', default: '' } },
 });
 const RUNS = Number(values.runs);
+// Before the CLI's path: they reach the wrapper's Node, not the program it runs (NODE_OPTIONS would).
+const AGENT_NODE_FLAGS = values['agent-node-flags'].split(' ').filter((f) => f !== '');
 const BYTES = Number(values.mb) * 1_000_000;
 const LINES = BYTES / 100;
 const TREES = values.tree ?? [fileURLToPath(new URL('../..', import.meta.url))];
@@ -65,7 +68,7 @@ async function run(tree, kind) {
   };
   const before = intake.stats().items.logs ?? 0;
   const started = performance.now();
-  const child = spawn(process.execPath, [join(tree, 'packages/agent/bin/agentkit.js'), 'exec', '--', process.execPath, '-e', PROGRAM, kind === 'fast' ? 'repeat' : 'random'], {
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, join(tree, 'packages/agent/bin/agentkit.js'), 'exec', '--', process.execPath, '-e', PROGRAM, kind === 'fast' ? 'repeat' : 'random'], {
     env,
     stdio: ['ignore', devNull, 'inherit'],
   });
