@@ -1,6 +1,6 @@
 import type { MetricSource } from '@agentkit/serializer';
-import { Context } from './context.js';
-import { hashString, TagSetCache, type TagSet } from './tag-set.js';
+import { Context, type TagKey } from './context.js';
+import { hashString, normalizeTags, sameTagKey } from './tag-set.js';
 
 export interface ContextResolverOptions {
   /** Live contexts allowed; 0 means unlimited. */
@@ -10,17 +10,23 @@ export interface ContextResolverOptions {
 }
 
 /**
- * Maps (name, host, tags) to a Context, creating it on first use. Tag arrays are normalized once
- * per array instance (TagSetCache); a lookup is then a WeakMap hit plus a name comparison (or a
- * small Map lookup when a tag set is shared by several names). No key string is built per sample.
+ * Maps (name, host, tags) to a Context, creating it on first use. No key string is built per
+ * sample, and there is no object per tag set: contexts are indexed by the hash of their tags (a
+ * Map to the first, the others chained through `Context.nextSameTags`), and each tags array
+ * instance remembers the last context it resolved to (a WeakMap, dropped with the array). So a
+ * sample is a WeakMap hit plus a name and host comparison; another name on the same array walks
+ * the chain of its tag set. Tags are normalized (copy, sort, dedup, join) once per array
+ * instance, not per sample.
  */
 export class ContextResolver {
-  readonly #tagSets = new TagSetCache();
+  readonly #byArray = new WeakMap<readonly string[], Context>();
+  readonly #byTagHash = new Map<number, Context>();
   // An array, not a Set (8 bytes per context instead of ~40): removal only happens in expire(),
   // which walks every context anyway and compacts in place.
   readonly #contexts: Context[] = [];
   readonly #limit: number;
   readonly #shards: number;
+  #tagSets = 0;
 
   public constructor(options: ContextResolverOptions) {
     this.#limit = options.contextLimit;
@@ -32,11 +38,9 @@ export class ContextResolver {
    * read when the context is created (it is not part of the identity, as in the Agent).
    */
   public resolve(name: string, host: string, tags: readonly string[], source?: MetricSource): Context | undefined {
-    const tagSet = this.#tagSets.resolve(tags);
-    let ctx = tagSet.byName === undefined ? tagSet.single : tagSet.byName.get(name);
-    if (ctx !== undefined && ctx.name !== name) ctx = undefined;
-    while (ctx !== undefined && ctx.host !== host) ctx = ctx.nextHost;
-    return ctx ?? this.#create(name, host, tagSet, source);
+    const last = this.#byArray.get(tags);
+    if (last !== undefined && last.name === name && last.host === host && !last.released) return last;
+    return this.#lookup(name, host, tags, last, source);
   }
 
   /** Live contexts. */
@@ -44,9 +48,9 @@ export class ContextResolver {
     return this.#contexts.length;
   }
 
-  /** Interned tag sets. */
+  /** Distinct tag sets of the live contexts. */
   public get tagSetCount(): number {
-    return this.#tagSets.size;
+    return this.#tagSets;
   }
 
   /** Every live context (for flushes and expiry); do not add or remove while iterating. */
@@ -75,55 +79,54 @@ export class ContextResolver {
     return removed;
   }
 
-  #create(name: string, host: string, tagSet: TagSet, source: MetricSource | undefined): Context | undefined {
-    if (this.#limit > 0 && this.#contexts.length >= this.#limit) {
-      // Do not keep a tag set interned for a context that was refused: under a flood of new
-      // tag sets the cache would grow without bound, which is what the limit prevents.
-      if (tagSet.refs === 0) this.#tagSets.release(tagSet);
-      return undefined;
+  /** The slow path: a new array, or another name or host than the array's last context. */
+  #lookup(name: string, host: string, tags: readonly string[], last: Context | undefined, source: MetricSource | undefined): Context | undefined {
+    // The same array always normalizes the same: reuse its last context's key, even expired.
+    let key: TagKey;
+    let hash: number;
+    if (last === undefined) ({ key, hash } = normalizeTags(tags));
+    else {
+      key = last.tagKey;
+      hash = last.tagHash;
     }
-    const shard = this.#shards === 1 ? 0 : hashString(name, hashString(host, tagSet.hash)) % this.#shards;
-    const ctx = new Context(name, host, tagSet, shard, source);
-    tagSet.refs++;
+    const head = this.#byTagHash.get(hash);
+    let sameSet: Context | undefined;
+    for (let ctx = head; ctx !== undefined; ctx = ctx.nextSameTags) {
+      if (!sameTagKey(ctx.tagKey, key)) continue;
+      if (ctx.name === name && ctx.host === host) {
+        this.#byArray.set(tags, ctx);
+        return ctx;
+      }
+      sameSet = ctx;
+    }
+    if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
+    const shard = this.#shards === 1 ? 0 : hashString(name, hashString(host, hash)) % this.#shards;
+    // Contexts of one tag set share one key string (or array).
+    const ctx = new Context(name, host, sameSet?.tagKey ?? key, hash, shard, source);
+    if (sameSet === undefined) this.#tagSets++;
+    ctx.nextSameTags = head;
+    this.#byTagHash.set(hash, ctx);
     this.#contexts.push(ctx);
-    if (tagSet.byName === undefined) {
-      const single = tagSet.single;
-      if (single === undefined) {
-        tagSet.single = ctx;
-        return ctx;
-      }
-      if (single.name === name) {
-        ctx.nextHost = single.nextHost;
-        single.nextHost = ctx;
-        return ctx;
-      }
-      tagSet.byName = new Map([[single.name, single]]);
-      tagSet.single = undefined;
-    }
-    const head = tagSet.byName.get(name);
-    if (head === undefined) {
-      tagSet.byName.set(name, ctx);
-    } else {
-      ctx.nextHost = head.nextHost;
-      head.nextHost = ctx;
-    }
+    this.#byArray.set(tags, ctx);
     return ctx;
   }
 
-  /** Detaches an expired context from its tag set (the caller drops it from #contexts). */
+  /** Takes an expired context out of the index (the caller drops it from #contexts). */
   #unlink(ctx: Context): void {
-    const tagSet = ctx.tagSet;
-    const head = tagSet.byName === undefined ? tagSet.single : tagSet.byName.get(ctx.name);
+    ctx.release();
+    const hash = ctx.tagHash;
+    let head = this.#byTagHash.get(hash);
     if (head === ctx) {
-      if (tagSet.byName === undefined) tagSet.single = ctx.nextHost;
-      else if (ctx.nextHost === undefined) tagSet.byName.delete(ctx.name);
-      else tagSet.byName.set(ctx.name, ctx.nextHost);
+      head = ctx.nextSameTags;
+      if (head === undefined) this.#byTagHash.delete(hash);
+      else this.#byTagHash.set(hash, head);
     } else {
       let prev = head;
-      while (prev !== undefined && prev.nextHost !== ctx) prev = prev.nextHost;
-      if (prev !== undefined) prev.nextHost = ctx.nextHost;
+      while (prev !== undefined && prev.nextSameTags !== ctx) prev = prev.nextSameTags;
+      if (prev !== undefined) prev.nextSameTags = ctx.nextSameTags;
     }
-    ctx.nextHost = undefined;
-    if (--tagSet.refs === 0) this.#tagSets.release(tagSet);
+    ctx.nextSameTags = undefined;
+    for (let other = head; other !== undefined; other = other.nextSameTags) if (sameTagKey(other.tagKey, ctx.tagKey)) return;
+    this.#tagSets--;
   }
 }

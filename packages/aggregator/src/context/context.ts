@@ -1,44 +1,92 @@
 import type { MetricSource } from '@agentkit/serializer';
-import type { TagSet } from './tag-set.js';
 
 /** A context without a time sampler slot (not sampled yet, or released). */
 export const NO_SLOT = -1;
 
 /**
+ * A context's tags, normalized (sorted, unique): joined with ',' (a DogStatsD tag never holds
+ * one) in one flat string, or, when they cannot be split back (an empty set, an empty tag, a
+ * tag with ','), the frozen array itself.
+ */
+export type TagKey = string | readonly string[];
+
+// `#bits`: the shard in the low 16 bits, then two flags. One small integer instead of three
+// fields (8 bytes each, per context).
+const SHARD_MASK = 0xffff;
+const COUNTER_TRACKED = 1 << 16;
+const RELEASED = 1 << 17;
+
+/**
  * One metric context: name + host + tag set (the type is not part of it, as in the Agent), and
- * what its expiry needs. The time sampler's state for it (last bucket, counter zero-fill) lives
- * in that sampler (`ContextSlots`); the context only carries its slot number there.
+ * what its expiry needs. There is no object per tag set: the context holds its normalized tags
+ * (`tagKey`, shared by the contexts of one tag set) and their hash, and chains to the next
+ * context whose tags hash the same (the resolver's index). The time sampler's state for it (last
+ * bucket, counter zero-fill) lives in that sampler (`ContextSlots`); the context only carries
+ * its slot number there.
  */
 export class Context {
   public readonly name: string;
   public readonly host: string;
-  public readonly tagSet: TagSet;
-  /** Which time sampler owns this context's buckets. */
-  public readonly shard: number;
+  /** Its tags, normalized; the same string (or array) for every context of one tag set. */
+  public readonly tagKey: TagKey;
+  /** A 30-bit hash of the tags (a small integer: a cheap Map key), to index and to shard. */
+  public readonly tagHash: number;
   /** The origin of its series and sketches; undefined means `dogstatsd`. */
   public readonly source: MetricSource | undefined;
-  /** Unix seconds of the newest sample (or zero-fill): contexts unseen for long expire. */
+  /**
+   * Unix seconds of the newest sample (or zero-fill): contexts unseen for long expire. The
+   * sampler stores whole seconds (rounded up), so the field stays a small integer rather than
+   * a boxed double (16 bytes more per context).
+   */
   public lastSeenSec = 0;
-  /** Next context with the same name and tag set but another host. */
-  public nextHost: Context | undefined;
+  /** Next context in the resolver's index whose tags hash the same (the other names and hosts of the set, and collisions). */
+  public nextSameTags: Context | undefined;
+  /** Its index in its time sampler's `ContextSlots`, or NO_SLOT; written by that sampler only. */
+  public samplerSlot = NO_SLOT;
+  #bits: number;
+
+  public constructor(name: string, host: string, tagKey: TagKey, tagHash: number, shard: number, source?: MetricSource) {
+    this.name = name;
+    this.host = host;
+    this.tagKey = tagKey;
+    this.tagHash = tagHash;
+    this.source = source;
+    this.#bits = shard & SHARD_MASK;
+  }
+
+  /** Which time sampler owns this context's buckets. */
+  public get shard(): number {
+    return this.#bits & SHARD_MASK;
+  }
 
   /**
    * True while its time sampler zero-fills this context as a counter: expiry keeps it, as the
    * sampler still holds it.
    */
-  public counterTracked = false;
-  /** Its index in its time sampler's `ContextSlots`, or NO_SLOT; written by that sampler only. */
-  public samplerSlot = NO_SLOT;
-
-  public constructor(name: string, host: string, tagSet: TagSet, shard: number, source?: MetricSource) {
-    this.name = name;
-    this.host = host;
-    this.tagSet = tagSet;
-    this.shard = shard;
-    this.source = source;
+  public get counterTracked(): boolean {
+    return (this.#bits & COUNTER_TRACKED) !== 0;
   }
 
+  public set counterTracked(tracked: boolean) {
+    this.#bits = tracked ? this.#bits | COUNTER_TRACKED : this.#bits & ~COUNTER_TRACKED;
+  }
+
+  /** True once expired: the resolver no longer finds it (a cached reference must not be used). */
+  public get released(): boolean {
+    return (this.#bits & RELEASED) !== 0;
+  }
+
+  /** Marks the context expired; only the resolver calls this. */
+  public release(): void {
+    this.#bits |= RELEASED;
+  }
+
+  /**
+   * Sorted, unique, frozen. A new array per call when the tags are kept joined: read it once per
+   * context per flush (the series of one context share it), not per sample.
+   */
   public get tags(): readonly string[] {
-    return this.tagSet.tags;
+    const key = this.tagKey;
+    return typeof key === 'string' ? Object.freeze(key.split(',')) : key;
   }
 }
