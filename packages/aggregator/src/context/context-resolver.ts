@@ -2,6 +2,9 @@ import type { MetricSource } from '@agentkit/serializer';
 import { Context, type TagKey } from './context.js';
 import { hashString, normalizeTags, sameTagKey } from './tag-set.js';
 
+/** Chain heads of an empty resolver (a power of two). */
+const MIN_HEADS = 1024;
+
 export interface ContextResolverOptions {
   /** Live contexts allowed; 0 means unlimited. */
   readonly contextLimit: number;
@@ -12,7 +15,7 @@ export interface ContextResolverOptions {
 /**
  * Maps (name, host, tags) to a Context, creating it on first use. No key string is built per
  * sample, and there is no object per tag set: contexts are indexed by the hash of their tags (a
- * Map to the first, the others chained through `Context.nextSameTags`), and each tags array
+ * table of chains through `Context.nextSameTags`, no Map entry per set), and each tags array
  * instance remembers the last context it resolved to (a WeakMap, dropped with the array). So a
  * sample is a WeakMap hit plus a name and host comparison; another name on the same array walks
  * the chain of its tag set. Tags are normalized (copy, sort, dedup, join) once per array
@@ -20,7 +23,9 @@ export interface ContextResolverOptions {
  */
 export class ContextResolver {
   readonly #byArray = new WeakMap<readonly string[], Context>();
-  readonly #byTagHash = new Map<number, Context>();
+  // The index: an open hash table of chain heads by tag hash, its size a power of two kept at
+  // least the number of contexts (a Map entry costs ~37 bytes per tag set, a slot here 8-16).
+  #heads: (Context | undefined)[] = new Array<Context | undefined>(MIN_HEADS).fill(undefined);
   // An array, not a Set (8 bytes per context instead of ~40): removal only happens in expire(),
   // which walks every context anyway and compacts in place.
   readonly #contexts: Context[] = [];
@@ -66,6 +71,7 @@ export class ContextResolver {
   public expire(cutoffSec: number, onExpired?: (ctx: Context) => void): number {
     const contexts = this.#contexts;
     let kept = 0;
+    // Unlinked one by one (chains are short); the table is not shrunk: it was needed once.
     for (let i = 0; i < contexts.length; i++) {
       const ctx = contexts[i] as Context;
       if (ctx.lastSeenSec >= cutoffSec || ctx.counterTracked) contexts[kept++] = ctx;
@@ -89,10 +95,12 @@ export class ContextResolver {
       key = last.tagKey;
       hash = last.tagHash;
     }
-    const head = this.#byTagHash.get(hash);
+    const heads = this.#heads;
+    const at = hash & (heads.length - 1);
+    const head = heads[at];
     let sameSet: Context | undefined;
     for (let ctx = head; ctx !== undefined; ctx = ctx.nextSameTags) {
-      if (!sameTagKey(ctx.tagKey, key)) continue;
+      if (ctx.tagHash !== hash || !sameTagKey(ctx.tagKey, key)) continue;
       if (ctx.name === name && ctx.host === host) {
         this.#byArray.set(tags, ctx);
         return ctx;
@@ -105,28 +113,42 @@ export class ContextResolver {
     const ctx = new Context(name, host, sameSet?.tagKey ?? key, hash, shard, source);
     if (sameSet === undefined) this.#tagSets++;
     ctx.nextSameTags = head;
-    this.#byTagHash.set(hash, ctx);
+    heads[at] = ctx;
     this.#contexts.push(ctx);
     this.#byArray.set(tags, ctx);
+    if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
     return ctx;
   }
 
   /** Takes an expired context out of the index (the caller drops it from #contexts). */
   #unlink(ctx: Context): void {
     ctx.release();
-    const hash = ctx.tagHash;
-    let head = this.#byTagHash.get(hash);
-    if (head === ctx) {
-      head = ctx.nextSameTags;
-      if (head === undefined) this.#byTagHash.delete(hash);
-      else this.#byTagHash.set(hash, head);
-    } else {
+    const heads = this.#heads;
+    const at = ctx.tagHash & (heads.length - 1);
+    const head = heads[at];
+    if (head === ctx) heads[at] = ctx.nextSameTags;
+    else {
       let prev = head;
       while (prev !== undefined && prev.nextSameTags !== ctx) prev = prev.nextSameTags;
       if (prev !== undefined) prev.nextSameTags = ctx.nextSameTags;
     }
     ctx.nextSameTags = undefined;
-    for (let other = head; other !== undefined; other = other.nextSameTags) if (sameTagKey(other.tagKey, ctx.tagKey)) return;
+    for (let other = heads[at]; other !== undefined; other = other.nextSameTags) {
+      if (other.tagHash === ctx.tagHash && sameTagKey(other.tagKey, ctx.tagKey)) return;
+    }
     this.#tagSets--;
+  }
+
+  /** Re-chains every live context into a table of `size` heads (a power of two). */
+  #rehash(size: number): void {
+    const heads = new Array<Context | undefined>(size).fill(undefined);
+    const mask = size - 1;
+    // Walked in creation order, each pushed at its head: within a chain, newer first, as before.
+    for (const ctx of this.#contexts) {
+      const at = ctx.tagHash & mask;
+      ctx.nextSameTags = heads[at];
+      heads[at] = ctx;
+    }
+    this.#heads = heads;
   }
 }
