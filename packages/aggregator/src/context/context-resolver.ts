@@ -1,6 +1,6 @@
 import type { MetricSource } from '@agentkit/serializer';
 import { Context, type TagKey } from './context.js';
-import { hashString, normalizeTags, sameTagKey } from './tag-set.js';
+import { hashString, normalizeTags, sameTagKey, tagKeyHash } from './tag-set.js';
 
 /** Chain heads of an empty resolver (a power of two). */
 const MIN_HEADS = 1024;
@@ -13,25 +13,39 @@ export interface ContextResolverOptions {
 }
 
 /**
+ * The contexts one tags array resolved to, once it resolved to more than one name (several
+ * metrics sent with the same tag string): lives as long as the array.
+ */
+class ArrayContexts {
+  public readonly byName = new Map<string, Context>();
+  public readonly tagKey: TagKey;
+  public readonly tagHash: number;
+
+  public constructor(tagKey: TagKey, tagHash: number) {
+    this.tagKey = tagKey;
+    this.tagHash = tagHash;
+  }
+}
+
+/**
  * Maps (name, host, tags) to a Context, creating it on first use. No key string is built per
- * sample, and there is no object per tag set: contexts are indexed by the hash of their tags (a
- * table of chains through `Context.nextSameTags`, no Map entry per set), and each tags array
- * instance remembers the last context it resolved to (a WeakMap, dropped with the array). So a
- * sample is a WeakMap hit plus a name and host comparison; another name on the same array walks
- * the chain of its tag set. Tags are normalized (copy, sort, dedup, join) once per array
- * instance, not per sample.
+ * sample, and there is no object per context besides the Context: contexts are indexed by a hash
+ * of name, host and tags in a table of chains (through `Context.nextInChain`: no Map entry per
+ * context), and each tags array instance remembers what it resolved to (a WeakMap, dropped with
+ * the array): its one context, or its contexts by name. So a sample is a WeakMap hit plus a name
+ * and host comparison (or a small Map lookup). Tags are normalized (copy, sort, dedup, join) once
+ * per array instance, not per sample.
  */
 export class ContextResolver {
-  readonly #byArray = new WeakMap<readonly string[], Context>();
-  // The index: an open hash table of chain heads by tag hash, its size a power of two kept at
-  // least the number of contexts (a Map entry costs ~37 bytes per tag set, a slot here 8-16).
+  readonly #byArray = new WeakMap<readonly string[], Context | ArrayContexts>();
+  // A power of two of chain heads, kept at least the number of contexts (8-16 bytes per context,
+  // where a Map entry costs ~37).
   #heads: (Context | undefined)[] = new Array<Context | undefined>(MIN_HEADS).fill(undefined);
   // An array, not a Set (8 bytes per context instead of ~40): removal only happens in expire(),
   // which walks every context anyway and compacts in place.
   readonly #contexts: Context[] = [];
   readonly #limit: number;
   readonly #shards: number;
-  #tagSets = 0;
 
   public constructor(options: ContextResolverOptions) {
     this.#limit = options.contextLimit;
@@ -43,9 +57,10 @@ export class ContextResolver {
    * read when the context is created (it is not part of the identity, as in the Agent).
    */
   public resolve(name: string, host: string, tags: readonly string[], source?: MetricSource): Context | undefined {
-    const last = this.#byArray.get(tags);
-    if (last !== undefined && last.name === name && last.host === host && !last.released) return last;
-    return this.#lookup(name, host, tags, last, source);
+    const cached = this.#byArray.get(tags);
+    const ctx = cached instanceof Context ? cached : cached?.byName.get(name);
+    if (ctx !== undefined && ctx.name === name && ctx.host === host && !ctx.released) return ctx;
+    return this.#lookup(name, host, tags, cached, source);
   }
 
   /** Live contexts. */
@@ -53,9 +68,12 @@ export class ContextResolver {
     return this.#contexts.length;
   }
 
-  /** Distinct tag sets of the live contexts. */
+  /** Distinct tag sets of the live contexts: counted when asked (a walk over them), not kept. */
   public get tagSetCount(): number {
-    return this.#tagSets;
+    const keys = new Set<string>();
+    // An array key is a set that cannot be joined with ',': joined with NUL for counting only.
+    for (const ctx of this.#contexts) keys.add(typeof ctx.tagKey === 'string' ? ctx.tagKey : '\0' + ctx.tagKey.join('\0'));
+    return keys.size;
   }
 
   /** Every live context (for flushes and expiry); do not add or remove while iterating. */
@@ -85,68 +103,72 @@ export class ContextResolver {
     return removed;
   }
 
-  /** The slow path: a new array, or another name or host than the array's last context. */
-  #lookup(name: string, host: string, tags: readonly string[], last: Context | undefined, source: MetricSource | undefined): Context | undefined {
-    // The same array always normalizes the same: reuse its last context's key, even expired.
+  /** The slow path: a new array, or a name or host the array has not resolved yet. */
+  #lookup(name: string, host: string, tags: readonly string[], cached: Context | ArrayContexts | undefined, source: MetricSource | undefined): Context | undefined {
+    // The same array always normalizes the same: reuse what it resolved to before, even expired.
     let key: TagKey;
-    let hash: number;
-    if (last === undefined) ({ key, hash } = normalizeTags(tags));
-    else {
-      key = last.tagKey;
-      hash = last.tagHash;
+    let tagHash: number;
+    if (cached === undefined) ({ key, hash: tagHash } = normalizeTags(tags));
+    else if (cached instanceof Context) {
+      key = cached.tagKey;
+      tagHash = tagKeyHash(key);
+    } else {
+      key = cached.tagKey;
+      tagHash = cached.tagHash;
     }
+    const hash = hashString(name, hashString(host, tagHash)) & 0x3fffffff;
     const heads = this.#heads;
     const at = hash & (heads.length - 1);
-    const head = heads[at];
-    let sameSet: Context | undefined;
-    for (let ctx = head; ctx !== undefined; ctx = ctx.nextSameTags) {
-      if (ctx.tagHash !== hash || !sameTagKey(ctx.tagKey, key)) continue;
-      if (ctx.name === name && ctx.host === host) {
-        this.#byArray.set(tags, ctx);
-        return ctx;
-      }
-      sameSet = ctx;
+    let ctx = heads[at];
+    while (ctx !== undefined && !(ctx.hash === hash && ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
+    if (ctx === undefined) {
+      if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
+      ctx = new Context(name, host, key, hash, this.#shards === 1 ? 0 : hash % this.#shards, source);
+      ctx.nextInChain = heads[at];
+      heads[at] = ctx;
+      this.#contexts.push(ctx);
+      if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
     }
-    if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
-    const shard = this.#shards === 1 ? 0 : hashString(name, hashString(host, hash)) % this.#shards;
-    // Contexts of one tag set share one key string (or array).
-    const ctx = new Context(name, host, sameSet?.tagKey ?? key, hash, shard, source);
-    if (sameSet === undefined) this.#tagSets++;
-    ctx.nextSameTags = head;
-    heads[at] = ctx;
-    this.#contexts.push(ctx);
-    this.#byArray.set(tags, ctx);
-    if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
+    this.#remember(tags, cached, ctx, tagHash);
     return ctx;
+  }
+
+  /** What `tags` resolves to from now on: `ctx` alone, or `ctx` among the array's other names. */
+  #remember(tags: readonly string[], cached: Context | ArrayContexts | undefined, ctx: Context, tagHash: number): void {
+    if (cached === undefined || (cached instanceof Context && (cached.name === ctx.name || cached.released))) {
+      this.#byArray.set(tags, ctx);
+      return;
+    }
+    if (cached instanceof Context) {
+      const byNames = new ArrayContexts(cached.tagKey, tagHash);
+      byNames.byName.set(cached.name, cached);
+      byNames.byName.set(ctx.name, ctx);
+      this.#byArray.set(tags, byNames);
+    } else cached.byName.set(ctx.name, ctx);
   }
 
   /** Takes an expired context out of the index (the caller drops it from #contexts). */
   #unlink(ctx: Context): void {
     ctx.release();
     const heads = this.#heads;
-    const at = ctx.tagHash & (heads.length - 1);
+    const at = ctx.hash & (heads.length - 1);
     const head = heads[at];
-    if (head === ctx) heads[at] = ctx.nextSameTags;
+    if (head === ctx) heads[at] = ctx.nextInChain;
     else {
       let prev = head;
-      while (prev !== undefined && prev.nextSameTags !== ctx) prev = prev.nextSameTags;
-      if (prev !== undefined) prev.nextSameTags = ctx.nextSameTags;
+      while (prev !== undefined && prev.nextInChain !== ctx) prev = prev.nextInChain;
+      if (prev !== undefined) prev.nextInChain = ctx.nextInChain;
     }
-    ctx.nextSameTags = undefined;
-    for (let other = heads[at]; other !== undefined; other = other.nextSameTags) {
-      if (other.tagHash === ctx.tagHash && sameTagKey(other.tagKey, ctx.tagKey)) return;
-    }
-    this.#tagSets--;
+    ctx.nextInChain = undefined;
   }
 
   /** Re-chains every live context into a table of `size` heads (a power of two). */
   #rehash(size: number): void {
     const heads = new Array<Context | undefined>(size).fill(undefined);
     const mask = size - 1;
-    // Walked in creation order, each pushed at its head: within a chain, newer first, as before.
     for (const ctx of this.#contexts) {
-      const at = ctx.tagHash & mask;
-      ctx.nextSameTags = heads[at];
+      const at = ctx.hash & mask;
+      ctx.nextInChain = heads[at];
       heads[at] = ctx;
     }
     this.#heads = heads;

@@ -19,8 +19,8 @@ const RELEASED = 1 << 17;
 /**
  * One metric context: name + host + tag set (the type is not part of it, as in the Agent), and
  * what its expiry needs. There is no object per tag set: the context holds its normalized tags
- * (`tagKey`, shared by the contexts of one tag set) and their hash, and chains to the next
- * context whose tags hash the same (the resolver's index). The time sampler's state for it (last
+ * (`tagKey`, shared by the contexts of one tag set when they come through one tags array) and
+ * its hash, and chains to the next context of its slot in the resolver's index. The time sampler's state for it (last
  * bucket, counter zero-fill) lives in that sampler (`ContextSlots`); the context only carries
  * its slot number there.
  */
@@ -29,8 +29,8 @@ export class Context {
   public readonly host: string;
   /** Its tags, normalized; the same string (or array) for every context of one tag set. */
   public readonly tagKey: TagKey;
-  /** A 30-bit hash of the tags (a small integer: a cheap Map key), to index and to shard. */
-  public readonly tagHash: number;
+  /** A 30-bit hash of name, host and tags (a small integer), to index and to shard. */
+  public readonly hash: number;
   /** The origin of its series and sketches; undefined means `dogstatsd`. */
   public readonly source: MetricSource | undefined;
   /**
@@ -39,17 +39,17 @@ export class Context {
    * a boxed double (16 bytes more per context).
    */
   public lastSeenSec = 0;
-  /** Next context in the resolver's index whose tags hash the same (the other names and hosts of the set, and collisions). */
-  public nextSameTags: Context | undefined;
+  /** Next context in its chain of the resolver's index. */
+  public nextInChain: Context | undefined;
   /** Its index in its time sampler's `ContextSlots`, or NO_SLOT; written by that sampler only. */
   public samplerSlot = NO_SLOT;
   #bits: number;
 
-  public constructor(name: string, host: string, tagKey: TagKey, tagHash: number, shard: number, source?: MetricSource) {
+  public constructor(name: string, host: string, tagKey: TagKey, hash: number, shard: number, source?: MetricSource) {
     this.name = name;
     this.host = host;
     this.tagKey = tagKey;
-    this.tagHash = tagHash;
+    this.hash = hash;
     this.source = source;
     this.#bits = shard & SHARD_MASK;
   }

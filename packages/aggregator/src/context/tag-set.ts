@@ -15,9 +15,16 @@ export interface NormalizedTags {
 export function normalizeTags(tags: readonly string[]): NormalizedTags {
   // Already sorted and unique (clients often send them so): share the caller's immutable array.
   const normalized = isSortedUnique(tags) ? tags : Object.freeze(sortUniq(tags));
+  const key = joinTags(normalized) ?? normalized;
+  return { key, hash: tagKeyHash(key) };
+}
+
+/** A 30-bit hash of a tag key (a small integer). */
+export function tagKeyHash(key: TagKey): number {
+  if (typeof key === 'string') return hashString(key, 0x811c9dc5) & 0x3fffffff;
   let hash = 0x811c9dc5;
-  for (const tag of normalized) hash = hashString(tag, Math.imul(hash ^ 0x2c, 0x01000193));
-  return { key: joinTags(normalized) ?? normalized, hash: hash & 0x3fffffff };
+  for (const tag of key) hash = hashString(tag, Math.imul(hash ^ 0x2c, 0x01000193));
+  return hash & 0x3fffffff;
 }
 
 /** Whether two keys hold the same tags (a joined key never equals an array key: see joinTags). */
