@@ -116,14 +116,14 @@ export class ContextResolver {
       key = cached.tagKey;
       tagHash = cached.tagHash;
     }
-    const hash = hashString(name, hashString(host, tagHash)) & 0x3fffffff;
+    const hash = contextHash(name, host, tagHash);
     const heads = this.#heads;
     const at = hash & (heads.length - 1);
     let ctx = heads[at];
-    while (ctx !== undefined && !(ctx.hash === hash && ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
+    while (ctx !== undefined && !(ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
     if (ctx === undefined) {
       if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
-      ctx = new Context(name, host, key, hash, this.#shards === 1 ? 0 : hash % this.#shards, source);
+      ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, source);
       ctx.nextInChain = heads[at];
       heads[at] = ctx;
       this.#contexts.push(ctx);
@@ -151,7 +151,7 @@ export class ContextResolver {
   #unlink(ctx: Context): void {
     ctx.release();
     const heads = this.#heads;
-    const at = ctx.hash & (heads.length - 1);
+    const at = hashOf(ctx) & (heads.length - 1);
     const head = heads[at];
     if (head === ctx) heads[at] = ctx.nextInChain;
     else {
@@ -166,11 +166,22 @@ export class ContextResolver {
   #rehash(size: number): void {
     const heads = new Array<Context | undefined>(size).fill(undefined);
     const mask = size - 1;
+    // The hash is computed again (~100 ns a context, amortized over the doublings): keeping it
+    // in the context would cost 8 bytes each.
     for (const ctx of this.#contexts) {
-      const at = ctx.hash & mask;
+      const at = hashOf(ctx) & mask;
       ctx.nextInChain = heads[at];
       heads[at] = ctx;
     }
     this.#heads = heads;
   }
+}
+
+/** The index's and the shards' hash of a context (30 bits). */
+function contextHash(name: string, host: string, tagHash: number): number {
+  return hashString(name, hashString(host, tagHash)) & 0x3fffffff;
+}
+
+function hashOf(ctx: Context): number {
+  return contextHash(ctx.name, ctx.host, tagKeyHash(ctx.tagKey));
 }

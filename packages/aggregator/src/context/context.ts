@@ -10,17 +10,21 @@ export const NO_SLOT = -1;
  */
 export type TagKey = string | readonly string[];
 
-// `#bits`: the shard in the low 16 bits, then two flags. One small integer instead of three
-// fields (8 bytes each, per context).
-const SHARD_MASK = 0xffff;
-const COUNTER_TRACKED = 1 << 16;
-const RELEASED = 1 << 17;
+// `#bits`: the shard (dogstatsd_pipeline_count ≤ 256), the source, two flags. One small integer
+// instead of four fields (8 bytes each, per context).
+const SHARD_MASK = 0xff;
+const SOURCE_SHIFT = 8;
+const SOURCE_MASK = 0b11 << SOURCE_SHIFT;
+const COUNTER_TRACKED = 1 << 10;
+const RELEASED = 1 << 11;
+/** A source's code in `#bits`; 0: none (`dogstatsd`). */
+const SOURCES: readonly (MetricSource | undefined)[] = [undefined, 'dogstatsd', 'serverless-custom', 'serverless-enhanced'];
 
 /**
  * One metric context: name + host + tag set (the type is not part of it, as in the Agent), and
  * what its expiry needs. There is no object per tag set: the context holds its normalized tags
- * (`tagKey`, shared by the contexts of one tag set when they come through one tags array) and
- * its hash, and chains to the next context of its slot in the resolver's index. The time sampler's state for it (last
+ * (`tagKey`, shared by the contexts of one tag set when they come through one tags array), and
+ * chains to the next context of its slot in the resolver's index (7 fields: 80 bytes). The time sampler's state for it (last
  * bucket, counter zero-fill) lives in that sampler (`ContextSlots`); the context only carries
  * its slot number there.
  */
@@ -29,10 +33,6 @@ export class Context {
   public readonly host: string;
   /** Its tags, normalized; the same string (or array) for every context of one tag set. */
   public readonly tagKey: TagKey;
-  /** A 30-bit hash of name, host and tags (a small integer), to index and to shard. */
-  public readonly hash: number;
-  /** The origin of its series and sketches; undefined means `dogstatsd`. */
-  public readonly source: MetricSource | undefined;
   /**
    * Unix seconds of the newest sample (or zero-fill): contexts unseen for long expire. The
    * sampler stores whole seconds (rounded up), so the field stays a small integer rather than
@@ -45,13 +45,17 @@ export class Context {
   public samplerSlot = NO_SLOT;
   #bits: number;
 
-  public constructor(name: string, host: string, tagKey: TagKey, hash: number, shard: number, source?: MetricSource) {
+  /** `shard` below 256 (the pipeline count's bound). */
+  public constructor(name: string, host: string, tagKey: TagKey, shard: number, source?: MetricSource) {
     this.name = name;
     this.host = host;
     this.tagKey = tagKey;
-    this.hash = hash;
-    this.source = source;
-    this.#bits = shard & SHARD_MASK;
+    this.#bits = (shard & SHARD_MASK) | (Math.max(SOURCES.indexOf(source), 0) << SOURCE_SHIFT);
+  }
+
+  /** The origin of its series and sketches; undefined means `dogstatsd`. */
+  public get source(): MetricSource | undefined {
+    return SOURCES[(this.#bits & SOURCE_MASK) >> SOURCE_SHIFT];
   }
 
   /** Which time sampler owns this context's buckets. */
