@@ -1,5 +1,5 @@
 import type { MetricSource } from '@agentkit/serializer';
-import { Context, type TagKey } from './context.js';
+import { Context, CONTEXT_HASH_BITS, type TagKey } from './context.js';
 import { hashString, normalizeTags, sameTagKey, tagKeyHash } from './tag-set.js';
 
 /** Chain heads of an empty resolver (a power of two). */
@@ -123,7 +123,7 @@ export class ContextResolver {
     while (ctx !== undefined && !(ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
     if (ctx === undefined) {
       if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
-      ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, source);
+      ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, hash, source);
       ctx.nextInChain = heads[at];
       heads[at] = ctx;
       this.#contexts.push(ctx);
@@ -151,7 +151,7 @@ export class ContextResolver {
   #unlink(ctx: Context): void {
     ctx.release();
     const heads = this.#heads;
-    const at = hashOf(ctx) & (heads.length - 1);
+    const at = slotOf(ctx, heads.length - 1);
     const head = heads[at];
     if (head === ctx) heads[at] = ctx.nextInChain;
     else {
@@ -166,10 +166,8 @@ export class ContextResolver {
   #rehash(size: number): void {
     const heads = new Array<Context | undefined>(size).fill(undefined);
     const mask = size - 1;
-    // The hash is computed again (~100 ns a context, amortized over the doublings): keeping it
-    // in the context would cost 8 bytes each.
     for (const ctx of this.#contexts) {
-      const at = hashOf(ctx) & mask;
+      const at = slotOf(ctx, mask);
       ctx.nextInChain = heads[at];
       heads[at] = ctx;
     }
@@ -182,6 +180,8 @@ function contextHash(name: string, host: string, tagHash: number): number {
   return hashString(name, hashString(host, tagHash)) & 0x3fffffff;
 }
 
-function hashOf(ctx: Context): number {
-  return contextHash(ctx.name, ctx.host, tagKeyHash(ctx.tagKey));
+/** `ctx`'s chain in a table of `mask + 1` heads: from the hash bits it keeps, or its hash computed again when the table is larger. */
+function slotOf(ctx: Context, mask: number): number {
+  if (mask < 1 << CONTEXT_HASH_BITS) return ctx.hashBits & mask;
+  return contextHash(ctx.name, ctx.host, tagKeyHash(ctx.tagKey)) & mask;
 }

@@ -10,13 +10,17 @@ export const NO_SLOT = -1;
  */
 export type TagKey = string | readonly string[];
 
-// `#bits`: the shard (dogstatsd_pipeline_count ≤ 256), the source, two flags. One small integer
-// instead of four fields (8 bytes each, per context).
+// `#bits`: the shard (dogstatsd_pipeline_count ≤ 256), the source, two flags, and the low bits
+// of the resolver's hash. One small integer (below 2^30: a Smi) instead of five fields (8 bytes
+// each, per context).
 const SHARD_MASK = 0xff;
 const SOURCE_SHIFT = 8;
 const SOURCE_MASK = 0b11 << SOURCE_SHIFT;
 const COUNTER_TRACKED = 1 << 10;
 const RELEASED = 1 << 11;
+const HASH_SHIFT = 12;
+/** How many low bits of its hash a context keeps (the resolver recomputes the rest when its table outgrows them). */
+export const CONTEXT_HASH_BITS = 18;
 /** A source's code in `#bits`; 0: none (`dogstatsd`). */
 const SOURCES: readonly (MetricSource | undefined)[] = [undefined, 'dogstatsd', 'serverless-custom', 'serverless-enhanced'];
 
@@ -45,12 +49,18 @@ export class Context {
   public samplerSlot = NO_SLOT;
   #bits: number;
 
-  /** `shard` below 256 (the pipeline count's bound). */
-  public constructor(name: string, host: string, tagKey: TagKey, shard: number, source?: MetricSource) {
+  /** `shard` below 256 (the pipeline count's bound); `hash`: the resolver's, of which the low CONTEXT_HASH_BITS are kept. */
+  public constructor(name: string, host: string, tagKey: TagKey, shard: number, hash: number, source?: MetricSource) {
     this.name = name;
     this.host = host;
     this.tagKey = tagKey;
-    this.#bits = (shard & SHARD_MASK) | (Math.max(SOURCES.indexOf(source), 0) << SOURCE_SHIFT);
+    const hashBits = (hash & ((1 << CONTEXT_HASH_BITS) - 1)) << HASH_SHIFT;
+    this.#bits = (shard & SHARD_MASK) | (Math.max(SOURCES.indexOf(source), 0) << SOURCE_SHIFT) | hashBits;
+  }
+
+  /** The low CONTEXT_HASH_BITS bits of the hash the resolver gave it. */
+  public get hashBits(): number {
+    return this.#bits >>> HASH_SHIFT;
   }
 
   /** The origin of its series and sketches; undefined means `dogstatsd`. */
