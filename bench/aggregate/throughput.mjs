@@ -3,10 +3,18 @@
 // tag cache, no per-sample sort) + sampling into the current 10 s bucket. Contexts: 100 names
 // × 1000 tag arrays of 5 tags, shared per raw tag string as the parser shares them. Samples
 // are pre-built (building them is the parser's cost) and replayed in batches.
-// Usage: npx tsc -b packages/aggregator && node bench/aggregate/throughput.mjs [runs] [batchSize]
-import { configFromObject, silentLogger } from '@agentkit/core';
-import { FakeSerializer } from '@agentkit/serializer';
-import { TimeSamplingDemultiplexer } from '@agentkit/aggregator';
+// Also reported: CPU time (user + system) per sample, median of the runs.
+// Usage: npx tsc -b packages/aggregator && node bench/aggregate/throughput.mjs [runs] [batchSize] [--root DIR]
+//   (DIR: another built checkout whose aggregator, core and serializer are measured)
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const rootAt = process.argv.indexOf('--root');
+const root = rootAt > 0 ? resolve(process.argv[rootAt + 1]) : fileURLToPath(new URL('../..', import.meta.url));
+const load = (pkg) => import(pathToFileURL(resolve(root, 'packages', pkg, 'dist/index.js')).href);
+const { configFromObject, silentLogger } = await load('core');
+const { FakeSerializer } = await load('serializer');
+const { TimeSamplingDemultiplexer } = await load('aggregator');
 
 const runs = Number(process.argv[2] ?? 7);
 const batchSize = Number(process.argv[3] ?? 32);
@@ -70,18 +78,23 @@ console.log(`# aggregate/throughput: ${CONTEXTS} contexts, batches of ${batchSiz
 for (const [label, typeOf] of Object.entries(MIXES)) {
   const batches = batchesOf(makeSamples(typeOf));
   const rates = [];
+  const cpuNs = [];
   for (let r = 0; r < runs; r++) {
     const demux = new TimeSamplingDemultiplexer(configFromObject({}), silentLogger, new FakeSerializer());
     for (const b of batches) demux.addSamples(b); // create the 100k contexts (not timed)
     if (demux.telemetry().contexts !== CONTEXTS) throw new Error('contexts not created');
     let done = 0;
     const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     while (done < SAMPLES_PER_RUN) {
       for (const b of batches) demux.addSamples(b);
       done += CONTEXTS;
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
     rates.push(done / seconds);
+    // CPU time (user + system, this process) per sample: less sensitive than wall time to a loaded machine.
+    cpuNs.push(((cpu.user + cpu.system) * 1000) / done);
   }
-  console.log(`${label.padEnd(13)} ${(median(rates) / 1e6).toFixed(2)} M samples/s  (min ${(Math.min(...rates) / 1e6).toFixed(2)}, max ${(Math.max(...rates) / 1e6).toFixed(2)})`);
+  console.log(`${label.padEnd(13)} ${(median(rates) / 1e6).toFixed(2)} M samples/s  (min ${(Math.min(...rates) / 1e6).toFixed(2)}, max ${(Math.max(...rates) / 1e6).toFixed(2)}); CPU ${median(cpuNs).toFixed(0)} ns/sample`);
 }

@@ -1,6 +1,9 @@
 import type { MetricSource } from '@agentkit/serializer';
-import { Context } from './context.js';
-import { hashString, TagSetCache, type TagSet } from './tag-set.js';
+import { Context, CONTEXT_HASH_BITS, type TagKey } from './context.js';
+import { hashString, normalizeTags, sameTagKey, tagKeyHash } from './tag-set.js';
+
+/** Chain heads of an empty resolver (a power of two). */
+const MIN_HEADS = 1024;
 
 export interface ContextResolverOptions {
   /** Live contexts allowed; 0 means unlimited. */
@@ -10,12 +13,34 @@ export interface ContextResolverOptions {
 }
 
 /**
- * Maps (name, host, tags) to a Context, creating it on first use. Tag arrays are normalized once
- * per array instance (TagSetCache); a lookup is then a WeakMap hit plus a name comparison (or a
- * small Map lookup when a tag set is shared by several names). No key string is built per sample.
+ * The contexts one tags array resolved to, once it resolved to more than one name (several
+ * metrics sent with the same tag string): lives as long as the array.
+ */
+class ArrayContexts {
+  public readonly byName = new Map<string, Context>();
+  public readonly tagKey: TagKey;
+  public readonly tagHash: number;
+
+  public constructor(tagKey: TagKey, tagHash: number) {
+    this.tagKey = tagKey;
+    this.tagHash = tagHash;
+  }
+}
+
+/**
+ * Maps (name, host, tags) to a Context, creating it on first use. No key string is built per
+ * sample, and there is no object per context besides the Context: contexts are indexed by a hash
+ * of name, host and tags in a table of chains (through `Context.nextInChain`: no Map entry per
+ * context), and each tags array instance remembers what it resolved to (a WeakMap, dropped with
+ * the array): its one context, or its contexts by name. So a sample is a WeakMap hit plus a name
+ * and host comparison (or a small Map lookup). Tags are normalized (copy, sort, dedup, join) once
+ * per array instance, not per sample.
  */
 export class ContextResolver {
-  readonly #tagSets = new TagSetCache();
+  readonly #byArray = new WeakMap<readonly string[], Context | ArrayContexts>();
+  // A power of two of chain heads, kept at least the number of contexts (8-16 bytes per context,
+  // where a Map entry costs ~37).
+  #heads: (Context | undefined)[] = new Array<Context | undefined>(MIN_HEADS).fill(undefined);
   // An array, not a Set (8 bytes per context instead of ~40): removal only happens in expire(),
   // which walks every context anyway and compacts in place.
   readonly #contexts: Context[] = [];
@@ -32,11 +57,10 @@ export class ContextResolver {
    * read when the context is created (it is not part of the identity, as in the Agent).
    */
   public resolve(name: string, host: string, tags: readonly string[], source?: MetricSource): Context | undefined {
-    const tagSet = this.#tagSets.resolve(tags);
-    let ctx = tagSet.byName === undefined ? tagSet.single : tagSet.byName.get(name);
-    if (ctx !== undefined && ctx.name !== name) ctx = undefined;
-    while (ctx !== undefined && ctx.host !== host) ctx = ctx.nextHost;
-    return ctx ?? this.#create(name, host, tagSet, source);
+    const cached = this.#byArray.get(tags);
+    const ctx = cached instanceof Context ? cached : cached?.byName.get(name);
+    if (ctx !== undefined && ctx.name === name && ctx.host === host && !ctx.released) return ctx;
+    return this.#lookup(name, host, tags, cached, source);
   }
 
   /** Live contexts. */
@@ -44,9 +68,15 @@ export class ContextResolver {
     return this.#contexts.length;
   }
 
-  /** Interned tag sets. */
+  /**
+   * Distinct tag sets of the live contexts, counted when asked: a walk over every context with a
+   * Set of their keys (tens of ms at 100k contexts), for tests and tools, not for telemetry.
+   */
   public get tagSetCount(): number {
-    return this.#tagSets.size;
+    const keys = new Set<string>();
+    // An array key is a set that cannot be joined with ',': joined with NUL for counting only.
+    for (const ctx of this.#contexts) keys.add(typeof ctx.tagKey === 'string' ? ctx.tagKey : '\0' + ctx.tagKey.join('\0'));
+    return keys.size;
   }
 
   /** Every live context (for flushes and expiry); do not add or remove while iterating. */
@@ -62,6 +92,7 @@ export class ContextResolver {
   public expire(cutoffSec: number, onExpired?: (ctx: Context) => void): number {
     const contexts = this.#contexts;
     let kept = 0;
+    // Unlinked one by one (chains are short); the table is not shrunk: it was needed once.
     for (let i = 0; i < contexts.length; i++) {
       const ctx = contexts[i] as Context;
       if (ctx.lastSeenSec >= cutoffSec || ctx.counterTracked) contexts[kept++] = ctx;
@@ -75,55 +106,85 @@ export class ContextResolver {
     return removed;
   }
 
-  #create(name: string, host: string, tagSet: TagSet, source: MetricSource | undefined): Context | undefined {
-    if (this.#limit > 0 && this.#contexts.length >= this.#limit) {
-      // Do not keep a tag set interned for a context that was refused: under a flood of new
-      // tag sets the cache would grow without bound, which is what the limit prevents.
-      if (tagSet.refs === 0) this.#tagSets.release(tagSet);
-      return undefined;
-    }
-    const shard = this.#shards === 1 ? 0 : hashString(name, hashString(host, tagSet.hash)) % this.#shards;
-    const ctx = new Context(name, host, tagSet, shard, source);
-    tagSet.refs++;
-    this.#contexts.push(ctx);
-    if (tagSet.byName === undefined) {
-      const single = tagSet.single;
-      if (single === undefined) {
-        tagSet.single = ctx;
-        return ctx;
-      }
-      if (single.name === name) {
-        ctx.nextHost = single.nextHost;
-        single.nextHost = ctx;
-        return ctx;
-      }
-      tagSet.byName = new Map([[single.name, single]]);
-      tagSet.single = undefined;
-    }
-    const head = tagSet.byName.get(name);
-    if (head === undefined) {
-      tagSet.byName.set(name, ctx);
+  /** The slow path: a new array, or a name or host the array has not resolved yet. */
+  #lookup(name: string, host: string, tags: readonly string[], cached: Context | ArrayContexts | undefined, source: MetricSource | undefined): Context | undefined {
+    // The same array always normalizes the same: reuse what it resolved to before, even expired.
+    let key: TagKey;
+    let tagHash: number;
+    if (cached === undefined) ({ key, hash: tagHash } = normalizeTags(tags));
+    else if (cached instanceof Context) {
+      key = cached.tagKey;
+      tagHash = tagKeyHash(key);
     } else {
-      ctx.nextHost = head.nextHost;
-      head.nextHost = ctx;
+      key = cached.tagKey;
+      tagHash = cached.tagHash;
     }
+    const hash = contextHash(name, host, tagHash);
+    const heads = this.#heads;
+    const at = hash & (heads.length - 1);
+    let ctx = heads[at];
+    while (ctx !== undefined && !(ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
+    if (ctx === undefined) {
+      if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
+      ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, hash, source);
+      ctx.nextInChain = heads[at];
+      heads[at] = ctx;
+      this.#contexts.push(ctx);
+      if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
+    }
+    this.#remember(tags, cached, ctx, tagHash);
     return ctx;
   }
 
-  /** Detaches an expired context from its tag set (the caller drops it from #contexts). */
-  #unlink(ctx: Context): void {
-    const tagSet = ctx.tagSet;
-    const head = tagSet.byName === undefined ? tagSet.single : tagSet.byName.get(ctx.name);
-    if (head === ctx) {
-      if (tagSet.byName === undefined) tagSet.single = ctx.nextHost;
-      else if (ctx.nextHost === undefined) tagSet.byName.delete(ctx.name);
-      else tagSet.byName.set(ctx.name, ctx.nextHost);
-    } else {
-      let prev = head;
-      while (prev !== undefined && prev.nextHost !== ctx) prev = prev.nextHost;
-      if (prev !== undefined) prev.nextHost = ctx.nextHost;
+  /** What `tags` resolves to from now on: `ctx` alone, or `ctx` among the array's other names. */
+  #remember(tags: readonly string[], cached: Context | ArrayContexts | undefined, ctx: Context, tagHash: number): void {
+    if (cached === undefined || (cached instanceof Context && (cached.name === ctx.name || cached.released))) {
+      this.#byArray.set(tags, ctx);
+      return;
     }
-    ctx.nextHost = undefined;
-    if (--tagSet.refs === 0) this.#tagSets.release(tagSet);
+    if (cached instanceof Context) {
+      const byNames = new ArrayContexts(cached.tagKey, tagHash);
+      byNames.byName.set(cached.name, cached);
+      byNames.byName.set(ctx.name, ctx);
+      this.#byArray.set(tags, byNames);
+    } else cached.byName.set(ctx.name, ctx);
   }
+
+  /** Takes an expired context out of the index (the caller drops it from #contexts). */
+  #unlink(ctx: Context): void {
+    ctx.release();
+    const heads = this.#heads;
+    const at = slotOf(ctx, heads.length - 1);
+    const head = heads[at];
+    if (head === ctx) heads[at] = ctx.nextInChain;
+    else {
+      let prev = head;
+      while (prev !== undefined && prev.nextInChain !== ctx) prev = prev.nextInChain;
+      if (prev !== undefined) prev.nextInChain = ctx.nextInChain;
+    }
+    ctx.nextInChain = undefined;
+  }
+
+  /** Re-chains every live context into a table of `size` heads (a power of two). */
+  #rehash(size: number): void {
+    const heads = new Array<Context | undefined>(size).fill(undefined);
+    const mask = size - 1;
+    for (const ctx of this.#contexts) {
+      const at = slotOf(ctx, mask);
+      ctx.nextInChain = heads[at];
+      heads[at] = ctx;
+    }
+    this.#heads = heads;
+  }
+}
+
+/** The index's and the shards' hash of a context (30 bits). */
+function contextHash(name: string, host: string, tagHash: number): number {
+  return hashString(name, hashString(host, tagHash)) & 0x3fffffff;
+}
+
+/** `ctx`'s chain in a table of `mask + 1` heads: from the hash bits it keeps, or its hash computed again when the table is larger. */
+function slotOf(ctx: Context, mask: number): number {
+  if (mask < 1 << CONTEXT_HASH_BITS) return ctx.hashBits & mask;
+  return contextHash(ctx.name, ctx.host, tagKeyHash(ctx.tagKey)) & mask;
 }

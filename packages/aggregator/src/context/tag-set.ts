@@ -1,53 +1,37 @@
-import type { Context } from './context.js';
+import type { TagKey } from './context.js';
+
+/** A tags array normalized: its key (see {@link TagKey}) and the key's 30-bit hash. */
+export interface NormalizedTags {
+  readonly key: TagKey;
+  readonly hash: number;
+}
 
 /**
- * A deduplicated, sorted tag set, interned: every tags array with the same set of tags (in any
- * order, with any duplicates) resolves to the same TagSet. The contexts that use it hang off it,
- * so a sample finds its context with one WeakMap lookup and one name comparison, without
- * building a key string per sample.
+ * Sorts and deduplicates `tags` and keys them: joined into one flat string when they can be
+ * split back, else the frozen sorted array (the caller's own when already sorted and unique:
+ * the sample contract makes it immutable). Every array with the same set of tags, in any order
+ * and with any duplicates, gets an equal key and the same hash.
  */
-export class TagSet {
-  /**
-   * The tags joined with ',' (a DogStatsD tag never holds one): one string instead of an array
-   * and a string per tag (~56 bytes instead of ~200 for 5 tags), split again only at flush.
-   * Undefined when a tag holds a ',' or is empty (other sources): then `#array` is kept.
-   */
-  readonly #joined: string | undefined;
-  readonly #array: readonly string[] | undefined;
-  /** A 30-bit hash of the tags (a small integer: a cheap Map key), to intern and to shard. */
-  public readonly hash: number;
-  /** Live contexts using this set; at 0 the set is released. */
-  public refs = 0;
-  /** False once released: arrays still mapped to it must be resolved again. */
-  public interned = true;
-  /** The only context name while there is one (a Map for several names would cost ~200 bytes). */
-  public single: Context | undefined;
-  /** Contexts by name once there are two names or more; each entry heads a list by host. */
-  public byName: Map<string, Context> | undefined;
+export function normalizeTags(tags: readonly string[]): NormalizedTags {
+  // Already sorted and unique (clients often send them so): share the caller's immutable array.
+  const normalized = isSortedUnique(tags) ? tags : Object.freeze(sortUniq(tags));
+  const key = joinTags(normalized) ?? normalized;
+  return { key, hash: tagKeyHash(key) };
+}
 
-  /** Sets sharing this hash (collisions are rare; a list is enough). */
-  public nextSameHash: TagSet | undefined;
+/** A 30-bit hash of a tag key (a small integer). */
+export function tagKeyHash(key: TagKey): number {
+  if (typeof key === 'string') return hashString(key, 0x811c9dc5) & 0x3fffffff;
+  let hash = 0x811c9dc5;
+  for (const tag of key) hash = hashString(tag, Math.imul(hash ^ 0x2c, 0x01000193));
+  return hash & 0x3fffffff;
+}
 
-  /** `tags` sorted and unique; `joined` is `joinTags(tags)`. */
-  public constructor(tags: readonly string[], joined: string | undefined, hash: number) {
-    this.#joined = joined;
-    this.#array = joined === undefined ? tags : undefined;
-    this.hash = hash;
-  }
-
-  /**
-   * Sorted, unique, frozen. A new array per call when the set is kept joined: read it once per
-   * context per flush (the series of one context share it), not per sample.
-   */
-  public get tags(): readonly string[] {
-    return this.#array ?? Object.freeze((this.#joined as string).split(','));
-  }
-
-  /** Whether this set holds exactly `tags` (sorted, unique), given `joined` = `joinTags(tags)`. */
-  public holds(tags: readonly string[], joined: string | undefined): boolean {
-    if (joined !== undefined) return this.#joined === joined;
-    return this.#array !== undefined && sameTags(this.#array, tags);
-  }
+/** Whether two keys hold the same tags (a joined key never equals an array key: see joinTags). */
+export function sameTagKey(a: TagKey, b: TagKey): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string') return false;
+  return sameTags(a, b);
 }
 
 /** Sorted, unique tags as one string, or undefined when they cannot be split back (an empty set, a tag with ',' or empty). */
@@ -56,67 +40,6 @@ export function joinTags(tags: readonly string[]): string | undefined {
   for (const tag of tags) if (tag.length === 0 || tag.includes(',')) return undefined;
   // Array#join builds one flat string (not a rope of its parts), so the tags themselves can go.
   return tags.join(',');
-}
-
-/**
- * Normalizes tag arrays into interned TagSets. The sample contract shares one immutable array
- * per raw tag string, so the work (copy, sort, dedup, join) is done once per array instance and
- * cached in a WeakMap; an array the parser drops is collected with its cache entry.
- */
-export class TagSetCache {
-  readonly #byArray = new WeakMap<readonly string[], TagSet>();
-  // Interned by hash, not by a joined key string: the string would cost ~100 bytes per tag set.
-  readonly #byHash = new Map<number, TagSet>();
-  #size = 0;
-
-  /** The interned TagSet for `tags`. */
-  public resolve(tags: readonly string[]): TagSet {
-    const cached = this.#byArray.get(tags);
-    if (cached !== undefined && cached.interned) return cached;
-    const set = this.#intern(tags);
-    this.#byArray.set(tags, set);
-    return set;
-  }
-
-  /** Forgets a set no context uses any more (arrays still mapped to it re-resolve on next use). */
-  public release(set: TagSet): void {
-    if (!set.interned) return;
-    set.interned = false;
-    this.#size--;
-    const head = this.#byHash.get(set.hash);
-    if (head === set) {
-      if (set.nextSameHash === undefined) this.#byHash.delete(set.hash);
-      else this.#byHash.set(set.hash, set.nextSameHash);
-    } else {
-      let prev = head;
-      while (prev !== undefined && prev.nextSameHash !== set) prev = prev.nextSameHash;
-      if (prev !== undefined) prev.nextSameHash = set.nextSameHash;
-    }
-    set.nextSameHash = undefined;
-  }
-
-  /** Interned sets (for telemetry and tests). */
-  public get size(): number {
-    return this.#size;
-  }
-
-  #intern(tags: readonly string[]): TagSet {
-    // Already sorted and unique (clients often send them so): share the caller's immutable array.
-    const normalized = isSortedUnique(tags) ? tags : Object.freeze(sortUniq(tags));
-    let hash = 0x811c9dc5;
-    for (const tag of normalized) hash = hashString(tag, Math.imul(hash ^ 0x2c, 0x01000193));
-    hash &= 0x3fffffff;
-    const joined = joinTags(normalized);
-    const head = this.#byHash.get(hash);
-    for (let set = head; set !== undefined; set = set.nextSameHash) {
-      if (set.holds(normalized, joined)) return set;
-    }
-    const set = new TagSet(normalized, joined, hash);
-    set.nextSameHash = head;
-    this.#byHash.set(hash, set);
-    this.#size++;
-    return set;
-  }
 }
 
 function isSortedUnique(tags: readonly string[]): boolean {

@@ -60,7 +60,9 @@ export class TimeSampler {
    */
   public sample(ctx: Context, type: MetricType, value: number, setValue: string | undefined, sampleRate: number, tsSec: number): boolean {
     const start = bucketStart(tsSec);
-    if (tsSec > ctx.lastSeenSec) ctx.lastSeenSec = tsSec;
+    // Whole seconds, rounded up (never earlier than the sample): see Context.lastSeenSec.
+    const seenSec = Math.ceil(tsSec);
+    if (seenSec > ctx.lastSeenSec) ctx.lastSeenSec = seenSec;
     if (type === 'distribution') {
       if (!Number.isFinite(value)) return false;
       const sketch = this.#slots.sketch(ctx, start) ?? this.#sketchFor(ctx, start);

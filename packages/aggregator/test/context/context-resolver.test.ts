@@ -47,6 +47,60 @@ describe('ContextResolver', () => {
     });
   });
 
+  describe('the index (no object per tag set)', () => {
+    it('finds every context after the table of chains grows', () => {
+      const r = resolver();
+      const made = Array.from({ length: 5000 }, (_, i) => r.resolve(`m${i % 7}`, `h${i % 3}`, [`id:${i}`, 'env:prod']));
+      for (let i = 0; i < 5000; i++) expect(r.resolve(`m${i % 7}`, `h${i % 3}`, ['env:prod', `id:${i}`])).toBe(made[i]);
+      expect(r.size).toBe(5000);
+      expect(r.tagSetCount).toBe(5000);
+    });
+
+    it('keeps the contexts of one tags array by name when several names use it', () => {
+      const r = resolver();
+      const tags = ['b:2', 'a:1'];
+      const byName = ['m1', 'm2', 'm3'].map((name) => r.resolve(name, 'h', tags));
+      for (let round = 0; round < 3; round++) {
+        ['m1', 'm2', 'm3'].forEach((name, i) => expect(r.resolve(name, 'h', tags)).toBe(byName[i]));
+      }
+      expect(r.resolve('m2', 'other-host', tags)).not.toBe(byName[1]);
+      expect(r.size).toBe(4);
+      // One tag set; its contexts share one key string.
+      expect(r.tagSetCount).toBe(1);
+      expect(new Set(r.contexts().map((c) => c.tagKey)).size).toBe(1);
+    });
+
+    it('does not hand out an expired context remembered by its tags array', () => {
+      const r = resolver();
+      const tags = ['a:1'];
+      const one = r.resolve('m1', 'h', tags);
+      const two = r.resolve('m2', 'h', tags);
+      if (one === undefined || two === undefined) throw new Error('no context');
+      two.lastSeenSec = 100;
+      expect(r.expire(50)).toBe(1);
+      const again = r.resolve('m1', 'h', tags);
+      expect(again).not.toBe(one);
+      expect(again?.released).toBe(false);
+      expect(r.resolve('m2', 'h', tags)).toBe(two);
+      expect(r.size).toBe(2);
+    });
+
+    it('keeps each context its source and shard', () => {
+      const r = resolver(0, 256);
+      const sources = [undefined, 'dogstatsd', 'serverless-custom', 'serverless-enhanced'] as const;
+      const made = sources.map((source, i) => r.resolve(`m${i}`, 'h', [], source));
+      made.forEach((ctx, i) => expect(ctx?.source).toBe(sources[i]));
+      for (let i = 0; i < 2000; i++) {
+        const ctx = r.resolve(`n${i}`, 'h', ['a']);
+        expect(ctx?.shard).toBeGreaterThanOrEqual(0);
+        expect(ctx?.shard).toBeLessThan(256);
+        if (ctx !== undefined) ctx.counterTracked = true;
+        expect(ctx?.shard).toBe(r.resolve(`n${i}`, 'h', ['a'])?.shard);
+        expect(ctx?.counterTracked).toBe(true);
+      }
+    });
+  });
+
   describe('tag normalisation', () => {
     it('is done once per tags array instance, not per sample', () => {
       const r = resolver();

@@ -210,6 +210,17 @@ describe('TimeSampler', () => {
       expect(sampler.contextCount).toBe(1);
     });
 
+    it('keeps a context seen within the second of the cutoff (last seen is kept in whole seconds, rounded up)', () => {
+      const { resolver, sampler, add } = setup();
+      add('a', 'gauge', 1, 100.2);
+      add('b', 'gauge', 1, 99.9);
+      // b was seen before the cutoff, a after it.
+      expect(resolver.expire(100.1, (ctx) => sampler.forget(ctx))).toBe(1);
+      expect(resolver.contexts().map((c) => c.name)).toEqual(['a']);
+      expect(resolver.expire(100.9, (ctx) => sampler.forget(ctx))).toBe(0);
+      expect(resolver.expire(101.1, (ctx) => sampler.forget(ctx))).toBe(1);
+    });
+
     it('is not carried over to a new context that reuses an expired one’s slot', () => {
       const { resolver, sampler, add, flush } = setup();
       add('a', 'distribution', 5, 120);
