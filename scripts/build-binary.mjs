@@ -32,9 +32,10 @@ const { values: flags } = parseArgs({
 // --snapshot builds, in dist/snapshot/ (its own folder: both can be built side by side), the
 // executable that starts from a V8 startup snapshot of the CLI (scripts/binary/snapshot-main.cjs)
 // instead of compiling the bundle with a recorded code cache (scripts/binary/sea-main.cjs). It is
-// not the default: it starts the program ~10 ms of CPU sooner but costs as much CPU in all, 9 MiB
-// more RSS and 6.5 MB more file, and it refuses to start when NODE_OPTIONS holds a V8 flag, which
-// the wrapped Node program's container often sets (docs/benchmarks.md, "Issue 17, a startup snapshot").
+// not the default: `exec` starts the program 15-20 ms of CPU sooner, but costs as much CPU in all
+// (what runs after the spawn compiles from source, where the code cache has it), 9 MiB more RSS and
+// 6.5 MB more file; and it refuses to start (exit 14) when NODE_OPTIONS holds a V8 flag, which the
+// wrapped Node program's container often sets (docs/benchmarks.md, "Issue 17, a V8 startup snapshot").
 const SNAPSHOT = flags.snapshot;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = SNAPSHOT ? `${root}dist/snapshot` : `${root}dist`;

@@ -46,7 +46,7 @@ const NAMESPACE = 'lazy-builtin';
 export const lazyBuiltins = () => ({
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+    b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
       const id = args.path.replace(/^node:/, '');
       // One this Node lacks (undici probes node:sqlite) is left as it is: it throws when required, as it would unbundled.
       if (args.path.startsWith('node:') && !isBuiltin(args.path)) return { path: args.path, external: true };
