@@ -22,6 +22,7 @@ Error.stackTraceLimit = 30;
 // The bundle's `import.meta.url`: the executable's URL, set again when it starts (at build time
 // it is the builder's Node, which a module's top level may keep: nothing the executable uses).
 const executableUrl = () => require('node:url').pathToFileURL(process.execPath).href;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- read by the bundle written in below
 let agentkitExecutableUrl = executableUrl();
 startupSnapshot.addDeserializeCallback(() => {
   agentkitExecutableUrl = executableUrl();
@@ -29,6 +30,7 @@ startupSnapshot.addDeserializeCallback(() => {
 
 const bundleModule = { exports: {} };
 // The CommonJS wrapper, so the bundle sees the usual module variables.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the bundle written in below uses them
 (function (exports, require, module, __filename, __dirname) {
   // @agentkit-bundle
 })(bundleModule.exports, require, bundleModule, process.execPath, require('node:path').dirname(process.execPath));
@@ -66,7 +68,8 @@ function start() {
 function runEmbedded(sea, key) {
   const code = Buffer.from(sea.getRawAsset(key)).toString('utf8');
   const vm = require('node:vm');
-  const wrapped = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: key });
+  const wrapped = new vm.Script(`// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the bundle written in below uses them
+(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: key });
   const embeddedModule = { exports: {} };
   wrapped.runInThisContext()(embeddedModule.exports, require, embeddedModule, process.execPath, require('node:path').dirname(process.execPath));
 }
