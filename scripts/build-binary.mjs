@@ -73,9 +73,10 @@ const version = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'ut
 // file's URL.)
 const IMPORT_META_URL = '__agentkitImportMetaUrl';
 const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(require("node:sea").isSea() ? process.execPath : __filename).href;`;
-// In the snapshot it is the variable snapshot-main.cjs sets when the executable starts (what
-// the modules' top level made of it at build time names the builder's Node: nothing the
-// executable uses, see the PAGE_DIR and createRequire notes at REQUIRES_TO_BUNDLE).
+// In the snapshot it is the variable snapshot-main.cjs sets when the executable starts. What a
+// module's top level made of it at build time names the builder's Node, and nothing in the
+// executable uses it: @agentkit/intake's PAGE_DIR (the page is embedded), pretty-stream's
+// createRequire (taken out below), oxc-parser's (its binding loader is replaced).
 const SNAPSHOT_IMPORT_META_URL = 'agentkitExecutableUrl';
 
 // Optional packages that the npm build loads with a runtime require (to load them only when
@@ -178,8 +179,8 @@ const commandModule = (name) => JSON.stringify(`${root}packages/agent/dist/comma
 // For the snapshot the entry runs nothing: it hands `main` to snapshot-main.cjs, and `preload`
 // evaluates what `run` and `exec` load (their commands' modules), so that the executable finds
 // them evaluated. Not the HTTP client (undici, loaded once the listener is ready, beside the
-// program): its request classes extend node:async_hooks' AsyncResource at load, and async
-// hooks' state is not one Node 20 restores from a user snapshot.
+// program): at load it extends node:async_hooks' AsyncResource and takes node:http's
+// IncomingMessage and node:http2's constants, none of them verified in Node 20's user snapshots.
 const entry = SNAPSHOT
   ? `export { main } from ${cli};\nexport const preload = () => Promise.all([import(${commandModule('run')}), import(${commandModule('exec')})]);\n`
   : `import { main } from ${cli};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`;
