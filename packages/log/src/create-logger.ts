@@ -35,7 +35,7 @@ export interface CreateLoggerOptions {
   readonly isTerminal?: boolean;
   /** Added to every line as `name`. */
   readonly name?: string;
-  /** Fields added to every line. Defaults to pino's `{ pid, hostname }`; null for none. */
+  /** Fields added to every line. Defaults to pino's `{ pid, hostname }` (read when the logger is made); null for none. */
   readonly base?: Record<string, unknown> | null;
 }
 
