@@ -16,18 +16,29 @@
 // the npm CLI does without it, and says why and which key needs it.
 // Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
 // newer than every input; --force rebuilds. --no-code-cache leaves the code caches out (to
-// measure what they give: docs/benchmarks.md).
+// measure what they give: docs/benchmarks.md). --snapshot: a V8 startup snapshot instead (below).
 import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { lazyBuiltins } from './binary/lazy-builtins.mjs';
 import { isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
 
-const { values: flags } = parseArgs({ options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false }, snapshot: { type: 'boolean', default: false } },
+});
+// --snapshot builds, in dist/snapshot/ (its own folder: both can be built side by side), the
+// executable that starts from a V8 startup snapshot of the CLI (scripts/binary/snapshot-main.cjs)
+// instead of compiling the bundle with a recorded code cache (scripts/binary/sea-main.cjs). It is
+// not the default: `exec` starts the program 15-20 ms of CPU sooner, but costs as much CPU in all
+// (what runs after the spawn compiles from source, where the code cache has it), 9 MiB more RSS and
+// 6.5 MB more file; and it refuses to start (exit 14) when NODE_OPTIONS holds a V8 flag, which the
+// wrapped Node program's container often sets (docs/benchmarks.md, "Issue 17, a V8 startup snapshot").
+const SNAPSHOT = flags.snapshot;
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist`;
+const outdir = SNAPSHOT ? `${root}dist/snapshot` : `${root}dist`;
 const binary = `${outdir}/agentkit`;
 const bundle = `${outdir}/agentkit.cjs`;
 // symdb's parser process, a bundle of its own: the executable started as one runs only this
@@ -39,6 +50,9 @@ const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
 const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
 const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.mjs`;
 const SEA_MAIN = `${root}scripts/binary/sea-main.cjs`;
+const SNAPSHOT_MAIN = `${root}scripts/binary/snapshot-main.cjs`;
+const LAZY_BUILTINS = `${root}scripts/binary/lazy-builtins.mjs`;
+const BUNDLE_MARKER = '  // @agentkit-bundle\n';
 // The program of the exec run that records the code cache: one DogStatsD line, so the
 // listener's and the pipeline's code is in the cache too.
 const SEND_ONE_LINE = "const s = require('node:dgram').createSocket('udp4'); s.send('agentkit.build:1|c', Number(process.env.DD_DOGSTATSD_PORT), '127.0.0.1', () => s.close());";
@@ -59,6 +73,11 @@ const version = JSON.parse(readFileSync(`${root}packages/core/package.json`, 'ut
 // file's URL.)
 const IMPORT_META_URL = '__agentkitImportMetaUrl';
 const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(require("node:sea").isSea() ? process.execPath : __filename).href;`;
+// In the snapshot it is the variable snapshot-main.cjs sets when the executable starts. What a
+// module's top level made of it at build time names the builder's Node, and nothing in the
+// executable uses it: @agentkit/intake's PAGE_DIR (the page is embedded), pretty-stream's
+// createRequire (taken out below), oxc-parser's (its binding loader is replaced).
+const SNAPSHOT_IMPORT_META_URL = 'agentkitExecutableUrl';
 
 // Optional packages that the npm build loads with a runtime require (to load them only when
 // used) and that the executable must carry: a plain require() lets esbuild bundle them, still
@@ -67,6 +86,9 @@ const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(requi
 const REQUIRES_TO_BUNDLE = [
   { file: /[\\/]config[\\/]dist[\\/]yaml-file\.js$/, from: "createRequire(import.meta.url)('yaml')", to: "require('yaml')" },
   { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: "requireFromHere('pino-pretty')", to: "require('pino-pretty')" },
+  // Unused once the line above is rewritten, and run at the module's load: in the snapshot it
+  // would load node:module (not supported there) for nothing.
+  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: 'const requireFromHere = createRequire(import.meta.url);', to: '' },
 ];
 const bundledRequires = {
   name: 'bundled-requires',
@@ -152,16 +174,22 @@ await build({
   outfile: parserBundle,
   plugins: [embeddedOxc],
 });
+const cli = JSON.stringify(`${root}packages/agent/dist/cli.js`);
+const commandModule = (name) => JSON.stringify(`${root}packages/agent/dist/commands/${name}-command.js`);
+// For the snapshot the entry runs nothing: it hands `main` to snapshot-main.cjs, and `preload`
+// evaluates what `run` and `exec` load (their commands' modules), so that the executable finds
+// them evaluated. Not the HTTP client (undici, loaded once the listener is ready, beside the
+// program): at load it extends node:async_hooks' AsyncResource and takes node:http's
+// IncomingMessage and node:http2's constants, none of them verified in Node 20's user snapshots.
+const entry = SNAPSHOT
+  ? `export { main } from ${cli};\nexport const preload = () => Promise.all([import(${commandModule('run')}), import(${commandModule('exec')})]);\n`
+  : `import { main } from ${cli};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`;
 await build({
-  stdin: {
-    contents: `import { main } from ${JSON.stringify(`${root}packages/agent/dist/cli.js`)};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`,
-    resolveDir: root,
-    loader: 'js',
-    sourcefile: 'agentkit-binary-entry.js',
-  },
+  stdin: { contents: entry, resolveDir: root, loader: 'js', sourcefile: 'agentkit-binary-entry.js' },
   ...common,
+  ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : {}),
   outfile: bundle,
-  plugins: [bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
+  plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
 });
 
 // ASCII only, so that V8 holds the source (it keeps it for what it compiles lazily) in one byte
@@ -174,7 +202,7 @@ for (const file of [bundle, parserBundle]) asciiOnly(file);
 // V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
 // one after a real `agentkit exec` that ships to a local intake, one after `--help`.
 const caches = {};
-if (!flags['no-code-cache']) {
+if (!SNAPSHOT && !flags['no-code-cache']) {
   caches['agentkit-exec.cache'] = `${outdir}/agentkit-exec.cache`;
   caches['agentkit.cache'] = `${outdir}/agentkit.cache`;
   await recordCodeCache(caches['agentkit-exec.cache'], ['exec', '--', process.execPath, '-e', SEND_ONE_LINE]);
@@ -182,12 +210,16 @@ if (!flags['no-code-cache']) {
 }
 
 const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
-const assets = { 'agentkit.cjs': bundle, 'agentkit-symdb-parser.cjs': parserBundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
+// The snapshot holds the bundle's code (its compiled functions and their sources).
+const assets = { ...(SNAPSHOT ? {} : { 'agentkit.cjs': bundle }), 'agentkit-symdb-parser.cjs': parserBundle, ...caches, [OXC_ADDON_ASSET]: oxcAddonFile };
 if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonFile;
 for (const { key, file } of embeddableAssets()) assets[key] = file;
 // `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
-copyFileSync(SEA_MAIN, `${outdir}/agentkit-main.cjs`);
-writeFileSync(seaConfig, `${JSON.stringify({ main: 'agentkit-main.cjs', output: blob, disableExperimentalSEAWarning: true, useCodeCache: false, assets }, null, 2)}\n`);
+if (SNAPSHOT) writeSnapshotMain(`${outdir}/agentkit-main.cjs`);
+else copyFileSync(SEA_MAIN, `${outdir}/agentkit-main.cjs`);
+const config = { main: 'agentkit-main.cjs', output: blob, disableExperimentalSEAWarning: true, useSnapshot: SNAPSHOT, useCodeCache: false, assets };
+writeFileSync(seaConfig, `${JSON.stringify(config, null, 2)}\n`);
+// The snapshot builder prints one line of its own (that it deletes Error.stackTraceLimit).
 execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { cwd: outdir, stdio: ['ignore', 'ignore', 'inherit'] });
 
 rmSync(binary, { force: true });
@@ -254,6 +286,17 @@ async function injectBlob(file, bytes) {
   if (noteWarnings > 0) process.stderr.write(`build-binary: postject warned ${noteWarnings} times that a .note section of Node's binary has no name (harmless)\n`);
 }
 
+/**
+ * Writes the snapshot's main script: scripts/binary/snapshot-main.cjs with the bundle in place
+ * of its marker (the builder's `require` loads built-ins only, so the bundle must be in it).
+ */
+function writeSnapshotMain(file) {
+  const template = readFileSync(SNAPSHOT_MAIN, 'utf8');
+  if (!template.includes(BUNDLE_MARKER)) throw new Error(`build-binary: ${SNAPSHOT_MAIN} has no ${BUNDLE_MARKER.trim()} line`);
+  const source = readFileSync(bundle, 'utf8');
+  writeFileSync(file, template.replace(BUNDLE_MARKER, () => `${source}\n`));
+}
+
 /** Rewrites `file` in ASCII (why: above, where it is called). */
 function asciiOnly(file) {
   const text = readFileSync(file, 'utf8');
@@ -285,5 +328,5 @@ function strip(from, to) {
 function isUpToDate(file) {
   // The page is embedded as it is: tsc does not see it.
   const page = readdirSync(`${root}packages/intake/page`).map((name) => `${root}packages/intake/page/${name}`);
-  return isBuildUpToDate(root, file, [fileURLToPath(import.meta.url), EMBEDDED_ADDON_LOADER, SEA_MAIN, process.execPath, ...page]);
+  return isBuildUpToDate(root, file, [fileURLToPath(import.meta.url), EMBEDDED_ADDON_LOADER, SEA_MAIN, SNAPSHOT_MAIN, LAZY_BUILTINS, process.execPath, ...page]);
 }

@@ -6,9 +6,10 @@
 // HTTP intake (in this process); a run that delivers nothing fails the bench.
 // The binary runs from a copy in an empty temporary directory, with no Node on PATH (it needs
 // none); the program it wraps is this Node, by its full path.
-// CPU time and peak RSS are GNU time's (/usr/bin/time), when installed.
+// CPU time and peak RSS are GNU time's (/usr/bin/time), when installed; --perf adds perf stat's
+// task-clock (agent and program, every thread, to the microsecond; GNU time counts in 10 ms steps).
 // Usage: npm run build && npm run build:binary &&
-//        node bench/cold-start/side-by-side.mjs [--runs 21] [--binary dist/agentkit]... [--json]
+//        node bench/cold-start/side-by-side.mjs [--runs 21] [--binary dist/agentkit]... [--perf] [--json]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,7 @@ import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, binary: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '21' }, binary: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, perf: { type: 'boolean', default: false } },
 });
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,10 +40,12 @@ const copies = binaries.map((file, i) => {
 // alike. The peak RSS is that of the largest process (the agent; the program is smaller).
 const gnuTime = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const rusageFile = path.join(scratch, 'rusage');
+const perfFile = path.join(scratch, 'perf');
 
 function timeRun(command, args, env, cwd) {
   return new Promise((resolve, reject) => {
-    const [file, argv] = gnuTime === undefined ? [command, args] : [gnuTime, ['-f', '%U %S %M', '-o', rusageFile, command, ...args]];
+    const [timed, timedArgs] = gnuTime === undefined ? [command, args] : [gnuTime, ['-f', '%U %S %M', '-o', rusageFile, command, ...args]];
+    const [file, argv] = values.perf ? ['/usr/bin/perf', ['stat', '-x,', '-e', 'task-clock', '-o', perfFile, timed, ...timedArgs]] : [timed, timedArgs];
     const startedAt = performance.now();
     const child = spawn(file, argv, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -51,9 +54,10 @@ function timeRun(command, args, env, cwd) {
     child.on('exit', (code) => {
       const ms = performance.now() - startedAt;
       if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr}`));
-      if (gnuTime === undefined) return resolve({ ms });
+      const perf = values.perf ? { taskClockMs: Number(/^([\d.]+),msec,task-clock/m.exec(readFileSync(perfFile, 'utf8'))?.[1]) } : {};
+      if (gnuTime === undefined) return resolve({ ms, ...perf });
       const [user, system, maxRssKiB] = readFileSync(rusageFile, 'utf8').trim().split(/\s+/).map(Number);
-      resolve({ ms, cpuMs: (user + system) * 1000, rssMiB: maxRssKiB / 1024 });
+      resolve({ ms, cpuMs: (user + system) * 1000, rssMiB: maxRssKiB / 1024, ...perf });
     });
   });
 }
@@ -114,14 +118,15 @@ const result = {
     medianMs: round1(median(times[k].map((t) => t.ms))),
     ...(s.baseline === true ? {} : { addedMedianMs: round1(median(times[k].map((t, i) => t.ms - baseline[i].ms))) }),
     ...(gnuTime === undefined ? {} : { cpuMeanMs: round1(mean(times[k].map((t) => t.cpuMs))), peakRssMedianMiB: round1(median(times[k].map((t) => t.rssMiB))) }),
+    ...(values.perf ? { taskClockMedianMs: round1(median(times[k].map((t) => t.taskClockMs))) } : {}),
   })),
   binaries: copies.map((c) => ({ label: c.label, sizeBytes: c.sizeBytes })),
 };
 if (values.json) console.log(JSON.stringify(result));
 else {
   console.log(`runs=${runs} node=${result.node} (interleaved rounds, two warm-ups left out)`);
-  console.log('| scenario | median ms | added over node -e 0 (median of pairwise differences) | CPU ms (mean) | peak RSS MiB (median) |');
-  console.log('|---|---|---|---|---|');
-  for (const s of result.scenarios) console.log(`| ${s.label} | ${s.medianMs} | ${s.addedMedianMs ?? '—'} | ${s.cpuMeanMs ?? 'n/a'} | ${s.peakRssMedianMiB ?? 'n/a'} |`);
+  console.log('| scenario | median ms | added over node -e 0 (median of pairwise differences) | CPU ms (mean) | peak RSS MiB (median) | task-clock ms (median) |');
+  console.log('|---|---|---|---|---|---|');
+  for (const s of result.scenarios) console.log(`| ${s.label} | ${s.medianMs} | ${s.addedMedianMs ?? '—'} | ${s.cpuMeanMs ?? 'n/a'} | ${s.peakRssMedianMiB ?? 'n/a'} | ${s.taskClockMedianMs ?? 'n/a'} |`);
   for (const b of result.binaries) console.log(`${b.label}: ${(b.sizeBytes / 1e6).toFixed(1)} MB (${b.sizeBytes} bytes)`);
 }

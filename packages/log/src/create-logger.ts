@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { isatty } from 'node:tty';
 
 import { maskSecret } from '@agentkit/config';
@@ -34,7 +35,7 @@ export interface CreateLoggerOptions {
   readonly isTerminal?: boolean;
   /** Added to every line as `name`. */
   readonly name?: string;
-  /** Fields added to every line. Defaults to pino's `{ pid, hostname }`; null for none. */
+  /** Fields added to every line. Defaults to pino's `{ pid, hostname }` (read when the logger is made); null for none. */
   readonly base?: Record<string, unknown> | null;
 }
 
@@ -71,6 +72,8 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
   };
   if (options.name !== undefined) pinoOptions.name = options.name;
   // pino drops `name` along with a null base; an empty base drops pid and hostname only.
-  if (options.base !== undefined) pinoOptions.base = options.base ?? {};
+  // pino's own default is the same, but read when pino loads: in the single executable's startup
+  // snapshot (scripts/binary/snapshot-main.cjs) that would be the build's pid and host.
+  pinoOptions.base = options.base === undefined ? { pid: process.pid, hostname: hostname() } : (options.base ?? {});
   return pino(pinoOptions, stream);
 }

@@ -26,10 +26,20 @@ export type HostVerdict = { readonly ok: true } | { readonly ok: false; readonly
 
 /** Methods a browser may send cross-site without changing anything on our side. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** 127.0.0.0/8 and ::1; BlockList also matches their IPv4-mapped and long forms. */
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
+/**
+ * 127.0.0.0/8 and ::1; BlockList also matches their IPv4-mapped and long forms. Made on first
+ * use, not at load: a BlockList holds a native handle, which a V8 startup snapshot of the
+ * module (the single executable's, scripts/binary/snapshot-main.cjs) cannot contain.
+ */
+let loopback: BlockList | undefined;
+function loopbackList(): BlockList {
+  if (loopback === undefined) {
+    loopback = new BlockList();
+    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopback.addAddress('::1', 'ipv6');
+  }
+  return loopback;
+}
 
 /** Longest refused name kept in a log line: the header is the client's, not ours. */
 const MAX_LOGGED_NAME = 100;
@@ -166,5 +176,5 @@ function normalise(name: string): string | undefined {
 
 function isLoopbackIp(name: string): boolean {
   const family = isIP(name);
-  return family !== 0 && LOOPBACK.check(name, family === 6 ? 'ipv6' : 'ipv4');
+  return family !== 0 && loopbackList().check(name, family === 6 ? 'ipv6' : 'ipv4');
 }

@@ -106,13 +106,18 @@ export class NoProxyMatcher {
   }
 }
 
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+// Made on first use, not at load: a BlockList holds a native handle, which a V8 startup
+// snapshot of the module (the single executable's, scripts/binary/snapshot-main.cjs) cannot contain.
+let loopback: BlockList | undefined;
 
 function isLoopback(ip: string, type: 'ipv4' | 'ipv6'): boolean {
-  return LOOPBACK.check(ip, type);
+  if (loopback === undefined) {
+    loopback = new BlockList();
+    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+    loopback.addAddress('::1', 'ipv6');
+    loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+  }
+  return loopback.check(ip, type);
 }
 
 /** Go's `net.SplitHostPort`, lenient: no port (or a bare IPv6 address) gives an empty port. */

@@ -12,8 +12,12 @@ import { ScopeExtractor, type ExtractorStats } from '../extract/scope-extractor.
 import type { SymdbDestination } from './destination.js';
 import { HttpBatchSender, type RetryOptions } from './http-batch-sender.js';
 
-/** One process's id in every event (`runtimeId`), as a tracer has one per process. */
-const PROCESS_RUNTIME_ID = randomUUID();
+/**
+ * One process's id in every event (`runtimeId`), as a tracer has one per process. Drawn on first
+ * use, not at load: the single executable's startup snapshot (scripts/binary/snapshot-main.cjs)
+ * would otherwise give every process the one drawn at build time.
+ */
+let processRuntimeId: string | undefined;
 
 export interface UploadProgress {
   readonly files: number;
@@ -192,7 +196,7 @@ function senderFor(options: UploadDirectoryOptions, uploadId: string): HttpBatch
     service: options.service,
     version: options.version,
     env: options.env,
-    runtimeId: options.runtimeId ?? PROCESS_RUNTIME_ID,
+    runtimeId: options.runtimeId ?? (processRuntimeId ??= randomUUID()),
     uploadId,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
