@@ -77,12 +77,15 @@ export class IntakeHistory {
     return this.#evicted;
   }
 
-  /** Stores a decoded payload received at `receivedAtMs`; returns how many items it held. */
-  public ingest(decoded: DecodedPayload, receivedAtMs: number): number {
+  /**
+   * Stores a decoded payload received at `receivedAtMs`; resolves to how many items it held. A
+   * streamed series or sketches payload is inflated and decoded again one item at a time, so its
+   * items are stored as they come, never all alive at once; the rest is stored at once.
+   */
+  public async ingest(decoded: DecodedPayload, receivedAtMs: number): Promise<number> {
     switch (decoded.kind) {
       case 'series_v2': {
         const visit = (s: DecodedMetricSeries): void => this.#addSeries(fromV2(s));
-        // Streamed: one series decoded at a time, so the payload's are never all alive at once.
         if (decoded instanceof StreamedSeriesV2) return decoded.forEach(visit);
         for (const s of decoded.payload.series) visit(s);
         return decoded.payload.series.length;
