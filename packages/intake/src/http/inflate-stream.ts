@@ -55,7 +55,7 @@ export function inflateChunks(
   return new Promise((resolve, reject) => {
     let bytes = 0;
     let failed = false;
-    const fail = (error: unknown): void => {
+    const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
       stream.destroy();
@@ -71,7 +71,7 @@ export function inflateChunks(
       try {
         onChunk(chunk);
       } catch (error) {
-        fail(error);
+        fail(error as Error);
       }
     });
     stream.on('error', (error: Error) => {
