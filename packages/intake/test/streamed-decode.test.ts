@@ -27,7 +27,7 @@ function manySeries(count: number, tagsEach = 5): Serie[] {
     points: [{ timestamp: TS + (i % 3) * 10, value: i * 0.5 }],
     tags: Array.from({ length: tagsEach }, (_, t) => `t${t}:v${i}`),
     host: `host-${i % 4}`,
-    type: (['gauge', 'count', 'rate'] as const)[i % 3],
+    type: (['gauge', 'count', 'rate'] as const)[i % 3] ?? 'gauge',
     interval: 10,
   }));
 }
