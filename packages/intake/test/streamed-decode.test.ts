@@ -3,8 +3,11 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { AgentSketch } from '@agentkit/aggregator';
 import { ENDPOINT_PATHS } from '@agentkit/forwarder';
 import { forEachSeriesV2, forEachSketch, type DecodedMetricSeries, type Dogsketch, type Serie, type SketchSeries } from '@agentkit/serializer';
+import { DropCounter, silentLogger } from '@agentkit/core';
+import { IntakeHistory } from '../src/history/intake-history.js';
 import { FieldFramer } from '../src/http/field-framer.js';
 import { INFLATE_CHUNK_BYTES } from '../src/http/inflate-stream.js';
+import { StreamedSeriesV2 } from '../src/http/streamed-payload.js';
 import type { AnsweredRequest } from '../src/index.js';
 import { intakeFor, pipelineTo, post } from './helpers.js';
 
@@ -190,5 +193,19 @@ describe('the intake reads series and sketches payloads from the inflate stream'
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text)).toEqual({ errors: [expect.stringMatching(/^cannot decompress a deflate body: it inflates past 67108864 bytes/)] });
     expect(intake.stats().dropped).toEqual({ decode_error: 1 });
+  });
+
+  it('payloads are stored one after the other, in the order accepted: a long one does not interleave with the next', async () => {
+    const gauge = (value: number): Serie => ({ name: 'same.gauge', points: [{ timestamp: TS, value }], tags: ['k:v'], host: 'h', type: 'gauge', interval: 10 });
+    // The long payload ends with the gauge at 1 (many inflate pieces before it); the short one holds it at 2.
+    const long = (await rawBodies([...manySeries(4000), gauge(1)])).series;
+    const short = (await rawBodies([gauge(2)])).series;
+    expect(long).toHaveLength(1);
+    const history = new IntakeHistory({ maxPoints: 10, maxContexts: 10_000, maxEvents: 10 }, new DropCounter(silentLogger));
+    const first = await StreamedSeriesV2.read(deflateSync(long[0] as Buffer), 'deflate');
+    const second = await StreamedSeriesV2.read(deflateSync(short[0] as Buffer), 'deflate');
+    const stored = await Promise.all([history.ingest(first, Date.now()), history.ingest(second, Date.now())]);
+    expect(stored).toEqual([4001, 1]);
+    expect(history.series('same.gauge')).toEqual([{ metric: 'same.gauge', tags: ['k:v'], host: 'h', type: 'gauge', interval: 10, points: [[TS, 2]] }]);
   });
 });
