@@ -42,9 +42,9 @@ async function streamItems<Item>(body: Buffer, contentEncoding: string | undefin
  * The bulk of a flush comes in these, and the history keeps a bounded few of their series. The
  * check inflates the body as a stream and decodes each item as its bytes arrive, dropping it at
  * once; storing it does the same again from the compressed body (which the request holds
- * anyway). So a payload costs its compressed body, one inflate chunk and one item, not its
- * inflated size (~4 MB, several payloads at once during a flush, each an external buffer the
- * process kept until a full GC) nor an array of its items. A body that does not decode is refused
+ * anyway). So a payload costs its compressed body, one inflate chunk and one item, not a buffer
+ * for its whole inflated size (sized ×32 from the compressed length: several MB of external
+ * memory per payload in flight during a flush, kept until a full GC) nor an array of its items. A body that does not decode is refused
  * whole: the check runs to the end before anything is stored. `payload` (for observers and
  * fault plans) decodes the whole payload once, on first use, and then stands in for the body.
  */
