@@ -64,6 +64,8 @@ export class IntakeHistory {
   readonly #drops: DropCounter;
   /** Old points, events and checks pushed out by the limits: history rolling on, not a loss. */
   #evicted = 0;
+  /** The last payload's store: the next one starts once it has ended. */
+  #storing: Promise<unknown> = Promise.resolve();
 
   public constructor(limits: IntakeHistoryLimits, drops: DropCounter) {
     this.#series = new SeriesStore(limits);
@@ -77,12 +79,24 @@ export class IntakeHistory {
     return this.#evicted;
   }
 
-  /** Stores a decoded payload received at `receivedAtMs`; returns how many items it held. */
-  public ingest(decoded: DecodedPayload, receivedAtMs: number): number {
+  /**
+   * Stores a decoded payload received at `receivedAtMs`; resolves to how many items it held. A
+   * streamed series or sketches payload is inflated and decoded again one item at a time, so its
+   * items are stored as they come, never all alive at once; the rest is stored at once. Payloads
+   * are stored one after the other, in the order `ingest` was called: a payload's items never
+   * interleave with another's, so which of two points at one timestamp is kept, and which new
+   * contexts fit under the limit, follow the order the payloads were accepted in.
+   */
+  public ingest(decoded: DecodedPayload, receivedAtMs: number): Promise<number> {
+    const stored = this.#storing.then(() => this.#ingestNow(decoded, receivedAtMs));
+    this.#storing = stored.catch(() => undefined);
+    return stored;
+  }
+
+  async #ingestNow(decoded: DecodedPayload, receivedAtMs: number): Promise<number> {
     switch (decoded.kind) {
       case 'series_v2': {
         const visit = (s: DecodedMetricSeries): void => this.#addSeries(fromV2(s));
-        // Streamed: one series decoded at a time, so the payload's are never all alive at once.
         if (decoded instanceof StreamedSeriesV2) return decoded.forEach(visit);
         for (const s of decoded.payload.series) visit(s);
         return decoded.payload.series.length;

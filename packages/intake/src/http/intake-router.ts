@@ -107,7 +107,7 @@ export class IntakeRouter {
       case 'check_run_v1':
       case 'logs':
         if (req.method !== 'POST') return this.#methodNotAllowed(res, 'POST');
-        if (!this.#keep(request)) return this.#json(res, refusal, { errors: [request.decodeError ?? 'not decoded'] });
+        if (!(await this.#keep(request))) return this.#json(res, refusal, { errors: [request.decodeError ?? 'not decoded'] });
         return this.#json(res, 202, {});
       case 'validate':
         if (!isRead(req)) return this.#methodNotAllowed(res, 'GET, HEAD');
@@ -149,16 +149,16 @@ export class IntakeRouter {
     }
     if (fault.status === undefined) return this.#answer(req, res, request, refusal);
     const status = fault.status;
-    if (status >= 200 && status < 300) this.#keep(request);
+    if (status >= 200 && status < 300) await this.#keep(request);
     const text = fault.body ?? (status < 300 ? '{}' : JSON.stringify({ errors: [`status ${status} (fault plan)`] }));
     this.#send(res, status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...fault.headers }, Buffer.from(text, 'utf8'));
     return status;
   }
 
-  /** Stores what decoded in the history; false when there is nothing to keep. */
-  #keep(request: IntakeRequest): boolean {
+  /** Stores what decoded in the history (a streamed payload is inflated again, item by item); false when there is nothing to keep. */
+  async #keep(request: IntakeRequest): Promise<boolean> {
     if (request.decoded !== undefined) {
-      this.#ctx.stats.accepted(request.route, this.#ctx.history.ingest(request.decoded, Date.now()));
+      this.#ctx.stats.accepted(request.route, await this.#ctx.history.ingest(request.decoded, Date.now()));
       return true;
     }
     if (request.symdb !== undefined) {

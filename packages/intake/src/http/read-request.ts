@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { DropCounter } from '@agentkit/core';
-import { decodePayload, decompressBody, payloadKindOf, SerializerError, SerializerErrorCode, type DecodedPayload } from '@agentkit/serializer';
+import { decodePayload, payloadKindOf, SerializerError, SerializerErrorCode, type DecodedPayload } from '@agentkit/serializer';
 import { IntakeError } from '../errors.js';
 import { readDebuggerUpload } from '../debugger/debugger-upload.js';
 import { uploadHeaders } from '../debugger/upload-headers.js';
@@ -63,7 +63,7 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
     }
   }
   try {
-    return plain(400, { decoded: decodeBody(path, req.headers, body) });
+    return plain(400, { decoded: await decodeBody(path, req.headers, body) });
   } catch (error) {
     const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
     drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
@@ -89,10 +89,10 @@ function isSymdbBody(contentType: string | undefined, body: Buffer): boolean {
   }
 }
 
-/** Series and sketches payloads are checked now and decoded again item by item when stored (see StreamedSeriesV2); the rest whole. */
-function decodeBody(path: string, headers: IncomingMessage['headers'], body: Buffer): DecodedPayload {
+/** Series and sketches payloads are checked now, from the inflate stream, and decoded again item by item when stored (see StreamedSeriesV2); the rest whole. */
+async function decodeBody(path: string, headers: IncomingMessage['headers'], body: Buffer): Promise<DecodedPayload> {
   const kind = payloadKindOf(path);
   if (kind !== 'series_v2' && kind !== 'sketches_v2') return decodePayload(path, headers, body);
-  const raw = decompressBody(body, headers['content-encoding']);
-  return kind === 'series_v2' ? new StreamedSeriesV2(raw) : new StreamedSketches(raw);
+  const encoding = headers['content-encoding'];
+  return kind === 'series_v2' ? StreamedSeriesV2.read(body, encoding) : StreamedSketches.read(body, encoding);
 }
