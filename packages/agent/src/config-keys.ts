@@ -1,17 +1,18 @@
+// The keys alone of the packages the agent loads only when they are switched on (see
+// default-agent.ts): the trace agent and its debugger proxy, the local intake, the logs, symdb.
 import { aggregatorConfigKeys } from '@agentkit/aggregator';
-import { apmConfigKeys } from '@agentkit/apm';
+import { apmConfigKeys } from '@agentkit/apm/config-keys';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
-import { debuggerConfigKeys } from '@agentkit/debugger';
+import { debuggerConfigKeys } from '@agentkit/debugger/config-keys';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
-import { intakeConfigKeys } from '@agentkit/intake';
+import { intakeConfigKeys } from '@agentkit/intake/config-keys';
 import { logConfigKeys } from '@agentkit/log';
-// Its keys alone: the rest of @agentkit/logs is loaded only with logs_enabled (agentkit exec).
 import { logsConfigKeys } from '@agentkit/logs/config-keys';
 import { metadataConfigKeys } from '@agentkit/metadata';
 import { serializerConfigKeys } from '@agentkit/serializer';
 import { serverlessConfigKeys } from '@agentkit/serverless';
-import { symdbConfigKeys } from '@agentkit/symdb';
+import { symdbConfigKeys } from '@agentkit/symdb/config-keys';
 import { statusConfigKeys } from './status/config-keys.js';
 
 /**

@@ -1,11 +1,10 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
-import { apmBundle, apmKeys } from '@agentkit/apm';
+import { apmKeys } from '@agentkit/apm/config-keys';
 import { commonKeys } from '@agentkit/config';
 import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
-import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
-import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, localIntakeBundle } from '@agentkit/intake';
+import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake';
 import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
 import { statusBundle } from './status/status.module.js';
@@ -32,11 +31,23 @@ export function localIntakeUrl(config: ConfigReader): string {
  * embeds the local intake, and the forwarder and the debugger proxy declare an ordering edge to it
  * (`after: [LOCAL_INTAKE]`): the intake starts before them and stops after their last payload.
  * `local_intake_port` must be a real port then (0 is resolved by the caller, see `agentkit run`).
+ *
+ * Asynchronous because the packages that are switched off are not loaded at all: the trace
+ * agent and its debugger proxy, and the local intake, are imported only when the
+ * configuration asks for them (in the CLI's bundle each is its own chunk), so an
+ * `agentkit exec` with an API key neither reads, compiles nor evaluates the intake's code
+ * (docs/benchmarks.md, "Lean start").
  */
-export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
+export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle | Replacement)[]> {
   const traceAgent = config.get(apmKeys.enabled);
+  const localIntake = usesLocalIntake(config);
+  const [apm, debuggerProxy, intake] = await Promise.all([
+    traceAgent ? import('@agentkit/apm') : undefined,
+    traceAgent ? import('@agentkit/debugger') : undefined,
+    localIntake ? import('@agentkit/intake') : undefined,
+  ]);
   const bundles: (Bundle | Replacement)[] = [
-    ...(traceAgent ? [apmBundle, debuggerBundle] : []),
+    ...(apm === undefined || debuggerProxy === undefined ? [] : [apm.apmBundle, debuggerProxy.debuggerBundle]),
     dogstatsdBundle,
     aggregatorBundle,
     serializerBundle,
@@ -44,16 +55,17 @@ export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement
     hostMetadataBundle,
     statusBundle,
   ];
-  if (!usesLocalIntake(config)) return bundles;
-  return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config)), ...(traceAgent ? [debuggerAfterLocalIntake()] : [])];
-}
-
-/**
- * The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it over
- * HTTP, so it declares the order (after the intake at start, before it at stop).
- */
-function debuggerAfterLocalIntake(): Replacement {
-  return replaceWith(provide(DEBUGGER_PROXY, HttpDebuggerProxy, { stopTimeoutMs: DEBUGGER_PROXY_STOP_TIMEOUT_MS, after: [LOCAL_INTAKE] }));
+  if (intake === undefined) return bundles;
+  return [
+    ...bundles,
+    intake.localIntakeBundle,
+    forwarderToLocalIntake(localIntakeUrl(config)),
+    // The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it
+    // over HTTP, so it declares the order (after the intake at start, before it at stop).
+    ...(debuggerProxy === undefined
+      ? []
+      : [replaceWith(provide(debuggerProxy.DEBUGGER_PROXY, debuggerProxy.HttpDebuggerProxy, { stopTimeoutMs: debuggerProxy.DEBUGGER_PROXY_STOP_TIMEOUT_MS, after: [LOCAL_INTAKE] }))]),
+  ];
 }
 
 /**

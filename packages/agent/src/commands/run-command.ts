@@ -41,7 +41,7 @@ Options:
     const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
-    const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+    const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
   },
 };

@@ -1,7 +1,7 @@
 import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm';
 import { describeError, settleWithin, type Logger } from '@agentkit/core';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
-import { symdbBundle } from '@agentkit/symdb';
+import { symdbUploadEnabled } from '@agentkit/symdb/config-keys';
 import { defaultAgentBundles } from '../default-agent.js';
 import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
@@ -97,11 +97,12 @@ class ExecSession {
         this.#spawn(this.#options.command as TaskCommand, prebound.ports);
       }
       this.#pipeline = await ExecPipeline.start(
-        // symdb (symbol_database_upload_enabled): the program's working directory, which is ours.
+        // symdb (symbol_database_upload_enabled): the program's working directory, which is ours;
+        // its code is loaded only then. With prebound listeners this loading runs beside the program.
         [
-          ...defaultAgentBundles(setup.config),
+          ...(await defaultAgentBundles(setup.config)),
           serverlessBundle(setup.cloud),
-          symdbBundle,
+          ...(symdbUploadEnabled(setup.config) ? [(await import('@agentkit/symdb')).symdbBundle] : []),
           ...(logs === undefined ? [] : [logs.bundle]),
           ...(prebound === undefined ? [] : [prebound.bundle]),
         ],
