@@ -1,7 +1,8 @@
 import { aggregatorBundle } from '@agentkit/aggregator';
-import { apmKeys } from '@agentkit/apm/config-keys';
+import { apmBundle, apmKeys } from '@agentkit/apm';
 import { commonKeys } from '@agentkit/config';
 import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
+import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
 import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake';
@@ -32,22 +33,17 @@ export function localIntakeUrl(config: ConfigReader): string {
  * (`after: [LOCAL_INTAKE]`): the intake starts before them and stops after their last payload.
  * `local_intake_port` must be a real port then (0 is resolved by the caller, see `agentkit run`).
  *
- * Asynchronous because the packages that are switched off are not loaded at all: the trace
- * agent and its debugger proxy, and the local intake, are imported only when the
- * configuration asks for them (in the CLI's bundle each is its own chunk), so an
- * `agentkit exec` with an API key neither reads, compiles nor evaluates the intake's code
- * (docs/benchmarks.md, "Lean start").
+ * Asynchronous because the local intake, when it is not embedded (an API key or `dd_url` is
+ * set, as under `agentkit exec` in production), is not loaded at all: it is imported only when
+ * the configuration asks for it (in the CLI's bundle it is its own chunk), so such an agent
+ * neither reads, compiles nor evaluates its code (docs/benchmarks.md, "Lean start"). The trace
+ * agent and its debugger proxy are on by default (`apm_config.enabled`), and loading them the same
+ * way cost more (more, smaller chunks before the program starts) than it saved.
  */
 export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle | Replacement)[]> {
   const traceAgent = config.get(apmKeys.enabled);
-  const localIntake = usesLocalIntake(config);
-  const [apm, debuggerProxy, intake] = await Promise.all([
-    traceAgent ? import('@agentkit/apm') : undefined,
-    traceAgent ? import('@agentkit/debugger') : undefined,
-    localIntake ? import('@agentkit/intake') : undefined,
-  ]);
   const bundles: (Bundle | Replacement)[] = [
-    ...(apm === undefined || debuggerProxy === undefined ? [] : [apm.apmBundle, debuggerProxy.debuggerBundle]),
+    ...(traceAgent ? [apmBundle, debuggerBundle] : []),
     dogstatsdBundle,
     aggregatorBundle,
     serializerBundle,
@@ -55,17 +51,17 @@ export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle
     hostMetadataBundle,
     statusBundle,
   ];
-  if (intake === undefined) return bundles;
-  return [
-    ...bundles,
-    intake.localIntakeBundle,
-    forwarderToLocalIntake(localIntakeUrl(config)),
-    // The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it
-    // over HTTP, so it declares the order (after the intake at start, before it at stop).
-    ...(debuggerProxy === undefined
-      ? []
-      : [replaceWith(provide(debuggerProxy.DEBUGGER_PROXY, debuggerProxy.HttpDebuggerProxy, { stopTimeoutMs: debuggerProxy.DEBUGGER_PROXY_STOP_TIMEOUT_MS, after: [LOCAL_INTAKE] }))]),
-  ];
+  if (!usesLocalIntake(config)) return bundles;
+  const { localIntakeBundle } = await import('@agentkit/intake');
+  return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config)), ...(traceAgent ? [debuggerAfterLocalIntake()] : [])];
+}
+
+/**
+ * The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it over
+ * HTTP, so it declares the order (after the intake at start, before it at stop).
+ */
+function debuggerAfterLocalIntake(): Replacement {
+  return replaceWith(provide(DEBUGGER_PROXY, HttpDebuggerProxy, { stopTimeoutMs: DEBUGGER_PROXY_STOP_TIMEOUT_MS, after: [LOCAL_INTAKE] }));
 }
 
 /**
