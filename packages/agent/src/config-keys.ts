@@ -1,17 +1,17 @@
-// The keys alone of the packages the agent loads only when they are switched on (see
-// default-agent.ts): the trace agent and its debugger proxy, the local intake, the logs, symdb.
-import { aggregatorConfigKeys } from '@agentkit/aggregator';
+// Each package's keys alone (its ./config-keys entry): loading the configuration must not load
+// the packages themselves (agentkit exec loads the pipeline after its program started).
+import { aggregatorConfigKeys } from '@agentkit/aggregator/config-keys';
 import { apmConfigKeys } from '@agentkit/apm/config-keys';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
 import { debuggerConfigKeys } from '@agentkit/debugger/config-keys';
-import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
-import { forwarderConfigKeys } from '@agentkit/forwarder';
+import { dogstatsdConfigKeys } from '@agentkit/dogstatsd/config-keys';
+import { forwarderConfigKeys } from '@agentkit/forwarder/config-keys';
 import { intakeConfigKeys } from '@agentkit/intake/config-keys';
-import { logConfigKeys } from '@agentkit/log';
+import { logConfigKeys } from '@agentkit/log/config-keys';
 import { logsConfigKeys } from '@agentkit/logs/config-keys';
-import { metadataConfigKeys } from '@agentkit/metadata';
-import { serializerConfigKeys } from '@agentkit/serializer';
-import { serverlessConfigKeys } from '@agentkit/serverless';
+import { metadataConfigKeys } from '@agentkit/metadata/config-keys';
+import { serializerConfigKeys } from '@agentkit/serializer/config-keys';
+import { serverlessConfigKeys } from '@agentkit/serverless/config-keys';
 import { symdbConfigKeys } from '@agentkit/symdb/config-keys';
 import { statusConfigKeys } from './status/config-keys.js';
 

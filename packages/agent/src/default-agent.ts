@@ -8,20 +8,8 @@ import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs
 import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake';
 import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
+import { localIntakeUrl, usesLocalIntake } from './local-intake-destination.js';
 import { statusBundle } from './status/status.module.js';
-
-/**
- * True when the agent has nowhere to send but its own local intake: neither `api_key` nor
- * `dd_url` is set. `agentkit run` then embeds the intake and points the forwarder at it.
- */
-export function usesLocalIntake(config: ConfigReader): boolean {
-  return config.get(commonKeys.apiKey).trim() === '' && config.get(commonKeys.ddUrl).trim() === '';
-}
-
-/** The URL of the local intake on this machine, from `local_intake_port`. */
-export function localIntakeUrl(config: ConfigReader): string {
-  return `http://127.0.0.1:${config.get(commonKeys.localIntakePort)}`;
-}
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes

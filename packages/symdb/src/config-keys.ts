@@ -1,7 +1,7 @@
 import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey } from '@agentkit/config';
 import type { ConfigReader } from '@agentkit/core';
-import { httpClientConfigKeys } from '@agentkit/forwarder';
+import { httpClientConfigKeys } from '@agentkit/forwarder/config-keys';
 
 /** 2 MiB, the Go uploader's `DefaultFlushThresholdBytes`. */
 export const DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES = 2 * 1024 * 1024;
