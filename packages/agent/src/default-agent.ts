@@ -5,7 +5,7 @@ import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, t
 import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
-import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake';
+import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake/tokens';
 import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
 import { localIntakeUrl, usesLocalIntake } from './local-intake-destination.js';
@@ -21,12 +21,11 @@ import { statusBundle } from './status/status.module.js';
  * (`after: [LOCAL_INTAKE]`): the intake starts before them and stops after their last payload.
  * `local_intake_port` must be a real port then (0 is resolved by the caller, see `agentkit run`).
  *
- * Asynchronous because the local intake, when it is not embedded (an API key or `dd_url` is
- * set, as under `agentkit exec` in production), is not loaded at all: it is imported only when
- * the configuration asks for it (in the CLI's bundle it is its own chunk), so such an agent
- * neither reads, compiles nor evaluates its code (docs/benchmarks.md, "Lean start"). The trace
- * agent and its debugger proxy are on by default (`apm_config.enabled`), and loading them the same
- * way cost more (more, smaller chunks before the program starts) than it saved.
+ * Asynchronous because the local intake's package is imported only when it is embedded: with an
+ * API key or `dd_url` (production, and `agentkit exec` there) it is neither read, compiled nor
+ * evaluated (in the CLI's bundle it is its own chunk; its token comes from the light
+ * `@agentkit/intake/tokens`). The trace agent and its debugger proxy are on by default
+ * (`apm_config.enabled`) and are imported with the rest (docs/benchmarks.md, "Lean start").
  */
 export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle | Replacement)[]> {
   const traceAgent = config.get(apmKeys.enabled);

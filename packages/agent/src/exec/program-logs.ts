@@ -1,4 +1,5 @@
 import type { Bundle, ConfigReader, Token } from '@agentkit/core';
+import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import type { LogSource } from '@agentkit/logs';
 import type { CloudService } from '@agentkit/serverless/setup';
 import { localIntakeUrl, usesLocalIntake } from '../local-intake-destination.js';
@@ -22,9 +23,7 @@ export async function programLogs(config: ConfigReader, cloud: CloudService): Pr
   if (config.get(LOGS_ENABLED) !== true) return undefined;
   const { logsBundle, LOG_SOURCE } = await import('@agentkit/logs');
   const local = usesLocalIntake(config);
-  // The intake's token only with the embedded intake, whose package then loads anyway.
-  const { LOCAL_INTAKE } = local ? await import('@agentkit/intake') : { LOCAL_INTAKE: undefined };
-  const bundle = logsBundle({ tags: cloud.tags, defaultSource: cloud.origin, ...(local ? { intakeUrl: localIntakeUrl(config) } : {}) }, LOCAL_INTAKE === undefined ? [] : [LOCAL_INTAKE]);
+  const bundle = logsBundle({ tags: cloud.tags, defaultSource: cloud.origin, ...(local ? { intakeUrl: localIntakeUrl(config) } : {}) }, local ? [LOCAL_INTAKE] : []);
   return { bundle, source: LOG_SOURCE };
 }
 
