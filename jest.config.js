@@ -13,6 +13,8 @@ export default {
     '^@agentkit/core/version$': '<rootDir>/packages/core/src/version.ts',
     // A package's keys alone, for what must not load the rest of it (`@agentkit/logs/config-keys`).
     '^@agentkit/([a-z-]+)/config-keys$': '<rootDir>/packages/$1/src/config-keys.ts',
+    // The light entries `agentkit exec` loads before its program starts (`@agentkit/serverless/setup`, …/prebound).
+    '^@agentkit/([a-z-]+)/(setup|prebound|tokens)$': '<rootDir>/packages/$1/src/$2.ts',
     '^@agentkit/([a-z-]+)/testing$': '<rootDir>/packages/$1/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -9,11 +9,11 @@
 // a whole `exec -- node -e 0`, none of it before the program starts, and V8 writes a different
 // cache at every build; docs/benchmarks.md, "Start-up: cold start and idle memory".)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}packages/agent/dist/bundle`;
@@ -44,7 +44,7 @@ if (isBuildUpToDate(root, `${outdir}/cli.js`, [fileURLToPath(import.meta.url)]))
 
 // Chunk names carry a content hash: clear the old ones rather than let them pile up.
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const { outputFiles } = await build({
   entryPoints: { cli: entry },
   outdir,
   bundle: true,
@@ -60,4 +60,8 @@ await build({
   plugins: [ownImportMetaUrl, undiciSlim(root, 'bundle-cli')],
   legalComments: 'none',
   logLevel: 'warning',
+  write: false,
 });
+// Written ASCII only (see asciiOnly): each chunk's source is then held one byte a character.
+mkdirSync(outdir, { recursive: true });
+for (const file of outputFiles) writeFileSync(file.path, asciiOnly(file.text, path.relative(root, file.path)));

@@ -65,6 +65,20 @@ function undiciNamesUsed(root) {
 }
 
 /**
+ * `text` (an esbuild output named `name`) with every non-ASCII character as its `\u` escape.
+ * Why: V8 keeps a module's source for what it compiles lazily, in one byte a character only
+ * when every character is Latin-1; esbuild leaves a few others in comments and one regular
+ * expression (`µs|μs`), and the whole chunk is then held two bytes a character (the npm CLI's
+ * two big chunks: ~1 MB of idle heap). The escape means the same character in a string, a
+ * template, a regular expression or an identifier, and is harmless in a comment; after a
+ * backslash it would not, and the build refuses that.
+ */
+export function asciiOnly(text, name) {
+  if (/\\[\u0080-\uffff]/.test(text)) throw new Error(`${name} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
+  return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * True when `file` exists and is newer than every input of a build of the CLI: what `tsc -b`
  * wrote (it leaves a package's .tsbuildinfo alone when nothing changed), the installed
  * dependencies (package-lock.json), this file, and `moreInputs` (the build script itself…).

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { commonKeys, loadConfig, type Config } from '@agentkit/config';
 import { allConfigKeys } from './config-keys.js';
-import { usesLocalIntake } from './default-agent.js';
+import { usesLocalIntake } from './local-intake-destination.js';
 
 /** Runtime layers on top of the user's sources (see `loadConfig`). */
 export interface AgentConfigLayers {

@@ -1,17 +1,18 @@
-import { aggregatorConfigKeys } from '@agentkit/aggregator';
-import { apmConfigKeys } from '@agentkit/apm';
+// Each package's keys alone (its ./config-keys entry): loading the configuration must not load
+// the packages themselves (agentkit exec loads the pipeline after its program started).
+import { aggregatorConfigKeys } from '@agentkit/aggregator/config-keys';
+import { apmConfigKeys } from '@agentkit/apm/config-keys';
 import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
-import { debuggerConfigKeys } from '@agentkit/debugger';
-import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
-import { forwarderConfigKeys } from '@agentkit/forwarder';
-import { intakeConfigKeys } from '@agentkit/intake';
-import { logConfigKeys } from '@agentkit/log';
-// Its keys alone: the rest of @agentkit/logs is loaded only with logs_enabled (agentkit exec).
+import { debuggerConfigKeys } from '@agentkit/debugger/config-keys';
+import { dogstatsdConfigKeys } from '@agentkit/dogstatsd/config-keys';
+import { forwarderConfigKeys } from '@agentkit/forwarder/config-keys';
+import { intakeConfigKeys } from '@agentkit/intake/config-keys';
+import { logConfigKeys } from '@agentkit/log/config-keys';
 import { logsConfigKeys } from '@agentkit/logs/config-keys';
-import { metadataConfigKeys } from '@agentkit/metadata';
-import { serializerConfigKeys } from '@agentkit/serializer';
-import { serverlessConfigKeys } from '@agentkit/serverless';
-import { symdbConfigKeys } from '@agentkit/symdb';
+import { metadataConfigKeys } from '@agentkit/metadata/config-keys';
+import { serializerConfigKeys } from '@agentkit/serializer/config-keys';
+import { serverlessConfigKeys } from '@agentkit/serverless/config-keys';
+import { symdbConfigKeys } from '@agentkit/symdb/config-keys';
 import { statusConfigKeys } from './status/config-keys.js';
 
 /**

@@ -5,23 +5,11 @@ import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, t
 import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
-import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY, localIntakeBundle } from '@agentkit/intake';
+import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake/tokens';
 import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
+import { localIntakeUrl, usesLocalIntake } from './local-intake-destination.js';
 import { statusBundle } from './status/status.module.js';
-
-/**
- * True when the agent has nowhere to send but its own local intake: neither `api_key` nor
- * `dd_url` is set. `agentkit run` then embeds the intake and points the forwarder at it.
- */
-export function usesLocalIntake(config: ConfigReader): boolean {
-  return config.get(commonKeys.apiKey).trim() === '' && config.get(commonKeys.ddUrl).trim() === '';
-}
-
-/** The URL of the local intake on this machine, from `local_intake_port`. */
-export function localIntakeUrl(config: ConfigReader): string {
-  return `http://127.0.0.1:${config.get(commonKeys.localIntakePort)}`;
-}
 
 /**
  * The bundles of the default agent, listed in pipeline order; the order they start in comes
@@ -32,8 +20,14 @@ export function localIntakeUrl(config: ConfigReader): string {
  * embeds the local intake, and the forwarder and the debugger proxy declare an ordering edge to it
  * (`after: [LOCAL_INTAKE]`): the intake starts before them and stops after their last payload.
  * `local_intake_port` must be a real port then (0 is resolved by the caller, see `agentkit run`).
+ *
+ * Asynchronous because the local intake's package is imported only when it is embedded: with an
+ * API key or `dd_url` (production, and `agentkit exec` there) it is neither read, compiled nor
+ * evaluated (in the CLI's bundle it is its own chunk; its token comes from the light
+ * `@agentkit/intake/tokens`). The trace agent and its debugger proxy are on by default
+ * (`apm_config.enabled`) and are imported with the rest (docs/benchmarks.md, "Lean start").
  */
-export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement)[] {
+export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle | Replacement)[]> {
   const traceAgent = config.get(apmKeys.enabled);
   const bundles: (Bundle | Replacement)[] = [
     ...(traceAgent ? [apmBundle, debuggerBundle] : []),
@@ -45,6 +39,7 @@ export function defaultAgentBundles(config: ConfigReader): (Bundle | Replacement
     statusBundle,
   ];
   if (!usesLocalIntake(config)) return bundles;
+  const { localIntakeBundle } = await import('@agentkit/intake');
   return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config)), ...(traceAgent ? [debuggerAfterLocalIntake()] : [])];
 }
 

@@ -1,7 +1,8 @@
 export { main } from './cli.js';
 export type { Command, CommandIO, ParsedArgs } from './command.js';
 export { allConfigKeys } from './config-keys.js';
-export { defaultAgentBundles, localIntakeUrl, usesLocalIntake } from './default-agent.js';
+export { defaultAgentBundles } from './default-agent.js';
+export { localIntakeUrl, usesLocalIntake } from './local-intake-destination.js';
 export { loadAgentConfig, withConcreteIntakePort } from './agent-config.js';
 export type { AgentConfigLayers } from './agent-config.js';
 export { statusBundle } from './status/status.module.js';

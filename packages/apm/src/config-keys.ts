@@ -1,5 +1,5 @@
 import { commonKeys, defineKey, type AnyConfigKey } from '@agentkit/config';
-import { dogstatsdKeys } from '@agentkit/dogstatsd';
+import { dogstatsdKeys } from '@agentkit/dogstatsd/config-keys';
 
 /** The trace agent's port, `apm_config.receiver_port`'s default. */
 export const DEFAULT_APM_RECEIVER_PORT = 8126;

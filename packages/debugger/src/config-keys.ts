@@ -1,6 +1,6 @@
 import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey, ConfigKey } from '@agentkit/config';
-import { forwarderKeys, httpClientConfigKeys, type AdditionalEndpoints } from '@agentkit/forwarder';
+import { forwarderKeys, httpClientConfigKeys, type AdditionalEndpoints } from '@agentkit/forwarder/config-keys';
 
 /**
  * The trace agent's keys for the destinations of its debugger and symbol database proxies

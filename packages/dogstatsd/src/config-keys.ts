@@ -1,6 +1,6 @@
 import { defineKey } from '@agentkit/config';
 import type { AnyConfigKey } from '@agentkit/config';
-import { aggregatorKeys } from '@agentkit/aggregator';
+import { aggregatorKeys } from '@agentkit/aggregator/config-keys';
 
 /** One `dogstatsd_mapper_profiles` entry, as the Datadog Agent reads it. */
 export interface MapperProfileConfig {

@@ -1,4 +1,4 @@
-import { aggregatorKeys } from '@agentkit/aggregator';
+import { aggregatorKeys } from '@agentkit/aggregator/config-keys';
 import { commonKeys } from '@agentkit/config';
 
 /** serverless-init flushes every 3 s: an instance may be frozen or stopped at any moment. */

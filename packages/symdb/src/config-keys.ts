@@ -1,6 +1,7 @@
 import { commonKeys, defineKey } from '@agentkit/config';
 import type { AnyConfigKey } from '@agentkit/config';
-import { httpClientConfigKeys } from '@agentkit/forwarder';
+import type { ConfigReader } from '@agentkit/core';
+import { httpClientConfigKeys } from '@agentkit/forwarder/config-keys';
 
 /** 2 MiB, the Go uploader's `DefaultFlushThresholdBytes`. */
 export const DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES = 2 * 1024 * 1024;
@@ -45,6 +46,11 @@ export const symdbKeys = {
 } as const;
 
 /** The symdb keys as a collection, in documentation order, for `loadConfig({ keys })`. */
+/** True when `symbol_database_upload_enabled` asks for the upload (the symdb bundle's switch). */
+export function symdbUploadEnabled(config: ConfigReader): boolean {
+  return config.get(symdbKeys.uploadEnabled);
+}
+
 export const symdbConfigKeys: readonly AnyConfigKey[] = Object.freeze([
   symdbKeys.uploadEnabled,
   symdbKeys.flushThresholdBytes,

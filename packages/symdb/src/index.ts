@@ -43,6 +43,6 @@ export { gitBlobSha1 } from './extract/file-hash.js';
 export { SYMDB_LANGUAGE } from './scope/scope.js';
 export type { LanguageSpecifics, LineRange, Scope, ScopeSymbol, ScopeType, SymbolType } from './scope/scope.js';
 
-export { symdbConfigKeys, symdbKeys, DEFAULT_SYMDB_EXCLUDE_DIRS, DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES } from './config-keys.js';
+export { symdbConfigKeys, symdbKeys, symdbUploadEnabled, DEFAULT_SYMDB_EXCLUDE_DIRS, DEFAULT_SYMDB_FLUSH_THRESHOLD_BYTES } from './config-keys.js';
 
 export { SymdbEncodeError, SymdbError, SymdbErrorCode, UploadError } from './errors.js';

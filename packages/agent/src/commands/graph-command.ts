@@ -24,7 +24,7 @@ Options:
 Example: agentkit graph --format dot | dot -Tsvg > agent.svg
 `,
   options: { ...CONFIG_OPTION, format: { type: 'string', short: 'f', default: 'text' } },
-  run(args, io) {
+  async run(args, io) {
     const format = args.values['format'] as string;
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
@@ -32,7 +32,7 @@ Example: agentkit graph --format dot | dot -Tsvg > agent.svg
     const config = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(config, io.stderr);
     // With log_level debug, the app logs its plan (each bundle on or off, and why) on stderr.
-    const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+    const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     const bundles = app.bundles().map((b) => `${b.name}: ${b.enabled ? 'on' : 'off'} (${b.reason})`);
     switch (format) {
       case 'dot':
@@ -47,6 +47,6 @@ Example: agentkit graph --format dot | dot -Tsvg > agent.svg
       default:
         io.stdout(`bundles: ${bundles.length === 0 ? 'none' : bundles.join('; ')}\n${app.toText()}`);
     }
-    return Promise.resolve(0);
+    return 0;
   },
 };

@@ -2,7 +2,7 @@ import { APM_RECEIVER } from '@agentkit/apm';
 import { commonKeys, type Config } from '@agentkit/config';
 import { createApp, type App } from '@agentkit/core';
 import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER } from '@agentkit/dogstatsd';
-import { LOCAL_INTAKE } from '@agentkit/intake';
+import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
 import { applyAgentV8Flags } from '../agent-v8-flags.js';
@@ -41,7 +41,7 @@ Options:
     const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
-    const app = createApp(defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+    const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
   },
 };

@@ -1,6 +1,6 @@
 import { createApp, describeError, StopError, type App, type Bundle, type ConfigReader, type Logger, type Replacement, type StopResult, type Token } from '@agentkit/core';
-import { APM_RECEIVER } from '@agentkit/apm';
-import { UDP_LISTENER } from '@agentkit/dogstatsd';
+import { APM_RECEIVER } from '@agentkit/apm/prebound';
+import { UDP_LISTENER } from '@agentkit/dogstatsd/prebound';
 import { formatPendingWork, pendingBeforeStop, type PendingStage } from './pending-work.js';
 
 /** The pipeline gets this long to start; past it the program runs without it rather than wait. */

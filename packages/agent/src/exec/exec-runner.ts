@@ -1,8 +1,6 @@
-import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm';
+import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm/config-keys';
 import { describeError, settleWithin, type Logger } from '@agentkit/core';
-import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
-import { symdbBundle } from '@agentkit/symdb';
-import { defaultAgentBundles } from '../default-agent.js';
+import { ENHANCED_METRICS, type EnhancedMetrics } from '@agentkit/serverless/setup';
 import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
 import { ExecPipeline } from './exec-pipeline.js';
@@ -96,15 +94,10 @@ class ExecSession {
         this.#pipelineStarting = true;
         this.#spawn(this.#options.command as TaskCommand, prebound.ports);
       }
+      // The pipeline's code loads only now (exec-bundles.ts): with prebound listeners, beside the program.
+      const { execBundles } = await import('./exec-bundles.js');
       this.#pipeline = await ExecPipeline.start(
-        // symdb (symbol_database_upload_enabled): the program's working directory, which is ours.
-        [
-          ...defaultAgentBundles(setup.config),
-          serverlessBundle(setup.cloud),
-          symdbBundle,
-          ...(logs === undefined ? [] : [logs.bundle]),
-          ...(prebound === undefined ? [] : [prebound.bundle]),
-        ],
+        await execBundles(setup.config, setup.cloud, [logs?.bundle, prebound?.bundle]),
         setup.config,
         setup.logger,
         setup.budget.totalMs,

@@ -9,7 +9,7 @@ import {
   serverlessKeys,
   withServerlessTags,
   type CloudService,
-} from '@agentkit/serverless';
+} from '@agentkit/serverless/setup';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
 import { warnUnknown } from '../commands/config-command.js';
 import { drainReserveMs, ShutdownBudget } from './shutdown-budget.js';

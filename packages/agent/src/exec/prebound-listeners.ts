@@ -1,6 +1,8 @@
-import { apmKeys, PREBOUND_APM_SERVER, PreboundApmServer } from '@agentkit/apm';
+import { apmKeys } from '@agentkit/apm/config-keys';
+import { PREBOUND_APM_SERVER, PreboundApmServer } from '@agentkit/apm/prebound';
 import { bundle, provide, type Bundle, type ConfigReader, type Logger } from '@agentkit/core';
-import { dogstatsdKeys, PREBOUND_UDP_SOCKET, PreboundUdpSocket } from '@agentkit/dogstatsd';
+import { dogstatsdKeys } from '@agentkit/dogstatsd/config-keys';
+import { PREBOUND_UDP_SOCKET, PreboundUdpSocket } from '@agentkit/dogstatsd/prebound';
 
 /** The ports the program is told about (see ExecSession's program environment). */
 export interface ListenerPorts {

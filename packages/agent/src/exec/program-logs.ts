@@ -1,8 +1,8 @@
 import type { Bundle, ConfigReader, Token } from '@agentkit/core';
-import { LOCAL_INTAKE } from '@agentkit/intake';
+import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import type { LogSource } from '@agentkit/logs';
-import type { CloudService } from '@agentkit/serverless';
-import { localIntakeUrl, usesLocalIntake } from '../default-agent.js';
+import type { CloudService } from '@agentkit/serverless/setup';
+import { localIntakeUrl, usesLocalIntake } from '../local-intake-destination.js';
 import type { ChildTask } from './child-task.js';
 
 // The key by name: reading it must not load @agentkit/logs (a test checks the key is declared).

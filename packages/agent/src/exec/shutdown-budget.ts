@@ -1,7 +1,7 @@
-import { aggregatorKeys } from '@agentkit/aggregator';
+import { aggregatorKeys } from '@agentkit/aggregator/config-keys';
 import type { ConfigReader } from '@agentkit/core';
-import { dogstatsdKeys } from '@agentkit/dogstatsd';
-import { forwarderKeys } from '@agentkit/forwarder';
+import { dogstatsdKeys } from '@agentkit/dogstatsd/config-keys';
+import { forwarderKeys } from '@agentkit/forwarder/config-keys';
 
 /**
  * The drain never claims more than this share of the budget for itself: a program that

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { token, type ConfigReader, type Logger, type Token } from '@agentkit/core';
-import { listenAddress } from '@agentkit/dogstatsd';
+import { listenAddress } from '@agentkit/dogstatsd/prebound';
 import { apmKeys } from '../config-keys.js';
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;

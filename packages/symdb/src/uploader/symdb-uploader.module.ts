@@ -1,5 +1,5 @@
-import { bundle, provide, type Bundle, type ConfigReader } from '@agentkit/core';
-import { symdbKeys } from '../config-keys.js';
+import { bundle, provide, type Bundle } from '@agentkit/core';
+import { symdbUploadEnabled } from '../config-keys.js';
 import { BackgroundSymdbUploader } from './background-symdb-uploader.js';
 import { SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOADER } from './symdb-uploader.def.js';
 
@@ -16,5 +16,5 @@ export const symdbBundle: Bundle = bundle(
     provide(SYMDB_UPLOADER, BackgroundSymdbUploader, { stopTimeoutMs: SYMDB_UPLOADER_STOP_TIMEOUT_MS }),
     provide(SYMDB_UPLOAD_DIRECTORY, { deps: [], useFactory: () => process.cwd() }),
   ],
-  { enabled: (config: ConfigReader) => config.get(symdbKeys.uploadEnabled) },
+  { enabled: symdbUploadEnabled },
 );

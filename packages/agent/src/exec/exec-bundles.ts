@@ -1,0 +1,24 @@
+import type { Bundle, ConfigReader, Replacement } from '@agentkit/core';
+import { serverlessBundle } from '@agentkit/serverless';
+import type { CloudService } from '@agentkit/serverless/setup';
+import { symdbUploadEnabled } from '@agentkit/symdb/config-keys';
+import { defaultAgentBundles } from '../default-agent.js';
+
+/**
+ * What `agentkit exec`'s app is built from: the default agent, serverless-init's layer (enhanced
+ * metrics, tags), symdb when `symbol_database_upload_enabled` asks for it (the program's working
+ * directory is ours), and `more` (the logs bundle, the prebound sockets).
+ *
+ * Its own module, imported by exec-runner.ts with `import()`, so that the CLI's bundle puts the
+ * pipeline's packages (listeners, aggregator, serializer, forwarder, …) in chunks that load
+ * only here: with prebound listeners that is after the program started, beside it, instead of
+ * before it (docs/benchmarks.md, "Lean start"). Nothing else of the exec path may import them.
+ */
+export async function execBundles(config: ConfigReader, cloud: CloudService, more: readonly (Bundle | undefined)[]): Promise<(Bundle | Replacement)[]> {
+  return [
+    ...(await defaultAgentBundles(config)),
+    serverlessBundle(cloud),
+    ...(symdbUploadEnabled(config) ? [(await import('@agentkit/symdb')).symdbBundle] : []),
+    ...more.filter((b): b is Bundle => b !== undefined),
+  ];
+}
