@@ -1,3 +1,4 @@
+import { Container } from 'inversify';
 import {
   CONFIG,
   LOGGER,
@@ -12,8 +13,7 @@ import {
   type TelemetryReader,
 } from './built-ins.js';
 import type { Bundle, Replacement } from './container/bundle.js';
-import { constructProvider } from './container/construct.js';
-import { resolveHookTimeout, type Dependency, type Provider } from './container/provider.js';
+import { resolveHookTimeout, type Provider } from './container/provider.js';
 import { AgentkitError, CoreErrorCode, HookError, StopError, describeError } from './errors.js';
 import { buildPlan, type BundleDecision, type Plan } from './graph/plan.js';
 import { graphOf, toDot, toMermaid, toText, type AppGraph } from './graph/render.js';
@@ -311,19 +311,18 @@ class LifecycleApp implements App {
     });
   }
 
-  /**
-   * Constructs every component in start order (each after what it injects; see
-   * `constructProvider`), naming any constructor that throws.
-   */
+  /** Binds everything in inversify and constructs it in start order, naming any constructor that throws. */
   #constructAll(): Map<Token<unknown>, unknown> {
+    const container = new Container({ defaultScope: 'Singleton' });
+    const planned = new Set(this.#plan.components.map((c) => c.token));
+    for (const provider of this.#builtIns) if (!planned.has(provider.token)) bindProvider(container, provider);
+    for (const component of this.#plan.components) bindProvider(container, component.provider);
     const instances = new Map<Token<unknown>, unknown>();
-    for (const provider of this.#builtIns) if (provider.kind === 'value') instances.set(provider.token, provider.useValue);
-    // The plan checked every required dependency is provided and comes first: an absent one is optional.
-    const resolve = (dependency: Dependency): unknown => instances.get(dependency.token);
+    for (const provider of this.#builtIns) if (!planned.has(provider.token)) instances.set(provider.token, provider.kind === 'value' ? provider.useValue : undefined);
     for (const component of this.#plan.components) {
       const startedAt = performance.now();
       try {
-        instances.set(component.token, constructProvider(component.provider, resolve));
+        instances.set(component.token, container.get(component.token));
       } catch (error) {
         throw new HookError(CoreErrorCode.ConstructFailed, component.name, 'construct', elapsedSince(startedAt), `failed: ${describeError(error)}`, {
           cause: error,
@@ -335,3 +334,22 @@ class LifecycleApp implements App {
   }
 }
 
+function bindProvider(container: Container, provider: Provider): void {
+  const binding = container.bind(provider.token);
+  switch (provider.kind) {
+    case 'value':
+      binding.toConstantValue(provider.useValue);
+      return;
+    case 'class':
+      binding.to(provider.useClass).inSingletonScope();
+      return;
+    case 'factory':
+      binding
+        .toResolvedValue(
+          provider.useFactory,
+          provider.deps.map((d) => (d.optional ? { serviceIdentifier: d.token, optional: true as const } : d.token)),
+        )
+        .inSingletonScope();
+      return;
+  }
+}

@@ -1,4 +1,4 @@
-import { ClassElementMetadataKind, getClassMetadata, type ClassElementMetadata } from '@inversifyjs/core';
+import { ClassElementMetadataKind, getClassMetadata } from '@inversifyjs/core';
 import type { ConfigReader } from '../built-ins.js';
 import { AgentkitError, CoreErrorCode, describeError } from '../errors.js';
 import { tokenName, type Token } from '../token.js';
@@ -130,25 +130,19 @@ function classDependencies(owner: Token<unknown>, cls: ComponentClass<unknown>):
         `${elements.length} carry @inject(TOKEN); inject every parameter, or use a factory with deps`,
     );
   }
-  return elements.map((element) => classElementDependency(owner, cls, element));
-}
-
-/**
- * The dependency one constructor parameter's or property's `@inject` declares (a lazy
- * identifier unwrapped). Throws for `@unmanaged` and `@multiInject`, and for what is not a token.
- */
-export function classElementDependency(owner: Token<unknown>, cls: ComponentClass<unknown>, element: ClassElementMetadata): Dependency {
-  if (element.kind !== ClassElementMetadataKind.singleInjection) {
-    throw invalid(
-      `${tokenName(owner)}: class ${cls.name} uses @unmanaged or @multiInject, which the lifecycle ` +
-        'container does not order; inject single tokens',
-    );
-  }
-  const id = typeof element.value === 'object' && 'unwrap' in element.value ? element.value.unwrap() : element.value;
-  if (typeof id !== 'symbol') {
-    throw invalid(`${tokenName(owner)}: class ${cls.name} injects ${String(id)}, which is not a token() symbol`);
-  }
-  return { token: id, optional: element.optional };
+  return elements.map((element) => {
+    if (element.kind !== ClassElementMetadataKind.singleInjection) {
+      throw invalid(
+        `${tokenName(owner)}: class ${cls.name} uses @unmanaged or @multiInject, which the lifecycle ` +
+          'container does not order; inject single tokens',
+      );
+    }
+    const id = typeof element.value === 'object' && 'unwrap' in element.value ? element.value.unwrap() : element.value;
+    if (typeof id !== 'symbol') {
+      throw invalid(`${tokenName(owner)}: class ${cls.name} injects ${String(id)}, which is not a token() symbol`);
+    }
+    return { token: id, optional: element.optional };
+  });
 }
 
 /** The ordering edges a provider declares (`after`), in the order given. */
