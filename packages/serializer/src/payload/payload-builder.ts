@@ -64,9 +64,12 @@ export type PayloadHandler = (payload: Payload) => void;
 const MAX_REPACKS = 40;
 /**
  * Staged bytes handed to the compressor as soon as there are this many: the thread pool starts
- * early, and what a builder holds uncompressed stays at two of these.
+ * early, and what a builder holds uncompressed stays at STAGES of these. 128 KiB: each chunk
+ * of a deflate body is primed with the 32 KiB before it, work that smaller chunks repeat more.
  */
-export const PACK_BYTES = 64 * 1024;
+export const PACK_BYTES = 128 * 1024;
+/** Staging buffers per builder: chunks compressing at once (libuv's 4 threads), one being filled. */
+export const STAGES = 5;
 const ITEM_INITIAL_BYTES = 4 * 1024;
 const EMPTY = Buffer.alloc(0);
 
@@ -87,8 +90,6 @@ class OpenPayload {
   public unconfirmedBound = 0;
   public lastKey: string | undefined;
   public repacks = 0;
-  /** Resolves once every pack so far was compressed (they run in order). */
-  public packed: Promise<void> = Promise.resolve();
 
   public constructor(stream: CompressionStream) {
     this.stream = stream;
@@ -100,8 +101,8 @@ type Fit = 'fits' | 'full' | 'compressed';
 /**
  * Cuts one batch of items into payloads within the limits, compressing each payload as its
  * items are added (a compression stream per payload, on the thread pool), and hands each
- * finished payload to its {@link PayloadHandler}, in order. A batch holds at most two staging
- * buffers of {@link PACK_BYTES}, the compressed bytes and codec state of the payloads not yet
+ * finished payload to its {@link PayloadHandler}, in order. A batch holds at most STAGES
+ * staging buffers of {@link PACK_BYTES}, the compressed bytes and codec state of the payloads not yet
  * finished, and one item: never a whole uncompressed payload. It submits nothing itself.
  *
  * Before an item is added it must fit, as the Datadog Agent checks: the uncompressed bytes and
@@ -117,10 +118,7 @@ export class PayloadBuilder {
   readonly #target: PayloadTarget;
   readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
-  readonly #stages: [Stage, Stage] = [
-    { writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined },
-    { writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined },
-  ];
+  readonly #stages: Stage[] = Array.from({ length: STAGES }, () => ({ writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined }));
   #stageIndex = 0;
   #open: OpenPayload | undefined;
   /** Resolves once every payload cut so far was handed to the handler. */
@@ -188,7 +186,7 @@ export class PayloadBuilder {
 
   async #repackThenPlace(open: OpenPayload, separator: string, added: number, points: number, key: string): Promise<void> {
     this.#pack(open);
-    await open.packed;
+    await open.stream.settled();
     open.repacks++;
     this.#target.stats.repacks++;
     if (this.#fits(open, added, points) === 'fits') {
@@ -230,7 +228,6 @@ export class PayloadBuilder {
     const packed = open.stream.pack(stage.writer.bytes()).then(() => {
       open.unconfirmedBound -= bound;
     });
-    open.packed = packed;
     this.#release(stage, packed);
   }
 
@@ -282,7 +279,7 @@ export class PayloadBuilder {
       if (stage.busy === busy) stage.busy = undefined;
     });
     stage.busy = busy;
-    this.#stageIndex ^= 1;
+    this.#stageIndex = (this.#stageIndex + 1) % STAGES;
   }
 }
 
