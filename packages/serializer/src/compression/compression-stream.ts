@@ -1,5 +1,4 @@
 import zlib from 'node:zlib';
-import { promisify } from 'node:util';
 import type { Transform } from 'node:stream';
 
 /**
@@ -37,9 +36,9 @@ interface ZstdStreams {
 
 const zstdStreams = zlib as unknown as ZstdStreams;
 
-/** A deflate (zlib format) stream at `level`: see ChunkedDeflateStream. */
+/** A deflate (zlib format) stream at `level`. */
 export function deflateStream(level: number): CompressionStream {
-  return new ChunkedDeflateStream(level);
+  return new CodecStream(zlib.createDeflate({ level }), zlib.constants.Z_SYNC_FLUSH);
 }
 
 /** A zstd stream with `params`; only where the runtime has zstd (see `runtimeHasZstd`). */
@@ -69,7 +68,12 @@ export function plainStream(): CompressionStream {
   };
 }
 
-/** A node:zlib transform driven as a compression stream: output is collected as it comes. */
+/**
+ * A node:zlib transform driven as a compression stream: output is collected as it comes. Each
+ * pack ends with a flush (deflate's sync flush: a few bytes) so its output can be counted. One
+ * stream compresses on one thread at a time; a batch keeps several going by filling the next
+ * payload while the last one's packs compress (PayloadBuilder's staging buffers).
+ */
 class CodecStream implements CompressionStream {
   readonly #codec: Transform;
   readonly #flushKind: number;
@@ -127,122 +131,4 @@ class CodecStream implements CompressionStream {
       codec.end(tail);
     });
   }
-}
-
-/** deflate's window: what a chunk may refer back to, so each chunk gets the 32 KiB before it. */
-const WINDOW_BYTES = 32 * 1024;
-/** The last block of a zlib stream, empty: BFINAL=1, fixed Huffman codes, end-of-block. */
-const FINAL_EMPTY_BLOCK = Buffer.from([0x03, 0x00]);
-
-/**
- * A zlib-format body whose chunks are deflated independently, several at once on the thread
- * pool, and laid end to end (pigz's method): each chunk is raw deflate primed with the 32 KiB
- * of input before it (so it compresses as it would in one stream) and ended with a sync flush
- * (byte-aligned, not final); the body is the zlib header, the chunks in order, an empty final
- * block and the Adler-32 of the whole input. One zlib stream per payload instead compresses on
- * one thread at a time: bench/drain's serializer took twice as long (docs/benchmarks.md).
- */
-class ChunkedDeflateStream implements CompressionStream {
-  readonly #level: number;
-  readonly #parts: Buffer[] = [];
-  readonly #pending = new Set<Promise<void>>();
-  #bytes: number;
-  #adler = 1;
-  /**
-   * The last ≤ 32 KiB of input: a copy, or a view of the last chunk, whose buffer its writer
-   * (PayloadBuilder, with more than one staging buffer) does not write before the next pack.
-   */
-  #window: Buffer | undefined;
-  #error: Error | undefined;
-
-  public constructor(level: number) {
-    this.#level = level;
-    this.#parts.push(zlibHeader(level));
-    this.#bytes = 2;
-  }
-
-  public get compressedBytes(): number {
-    return this.#bytes;
-  }
-
-  public pack(chunk: Buffer): Promise<void> {
-    if (chunk.length === 0 || this.#error !== undefined) return Promise.resolve();
-    const index = this.#parts.length;
-    this.#parts.push(EMPTY_PART);
-    const done = this.#deflate(chunk).then(
-      (out) => {
-        this.#parts[index] = out;
-        this.#bytes += out.length;
-      },
-      (error: Error) => {
-        this.#error ??= error;
-      },
-    );
-    this.#pending.add(done);
-    void done.then(() => this.#pending.delete(done));
-    return done;
-  }
-
-  public async settled(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all(this.#pending);
-  }
-
-  public async finish(rest: Buffer, tail: Buffer): Promise<Buffer> {
-    // The tail is a format's constant; rest is at most one staging buffer.
-    void this.pack(Buffer.concat([rest, tail]));
-    await this.settled();
-    if (this.#error !== undefined) throw this.#error;
-    const trailer = Buffer.allocUnsafe(4);
-    trailer.writeUInt32BE(this.#adler, 0);
-    this.#parts.push(FINAL_EMPTY_BLOCK, trailer);
-    return Buffer.concat(this.#parts, this.#bytes + FINAL_EMPTY_BLOCK.length + 4);
-  }
-
-  #deflate(chunk: Buffer): Promise<Buffer> {
-    this.#adler = adler32(chunk, this.#adler);
-    const dictionary = this.#window;
-    // node:zlib copies the dictionary when the call is made: a view is safe here.
-    this.#window =
-      chunk.length >= WINDOW_BYTES || dictionary === undefined
-        ? chunk.subarray(Math.max(0, chunk.length - WINDOW_BYTES))
-        : Buffer.concat([dictionary, chunk]).subarray(-WINDOW_BYTES);
-    const options: zlib.ZlibOptions = { level: this.#level, finishFlush: zlib.constants.Z_SYNC_FLUSH };
-    if (dictionary !== undefined) options.dictionary = dictionary;
-    return deflateRawAsync(chunk, options);
-  }
-}
-
-const EMPTY_PART = Buffer.alloc(0);
-const deflateRawAsync = promisify(zlib.deflateRaw) as (input: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
-
-/** The two bytes opening a zlib stream: deflate, 32 KiB window, no dictionary, the level's hint. */
-function zlibHeader(level: number): Buffer {
-  const effective = level < 0 ? 6 : level;
-  const flevel = effective < 2 ? 0 : effective < 6 ? 1 : effective === 6 ? 2 : 3;
-  const cmf = 0x78;
-  let flg = flevel << 6;
-  flg += 31 - ((cmf * 256 + flg) % 31);
-  return Buffer.from([cmf, flg]);
-}
-
-const ADLER_MOD = 65521;
-/** The most bytes summed before reducing (zlib's NMAX): the sums stay below 2^32. */
-const ADLER_NMAX = 5552;
-
-/** Adler-32 of `buf` continuing from `adler` (1 to start), as zlib computes it. */
-export function adler32(buf: Uint8Array, adler = 1): number {
-  let a = adler & 0xffff;
-  let b = adler >>> 16;
-  const n = buf.length;
-  let i = 0;
-  while (i < n) {
-    const end = Math.min(i + ADLER_NMAX, n);
-    for (; i < end; i++) {
-      a += buf[i] as number;
-      b += a;
-    }
-    a %= ADLER_MOD;
-    b %= ADLER_MOD;
-  }
-  return ((b << 16) | a) >>> 0;
 }

@@ -64,12 +64,16 @@ export type PayloadHandler = (payload: Payload) => void;
 const MAX_REPACKS = 40;
 /**
  * Staged bytes handed to the compressor as soon as there are this many: the thread pool starts
- * early, and what a builder holds uncompressed stays at STAGES of these. 128 KiB: each chunk
- * of a deflate body is primed with the 32 KiB before it, work that smaller chunks repeat more.
+ * early, and what a builder holds uncompressed stays at STAGES of these.
  */
 export const PACK_BYTES = 128 * 1024;
-/** Staging buffers per builder: chunks compressing at once (libuv's 4 threads), one being filled. */
-export const STAGES = 5;
+/**
+ * Staging buffers per builder (1 MiB): how far encoding may run ahead of compression. A
+ * payload's stream compresses on one thread; running ahead into the next payload keeps a second
+ * thread busy (bench/drain's serializer: 2 buffers of 64 KiB took twice as long as before the
+ * streams; 8 and 12 of 128 KiB were alike: docs/benchmarks.md).
+ */
+export const STAGES = 8;
 const ITEM_INITIAL_BYTES = 4 * 1024;
 const EMPTY = Buffer.alloc(0);
 
@@ -118,7 +122,8 @@ export class PayloadBuilder {
   readonly #target: PayloadTarget;
   readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
-  readonly #stages: Stage[] = Array.from({ length: STAGES }, () => ({ writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined }));
+  /** Made when first used: a small batch (a few events) needs one. */
+  readonly #stages: (Stage | undefined)[] = new Array<Stage | undefined>(STAGES).fill(undefined);
   #stageIndex = 0;
   #open: OpenPayload | undefined;
   /** Resolves once every payload cut so far was handed to the handler. */
@@ -265,7 +270,12 @@ export class PayloadBuilder {
   }
 
   #stage(): Stage {
-    return this.#stages[this.#stageIndex] as Stage;
+    let stage = this.#stages[this.#stageIndex];
+    if (stage === undefined) {
+      stage = { writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined };
+      this.#stages[this.#stageIndex] = stage;
+    }
+    return stage;
   }
 
   /**
