@@ -105,9 +105,10 @@ type Fit = 'fits' | 'full' | 'compressed';
 /**
  * Cuts one batch of items into payloads within the limits, compressing each payload as its
  * items are added (a compression stream per payload, on the thread pool), and hands each
- * finished payload to its {@link PayloadHandler}, in order. A batch holds at most STAGES
- * staging buffers of {@link PACK_BYTES}, the compressed bytes and codec state of the payloads not yet
- * finished, and one item: never a whole uncompressed payload. It submits nothing itself.
+ * finished payload to its {@link PayloadHandler}, in order. A batch holds at most
+ * {@link STAGES} staging buffers of {@link PACK_BYTES}, the compressed bytes and codec state of
+ * the payloads not yet finished, and one item: never a whole uncompressed payload. It submits
+ * nothing itself.
  *
  * Before an item is added it must fit, as the Datadog Agent checks: the uncompressed bytes and
  * points within their limits, and the compressed output so far plus the codec's bound on every
@@ -122,6 +123,8 @@ export class PayloadBuilder {
   readonly #target: PayloadTarget;
   readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
+  /** The largest item (with head, separator, tail) a payload takes on its own, by both limits. */
+  readonly #maxAloneBytes: number;
   /** Made when first used: a small batch (a few events) needs one. */
   readonly #stages: (Stage | undefined)[] = new Array<Stage | undefined>(STAGES).fill(undefined);
   #stageIndex = 0;
@@ -135,6 +138,7 @@ export class PayloadBuilder {
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
+    this.#maxAloneBytes = largestWithin(this.#hardLimitBytes, (n) => target.compressor.compressBound(n) <= maxCompressedBytes);
   }
 
   public beginItem(): void {
@@ -157,7 +161,7 @@ export class PayloadBuilder {
     const size = this.writer.length;
     const first = format.separator(undefined, key);
     const alone = format.head.length + byteLength(first) + size + format.tail.length;
-    if (alone > this.#hardLimitBytes || compressor.compressBound(alone) > limits.maxCompressedBytes || points > limits.maxPoints) {
+    if (alone > this.#maxAloneBytes || points > limits.maxPoints) {
       drops.drop('too_big', 1, { endpoint: format.endpoint, bytes: size, points });
       return undefined;
     }
@@ -167,7 +171,10 @@ export class PayloadBuilder {
       const added = byteLength(separator) + size;
       const fit = this.#fits(open, added, points);
       if (fit === 'fits') return this.#place(open, separator, points, key);
-      if (fit === 'compressed' && open.repacks < MAX_REPACKS && compressor.kind !== 'none') {
+      // Only the bound failed: compressing what is pending may show there is room after all
+      // (never without compression, where the bound is exact, or with nothing pending).
+      const pending = this.#stage().writer.length > 0 || open.unconfirmedBound > 0;
+      if (fit === 'compressed' && pending && open.repacks < MAX_REPACKS && compressor.kind !== 'none') {
         return this.#repackThenPlace(open, separator, added, points, key);
       }
       this.#cut(open);
@@ -215,7 +222,7 @@ export class PayloadBuilder {
       w.raw(this.#target.format.head);
     }
     if (separator.length > 0) w.text(separator);
-    w.raw(this.writer.bytes());
+    this.writer.copyTo(w);
     payload.uncompressedBytes += w.length - before;
     payload.items++;
     payload.points += points;
@@ -291,6 +298,18 @@ export class PayloadBuilder {
     stage.busy = busy;
     this.#stageIndex = (this.#stageIndex + 1) % STAGES;
   }
+}
+
+/** The largest n ≤ `max` (≥ 0) for which `fits(n)` holds, `fits` being monotonic; -1 if none. */
+function largestWithin(max: number, fits: (n: number) => boolean): number {
+  let lo = -1;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** UTF-8 length of a separator: ASCII in all but event group keys. */
