@@ -30,7 +30,7 @@ export interface CompressionStream {
 
 /** zstd streams of node:zlib (Node ≥ 22.15 / 23.8); @types/node 20 does not know them. */
 interface ZstdStreams {
-  createZstdCompress?: (options: { params: Record<number, number> }) => Transform;
+  createZstdCompress?: (options: { params: Record<number, number>; flush: number }) => Transform;
   constants: { ZSTD_e_flush?: number };
 }
 
@@ -38,13 +38,13 @@ const zstdStreams = zlib as unknown as ZstdStreams;
 
 /** A deflate (zlib format) stream at `level`. */
 export function deflateStream(level: number): CompressionStream {
-  return new CodecStream(zlib.createDeflate({ level }), zlib.constants.Z_SYNC_FLUSH);
+  return new CodecStream(zlib.createDeflate({ level, flush: zlib.constants.Z_SYNC_FLUSH }));
 }
 
 /** A zstd stream with `params`; only where the runtime has zstd (see `runtimeHasZstd`). */
 export function zstdStream(params: Record<number, number>): CompressionStream {
   const create = zstdStreams.createZstdCompress as NonNullable<ZstdStreams['createZstdCompress']>;
-  return new CodecStream(create({ params }), zstdStreams.constants.ZSTD_e_flush as number);
+  return new CodecStream(create({ params, flush: zstdStreams.constants.ZSTD_e_flush as number }));
 }
 
 /** No compression: the chunks are the body (copied: the caller reuses its buffers). */
@@ -76,15 +76,14 @@ export function plainStream(): CompressionStream {
  */
 class CodecStream implements CompressionStream {
   readonly #codec: Transform;
-  readonly #flushKind: number;
   readonly #parts: Buffer[] = [];
   #bytes = 0;
   #error: Error | undefined;
   #last: Promise<void> = Promise.resolve();
 
-  public constructor(codec: Transform, flushKind: number) {
+  /** `codec` must flush after every write (its `flush` option), so each write's output is whole. */
+  public constructor(codec: Transform) {
     this.#codec = codec;
-    this.#flushKind = flushKind;
     // Flowing mode: each output chunk is counted before the flush's callback runs (zlib pushes
     // a write's output, then calls its callback), so `compressedBytes` is exact after `pack`.
     codec.on('data', (chunk: Buffer) => {
@@ -103,9 +102,10 @@ class CodecStream implements CompressionStream {
   public pack(chunk: Buffer): Promise<void> {
     if (this.#error !== undefined) return Promise.resolve();
     // One stream: its writes are compressed in order, so the last pack settles after the others.
+    // One write, compressed and flushed in one job on the thread pool (the stream's `flush`
+    // option); its callback runs once its output was pushed (and counted).
     this.#last = new Promise((resolve) => {
-      this.#codec.write(chunk);
-      (this.#codec as unknown as zlib.Deflate).flush(this.#flushKind, () => resolve());
+      this.#codec.write(chunk, () => resolve());
     });
     return this.#last;
   }

@@ -40,7 +40,6 @@ export const seriesV2Format: PayloadFormat = {
   headers: PROTOBUF_HEADERS,
   head: NOTHING,
   tail: NOTHING,
-  separator: () => '',
 };
 
 /**

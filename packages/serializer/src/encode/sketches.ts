@@ -37,7 +37,6 @@ export const sketchesFormat: PayloadFormat = {
   headers: PROTOBUF_HEADERS,
   head: Buffer.alloc(0),
   tail: EMPTY_PAYLOAD_METADATA,
-  separator: () => '',
 };
 
 /** Writes one `SketchPayload.sketches` entry: one `Dogsketch` per flushed bucket, k/n packed. */

@@ -17,10 +17,11 @@ export interface PayloadFormat {
   /** Bytes after a payload's last item. */
   readonly tail: Buffer;
   /**
-   * What goes before an item of group `key` (JSON commas, event groups; empty for protobuf):
-   * `previousKey` is the group of the item before it in the payload, undefined for the first.
+   * What goes before an item of group `key` (JSON commas, event groups; none for protobuf, whose
+   * items are then encoded straight into the builder's stage): `previousKey` is the group of the
+   * item before it in the payload, undefined for the first.
    */
-  separator(previousKey: string | undefined, key: string): string;
+  separator?(previousKey: string | undefined, key: string): string;
 }
 
 export interface PayloadLimits {
@@ -118,8 +119,18 @@ type Fit = 'fits' | 'full' | 'compressed';
  * dropped and counted (`too_big`), as the Agent does.
  */
 export class PayloadBuilder {
-  /** Encoders write one item here between `beginItem()` and `endItem()`. */
-  public readonly writer = new ProtoWriter(ITEM_INITIAL_BYTES);
+  /** Where an item is encoded when it cannot go straight into a stage (then it is copied). */
+  readonly #scratch = new ProtoWriter(ITEM_INITIAL_BYTES);
+  /** What `writer` is for the item being written: the current stage (direct) or the scratch. */
+  #itemWriter: ProtoWriter = this.#scratch;
+  /** Where the item starts in `#itemWriter`. */
+  #itemStart = 0;
+  /**
+   * Items may be encoded straight into the stage (no copy) when the format puts nothing before
+   * them (no head, no separator: the protobuf formats); otherwise, and when the stage is being
+   * compressed, or the item turns out not to belong to the open payload, they go by the scratch.
+   */
+  readonly #direct: boolean;
   readonly #target: PayloadTarget;
   readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
@@ -138,16 +149,30 @@ export class PayloadBuilder {
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
+    this.#direct = target.format.head.length === 0 && target.format.separator === undefined;
     this.#maxAloneBytes = largestWithin(this.#hardLimitBytes, (n) => target.compressor.compressBound(n) <= maxCompressedBytes);
   }
 
+  /** Encoders write one item here between `beginItem()` and `endItem()`. */
+  public get writer(): ProtoWriter {
+    return this.#itemWriter;
+  }
+
   public beginItem(): void {
-    this.writer.truncate(0);
+    const stage = this.#stage();
+    if (this.#direct && stage.busy === undefined) {
+      this.#itemWriter = stage.writer;
+      this.#itemStart = stage.writer.length;
+    } else {
+      this.#itemWriter = this.#scratch;
+      this.#itemStart = 0;
+      this.#scratch.truncate(0);
+    }
   }
 
   /** Forgets a partly written item (its encoder threw). */
   public abortItem(): void {
-    this.writer.truncate(0);
+    this.#itemWriter.truncate(this.#itemStart);
   }
 
   /**
@@ -158,18 +183,34 @@ export class PayloadBuilder {
    */
   public endItem(points: number, key = ''): Promise<void> | undefined {
     const { format, limits, compressor, drops } = this.#target;
-    const size = this.writer.length;
-    const first = format.separator(undefined, key);
+    const direct = this.#itemWriter !== this.#scratch;
+    const size = this.#itemWriter.length - this.#itemStart;
+    const first = format.separator?.(undefined, key) ?? '';
     const alone = format.head.length + byteLength(first) + size + format.tail.length;
     if (alone > this.#maxAloneBytes || points > limits.maxPoints) {
+      this.#itemWriter.truncate(this.#itemStart);
       drops.drop('too_big', 1, { endpoint: format.endpoint, bytes: size, points });
       return undefined;
     }
-    const open = this.#open;
+    let open = this.#open;
+    if (direct) {
+      // The item is already staged after the open payload's bytes (or alone, for a new one).
+      if (open === undefined && this.#itemStart === 0) open = this.#openPayload();
+      if (open !== undefined && this.#fits(open, size, points, this.#itemStart) === 'fits') {
+        this.#commit(open, this.#stage(), size, points, key);
+        return undefined;
+      }
+      // It goes to a payload of its own: out of the stage, which is the open payload's.
+      this.#scratch.truncate(0);
+      this.#scratch.raw(this.#itemWriter.bytes().subarray(this.#itemStart));
+      this.#itemWriter.truncate(this.#itemStart);
+      this.#itemWriter = this.#scratch;
+      this.#itemStart = 0;
+    }
     if (open !== undefined) {
-      const separator = format.separator(open.lastKey, key);
+      const separator = format.separator?.(open.lastKey, key) ?? '';
       const added = byteLength(separator) + size;
-      const fit = this.#fits(open, added, points);
+      const fit = this.#fits(open, added, points, this.#stage().writer.length);
       if (fit === 'fits') return this.#place(open, separator, points, key);
       // Only the bound failed: compressing what is pending may show there is room after all
       // (never without compression, where the bound is exact, or with nothing pending).
@@ -188,10 +229,11 @@ export class PayloadBuilder {
     await this.#handedOver;
   }
 
-  #fits(open: OpenPayload, added: number, points: number): Fit {
+  /** Whether `added` more bytes (and points) fit `open`, `staged` bytes of it being in the stage. */
+  #fits(open: OpenPayload, added: number, points: number, staged: number): Fit {
     const { format, limits, compressor } = this.#target;
     if (open.uncompressedBytes + added + format.tail.length > this.#hardLimitBytes || open.points + points > limits.maxPoints) return 'full';
-    const pending = this.#stage().writer.length + added + format.tail.length;
+    const pending = staged + added + format.tail.length;
     const worst = open.stream.compressedBytes + open.unconfirmedBound + compressor.compressBound(pending);
     return worst <= limits.maxCompressedBytes ? 'fits' : 'compressed';
   }
@@ -201,34 +243,41 @@ export class PayloadBuilder {
     await open.stream.settled();
     open.repacks++;
     this.#target.stats.repacks++;
-    if (this.#fits(open, added, points) === 'fits') {
+    if (this.#fits(open, added, points, this.#stage().writer.length) === 'fits') {
       await this.#place(open, separator, points, key);
       return;
     }
     this.#cut(open);
-    await this.#place(undefined, this.#target.format.separator(undefined, key), points, key);
+    await this.#place(undefined, this.#target.format.separator?.(undefined, key) ?? '', points, key);
   }
 
-  /** Appends the item (after `separator`) to `open`, or to a new payload; waits for a free stage first. */
+  /** Appends the scratch item (after `separator`) to `open`, or to a new payload; waits for a free stage first. */
   #place(open: OpenPayload | undefined, separator: string, points: number, key: string): Promise<void> | undefined {
     const stage = this.#stage();
     if (stage.busy !== undefined) return stage.busy.then(() => this.#place(open, separator, points, key));
     const w = stage.writer;
     const before = w.length;
-    let payload = open;
-    if (payload === undefined) {
-      payload = new OpenPayload(this.#target.compressor.openStream());
-      this.#open = payload;
-      w.raw(this.#target.format.head);
-    }
+    const payload = open ?? this.#openPayload();
+    if (open === undefined) w.raw(this.#target.format.head);
     if (separator.length > 0) w.text(separator);
-    this.writer.copyTo(w);
-    payload.uncompressedBytes += w.length - before;
-    payload.items++;
-    payload.points += points;
-    payload.lastKey = key;
-    if (w.length >= PACK_BYTES) this.#pack(payload);
+    this.#scratch.copyTo(w);
+    this.#commit(payload, stage, w.length - before, points, key);
     return undefined;
+  }
+
+  #openPayload(): OpenPayload {
+    const payload = new OpenPayload(this.#target.compressor.openStream());
+    this.#open = payload;
+    return payload;
+  }
+
+  /** Counts `bytes` just staged for `open` in `stage`, and packs the stage once full. */
+  #commit(open: OpenPayload, stage: Stage, bytes: number, points: number, key: string): void {
+    open.uncompressedBytes += bytes;
+    open.items++;
+    open.points += points;
+    open.lastKey = key;
+    if (stage.writer.length >= PACK_BYTES) this.#pack(open);
   }
 
   /** Hands the staged bytes to the payload's compressor and moves on to the other stage. */
