@@ -77,13 +77,28 @@ describe('v2 series: serializer_max_series_uncompressed_payload_size (5 242 880)
 });
 
 describe('v2 series: serializer_max_series_payload_size (512 000 compressed)', () => {
-  it('splits again when a payload compresses worse than expected, and loses nothing', async () => {
+  it('cuts on the compressed size when series compress badly, and loses nothing', async () => {
     const { serializer, forwarder, telemetry } = await telemetryOf({ DD_SERIALIZER_COMPRESSOR_KIND: 'zlib', DD_SERIALIZER_MAX_SERIES_PAYLOAD_SIZE: '4096' });
     const input = many(100, (i) => gauge(`r.${i}`, { tags: [`rnd:${incompressible(200, i + 1)}`] }));
     await serializer.sendSeries(input);
+    expect(forwarder.payloads.length).toBeGreaterThan(1);
     for (const p of forwarder.payloads) expect(p.body.length).toBeLessThanOrEqual(4096);
     expect(names(forwarder.payloads)).toEqual(input.map((s) => s.name));
-    expect(telemetry()['resplits']).toBeGreaterThan(0);
+    // The pending bytes' bound did not fit, so they were compressed to check the exact size.
+    expect(telemetry()['repacks']).toBeGreaterThan(0);
+  });
+
+  it('fills payloads up to the compressed limit when series compress well (cut on compressed size, not uncompressed)', async () => {
+    const { serializer, forwarder } = await serializerWithFake({ DD_SERIALIZER_COMPRESSOR_KIND: 'zlib', DD_SERIALIZER_MAX_SERIES_PAYLOAD_SIZE: '4096' });
+    const input = many(3000, (i) => gauge(`m.${i}`, { tags: ['env:prod', 'service:checkout', `i:${i}`] }));
+    await serializer.sendSeries(input);
+    const bodies = forwarder.payloads.map((p) => p.body.length);
+    for (const size of bodies) expect(size).toBeLessThanOrEqual(4096);
+    // Each but the last was cut because the next series would not fit 4096 compressed bytes:
+    // well filled, and far more than 4096 bytes of series each before compression.
+    for (const size of bodies.slice(0, -1)) expect(size).toBeGreaterThan(3500);
+    for (const p of forwarder.payloads.slice(0, -1)) expect(inflated(p)).toBeGreaterThan(3 * 4096);
+    expect(names(forwarder.payloads)).toEqual(input.map((s) => s.name));
   });
 
   it('drops (and counts) one series that compresses over the limit on its own', async () => {

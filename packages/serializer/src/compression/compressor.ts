@@ -2,14 +2,16 @@ import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Logger } from '@agentkit/core';
 import type { CompressorKind } from '../config-keys.js';
+import { deflateStream, plainStream, zstdStream } from './compression-stream.js';
+import type { CompressionStream } from './compression-stream.js';
 
 /** zlib's default level (6), the one the Datadog Agent's zlib compressor uses. */
 export const DEFAULT_ZLIB_LEVEL = zlib.constants.Z_DEFAULT_COMPRESSION;
 export const DEFAULT_ZSTD_LEVEL = 1;
 
 /**
- * Compresses whole payload bodies off the event loop (libuv's thread pool), so a drain of
- * many payloads compresses several at once while JavaScript encodes the next.
+ * Compresses off the event loop (libuv's thread pool): whole bodies (`compress`), or a payload
+ * as it is encoded (`openStream`), so a flush holds compressed bytes rather than payloads.
  */
 export interface Compressor {
   /** The kind actually used (zstd falls back to zlib where the runtime has no zstd). */
@@ -18,6 +20,13 @@ export interface Compressor {
   readonly contentEncoding: string | undefined;
   /** Compresses `input`; the input is not modified and may be read until the promise settles. */
   compress(input: Buffer): Promise<Buffer>;
+  /** A stream for one payload's body. */
+  openStream(): CompressionStream;
+  /**
+   * The most bytes `inputBytes` written to a stream (as one `pack`, or as the `finish`) add to
+   * its output, the codec's flush and end markers included: what the payload builder cuts on.
+   */
+  compressBound(inputBytes: number): number;
 }
 
 type BufferCallback = (error: Error | null, result: Buffer) => void;
@@ -33,7 +42,11 @@ const zstdZlib = zlib as unknown as ZstdZlib;
 
 /** True when this runtime's node:zlib has zstd. */
 export function runtimeHasZstd(): boolean {
-  return typeof zstdZlib.zstdCompress === 'function' && zstdZlib.constants.ZSTD_c_compressionLevel !== undefined;
+  return (
+    typeof zstdZlib.zstdCompress === 'function' &&
+    typeof (zlib as unknown as Record<string, unknown>)['createZstdCompress'] === 'function' &&
+    zstdZlib.constants.ZSTD_c_compressionLevel !== undefined
+  );
 }
 
 export interface CompressorOptions {
@@ -61,6 +74,24 @@ export function createCompressor(kind: CompressorKind, options: CompressorOption
   return noneCompressor;
 }
 
+/**
+ * What a `pack` adds at most beyond the codec's own bound: its flush marker (deflate's empty
+ * stored block, zstd's block header) and, for the last, the end of the stream (adler-32, zstd's
+ * end block), with room to spare: a few bytes per pack against a limit of hundreds of kB.
+ */
+const STREAM_SLACK_BYTES = 32;
+
+/** zlib's deflateBound for its default window and memory level (as the Datadog Agent's zlib strategy). */
+function deflateBound(n: number): number {
+  return n + (n >>> 12) + (n >>> 14) + Math.floor(n / 2 ** 25) + 13 + STREAM_SLACK_BYTES;
+}
+
+/** ZSTD_COMPRESSBOUND, plus the frame header a stream's first pack carries. */
+function zstdBound(n: number): number {
+  const small = n < 128 * 1024 ? (128 * 1024 - n) >>> 11 : 0;
+  return n + (n >>> 8) + small + 18 + STREAM_SLACK_BYTES;
+}
+
 const deflateAsync = promisify(zlib.deflate);
 
 function zlibCompressor(level: number): Compressor {
@@ -68,6 +99,8 @@ function zlibCompressor(level: number): Compressor {
     kind: 'zlib',
     contentEncoding: 'deflate',
     compress: (input) => deflateAsync(input, { level }),
+    openStream: () => deflateStream(level),
+    compressBound: deflateBound,
   };
 }
 
@@ -81,6 +114,8 @@ function zstdCompressor(level: number): Compressor {
       new Promise((resolve, reject) => {
         compress(input, { params }, (error, result) => (error === null ? resolve(result) : reject(error)));
       }),
+    openStream: () => zstdStream(params),
+    compressBound: zstdBound,
   };
 }
 
@@ -90,6 +125,8 @@ const noneCompressor: Compressor = {
   kind: 'none',
   contentEncoding: undefined,
   compress: (input) => Promise.resolve(Buffer.from(input)),
+  openStream: plainStream,
+  compressBound: (n) => n,
 };
 
 /** zstd decompression when the runtime has it. */

@@ -4,59 +4,44 @@ import type { Event, Serie, ServiceCheck } from '../serializer/metrics.def.js';
 import { JSON_HEADERS } from './headers.js';
 import { extractResourceTags } from './resource-tags.js';
 
-// JSON items are written each followed by a comma; `wrap` drops the last comma of a run.
-const COMMA = ',';
-
 /** Source type under which events without one are grouped, as the Datadog Agent does. */
 export const DEFAULT_EVENT_SOURCE_TYPE = 'api';
+
+const commaBetween = (previousKey: string | undefined): string => (previousKey === undefined ? '' : ',');
 
 /** `{"series":[…]}` to /api/v1/series. */
 export const seriesV1Format: PayloadFormat = {
   endpoint: 'series_v1',
   headers: JSON_HEADERS,
-  overheadBytes: '{"series":[]}'.length,
-  wrap: (items) => Buffer.concat([Buffer.from('{"series":['), trimComma(items), Buffer.from(']}')]),
+  head: Buffer.from('{"series":['),
+  tail: Buffer.from(']}'),
+  separator: commaBetween,
 };
 
 /** `[…]` to /api/v1/check_run. */
 export const serviceChecksFormat: PayloadFormat = {
   endpoint: 'check_run_v1',
   headers: JSON_HEADERS,
-  overheadBytes: 2,
-  wrap: (items) => Buffer.concat([Buffer.from('['), trimComma(items), Buffer.from(']')]),
+  head: Buffer.from('['),
+  tail: Buffer.from(']'),
+  separator: commaBetween,
 };
 
 /**
  * `{"apiKey":"","events":{"<source type>":[…],…},"internalHostname":"<host>"}` to /intake/.
- * Items must come grouped by key (the source type): `wrap` opens one group per run of a key.
+ * Items must come grouped by key (the source type): a group opens at each run of a key.
  */
 export function eventsFormat(internalHostname: string): PayloadFormat {
-  const head = Buffer.from('{"apiKey":"","events":{');
-  const tail = Buffer.from(`},"internalHostname":${JSON.stringify(internalHostname)}}`);
   return {
     endpoint: 'intake',
     headers: JSON_HEADERS,
-    overheadBytes: head.length + tail.length,
-    wrap(items, starts, keys) {
-      const parts: Buffer[] = [head];
-      for (let i = 0; i < starts.length; ) {
-        const key = keys[i] ?? DEFAULT_EVENT_SOURCE_TYPE;
-        let j = i + 1;
-        while (j < starts.length && keys[j] === key) j++;
-        const end = j < starts.length ? (starts[j] as number) : items.length;
-        parts.push(Buffer.from(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:[`));
-        parts.push(trimComma(items.subarray(starts[i], end)), Buffer.from(']'));
-        i = j;
-      }
-      parts.push(tail);
-      return Buffer.concat(parts);
+    head: Buffer.from('{"apiKey":"","events":{'),
+    tail: Buffer.from(`]},"internalHostname":${JSON.stringify(internalHostname)}}`),
+    separator(previousKey, key) {
+      if (previousKey === key) return ',';
+      return `${previousKey === undefined ? '' : '],'}${JSON.stringify(key)}:[`;
     },
   };
-}
-
-/** What grouping an event costs in `wrap`, at most: its group's key, brackets and a comma. */
-export function eventGroupBytes(key: string): number {
-  return Buffer.byteLength(JSON.stringify(key)) + 4;
 }
 
 /** The group (source type) an event is filed under. */
@@ -73,7 +58,7 @@ export function writeSeriesV1(w: ProtoWriter, serie: Serie): void {
   if (special?.device !== undefined) json += `,"device":${JSON.stringify(special.device)}`;
   json += `,"type":"${serie.type}","interval":${serie.interval}`;
   if (serie.sourceTypeName !== undefined && serie.sourceTypeName !== '') json += `,"source_type_name":${JSON.stringify(serie.sourceTypeName)}`;
-  w.text(json + '}' + COMMA);
+  w.text(json + '}');
 }
 
 /** One event object, optional fields left out when empty (the Agent's `omitempty`). */
@@ -89,7 +74,7 @@ export function writeEvent(w: ProtoWriter, event: Event): void {
   out['alert_type'] = event.alertType;
   if (event.aggregationKey !== undefined && event.aggregationKey !== '') out['aggregation_key'] = event.aggregationKey;
   if (event.sourceTypeName !== undefined && event.sourceTypeName !== '') out['source_type_name'] = event.sourceTypeName;
-  w.text(JSON.stringify(out) + COMMA);
+  w.text(JSON.stringify(out));
 }
 
 /** One check_run object; `tags` is null when empty, as the intake expects for legacy reasons. */
@@ -102,11 +87,7 @@ export function writeServiceCheck(w: ProtoWriter, check: ServiceCheck): void {
     message: check.message,
     tags: check.tags.length > 0 ? check.tags : null,
   });
-  w.text(json + COMMA);
-}
-
-function trimComma(items: Buffer): Buffer {
-  return items.length > 0 && items[items.length - 1] === COMMA.charCodeAt(0) ? items.subarray(0, items.length - 1) : items;
+  w.text(json);
 }
 
 function jsonNumber(value: number): string {

@@ -32,12 +32,14 @@ export const SeriesV2Field = {
   originService: 6,
 } as const;
 
+const NOTHING = Buffer.alloc(0);
+
 /** `MetricPayload` is a repeated field and nothing else, so a run of series is a whole body. */
 export const seriesV2Format: PayloadFormat = {
   endpoint: 'series_v2',
   headers: PROTOBUF_HEADERS,
-  overheadBytes: 0,
-  wrap: (items) => items,
+  head: NOTHING,
+  tail: NOTHING,
 };
 
 /**

@@ -35,8 +35,8 @@ const EMPTY_PAYLOAD_METADATA = Buffer.from([(SketchField.payloadMetadata << 3) |
 export const sketchesFormat: PayloadFormat = {
   endpoint: 'sketches_v2',
   headers: PROTOBUF_HEADERS,
-  overheadBytes: EMPTY_PAYLOAD_METADATA.length,
-  wrap: (items) => Buffer.concat([items, EMPTY_PAYLOAD_METADATA]),
+  head: Buffer.alloc(0),
+  tail: EMPTY_PAYLOAD_METADATA,
 };
 
 /** Writes one `SketchPayload.sketches` entry: one `Dogsketch` per flushed bucket, k/n packed. */

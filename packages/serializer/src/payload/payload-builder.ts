@@ -1,24 +1,27 @@
 import type { DropCounter } from '@agentkit/core';
 import type { EndpointName, Payload } from '@agentkit/forwarder';
+import type { CompressionStream } from '../compression/compression-stream.js';
 import type { Compressor } from '../compression/compressor.js';
-import type { BufferPool } from '../protobuf/buffer-pool.js';
 import { ProtoWriter } from '../protobuf/proto-writer.js';
 
 /**
- * A wire format as the splitter sees it: items are encoded one after another into one buffer,
- * and `wrap` turns a run of them into a complete request body.
+ * A wire format as the payload builder sees it: a head, the items with a separator before
+ * each, a tail. The builder streams all of it into the payload's compressor.
  */
 export interface PayloadFormat {
   readonly endpoint: EndpointName;
   /** Content-Type and DD-Agent-Payload; Content-Encoding is added per compressor. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The most bytes `wrap` adds around the items of one payload. */
-  readonly overheadBytes: number;
+  /** Bytes before a payload's first item. */
+  readonly head: Buffer;
+  /** Bytes after a payload's last item. */
+  readonly tail: Buffer;
   /**
-   * The request body for items laid end to end in `items`, item `i` starting at `starts[i]`;
-   * `keys` are the group keys given to `endItem`, when the format groups items.
+   * What goes before an item of group `key` (JSON commas, event groups; none for protobuf, whose
+   * items are then encoded straight into the builder's stage): `previousKey` is the group of the
+   * item before it in the payload, undefined for the first.
    */
-  wrap(items: Buffer, starts: readonly number[], keys: readonly string[]): Buffer;
+  separator?(previousKey: string | undefined, key: string): string;
 }
 
 export interface PayloadLimits {
@@ -28,62 +31,14 @@ export interface PayloadLimits {
   readonly maxPoints: number;
 }
 
-export interface PayloadBuilderOptions {
-  /** The writer's first buffer, when the pool has none (64 KB by default). */
-  readonly initialCapacityBytes?: number;
-  /**
-   * Where the writer's buffers come from and go back to once each payload is compressed:
-   * shared by the builders of one serializer, so a flush reuses the last one's.
-   */
-  readonly pool?: BufferPool;
-  /** Counts this builder's payloads being compressed against a limit shared with other builders. */
-  readonly window?: CompressionWindow;
-}
-
-/**
- * Payloads being compressed across every batch of a serializer. A flush serializes its series
- * and its sketches at the same time; each batch bounding only its own payloads kept twice as
- * many uncompressed payloads (a few MB each) alive as libuv's thread pool can compress at once.
- * A builder cuts a payload before its caller waits for room, so up to size + builders run.
- */
-export class CompressionWindow {
-  readonly #size: number;
-  #compressing = 0;
-  readonly #waiters: (() => void)[] = [];
-
-  public constructor(size: number) {
-    this.#size = Math.max(1, size);
-  }
-
-  /** Payloads being compressed now. */
-  public get compressing(): number {
-    return this.#compressing;
-  }
-
-  public started(): void {
-    this.#compressing++;
-  }
-
-  public ended(): void {
-    this.#compressing--;
-    while (this.#waiters.length > 0 && this.#compressing <= this.#size) (this.#waiters.shift() as () => void)();
-  }
-
-  /** Resolves once at most the window's size are being compressed. Never rejects. */
-  public room(): Promise<void> {
-    if (this.#compressing <= this.#size) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-}
-
 /** Counters shared by every payload the serializer builds. */
 export class PayloadStats {
   public payloads = 0;
   public items = 0;
   public uncompressedBytes = 0;
   public compressedBytes = 0;
-  /** Payloads that came out over the compressed limit and were split in two and compressed again. */
-  public resplits = 0;
+  /** Times a payload's pending bytes were compressed to check the compressed limit exactly. */
+  public repacks = 0;
   public readonly byEndpoint = new Map<EndpointName, number>();
 }
 
@@ -94,16 +49,7 @@ export interface PayloadTarget {
   readonly compressor: Compressor;
   readonly drops: DropCounter;
   readonly stats: PayloadStats;
-  /** Expected uncompressed/compressed size, learnt from the last payloads (1 with no compression). */
-  compressionRatio: number;
 }
-
-/** Margin under the last ratio seen, so most payloads fit their compressed limit the first time. */
-const RATIO_SAFETY = 0.8;
-/** The most payloads `settled` lets a caller leave compressing. */
-const MAX_SETTLE_WINDOW = 4;
-/** What a chunk is sized for before any payload of the format was compressed. */
-export const DEFAULT_INITIAL_COMPRESSION_RATIO = 8;
 
 /**
  * Receives each finished payload of a batch, one at a time, in the order the items were
@@ -112,172 +58,312 @@ export const DEFAULT_INITIAL_COMPRESSION_RATIO = 8;
 export type PayloadHandler = (payload: Payload) => void;
 
 /**
- * Cuts one batch of items into payloads within the limits, compresses each on the thread pool
- * while the caller goes on encoding, and hands each finished payload to its
- * {@link PayloadHandler}, in order, as soon as it and every payload before it are compressed.
- * It submits nothing itself: what happens to a payload (the serializer submits it to the
- * forwarder) is its caller's business.
+ * How many times one payload's pending bytes are compressed to see whether one more item fits,
+ * before the payload is cut: CPU (a flush each) against fuller payloads. The Datadog Agent's
+ * `maxRepacks` (pkg/serializer/internal/stream/compressor.go).
+ */
+const MAX_REPACKS = 40;
+/**
+ * Staged bytes handed to the compressor as soon as there are this many: the thread pool starts
+ * early, and what a builder holds uncompressed stays at STAGES of these.
+ */
+export const PACK_BYTES = 128 * 1024;
+/**
+ * Staging buffers per builder (1 MiB): how far encoding may run ahead of compression. A
+ * payload's stream compresses on one thread; running ahead into the next payload keeps a second
+ * thread busy (bench/drain's serializer: 2 buffers of 64 KiB took twice as long as before the
+ * streams; 8 and 12 of 128 KiB were alike: docs/benchmarks.md).
+ */
+export const STAGES = 8;
+const ITEM_INITIAL_BYTES = 4 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** A buffer the builder stages bytes in; `busy` while a compressor reads it. */
+interface Stage {
+  readonly writer: ProtoWriter;
+  busy: Promise<void> | undefined;
+}
+
+/** The payload being filled. */
+class OpenPayload {
+  public readonly stream: CompressionStream;
+  public items = 0;
+  public points = 0;
+  /** Uncompressed bytes given to it so far (head, separators, items; staged or packed). */
+  public uncompressedBytes = 0;
+  /** The most output of packs whose output is not all counted yet. */
+  public unconfirmedBound = 0;
+  public lastKey: string | undefined;
+  public repacks = 0;
+
+  public constructor(stream: CompressionStream) {
+    this.stream = stream;
+  }
+}
+
+type Fit = 'fits' | 'full' | 'compressed';
+
+/**
+ * Cuts one batch of items into payloads within the limits, compressing each payload as its
+ * items are added (a compression stream per payload, on the thread pool), and hands each
+ * finished payload to its {@link PayloadHandler}, in order. A batch holds at most
+ * {@link STAGES} staging buffers of {@link PACK_BYTES}, the compressed bytes and codec state of
+ * the payloads not yet finished, and one item: never a whole uncompressed payload. It submits
+ * nothing itself.
  *
- * Cutting happens on uncompressed bytes and points; the compressed limit is aimed at with the
- * learnt compression ratio and enforced after compressing: a payload over it is split in two at
- * an item boundary and compressed again. One item over a limit on its own is dropped and counted
- * (`too_big`), as the Datadog Agent does.
+ * Before an item is added it must fit, as the Datadog Agent checks: the uncompressed bytes and
+ * points within their limits, and the compressed output so far plus the codec's bound on every
+ * byte not yet compressed within the compressed limit. When only the bound fails, the pending
+ * bytes are compressed (a repack, at most {@link MAX_REPACKS} per payload) and the exact size
+ * checked again; otherwise the payload is cut. An item that cannot fit a payload on its own is
+ * dropped and counted (`too_big`), as the Agent does.
  */
 export class PayloadBuilder {
-  /** Encoders write an item here between `beginItem()` and `endItem()`. */
-  public readonly writer: ProtoWriter;
+  /** Where an item is encoded when it cannot go straight into a stage (then it is copied). */
+  readonly #scratch = new ProtoWriter(ITEM_INITIAL_BYTES);
+  /** What `writer` is for the item being written: the current stage (direct) or the scratch. */
+  #itemWriter: ProtoWriter = this.#scratch;
+  /** Where the item starts in `#itemWriter`. */
+  #itemStart = 0;
+  /**
+   * Items may be encoded straight into the stage (no copy) when the format puts nothing before
+   * them (no head, no separator: the protobuf formats); otherwise, and when the stage is being
+   * compressed, or the item turns out not to belong to the open payload, they go by the scratch.
+   */
+  readonly #direct: boolean;
   readonly #target: PayloadTarget;
   readonly #onPayload: PayloadHandler;
   readonly #hardLimitBytes: number;
-  #itemStart = 0;
-  #starts: number[] = [];
-  #keys: string[] = [];
-  #chunkBytes = 0;
-  #chunkPoints = 0;
-  #tail: Promise<void> = Promise.resolve();
-  /** `#tail` after each of the last cuts, newest last (a handful: see `settled`). */
-  readonly #recentTails: Promise<void>[] = [];
+  /** The largest item (with head, separator, tail) a payload takes on its own, by both limits. */
+  readonly #maxAloneBytes: number;
+  /** Made when first used: a small batch (a few events) needs one. */
+  readonly #stages: (Stage | undefined)[] = new Array<Stage | undefined>(STAGES).fill(undefined);
+  #stageIndex = 0;
+  #open: OpenPayload | undefined;
+  /** Resolves once every payload cut so far was handed to the handler. */
+  #handedOver: Promise<void> = Promise.resolve();
 
-  readonly #window: CompressionWindow | undefined;
-
-  public constructor(target: PayloadTarget, onPayload: PayloadHandler, options: PayloadBuilderOptions = {}) {
+  public constructor(target: PayloadTarget, onPayload: PayloadHandler) {
     this.#target = target;
     this.#onPayload = onPayload;
-    this.writer = new ProtoWriter(options.initialCapacityBytes, options.pool);
-    this.#window = options.window;
     const { maxUncompressedBytes, maxCompressedBytes } = target.limits;
     // Without compression the body is sent as it is, so the compressed limit binds it too.
     this.#hardLimitBytes = target.compressor.kind === 'none' ? Math.min(maxUncompressedBytes, maxCompressedBytes) : maxUncompressedBytes;
+    this.#direct = target.format.head.length === 0 && target.format.separator === undefined;
+    this.#maxAloneBytes = largestWithin(this.#hardLimitBytes, (n) => target.compressor.compressBound(n) <= maxCompressedBytes);
+  }
+
+  /** Encoders write one item here between `beginItem()` and `endItem()`. */
+  public get writer(): ProtoWriter {
+    return this.#itemWriter;
   }
 
   public beginItem(): void {
-    this.#itemStart = this.writer.length;
+    const stage = this.#stage();
+    if (this.#direct && stage.busy === undefined) {
+      this.#itemWriter = stage.writer;
+      this.#itemStart = stage.writer.length;
+    } else {
+      this.#itemWriter = this.#scratch;
+      this.#itemStart = 0;
+      this.#scratch.truncate(0);
+    }
   }
 
   /** Forgets a partly written item (its encoder threw). */
   public abortItem(): void {
-    this.writer.truncate(this.#itemStart);
+    this.#itemWriter.truncate(this.#itemStart);
   }
 
   /**
-   * Ends the item written since `beginItem()`. `extraBytes` is what `wrap` may add for this
-   * item (a separator, a group header); `key` its group. Returns true when a payload was cut
-   * off before this item (a good moment for the caller to yield to the event loop).
+   * Ends the item written since `beginItem()`; `key` is its group. Returns undefined when the
+   * item was placed (or dropped) at once, or a promise (never rejecting) when the builder waits
+   * for the compressor first: the caller must await it before the next `beginItem()`. Waiting
+   * is the batch's back-pressure, and a turn of the event loop.
    */
-  public endItem(points: number, extraBytes = 0, key = ''): boolean {
-    const target = this.#target;
-    const { overheadBytes } = target.format;
-    const size = this.writer.length - this.#itemStart;
-    const cost = size + extraBytes;
-    if (cost + overheadBytes > this.#hardLimitBytes || points > target.limits.maxPoints) {
-      this.writer.truncate(this.#itemStart);
-      target.drops.drop('too_big', 1, { endpoint: target.format.endpoint, bytes: size, points });
-      return false;
+  public endItem(points: number, key = ''): Promise<void> | undefined {
+    const { format, limits, compressor, drops } = this.#target;
+    const direct = this.#itemWriter !== this.#scratch;
+    const size = this.#itemWriter.length - this.#itemStart;
+    const first = format.separator?.(undefined, key) ?? '';
+    const alone = format.head.length + byteLength(first) + size + format.tail.length;
+    if (alone > this.#maxAloneBytes || points > limits.maxPoints) {
+      this.#itemWriter.truncate(this.#itemStart);
+      drops.drop('too_big', 1, { endpoint: format.endpoint, bytes: size, points });
+      return undefined;
     }
-    const softLimit = Math.min(this.#hardLimitBytes, target.limits.maxCompressedBytes * target.compressionRatio);
-    let cut = false;
-    if (
-      this.#starts.length > 0 &&
-      (this.#chunkBytes + cost + overheadBytes > softLimit || this.#chunkPoints + points > target.limits.maxPoints)
-    ) {
-      this.#cut(this.#itemStart);
-      cut = true;
+    let open = this.#open;
+    if (direct) {
+      // The item is already staged after the open payload's bytes (or alone, for a new one).
+      if (open === undefined && this.#itemStart === 0) open = this.#openPayload();
+      if (open !== undefined && this.#fits(open, size, points, this.#itemStart) === 'fits') {
+        this.#commit(open, this.#stage(), size, points, key);
+        return undefined;
+      }
+      // It goes to a payload of its own: out of the stage, which is the open payload's.
+      this.#scratch.truncate(0);
+      this.#scratch.raw(this.#itemWriter.bytes().subarray(this.#itemStart));
+      this.#itemWriter.truncate(this.#itemStart);
+      this.#itemWriter = this.#scratch;
+      this.#itemStart = 0;
     }
-    this.#starts.push(this.writer.length - size);
-    this.#keys.push(key);
-    this.#chunkBytes += cost;
-    this.#chunkPoints += points;
-    return cut;
+    if (open !== undefined) {
+      const separator = format.separator?.(open.lastKey, key) ?? '';
+      const added = byteLength(separator) + size;
+      const fit = this.#fits(open, added, points, this.#stage().writer.length);
+      if (fit === 'fits') return this.#place(open, separator, points, key);
+      // Only the bound failed: compressing what is pending may show there is room after all
+      // (never without compression, where the bound is exact, or with nothing pending).
+      const pending = this.#stage().writer.length > 0 || open.unconfirmedBound > 0;
+      if (fit === 'compressed' && pending && open.repacks < MAX_REPACKS && compressor.kind !== 'none') {
+        return this.#repackThenPlace(open, separator, added, points, key);
+      }
+      this.#cut(open);
+    }
+    return this.#place(undefined, first, points, key);
   }
 
-  /**
-   * Resolves once at most `compressing` (1 to MAX_SETTLE_WINDOW) of the payloads cut so far are
-   * still to be handed to the handler. A caller that awaits it after each cut keeps the batch's
-   * memory to a few payloads, instead of letting cut payloads queue up for the thread pool.
-   * Never rejects.
-   */
-  public settled(compressing: number): Promise<void> {
-    const tails = this.#recentTails;
-    const i = tails.length - 1 - Math.min(Math.max(compressing, 1), MAX_SETTLE_WINDOW);
-    return i < 0 ? Promise.resolve() : (tails[i] as Promise<void>);
+  /** Cuts the last payload; resolves when every payload of this batch was handed over. Never rejects. */
+  public async finish(): Promise<void> {
+    if (this.#open !== undefined) this.#cut(this.#open);
+    await this.#handedOver;
   }
 
-  /**
-   * Cuts the last payload; resolves when every payload of this batch was handed to the handler.
-   * Never rejects.
-   */
-  public finish(): Promise<void> {
-    if (this.#starts.length > 0) this.#cut(this.writer.length, true);
-    return this.#tail;
+  /** Whether `added` more bytes (and points) fit `open`, `staged` bytes of it being in the stage. */
+  #fits(open: OpenPayload, added: number, points: number, staged: number): Fit {
+    const { format, limits, compressor } = this.#target;
+    if (open.uncompressedBytes + added + format.tail.length > this.#hardLimitBytes || open.points + points > limits.maxPoints) return 'full';
+    const pending = staged + added + format.tail.length;
+    const worst = open.stream.compressedBytes + open.unconfirmedBound + compressor.compressBound(pending);
+    return worst <= limits.maxCompressedBytes ? 'fits' : 'compressed';
   }
 
-  #cut(at: number, last = false): void {
-    const items = last ? this.writer.detachAll() : this.writer.detach(at);
-    const compressed = compressChunk(this.#target, items, this.#starts, this.#keys);
-    this.#starts = [];
-    this.#keys = [];
-    this.#chunkBytes = 0;
-    this.#chunkPoints = 0;
-    const onPayload = this.#onPayload;
-    this.#tail = Promise.all([this.#tail, compressed]).then(([, payloads]) => {
-      for (const payload of payloads) onPayload(payload);
+  async #repackThenPlace(open: OpenPayload, separator: string, added: number, points: number, key: string): Promise<void> {
+    this.#pack(open);
+    await open.stream.settled();
+    open.repacks++;
+    this.#target.stats.repacks++;
+    if (this.#fits(open, added, points, this.#stage().writer.length) === 'fits') {
+      await this.#place(open, separator, points, key);
+      return;
+    }
+    this.#cut(open);
+    await this.#place(undefined, this.#target.format.separator?.(undefined, key) ?? '', points, key);
+  }
+
+  /** Appends the scratch item (after `separator`) to `open`, or to a new payload; waits for a free stage first. */
+  #place(open: OpenPayload | undefined, separator: string, points: number, key: string): Promise<void> | undefined {
+    const stage = this.#stage();
+    if (stage.busy !== undefined) return stage.busy.then(() => this.#place(open, separator, points, key));
+    const w = stage.writer;
+    const before = w.length;
+    const payload = open ?? this.#openPayload();
+    if (open === undefined) w.raw(this.#target.format.head);
+    if (separator.length > 0) w.text(separator);
+    this.#scratch.copyTo(w);
+    this.#commit(payload, stage, w.length - before, points, key);
+    return undefined;
+  }
+
+  #openPayload(): OpenPayload {
+    const payload = new OpenPayload(this.#target.compressor.openStream());
+    this.#open = payload;
+    return payload;
+  }
+
+  /** Counts `bytes` just staged for `open` in `stage`, and packs the stage once full. */
+  #commit(open: OpenPayload, stage: Stage, bytes: number, points: number, key: string): void {
+    open.uncompressedBytes += bytes;
+    open.items++;
+    open.points += points;
+    open.lastKey = key;
+    if (stage.writer.length >= PACK_BYTES) this.#pack(open);
+  }
+
+  /** Hands the staged bytes to the payload's compressor and moves on to the other stage. */
+  #pack(open: OpenPayload): void {
+    const stage = this.#stage();
+    if (stage.writer.length === 0) return;
+    const bound = this.#target.compressor.compressBound(stage.writer.length);
+    open.unconfirmedBound += bound;
+    const packed = open.stream.pack(stage.writer.bytes()).then(() => {
+      open.unconfirmedBound -= bound;
     });
-    // Compressed (the body is a buffer of its own): the chunk's buffer is free for the next cut.
-    const writer = this.writer;
-    const window = this.#window;
-    window?.started();
-    compressed.then(
-      () => {
-        writer.recycle(items);
-        window?.ended();
+    this.#release(stage, packed);
+  }
+
+  /** Ends the payload with what is staged and the format's tail; hands it over once compressed, in order. */
+  #cut(open: OpenPayload): void {
+    this.#open = undefined;
+    const { format, compressor, drops, stats, limits } = this.#target;
+    const stage = this.#stage();
+    const rest = stage.writer.length > 0 ? stage.writer.bytes() : EMPTY;
+    const uncompressedBytes = open.uncompressedBytes + format.tail.length;
+    const body = open.stream.finish(rest, format.tail).then(
+      (compressed): Payload | undefined => {
+        // Never expected (every item was checked against the codec's bound): counted, not sent over the limit.
+        if (compressed.length > limits.maxCompressedBytes) {
+          drops.drop('too_big', open.items, { endpoint: format.endpoint, compressedBytes: compressed.length });
+          return undefined;
+        }
+        stats.payloads += 1;
+        stats.items += open.items;
+        stats.uncompressedBytes += uncompressedBytes;
+        stats.compressedBytes += compressed.length;
+        stats.byEndpoint.set(format.endpoint, (stats.byEndpoint.get(format.endpoint) ?? 0) + 1);
+        return payloadOf(format, compressor, compressed, open.items);
       },
-      () => window?.ended(),
+      (error: unknown) => {
+        drops.drop('compress_failed', open.items, { endpoint: format.endpoint, error });
+        return undefined;
+      },
     );
-    // Handed over in order, so the tail after cut i resolves once payloads 1..i are handed over.
-    this.#recentTails.push(this.#tail);
-    // A handful of entries: shift() costs nothing here (no ring buffer needed).
-    if (this.#recentTails.length > MAX_SETTLE_WINDOW + 1) void this.#recentTails.shift();
+    if (rest.length > 0) this.#release(stage, body.then(() => undefined));
+    const onPayload = this.#onPayload;
+    this.#handedOver = Promise.all([this.#handedOver, body]).then(([, payload]) => {
+      if (payload !== undefined) onPayload(payload);
+    });
+  }
+
+  #stage(): Stage {
+    let stage = this.#stages[this.#stageIndex];
+    if (stage === undefined) {
+      stage = { writer: new ProtoWriter(PACK_BYTES + ITEM_INITIAL_BYTES), busy: undefined };
+      this.#stages[this.#stageIndex] = stage;
+    }
+    return stage;
+  }
+
+  /**
+   * Marks `stage` read until `reading` settles and switches to the other one. Emptied now (its
+   * bytes are in the compressor's hands: counted there, never staged again), written again only
+   * once free.
+   */
+  #release(stage: Stage, reading: Promise<void>): void {
+    stage.writer.truncate(0);
+    const busy = reading.then(() => {
+      if (stage.busy === busy) stage.busy = undefined;
+    });
+    stage.busy = busy;
+    this.#stageIndex = (this.#stageIndex + 1) % STAGES;
   }
 }
 
-async function compressChunk(target: PayloadTarget, items: Buffer, starts: number[], keys: string[]): Promise<Payload[]> {
-  const { format, compressor, drops, stats, limits } = target;
-  let compressed: Buffer;
-  const body = format.wrap(items, starts, keys);
-  try {
-    compressed = await compressor.compress(body);
-  } catch (error) {
-    drops.drop('compress_failed', starts.length, { endpoint: format.endpoint, error });
-    return [];
+/** The largest n ≤ `max` (≥ 0) for which `fits(n)` holds, `fits` being monotonic; -1 if none. */
+function largestWithin(max: number, fits: (n: number) => boolean): number {
+  let lo = -1;
+  let hi = max;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
   }
-  if (compressor.kind !== 'none') {
-    target.compressionRatio = Math.max(1, (body.length / Math.max(1, compressed.length)) * RATIO_SAFETY);
-  }
-  if (compressed.length <= limits.maxCompressedBytes) {
-    stats.payloads += 1;
-    stats.items += starts.length;
-    stats.uncompressedBytes += body.length;
-    stats.compressedBytes += compressed.length;
-    stats.byEndpoint.set(format.endpoint, (stats.byEndpoint.get(format.endpoint) ?? 0) + 1);
-    return [payloadOf(format, compressor, compressed, starts.length)];
-  }
-  if (starts.length === 1) {
-    drops.drop('too_big', 1, { endpoint: format.endpoint, compressedBytes: compressed.length });
-    return [];
-  }
-  stats.resplits += 1;
-  const mid = starts.length >> 1;
-  const at = starts[mid] as number;
-  const [left, right] = await Promise.all([
-    compressChunk(target, items.subarray(0, at), starts.slice(0, mid), keys.slice(0, mid)),
-    compressChunk(
-      target,
-      items.subarray(at),
-      starts.slice(mid).map((s) => s - at),
-      keys.slice(mid),
-    ),
-  ]);
-  return [...left, ...right];
+  return lo;
+}
+
+/** UTF-8 length of a separator: ASCII in all but event group keys. */
+function byteLength(text: string): number {
+  return text.length === 0 ? 0 : Buffer.byteLength(text, 'utf8');
 }
 
 function payloadOf(format: PayloadFormat, compressor: Compressor, body: Buffer, itemCount: number): Payload {

@@ -6,34 +6,18 @@
  * more (a `copyWithin` of the body, cheap next to encoding it), so one pass writes every field.
  */
 
-import { BufferPool } from './buffer-pool.js';
-
 const DEFAULT_INITIAL_CAPACITY_BYTES = 64 * 1024;
 const TWO_POW_32 = 0x1_0000_0000;
 
 /** Wire types of the protobuf encoding. */
 export const WireType = { Varint: 0, Fixed64: 1, LengthDelimited: 2, Fixed32: 5 } as const;
 
-const EMPTY = Buffer.alloc(0);
-
-/** Buffers handed out by `detach` that may still come back through `recycle`. */
-const MAX_HANDED_OUT = 8;
-
 export class ProtoWriter {
   #buf: Buffer;
   #pos = 0;
-  /** Whole buffers whose head `detach` handed out, newest last. */
-  readonly #handedOut: Buffer[] = [];
-  /** Where buffers come from and go back to: a shared pool, or the writer's own one-buffer spare. */
-  readonly #pool: BufferPool;
 
-  /**
-   * @param pool - buffers are taken from and given back to it (grown, recycled, released), so
-   *   writers that follow each other reuse them; without one the writer keeps one spare of its own.
-   */
-  public constructor(initialCapacityBytes = DEFAULT_INITIAL_CAPACITY_BYTES, pool?: BufferPool) {
-    this.#pool = pool ?? new BufferPool(1, Number.POSITIVE_INFINITY);
-    this.#buf = this.#pool.take(Math.max(16, initialCapacityBytes));
+  public constructor(initialCapacityBytes = DEFAULT_INITIAL_CAPACITY_BYTES) {
+    this.#buf = Buffer.allocUnsafe(Math.max(16, initialCapacityBytes));
   }
 
   /** Bytes written so far. */
@@ -41,66 +25,24 @@ export class ProtoWriter {
     return this.#pos;
   }
 
-  /** Forgets everything written from `position` on (an item that did not fit). */
+  /** Forgets everything written from `position` on (an item that did not fit, or a reuse). */
   public truncate(position: number): void {
     this.#pos = Math.min(this.#pos, position);
   }
 
   /**
-   * Hands out the bytes before `position` (a view, never written again) and keeps the bytes
-   * after it at the start of a fresh buffer: how a full payload is cut off at an item boundary.
+   * The bytes written so far, as a view of the writer's buffer: valid until the writer is
+   * written to or truncated again (copy it, or stop writing, while it is read).
    */
-  public detach(position: number): Buffer {
-    const head = this.#buf.subarray(0, position);
-    const tailLength = this.#pos - position;
-    const next = this.#pool.take(Math.max(this.#buf.length, tailLength * 2, 16));
-    this.#handedOut.push(this.#buf);
-    if (this.#handedOut.length > MAX_HANDED_OUT) void this.#handedOut.shift();
-    this.#buf.copy(next, 0, position, this.#pos);
-    this.#buf = next;
-    this.#pos = tailLength;
-    return head;
+  public bytes(): Buffer {
+    return this.#buf.subarray(0, this.#pos);
   }
 
-  /**
-   * Hands out everything written, as `detach(length)` does, but keeps no buffer for what comes
-   * next (a batch's last payload): the writer takes one from its pool when written to again.
-   */
-  public detachAll(): Buffer {
-    const head = this.#buf.subarray(0, this.#pos);
-    this.#handedOut.push(this.#buf);
-    if (this.#handedOut.length > MAX_HANDED_OUT) void this.#handedOut.shift();
-    this.#buf = EMPTY;
-    this.#pos = 0;
-    return head;
-  }
-
-  /**
-   * Gives back a view `detach` handed out, once nothing reads it any more: the next `detach`
-   * writes into its buffer instead of allocating one (a flush cuts many payloads of one size,
-   * and buffers waiting for a GC would otherwise pile up outside the heap). Anything else is
-   * ignored. The caller must not touch `detached` afterwards.
-   */
-  public recycle(detached: Buffer): void {
-    const handedOut = this.#handedOut;
-    for (let i = 0; i < handedOut.length; i++) {
-      const whole = handedOut[i] as Buffer;
-      if (whole.buffer !== detached.buffer || whole.byteOffset !== detached.byteOffset) continue;
-      handedOut.splice(i, 1);
-      this.#pool.give(whole);
-      return;
-    }
-  }
-
-  /**
-   * Gives the current buffer back to the pool once the writer is done (what was written is
-   * forgotten; views `detach` handed out are not affected). Writing afterwards takes a new one.
-   */
-  public release(): void {
-    const buf = this.#buf;
-    this.#buf = EMPTY;
-    this.#pos = 0;
-    this.#pool.give(buf);
+  /** Appends everything written here to `target` (no view made: a hot path, once per item). */
+  public copyTo(target: ProtoWriter): void {
+    target.#ensure(this.#pos);
+    this.#buf.copy(target.#buf, target.#pos, 0, this.#pos);
+    target.#pos += this.#pos;
   }
 
   /** A copy of everything written (for one-shot encodings). */
@@ -250,11 +192,9 @@ export class ProtoWriter {
   #ensure(bytes: number): void {
     const needed = this.#pos + bytes;
     if (needed <= this.#buf.length) return;
-    const old = this.#buf;
-    const next = this.#pool.take(Math.max(needed, old.length * 2, 16));
-    old.copy(next, 0, 0, this.#pos);
+    const next = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2, 16));
+    this.#buf.copy(next, 0, 0, this.#pos);
     this.#buf = next;
-    this.#pool.give(old);
   }
 }
 

@@ -5,10 +5,8 @@ import { resolveHostname } from '@agentkit/config';
 import { FORWARDER } from '@agentkit/forwarder';
 import type { Forwarder } from '@agentkit/forwarder';
 import { createCompressor } from '../compression/compressor.js';
-import type { Compressor } from '../compression/compressor.js';
 import { serializerKeys } from '../config-keys.js';
 import {
-  eventGroupBytes,
   eventGroupKey,
   eventsFormat,
   seriesV1Format,
@@ -19,9 +17,8 @@ import {
 } from '../encode/json-formats.js';
 import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
 import { sketchesFormat, writeSketch } from '../encode/sketches.js';
-import { CompressionWindow, DEFAULT_INITIAL_COMPRESSION_RATIO, PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
+import { PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
 import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
-import { BufferPool } from '../protobuf/buffer-pool.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import type { Serializer } from './serializer.def.js';
@@ -29,13 +26,6 @@ import type { Serializer } from './serializer.def.js';
 /** Longest stretch of encoding before yielding to the event loop. */
 const YIELD_AFTER_MS = 5;
 const YIELD_CHECK_ITEMS = 256;
-/**
- * Payloads left compressing while the next is encoded: libuv's 4 threads, for one batch and
- * for all batches together. Fewer
- * made bench/drain's serializer up to 25 % slower (1: 78 ms, 2: 71, 3: 67, 4: 66, unbounded:
- * 60) for no memory measurable in bench/aggregate/flush-memory.mjs; a batch holds ~5 payloads.
- */
-const COMPRESSING_PAYLOADS = 4;
 
 type PayloadKind = 'series' | 'sketches' | 'events' | 'service_checks';
 
@@ -50,8 +40,8 @@ interface Targets {
 /**
  * The Datadog wire formats: series v2 protobuf (or v1 JSON), sketches protobuf, events and
  * service checks JSON, compressed per `serializer_compressor_kind` and split by the
- * `serializer_max_*` limits. Encoding runs on the event loop and yields to it after each
- * payload cut; compression runs on libuv's thread pool, overlapping the encoding of the next.
+ * `serializer_max_*` limits. Encoding runs on the event loop and yields to it every few
+ * milliseconds; each payload is compressed as it is encoded, on libuv's thread pool.
  */
 @injectable()
 export class PayloadSerializer implements Serializer, TelemetrySource {
@@ -65,10 +55,6 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   readonly #enabled: Readonly<Record<PayloadKind, boolean>>;
   readonly #disabled: Record<PayloadKind, number> = { series: 0, sketches: 0, events: 0, service_checks: 0 };
   readonly #inflight = new Set<Promise<void>>();
-  /** Writer buffers kept between payloads and flushes (bounded: see BufferPool). */
-  readonly #buffers = new BufferPool();
-  /** Payloads compressing across batches (series and sketches of a flush run together). */
-  readonly #compressing = new CompressionWindow(COMPRESSING_PAYLOADS);
   #skippedNoIndex = 0;
   #stopped = false;
 
@@ -100,7 +86,6 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       compressor,
       drops: this.#drops,
       stats: this.#stats,
-      compressionRatio: initialRatio(compressor),
     });
     this.#targets = {
       seriesV2: target(seriesV2Format, seriesV2Limits),
@@ -122,7 +107,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
   public sendSeries(series: Iterable<Serie>): Promise<void> {
     return this.#run('series', series, () => {
       if (this.#useV2Series) return this.#encode(this.#targets.seriesV2, series, writeSeriesV2, (s) => s.points.length);
-      return this.#encode(this.#targets.seriesV1, this.#visible(series), writeSeriesV1, (s) => s.points.length, 1);
+      return this.#encode(this.#targets.seriesV1, this.#visible(series), writeSeriesV1, (s) => s.points.length);
     });
   }
 
@@ -140,14 +125,13 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
         keyed,
         (w, item) => writeEvent(w, item.event),
         () => 1,
-        (item) => eventGroupBytes(item.key),
         (item) => item.key,
       );
     });
   }
 
   public sendServiceChecks(checks: readonly ServiceCheck[]): Promise<void> {
-    return this.#run('service_checks', checks, () => this.#encode(this.#targets.serviceChecks, checks, writeServiceCheck, () => 1, 1));
+    return this.#run('service_checks', checks, () => this.#encode(this.#targets.serviceChecks, checks, writeServiceCheck, () => 1));
   }
 
   /** Waits for every batch being serialized, then refuses (and counts) anything more. */
@@ -163,7 +147,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       items: stats.items,
       'bytes.uncompressed': stats.uncompressedBytes,
       'bytes.compressed': stats.compressedBytes,
-      resplits: stats.resplits,
+      repacks: stats.repacks,
       // Batches being encoded and compressed (a queue depth: they hold memory until submitted).
       batches_in_flight: this.#inflight.size,
       'skipped.no_index_v1': this.#skippedNoIndex,
@@ -207,12 +191,11 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
     items: Iterable<T>,
     write: (w: ProtoWriter, item: T) => void,
     points: (item: T) => number,
-    extraBytes: number | ((item: T) => number) = 0,
     key?: (item: T) => string,
   ): Promise<void> {
-    // Each payload is submitted as soon as it is ready (and every one before it), not collected:
-    // the batch's payloads never all wait in memory together.
-    const builder = new PayloadBuilder(target, this.#submit, { pool: this.#buffers, window: this.#compressing });
+    // Each payload is compressed as it is written and submitted as soon as it is finished (and
+    // every one before it): the batch holds compressed bytes, never its payloads uncompressed.
+    const builder = new PayloadBuilder(target, this.#submit);
     let sinceYield = 0;
     let yieldedAt = performance.now();
     for (const item of items) {
@@ -224,29 +207,22 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
         this.#drops.drop('encode_failed', 1, { endpoint: target.format.endpoint, error });
         continue;
       }
-      const extra = typeof extraBytes === 'number' ? extraBytes : extraBytes(item);
-      const cut = builder.endItem(points(item), extra, key?.(item));
-      // Yield to the event loop after each payload cut and every few milliseconds of encoding,
-      // so sockets are still read while a big flush is serialized (the clock is read once per
-      // YIELD_CHECK_ITEMS items, not per item).
-      if (cut || (++sinceYield >= YIELD_CHECK_ITEMS && performance.now() - yieldedAt >= YIELD_AFTER_MS)) {
-        // After a cut, wait until at most COMPRESSING_PAYLOADS are still compressing before
-        // pulling more: a batch's memory stays a few payloads however many items it has (items
-        // may be a stream built as it is pulled; payloads must not pile up behind the thread pool).
-        if (cut) {
-          await builder.settled(COMPRESSING_PAYLOADS);
-          await this.#compressing.room();
+      // A promise when the builder waits for the compressor (the batch's back-pressure: items
+      // may be a stream built as it is pulled, and must not pile up behind the thread pool).
+      const waiting = builder.endItem(points(item), key?.(item));
+      if (waiting !== undefined) await waiting;
+      // Yield to the event loop every few milliseconds of encoding, so sockets are still read
+      // while a big flush is serialized (the clock is read once per YIELD_CHECK_ITEMS items).
+      if (++sinceYield >= YIELD_CHECK_ITEMS) {
+        sinceYield = 0;
+        if (performance.now() - yieldedAt >= YIELD_AFTER_MS) {
+          await yieldToEventLoop();
+          yieldedAt = performance.now();
         }
-        await yieldToEventLoop();
-        sinceYield = 0;
-        yieldedAt = performance.now();
-      } else if (sinceYield >= YIELD_CHECK_ITEMS) {
-        sinceYield = 0;
       }
     }
     // Resolves once every payload of the batch was submitted: what `send*` promises.
     await builder.finish();
-    builder.writer.release();
   }
 }
 
@@ -256,8 +232,4 @@ function countOf(items: Iterable<unknown>): number {
   let n = 0;
   for (const _ of items) n++;
   return n;
-}
-
-function initialRatio(compressor: Compressor): number {
-  return compressor.kind === 'none' ? 1 : DEFAULT_INITIAL_COMPRESSION_RATIO;
 }
