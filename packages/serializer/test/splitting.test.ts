@@ -115,6 +115,16 @@ describe('v2 series: serializer_max_series_payload_size (512 000 compressed)', (
     for (const p of forwarder.payloads) expect(p.body.length).toBeLessThanOrEqual(2048);
     expect(names(forwarder.payloads)).toHaveLength(300);
   });
+
+  it('without compression, a body is cut only at the limit: what was packed is never counted twice (same cut every time)', async () => {
+    // ~300 kB in several 128 KiB packs: one payload under 512 000, however the packs' accounting interleaves.
+    for (let round = 0; round < 5; round++) {
+      const { serializer, forwarder } = await serializerWithFake({ DD_SERIALIZER_COMPRESSOR_KIND: 'none' });
+      await serializer.sendSeries(many(3_000, (i) => gauge(`m.${i}`, { tags: [`a:${'x'.repeat(60)}`, `i:${i}`] })));
+      expect(forwarder.payloads.map((p) => p.body.length).some((n) => n > 256 * 1024)).toBe(true);
+      expect(forwarder.payloads).toHaveLength(1);
+    }
+  });
 });
 
 describe('other payloads: serializer_max_payload_size / serializer_max_uncompressed_payload_size', () => {

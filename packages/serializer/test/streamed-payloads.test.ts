@@ -82,9 +82,9 @@ function watchedTarget(options: { failFinish?: boolean; maxUncompressedBytes?: n
           return inner.compressedBytes;
         },
         settled: () => inner.settled(),
-        async pack(chunk) {
+        async pack(chunk, onCounted) {
           most = Math.max(most, ++pending);
-          await inner.pack(chunk);
+          await inner.pack(chunk, onCounted);
           pending--;
         },
         finish: (rest, tail) =>

@@ -14,9 +14,11 @@ export interface CompressionStream {
   /**
    * Compresses `chunk` and flushes the codec, so that once the promise resolves
    * `compressedBytes` counts every byte of output for everything written so far.
-   * Never rejects: a failure is kept and reported by `finish`.
+   * Never rejects: a failure is kept and reported by `finish`. `onCounted` runs at the moment
+   * the chunk's output is added to `compressedBytes` (synchronously, for a stream that counts at
+   * once), so a caller that keeps a bound for chunks not yet counted never counts one twice.
    */
-  pack(chunk: Buffer): Promise<void>;
+  pack(chunk: Buffer, onCounted: () => void): Promise<void>;
   /** Output bytes so far (exact for what was packed once its `pack` resolved). */
   readonly compressedBytes: number;
   /** Resolves once every pack so far was compressed (then `compressedBytes` is exact). Never rejects. */
@@ -55,9 +57,10 @@ export function plainStream(): CompressionStream {
     get compressedBytes() {
       return bytes;
     },
-    pack(chunk) {
+    pack(chunk, onCounted) {
       parts.push(Buffer.from(chunk));
       bytes += chunk.length;
+      onCounted();
       return Promise.resolve();
     },
     settled: () => Promise.resolve(),
@@ -99,13 +102,19 @@ class CodecStream implements CompressionStream {
     return this.#bytes;
   }
 
-  public pack(chunk: Buffer): Promise<void> {
-    if (this.#error !== undefined) return Promise.resolve();
+  public pack(chunk: Buffer, onCounted: () => void): Promise<void> {
+    if (this.#error !== undefined) {
+      onCounted();
+      return Promise.resolve();
+    }
     // One stream: its writes are compressed in order, so the last pack settles after the others.
     // One write, compressed and flushed in one job on the thread pool (the stream's `flush`
     // option); its callback runs once its output was pushed (and counted).
     this.#last = new Promise((resolve) => {
-      this.#codec.write(chunk, () => resolve());
+      this.#codec.write(chunk, () => {
+        onCounted();
+        resolve();
+      });
     });
     return this.#last;
   }

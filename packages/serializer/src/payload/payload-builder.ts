@@ -286,7 +286,8 @@ export class PayloadBuilder {
     if (stage.writer.length === 0) return;
     const bound = this.#target.compressor.compressBound(stage.writer.length);
     open.unconfirmedBound += bound;
-    const packed = open.stream.pack(stage.writer.bytes()).then(() => {
+    // Un-counted at the moment the stream counts the chunk's output (never both at once).
+    const packed = open.stream.pack(stage.writer.bytes(), () => {
       open.unconfirmedBound -= bound;
     });
     this.#release(stage, packed);
