@@ -1,17 +1,37 @@
+import type { Config } from '@agentkit/config';
 import { setFlagsFromString } from 'node:v8';
+import { agentKeys } from './config-keys.js';
+import { HeapReclaimer, processHeapProbe } from './heap-reclaimer.js';
+
+let reclaimer: HeapReclaimer | undefined;
 
 /**
  * V8 settings for the commands that run the pipeline (`run`, `exec`): process-wide, so set by
- * the command before the pipeline loads anything. Only flags V8 reads when it compiles can be
- * set here; heap sizes (`--max-semi-space-size`) are fixed when the process starts and would
- * need Node's command line (docs/benchmarks.md, "Start-up: cold start and idle memory").
+ * the command once the configuration is loaded and before the pipeline starts anything. Only
+ * flags V8 reads while running can be set here; heap sizes (`--max-semi-space-size`,
+ * `--max-old-space-size`) are fixed when the process starts and would need Node's command line,
+ * which neither the npm bin nor the Node 20 single executable passes (docs/benchmarks.md,
+ * "Issue 14 §3, V8's heap for an agent"). Calling it again does not start a second reclaimer.
  *
  * `--liftoff-only`: undici's HTTP parser is WebAssembly (llhttp), which V8 compiles a second
  * time with TurboFan in the background. That compile is `agentkit run`'s start-up high-water
  * mark (VmHWM 110 → 75 MB without it), and a short task under `exec` that exits right after the
  * first send waits for it (~100 ms). The baseline (Liftoff) code parses the agent's few
  * responses per flush fast enough.
+ *
+ * `heap_tuning_enabled` (default true): a `HeapReclaimer` collects the garbage a burst of
+ * contexts and each flush leave, instead of V8's schedule (which waits for several times the
+ * live heap).
  */
-export function applyAgentV8Flags(): void {
+export function applyAgentV8Flags(config: Config | undefined): void {
   setFlagsFromString('--liftoff-only');
+  // No configuration (exec with an invalid one): no pipeline either, so nothing to reclaim.
+  if (config === undefined || !config.get(agentKeys.heapTuning) || reclaimer !== undefined) return;
+  reclaimer = new HeapReclaimer(processHeapProbe());
+  reclaimer.start();
+}
+
+/** The reclaimer `applyAgentV8Flags` started, if it did (for status and tests). */
+export function agentHeapReclaimer(): HeapReclaimer | undefined {
+  return reclaimer;
 }

@@ -1,6 +1,6 @@
 import { aggregatorConfigKeys } from '@agentkit/aggregator';
 import { apmConfigKeys } from '@agentkit/apm';
-import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
+import { commonConfigKeys, defineKey, type AnyConfigKey } from '@agentkit/config';
 import { debuggerConfigKeys } from '@agentkit/debugger';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd';
 import { forwarderConfigKeys } from '@agentkit/forwarder';
@@ -13,6 +13,20 @@ import { serializerConfigKeys } from '@agentkit/serializer';
 import { serverlessConfigKeys } from '@agentkit/serverless';
 import { symdbConfigKeys } from '@agentkit/symdb';
 import { statusConfigKeys } from './status/config-keys.js';
+
+/** The agent's own keys (its V8 settings, see agent-v8-flags.ts). */
+export const agentKeys = {
+  heapTuning: defineKey({
+    key: 'heap_tuning_enabled',
+    datadog: { kind: 'agentkit' },
+    type: 'boolean',
+    default: true,
+    doc: "`agentkit run` and `agentkit exec` collect V8's garbage early, when the heap has grown by a quarter (at least 24 MiB) over what the last full collection left, at most once every 2 s: V8 alone lets garbage reach several times the live heap, so after a burst of new contexts and during a flush RSS holds 60–100 MB more (docs/benchmarks.md, \"Issue 14 §3, V8's heap for an agent\"). Each collection pauses the event loop (tens of ms at 100k contexts; UDP datagrams wait in the socket's receive buffer meanwhile). `false` leaves V8's own schedule.",
+  }),
+} as const;
+
+/** The agent's own keys as a collection. */
+export const agentOwnConfigKeys: readonly AnyConfigKey[] = Object.freeze(Object.values(agentKeys) as AnyConfigKey[]);
 
 /**
  * Every key the agent reads, in documentation order. Each package declares its own keys; a
@@ -36,5 +50,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...debuggerConfigKeys,
     ...apmConfigKeys,
     ...logsConfigKeys,
+    ...agentOwnConfigKeys,
   ]),
 ]);

@@ -2,6 +2,7 @@ import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm';
 import { describeError, settleWithin, type Logger } from '@agentkit/core';
 import { ENHANCED_METRICS, serverlessBundle, type EnhancedMetrics } from '@agentkit/serverless';
 import { symdbBundle } from '@agentkit/symdb';
+import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { defaultAgentBundles } from '../default-agent.js';
 import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
@@ -67,6 +68,7 @@ class ExecSession {
     try {
       const setup = await loadExecSetup(this.#options.configFile, this.#options.env, this.#options.warn);
       this.#setup = setup;
+      applyAgentV8Flags(setup.config);
       this.#log = setup.logger.child({ component: 'exec' });
       this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
       // Told to stop already: neither the pipeline nor the program is worth starting.
