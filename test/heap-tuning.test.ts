@@ -1,0 +1,81 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from '@agentkit/core/testing';
+import { getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
+import { REPO_ROOT } from './support/run-cli.js';
+import { sendLinesFromChild } from './support/send-lines.js';
+
+// heap_tuning_enabled: `agentkit run` collects the garbage of a burst of new contexts itself
+// (a requested full collection, which V8 marks FORCED), and leaves V8 alone when told not to.
+// The built CLI, real UDP; a preloaded observer reports the collections. Run `npm run build` first.
+const BIN = fileURLToPath(new URL('../packages/agent/bin/agentkit.js', import.meta.url));
+const OBSERVER = fileURLToPath(new URL('./fixtures/gc-observer.mjs', import.meta.url));
+const CONTEXTS = 100_000;
+const CASE_TIMEOUT_MS = 60_000;
+const FORCED = /gc-observer: forced full collection/;
+
+const running: AgentProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+});
+
+/** `agentkit run` with the observer preloaded; resolves once it is running, with its status URL. */
+async function startObserved(env: Record<string, string>): Promise<{ agent: AgentProcess; statusUrl: string }> {
+  const fullEnv = { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '0', ...env };
+  const agent = watchProcess(spawn(process.execPath, ['--import', OBSERVER, BIN, 'run'], { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+  running.push(agent);
+  const [, statusUrl = ''] = await agent.waitForStdout(/Status\s+(http:\S+)\/status/);
+  return { agent, statusUrl };
+}
+
+/** 100k contexts, each its own tag set (as bench/memory sends them), and the samples the agent counted once they all arrived or stopped arriving. */
+async function sendBurst(port: number, statusUrl: string): Promise<number> {
+  const lines = Array.from({ length: CONTEXTS }, (_, i) => `heap.burst.${i % 100}:1|g|#a:${i},b:${i},c:${i},d:${i},e:${i}`);
+  expect(await sendLinesFromChild(port, lines)).toBe(CONTEXTS);
+  let last = -1;
+  const samples = async (): Promise<number> => {
+    const status = await getJson<{ components: Record<string, Record<string, number>> }>(`${statusUrl}/status`);
+    return status.components['Demultiplexer']?.['samples'] ?? 0;
+  };
+  // Settled: the count stopped moving (what the kernel dropped never comes).
+  return pollUntil(
+    samples,
+    (n) => {
+      const settled = n === last && n > 0;
+      last = n;
+      return settled || n === CONTEXTS;
+    },
+    'the burst counted',
+  );
+}
+
+describe('agentkit run: heap_tuning_enabled', () => {
+  it(
+    'collects the garbage of a burst of 100k contexts itself, without exposing gc to the program',
+    async () => {
+      const port = await freeUdpPort();
+      const { agent, statusUrl } = await startObserved({ DD_DOGSTATSD_PORT: String(port) });
+      expect(agent.stderr()).toContain('gc exposed to the program: false');
+      expect(agent.stderr()).not.toMatch(FORCED);
+      expect(await sendBurst(port, statusUrl)).toBeGreaterThan(CONTEXTS / 2);
+      await agent.waitForStderr(FORCED, 10_000);
+      expect(await agent.stop()).toBe(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'leaves the collections to V8 with heap_tuning_enabled false',
+    async () => {
+      const port = await freeUdpPort();
+      const { agent, statusUrl } = await startObserved({ DD_DOGSTATSD_PORT: String(port), DD_HEAP_TUNING_ENABLED: 'false' });
+      expect(await sendBurst(port, statusUrl)).toBeGreaterThan(CONTEXTS / 2);
+      // Four of the reclaimer's readings (one every 250 ms): it would have collected by now.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await agent.stop()).toBe(0);
+      expect(agent.stderr()).not.toMatch(FORCED);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
