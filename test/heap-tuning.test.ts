@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freeUdpPort } from '@agentkit/core/testing';
+import { startTestIntake } from '@agentkit/testing';
 import { getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
+import { execEnv } from './support/exec-process.js';
 import { REPO_ROOT } from './support/run-cli.js';
 import { sendLinesFromChild } from './support/send-lines.js';
 
@@ -20,11 +22,32 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
 });
 
+// The program `agentkit exec` wraps: the same burst, then a pause for the wrapper to take it.
+const BURST_PROGRAM = `
+const socket = require('node:dgram').createSocket('udp4');
+const send = (text) => new Promise((resolve, reject) => socket.send(text, Number(process.env.DD_DOGSTATSD_PORT), '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+(async () => {
+  for (let i = 0; i < ${CONTEXTS}; i += 20) {
+    const lines = [];
+    for (let j = i; j < i + 20; j++) lines.push('heap.burst.' + (j % 100) + ':1|g|#a:' + j + ',b:' + j + ',c:' + j + ',d:' + j + ',e:' + j);
+    await send(lines.join('\\n'));
+  }
+  socket.close();
+  setTimeout(() => {}, 3000);
+})();
+`;
+
+/** `agentkit <args>` with the observer preloaded into it (not into a program it starts). */
+function spawnObserved(args: readonly string[], env: Record<string, string>): AgentProcess {
+  const fullEnv = { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', ...env };
+  const agent = watchProcess(spawn(process.execPath, ['--import', OBSERVER, BIN, ...args], { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+  running.push(agent);
+  return agent;
+}
+
 /** `agentkit run` with the observer preloaded; resolves once it is running, with its status URL. */
 async function startObserved(env: Record<string, string>): Promise<{ agent: AgentProcess; statusUrl: string }> {
-  const fullEnv = { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '0', ...env };
-  const agent = watchProcess(spawn(process.execPath, ['--import', OBSERVER, BIN, 'run'], { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
-  running.push(agent);
+  const agent = spawnObserved(['run'], { DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '0', ...env });
   const [, statusUrl = ''] = await agent.waitForStdout(/Status\s+(http:\S+)\/status/);
   return { agent, statusUrl };
 }
@@ -75,6 +98,21 @@ describe('agentkit run: heap_tuning_enabled', () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await agent.stop()).toBe(0);
       expect(agent.stderr()).not.toMatch(FORCED);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'collects it in agentkit exec too, while its program runs',
+    async () => {
+      const intake = await startTestIntake();
+      try {
+        const wrapper = spawnObserved(['exec', '--', process.execPath, '-e', BURST_PROGRAM], await execEnv(intake));
+        await wrapper.waitForStderr(FORCED, 20_000);
+        expect((await wrapper.closed).code).toBe(0);
+      } finally {
+        await intake.close();
+      }
     },
     CASE_TIMEOUT_MS,
   );
