@@ -1,4 +1,4 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** How often the reclaimer reads the heap's size: one `v8.getHeapStatistics()` call (~µs). */
@@ -9,10 +9,17 @@ export const DEFAULT_RECLAIM_FLOOR_BYTES = 24 * 1024 * 1024;
 export const DEFAULT_RECLAIM_GROWTH = 0.25;
 /** At most one early collection per this long, whatever the growth: bounds the CPU spent. */
 export const DEFAULT_RECLAIM_MIN_GAP_MS = 2000;
+/**
+ * Growth between two readings under which the heap counts as quiet. A collection pauses the
+ * event loop (~100 ms at 100k contexts on a loaded 2-core machine): during a burst the UDP
+ * socket's receive buffer then overflows (bench/memory lost 4 % of a 100k-line burst when it
+ * collected mid-burst), so the reclaimer waits for the burst, or the flush, to be over.
+ */
+export const DEFAULT_RECLAIM_QUIET_BYTES = 2 * 1024 * 1024;
 
 /** What the reclaimer reads and does; the process's own by default (tests pass their own). */
 export interface HeapReclaimerProbe {
-  /** Bytes the heap holds: used heap (live and not yet collected) and external (Buffers). */
+  /** Bytes the heap holds beyond its young generation: old generation (live and not yet collected) and external (Buffers). */
   heldBytes(): number;
   /** A full, synchronous garbage collection. */
   collect(): void;
@@ -25,6 +32,7 @@ export interface HeapReclaimerOptions {
   readonly floorBytes?: number;
   readonly growth?: number;
   readonly minGapMs?: number;
+  readonly quietBytes?: number;
 }
 
 /** What the reclaimer did so far. */
@@ -39,7 +47,8 @@ export interface HeapReclaimerCounts {
 
 /**
  * Runs a full garbage collection when the heap has grown well past its size after the last
- * one: by `growth` of it, and at least `floorBytes`. Why: after a full collection V8 lets the old
+ * one (by `growth` of it, and at least `floorBytes`) and has stopped growing (under
+ * `quietBytes` since the reading before). Why: after a full collection V8 lets the old
  * generation grow up to 4× what survived it before the next one when collections are fast (a
  * `--trace-gc` of a growing heap: 55 MB live, next collection at 320 MB), and the flush's
  * Buffers are collected only after ~64 MB of them, so an agent that takes 100k contexts in a
@@ -56,8 +65,10 @@ export class HeapReclaimer {
   readonly #floorBytes: number;
   readonly #growth: number;
   readonly #minGapMs: number;
+  readonly #quietBytes: number;
   #timer: NodeJS.Timeout | undefined;
   #baseBytes = -1;
+  #lastHeldBytes = 0;
   /** The next reading becomes the base: the collection's freed Buffers leave `external` after it returns. */
   #remeasure = false;
   #lastMs = Number.NEGATIVE_INFINITY;
@@ -70,11 +81,12 @@ export class HeapReclaimer {
     this.#floorBytes = options.floorBytes ?? DEFAULT_RECLAIM_FLOOR_BYTES;
     this.#growth = options.growth ?? DEFAULT_RECLAIM_GROWTH;
     this.#minGapMs = options.minGapMs ?? DEFAULT_RECLAIM_MIN_GAP_MS;
+    this.#quietBytes = options.quietBytes ?? DEFAULT_RECLAIM_QUIET_BYTES;
   }
 
   public start(): void {
     if (this.#timer !== undefined) return;
-    this.#baseBytes = this.#probe.heldBytes();
+    this.#baseBytes = this.#lastHeldBytes = this.#probe.heldBytes();
     this.#timer = setInterval(() => this.check(), this.#pollMs).unref();
   }
 
@@ -86,6 +98,8 @@ export class HeapReclaimer {
   /** One reading; collects when the growth calls for it. Returns whether it collected. Never throws. */
   public check(): boolean {
     const held = this.#probe.heldBytes();
+    const sinceLastBytes = held - this.#lastHeldBytes;
+    this.#lastHeldBytes = held;
     if (this.#remeasure || this.#baseBytes < 0 || held < this.#baseBytes) {
       // V8 collected by itself, or this is the reading after ours: the new base.
       this.#baseBytes = held;
@@ -93,6 +107,7 @@ export class HeapReclaimer {
       return false;
     }
     if (held - this.#baseBytes <= Math.max(this.#floorBytes, this.#baseBytes * this.#growth)) return false;
+    if (sinceLastBytes > this.#quietBytes) return false; // still growing: a burst or a flush under way
     const now = this.#probe.nowMs();
     if (now - this.#lastMs < this.#minGapMs) return false;
     const before = process.cpuUsage();
@@ -117,7 +132,8 @@ export class HeapReclaimer {
 }
 
 /**
- * This process's heap: `used_heap_size + external_memory`, and V8's `gc` function, taken once
+ * This process's heap: `used_heap_size + external_memory` less the young generation's use
+ * (which swings by its whole size with each scavenge while the agent is busy), and V8's `gc` function, taken once
  * without exposing it to the program's own code (`--expose-gc` is set for one new context,
  * which keeps the function, then reset; a process started with `--expose-gc` keeps its own).
  */
@@ -126,7 +142,9 @@ export function processHeapProbe(): HeapReclaimerProbe {
   return {
     heldBytes: () => {
       const stats = getHeapStatistics();
-      return stats.used_heap_size + stats.external_memory;
+      let youngBytes = 0;
+      for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') youngBytes += space.space_used_size;
+      return stats.used_heap_size - youngBytes + stats.external_memory;
     },
     collect: () => gc(),
     nowMs: () => performance.now(),
