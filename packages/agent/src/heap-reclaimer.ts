@@ -13,7 +13,7 @@ export const DEFAULT_RECLAIM_MIN_GAP_MS = 2000;
  * Growth between two readings under which the heap counts as quiet. A collection pauses the
  * event loop (100–160 ms at 100k contexts on the loaded 2-core machine, against V8's own
  * incremental ones of a few ms): during a burst the datagrams then wait in the UDP socket's
- * receive buffer (4 MiB here), which holds ~40 ms at 1M lines/s, so the reclaimer waits for the
+ * receive buffer (4 MiB here), a few tens of ms of 1M lines/s, so the reclaimer waits for the
  * burst, or the flush, to be over.
  */
 export const DEFAULT_RECLAIM_QUIET_BYTES = 2 * 1024 * 1024;
