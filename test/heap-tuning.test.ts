@@ -13,6 +13,7 @@ import { sendLinesFromChild } from './support/send-lines.js';
 // The built CLI, real UDP; a preloaded observer reports the collections. Run `npm run build` first.
 const BIN = fileURLToPath(new URL('../packages/agent/bin/agentkit.js', import.meta.url));
 const OBSERVER = fileURLToPath(new URL('./fixtures/gc-observer.mjs', import.meta.url));
+const HEAP_GROWTH = fileURLToPath(new URL('./fixtures/heap-growth.mjs', import.meta.url));
 const CONTEXTS = 100_000;
 const CASE_TIMEOUT_MS = 60_000;
 const FORCED = /gc-observer: forced full collection/;
@@ -72,6 +73,27 @@ async function sendBurst(port: number, statusUrl: string): Promise<number> {
     'the burst counted',
   );
 }
+
+/** V8's own full collections while ./fixtures/heap-growth.mjs grows its old generation with garbage. */
+async function ownMajorCollections(env: Record<string, string>): Promise<number> {
+  const child = watchProcess(spawn(process.execPath, [HEAP_GROWTH], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  running.push(child);
+  expect((await child.closed).code).toBe(0);
+  return (JSON.parse(child.stdout()) as { majors: number }).majors;
+}
+
+describe('applyAgentV8Flags: --heap-growing-percent', () => {
+  it(
+    'makes V8 collect the old generation once it is a quarter over what survived, and not with heap_tuning_enabled false',
+    async () => {
+      const tuned = await ownMajorCollections({});
+      const untuned = await ownMajorCollections({ DD_HEAP_TUNING_ENABLED: 'false' });
+      expect(tuned).toBeGreaterThan(2 * untuned);
+      expect(tuned).toBeGreaterThanOrEqual(5);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
 
 describe('agentkit run: heap_tuning_enabled', () => {
   it(
