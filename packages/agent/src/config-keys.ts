@@ -21,7 +21,7 @@ export const agentKeys = {
     datadog: { kind: 'agentkit' },
     type: 'boolean',
     default: true,
-    doc: "`agentkit run` and `agentkit exec` collect V8's garbage early, when the heap has grown by a quarter (at least 24 MiB) over what the last full collection left, at most once every 2 s: V8 alone lets garbage reach several times the live heap, so after a burst of new contexts and during a flush RSS holds 60–100 MB more (docs/benchmarks.md, \"Issue 14 §3, V8's heap for an agent\"). Each collection pauses the event loop (tens of ms at 100k contexts; UDP datagrams wait in the socket's receive buffer meanwhile). `false` leaves V8's own schedule.",
+    doc: "V8 heap settings of `agentkit run` and `agentkit exec`, for a small process: V8's old generation may grow only 25 % over what survived its last full collection (`--heap-growing-percent=25`; V8's own factor reaches 4× for a heap it collects quickly), and once a burst of new contexts or a flush is over and the heap has grown by a quarter (at least 24 MiB), agentkit runs a full collection itself, at most one every 2 s. At 100k contexts each with its own tag set (`bench/memory`), peak RSS through two flushes is ~15 % lower and the largest rise during a flush ~40 % lower, for ~25 % more CPU in that burst (each collection pauses the event loop 100–160 ms; datagrams wait in the socket's receive buffer meanwhile); aggregating known contexts costs no measurable CPU more (docs/benchmarks.md, \"Issue 14 §3, V8's heap for an agent\"). `false` leaves V8's defaults. Heap sizes (`--max-semi-space-size`, `--max-old-space-size`) can only be set when Node starts: give them in `NODE_OPTIONS`, which the single executable reads too.",
   }),
 } as const;
 
