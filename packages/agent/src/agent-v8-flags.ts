@@ -26,10 +26,14 @@ const HEAP_GROWING_PERCENT = 25;
  * responses per flush fast enough.
  *
  * `--heap-growing-percent=25` unless `heap_tuning_enabled` is false (or there is no
- * configuration: `exec` with an invalid one runs no pipeline).
+ * configuration: `exec` with an invalid one runs no pipeline). Keep scripts/binary/sea-main.cjs's
+ * flags for `exec` the same as the defaults here.
  */
 export function applyAgentV8Flags(config: Config | undefined): void {
   setFlagsFromString('--liftoff-only');
-  if (config === undefined || !config.get(agentKeys.heapTuning)) return;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  // 0 is V8's default (its own factor), set explicitly: the single executable's main sets 25
+  // before it compiles the bundle (scripts/binary/sea-main.cjs: V8 takes a code cache only
+  // under the flags it was recorded with), so an opt-out must undo it.
+  const tuned = config !== undefined && config.get(agentKeys.heapTuning);
+  setFlagsFromString(`--heap-growing-percent=${tuned ? HEAP_GROWING_PERCENT : 0}`);
 }
