@@ -4,8 +4,8 @@
 // `agentkit exec` ran: it holds the functions exec compiled, where the cache Node's SEA
 // config can make (`useCodeCache`) holds only those compiled before anything runs
 // (docs/benchmarks.md, "Issue 17, single executable"). V8 takes a cache only under the V8
-// flags it was made with: exec's `--liftoff-only` is set here, before the compile, as when it
-// was recorded. Other commands get the cache of a `--help` run.
+// flags it was made with: exec's `--liftoff-only` and `--heap-growing-percent=25` are set here,
+// before the compile, as when it was recorded. Other commands get the cache of a `--help` run.
 // Run by plain Node with AGENTKIT_RECORD_CODE_CACHE=<file> and AGENTKIT_BUNDLE=<file>, it
 // loads the bundle from that file and writes the cache of this run at exit (the build does).
 // AGENTKIT_DEBUG_CODE_CACHE=1 says on stderr whether V8 took the cache.
@@ -23,8 +23,12 @@ if (sea.isSea() && process.env.AGENTKIT_SYMDB_PARSER_PROCESS === '1') {
 }
 
 const EXEC = process.argv[2] === 'exec';
-// The exec command sets it too (packages/agent/src/commands/exec-command.ts: why).
-if (EXEC) setFlagsFromString('--liftoff-only');
+// What exec sets by default (packages/agent/src/agent-v8-flags.ts: why), before the compile: the
+// exec cache was recorded under them. heap_tuning_enabled false resets the second afterwards.
+if (EXEC) {
+  setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--heap-growing-percent=25');
+}
 
 const embedded = sea.isSea();
 // getRawAsset: a view of the executable's own bytes, not a copy of them.

@@ -1,17 +1,39 @@
+import type { Config } from '@agentkit/config';
 import { setFlagsFromString } from 'node:v8';
+import { agentKeys } from './config-keys.js';
+
+/**
+ * After each full collection V8 lets the old generation grow this much over what survived it
+ * before it starts the next. Its own factor is 1.1–4, and 4 for a heap it collects quickly,
+ * as an agent's is: garbage of a burst of new contexts and of each flush stays resident until
+ * the heap is several times its live size. V8 reads the flag at each collection, so it works
+ * set at run time (docs/benchmarks.md, "Issue 14 §3, V8's heap for an agent").
+ */
+const HEAP_GROWING_PERCENT = 25;
 
 /**
  * V8 settings for the commands that run the pipeline (`run`, `exec`): process-wide, so set by
- * the command before the pipeline loads anything. Only flags V8 reads when it compiles can be
- * set here; heap sizes (`--max-semi-space-size`) are fixed when the process starts and would
- * need Node's command line (docs/benchmarks.md, "Start-up: cold start and idle memory").
+ * the command once the configuration is loaded and before the pipeline starts anything. Only
+ * flags V8 reads while running can be set here; heap sizes (`--max-semi-space-size`,
+ * `--max-old-space-size`) are fixed when the process starts: the npm bin and the Node 20 single
+ * executable pass none, a user can give them in `NODE_OPTIONS` (docs/benchmarks.md, same
+ * section). Calling it again sets the same flags again.
  *
  * `--liftoff-only`: undici's HTTP parser is WebAssembly (llhttp), which V8 compiles a second
  * time with TurboFan in the background. That compile is `agentkit run`'s start-up high-water
  * mark (VmHWM 110 → 75 MB without it), and a short task under `exec` that exits right after the
  * first send waits for it (~100 ms). The baseline (Liftoff) code parses the agent's few
  * responses per flush fast enough.
+ *
+ * `--heap-growing-percent=25` unless `heap_tuning_enabled` is false (or there is no
+ * configuration: `exec` with an invalid one runs no pipeline). Keep scripts/binary/sea-main.cjs's
+ * flags for `exec` the same as the defaults here.
  */
-export function applyAgentV8Flags(): void {
+export function applyAgentV8Flags(config: Config | undefined): void {
   setFlagsFromString('--liftoff-only');
+  // 0 is V8's default (its own factor), set explicitly: the single executable's main sets 25
+  // before it compiles the bundle (scripts/binary/sea-main.cjs: V8 takes a code cache only
+  // under the flags it was recorded with), so an opt-out must undo it.
+  const tuned = config !== undefined && config.get(agentKeys.heapTuning);
+  setFlagsFromString(`--heap-growing-percent=${tuned ? HEAP_GROWING_PERCENT : 0}`);
 }

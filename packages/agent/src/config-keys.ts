@@ -2,7 +2,7 @@
 // the packages themselves (agentkit exec loads the pipeline after its program started).
 import { aggregatorConfigKeys } from '@agentkit/aggregator/config-keys';
 import { apmConfigKeys } from '@agentkit/apm/config-keys';
-import { commonConfigKeys, type AnyConfigKey } from '@agentkit/config';
+import { commonConfigKeys, defineKey, type AnyConfigKey } from '@agentkit/config';
 import { debuggerConfigKeys } from '@agentkit/debugger/config-keys';
 import { dogstatsdConfigKeys } from '@agentkit/dogstatsd/config-keys';
 import { forwarderConfigKeys } from '@agentkit/forwarder/config-keys';
@@ -14,6 +14,20 @@ import { serializerConfigKeys } from '@agentkit/serializer/config-keys';
 import { serverlessConfigKeys } from '@agentkit/serverless/config-keys';
 import { symdbConfigKeys } from '@agentkit/symdb/config-keys';
 import { statusConfigKeys } from './status/config-keys.js';
+
+/** The agent's own keys (its V8 settings, see agent-v8-flags.ts). */
+export const agentKeys = {
+  heapTuning: defineKey({
+    key: 'heap_tuning_enabled',
+    datadog: { kind: 'agentkit' },
+    type: 'boolean',
+    default: true,
+    doc: "V8 heap settings of `agentkit run` and `agentkit exec`, for a small process: after each full collection V8's old generation may grow only 25 % over what survived it (`--heap-growing-percent=25`, set at start; V8's own factor reaches 4× for a heap it collects quickly, so the garbage of a burst of new contexts and of each flush stayed resident). At 100k contexts each with its own tag set (`bench/memory`), peak RSS through two flushes is ~20 % lower (284 → 225 MB) and the largest rise during a flush ~35 % lower (64 → 41 MB), for ~23 % more CPU of the agent over that run (V8 collects more often); aggregating known contexts costs no measurable CPU more (docs/benchmarks.md, \"Issue 14 §3, V8's heap for an agent\"). `false` leaves V8's defaults. Heap sizes (`--max-semi-space-size`, `--max-old-space-size`) can only be set when Node starts: give them in `NODE_OPTIONS`, which the single executable reads too.",
+  }),
+} as const;
+
+/** The agent's own keys as a collection. */
+export const agentOwnConfigKeys: readonly AnyConfigKey[] = Object.freeze(Object.values(agentKeys) as AnyConfigKey[]);
 
 /**
  * Every key the agent reads, in documentation order. Each package declares its own keys; a
@@ -37,5 +51,6 @@ export const allConfigKeys: readonly AnyConfigKey[] = Object.freeze([
     ...debuggerConfigKeys,
     ...apmConfigKeys,
     ...logsConfigKeys,
+    ...agentOwnConfigKeys,
   ]),
 ]);

@@ -1,4 +1,3 @@
-import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { taskCommandOf } from '../exec/command-line.js';
 import { runExec } from '../exec/exec-runner.js';
@@ -54,7 +53,6 @@ Options:
   async run(args, io) {
     const command = taskCommandOf(args.positionals);
     if (args.positionals.length > 0 && command === undefined) throw new UsageError('the command is empty');
-    applyAgentV8Flags();
     const result = await runExec({
       command,
       configFile: args.values['config'] as string | undefined,

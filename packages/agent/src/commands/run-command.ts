@@ -37,10 +37,10 @@ Options:
   options: { ...CONFIG_OPTION },
   async run(args, io) {
     if (args.positionals.length > 0) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
-    applyAgentV8Flags();
     const loaded = loadAgentConfig(args.values['config'] as string | undefined, io.env);
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
+    applyAgentV8Flags(config);
     const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
     return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
   },

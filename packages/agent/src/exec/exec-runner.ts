@@ -1,6 +1,7 @@
 import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm/config-keys';
 import { describeError, settleWithin, type Logger } from '@agentkit/core';
 import { ENHANCED_METRICS, type EnhancedMetrics } from '@agentkit/serverless/setup';
+import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { ChildTask, type TaskExit } from './child-task.js';
 import { formatCommand, type TaskCommand } from './command-line.js';
 import { ExecPipeline } from './exec-pipeline.js';
@@ -65,6 +66,7 @@ class ExecSession {
     try {
       const setup = await loadExecSetup(this.#options.configFile, this.#options.env, this.#options.warn);
       this.#setup = setup;
+      applyAgentV8Flags(setup.config);
       this.#log = setup.logger.child({ component: 'exec' });
       this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
       // Told to stop already: neither the pipeline nor the program is worth starting.
