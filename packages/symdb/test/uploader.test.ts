@@ -98,9 +98,8 @@ describe('symdbBundle', () => {
     it('is entered when the upload starts and left once when it has ended', async () => {
       const server = await IntakeServer.start();
       servers.push(server);
-      let app: ReturnType<typeof createTestApp> | undefined;
-      const recording = recordingScope(() => app as ReturnType<typeof createTestApp>);
-      app = createTestApp([symdbBundle, recording.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(10))], {
+      const recording = recordingScope(() => app);
+      const app = createTestApp([symdbBundle, recording.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(10))], {
         config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: server.url, DD_SYMDB_FLUSH_THRESHOLD_BYTES: '0' }),
       });
       await app.start();
@@ -108,7 +107,7 @@ describe('symdbBundle', () => {
       // Midway: entered before the first file, not left.
       const seenMidway = new Set<string>();
       const timer = setInterval(() => {
-        const files = app?.telemetry()['SymdbUploader']?.['files'] ?? 0;
+        const files = app.telemetry()['SymdbUploader']?.['files'] ?? 0;
         if (files > 0 && files < 10) seenMidway.add(recording.events.map((e) => e.what).join(','));
       }, 0);
       await uploader.whenDone();
@@ -126,9 +125,8 @@ describe('symdbBundle', () => {
     it('is left when the upload fails, and when it is aborted by the stop', async () => {
       const refused = await IntakeServer.start([400]);
       servers.push(refused);
-      let failing: ReturnType<typeof createTestApp> | undefined;
-      const onFailure = recordingScope(() => failing as ReturnType<typeof createTestApp>);
-      failing = createTestApp([symdbBundle, onFailure.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(2))], {
+      const onFailure = recordingScope(() => failing);
+      const failing = createTestApp([symdbBundle, onFailure.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(2))], {
         config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: refused.url }),
       });
       await failing.start();
@@ -139,9 +137,8 @@ describe('symdbBundle', () => {
 
       const server = await IntakeServer.start();
       servers.push(server);
-      let stopped: ReturnType<typeof createTestApp> | undefined;
-      const onAbort = recordingScope(() => stopped as ReturnType<typeof createTestApp>);
-      stopped = createTestApp([symdbBundle, onAbort.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(300))], {
+      const onAbort = recordingScope(() => stopped);
+      const stopped = createTestApp([symdbBundle, onAbort.bundle, replace(SYMDB_UPLOAD_DIRECTORY, sources(300))], {
         config: config({ DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: server.url, DD_SYMDB_FLUSH_THRESHOLD_BYTES: '0' }),
       });
       await stopped.start();
