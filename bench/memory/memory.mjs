@@ -27,6 +27,7 @@
 //          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec]
 //          [--intake embedded|separate|both] [--until-uploaded] [--json]
 //          [--agent-node-flags=--max-semi-space-size=1]  (node flags of the agentkit processes)
+//          [--checkout <dir>]  (measure that built checkout's CLI instead of this one's)
 // --intake separate runs `agentkit intake` as its own process and points the agent (dd_url,
 // api_key, symdb_url) at it, so the figures are the agent's alone; embedded is the default.
 // --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.
@@ -40,7 +41,7 @@ import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index
 import { childEnv } from '../support/child-env.mjs';
 import { kernelUdp } from '../support/kernel-udp.mjs';
 import { generateTree } from '../symdb/generate-tree.mjs';
-import { sampleProcMemory } from './proc-memory.mjs';
+import { readProcCpuMs, sampleProcMemory } from './proc-memory.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -55,6 +56,8 @@ const { values } = parseArgs({
     'until-uploaded': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     'agent-node-flags': { type: 'string', default: '' },
+    // Another built checkout whose CLI is measured by this script (a baseline in the same run).
+    checkout: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -67,8 +70,8 @@ const INTAKE_MODES = values.intake === 'both' ? ['embedded', 'separate'] : [valu
 if (!INTAKE_MODES.every((m) => m === 'embedded' || m === 'separate')) throw new Error('--intake is embedded, separate or both');
 if (CONTEXTS % 4 !== 0) throw new Error('--contexts must be a multiple of 4 (a quarter per type)');
 const AGENT_NODE_FLAGS = values['agent-node-flags'].split(' ').filter((f) => f !== '');
-const bin = fileURLToPath(new URL('../../packages/agent/bin/agentkit.js', import.meta.url));
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = values.checkout ?? fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'packages/agent/bin/agentkit.js');
 const BUCKET_MS = 10_000;
 const DATAGRAM_BYTES = 1432;
 
@@ -325,7 +328,11 @@ async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
     const startedAt = performance.now();
     const cli = startCli(['exec', '--', process.execPath, ...program], env, cwd);
     const sampler = sampleProcMemory(cli.child.pid, 50);
+    // The wrapper's CPU (user + system, every thread): what the upload costs it, read until it exits.
+    let cpuMs = 0;
+    const cpuTimer = setInterval(() => (cpuMs = readProcCpuMs(cli.child.pid) ?? cpuMs), 50);
     const { code } = await cli.closed;
+    clearInterval(cpuTimer);
     sampler.stop();
     if (code !== 0) throw new Error(`agentkit exec exited ${code}\n${cli.text.stderr.slice(-3000)}`);
     const done = /"durationMs":(\d+)[^\n]*"msg":"symbol database uploaded"/.exec(cli.text.stderr);
@@ -333,6 +340,7 @@ async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
       hwm: sampler.samples.at(-1).hwm,
       peakRssSampled: Math.max(...sampler.samples.map((s) => s.rss)),
       wallMs: Math.round(performance.now() - startedAt),
+      cpuMs,
       uploaded: done !== null,
       uploadMs: done === null ? null : Number(done[1]),
       stoppedWithApp: /symbol database upload stopped with the app/.test(cli.text.stderr),
@@ -401,12 +409,13 @@ if (values.only !== 'run') {
       const runs = [];
       for (let r = 0; r < EXEC_RUNS; r++) {
         const x = await execOnce(cwd, symdb, untilUploaded, mode);
-        log(`  ${name}: VmHWM ${mb(x.hwm)} MB (sampled peak RSS ${mb(x.peakRssSampled)}), ${x.wallMs} ms${symdb ? `, upload ${x.uploaded ? `done in ${x.uploadMs} ms` : x.stoppedWithApp ? 'STOPPED with the app (cut short)' : 'not reported'}` : ''}`);
+        log(`  ${name}: VmHWM ${mb(x.hwm)} MB (sampled peak RSS ${mb(x.peakRssSampled)}), ${x.wallMs} ms, wrapper CPU ${x.cpuMs} ms${symdb ? `, upload ${x.uploaded ? `done in ${x.uploadMs} ms` : x.stoppedWithApp ? 'STOPPED with the app (cut short)' : 'not reported'}` : ''}`);
         runs.push(x);
       }
       byScenario[name] = {
         hwm: median(runs.map((x) => x.hwm)),
         wallMs: median(runs.map((x) => x.wallMs)),
+        cpuMs: median(runs.map((x) => x.cpuMs)),
         symdb,
         uploadMs: symdb ? median(runs.map((x) => x.uploadMs ?? Infinity)) : null,
         uploadsCompleted: symdb ? runs.filter((x) => x.uploaded).length : null,
@@ -438,10 +447,10 @@ else {
     const none = x['no symdb'].hwm;
     const where = mode === 'embedded' ? 'the upload to the wrapper\'s embedded local intake' : 'the upload to a separate `agentkit intake` (symdb_url)';
     console.log(`\n\`agentkit exec\`, wrapper VmHWM, ${where}, ${EXEC_RUNS} run(s)\n`);
-    console.log('| scenario | peak RSS MB | added by symdb MB (target ≤ 30) | wall ms | upload ms (completed runs) |');
-    console.log('|---|---|---|---|---|');
+    console.log('| scenario | peak RSS MB | added by symdb MB (target ≤ 30) | wall ms | wrapper CPU ms | upload ms (completed runs) |');
+    console.log('|---|---|---|---|---|---|');
     for (const [name, s] of Object.entries(x)) {
-      console.log(`| ${name} | ${mb(s.hwm)} | ${s.symdb ? `+${mb(s.hwm - none)}` : ''} | ${s.wallMs} | ${s.symdb ? `${s.uploadMs === Infinity ? '—' : s.uploadMs} (${s.uploadsCompleted}/${s.runs})` : ''} |`);
+      console.log(`| ${name} | ${mb(s.hwm)} | ${s.symdb ? `+${mb(s.hwm - none)}` : ''} | ${s.wallMs} | ${s.cpuMs} | ${s.symdb ? `${s.uploadMs === Infinity ? '—' : s.uploadMs} (${s.uploadsCompleted}/${s.runs})` : ''} |`);
     }
   }
 }

@@ -18,6 +18,19 @@ export function readProcMemory(pid) {
   return rss === undefined ? undefined : { rss, hwm: kb('VmHWM') };
 }
 
+/** The process's CPU time so far (user + system, every thread), in ms; undefined once it is gone. */
+export function readProcCpuMs(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // After the command's ")" (it may hold spaces): state is field 3, utime and stime 14 and 15.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 /** Starts sampling; `samples` grows as { t (ms, performance.now()), rss, hwm }. */
 export function sampleProcMemory(pid, everyMs = 50) {
   const samples = [];

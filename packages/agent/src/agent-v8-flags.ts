@@ -11,6 +11,9 @@ import { agentKeys } from './config-keys.js';
  */
 const HEAP_GROWING_PERCENT = 25;
 
+/** V8's own `--semi-space-growth-factor` (Node 20's V8 11.3), set back when a hold ends. */
+const SEMI_SPACE_GROWTH_FACTOR_DEFAULT = 2;
+
 /**
  * V8 settings for the commands that run the pipeline (`run`, `exec`): process-wide, so set by
  * the command once the configuration is loaded and before the pipeline starts anything. Only
@@ -36,4 +39,32 @@ export function applyAgentV8Flags(config: Config | undefined): void {
   // under the flags it was recorded with), so an opt-out must undo it.
   const tuned = config !== undefined && config.get(agentKeys.heapTuning);
   setFlagsFromString(`--heap-growing-percent=${tuned ? HEAP_GROWING_PERCENT : 0}`);
+}
+
+/** Holds taken and not yet released: the young generation grows again only once none is left. */
+let youngGenerationHolds = 0;
+
+/**
+ * Keeps V8's young generation at the size it has now until the returned function is called
+ * (`--semi-space-growth-factor=1`, set back to V8's 2 after the last hold). For a long stretch
+ * of steady allocation whose objects do not outlive it, such as the symdb upload under `exec`:
+ * V8 doubles the new space each time the bytes that survived scavenges since the last growth
+ * pass its capacity, so any long run ends at Node 20's 2 × 16 MiB and stays there. Not for the
+ * whole process: a small new space costs 15–35 % CPU on aggregation (docs/benchmarks.md, "Issue
+ * 14 §3, V8's young generation"); here only while the hold lasts. V8 may still shrink the new
+ * space meanwhile; it grows back once released. The release is idempotent.
+ */
+export function holdYoungGeneration(): () => void {
+  if (youngGenerationHolds++ === 0) setFlagsFromString('--semi-space-growth-factor=1');
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--youngGenerationHolds === 0) setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR_DEFAULT}`);
+  };
+}
+
+/** Holds taken and not released (tests). */
+export function youngGenerationHoldCount(): number {
+  return youngGenerationHolds;
 }

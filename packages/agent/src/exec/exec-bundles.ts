@@ -1,13 +1,17 @@
-import type { Bundle, ConfigReader, Replacement } from '@agentkit/core';
+import { bundle, provide, type Bundle, type ConfigReader, type Replacement } from '@agentkit/core';
 import { serverlessBundle } from '@agentkit/serverless';
 import type { CloudService } from '@agentkit/serverless/setup';
 import { symdbUploadEnabled } from '@agentkit/symdb/config-keys';
+import { holdYoungGeneration } from '../agent-v8-flags.js';
+import { agentKeys } from '../config-keys.js';
 import { defaultAgentBundles } from '../default-agent.js';
 
 /**
  * What `agentkit exec`'s app is built from: the default agent, serverless-init's layer (enhanced
  * metrics, tags), symdb when `symbol_database_upload_enabled` asks for it (the program's working
- * directory is ours), and `more` (the logs bundle, the prebound sockets).
+ * directory is ours; with `heap_tuning_enabled`, V8's young generation is held at its size while
+ * the upload runs: docs/benchmarks.md, "Issue 14 §4, the symdb upload's young generation"), and
+ * `more` (the logs bundle, the prebound sockets).
  *
  * Its own module, imported by exec-runner.ts with `import()`, so that the CLI's bundle puts the
  * pipeline's packages (listeners, aggregator, serializer, forwarder, …) in chunks that load
@@ -18,7 +22,13 @@ export async function execBundles(config: ConfigReader, cloud: CloudService, mor
   return [
     ...(await defaultAgentBundles(config)),
     serverlessBundle(cloud),
-    ...(symdbUploadEnabled(config) ? [(await import('@agentkit/symdb')).symdbBundle] : []),
+    ...(symdbUploadEnabled(config) ? await symdbBundles(config) : []),
     ...more.filter((b): b is Bundle => b !== undefined),
   ];
+}
+
+async function symdbBundles(config: ConfigReader): Promise<Bundle[]> {
+  const { symdbBundle, SYMDB_UPLOAD_HEAP_SCOPE } = await import('@agentkit/symdb');
+  if (!config.get(agentKeys.heapTuning)) return [symdbBundle];
+  return [symdbBundle, bundle('symdb-heap', [provide(SYMDB_UPLOAD_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })])];
 }

@@ -1,20 +1,22 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
 import { UploadError } from '../errors.js';
 import { uploadDirectory, type UploadProgress, type UploadSummary } from '../upload/upload-directory.js';
 import { symdbUploadSettings } from '../upload/upload-settings.js';
-import { SYMDB_UPLOAD_DIRECTORY, type SymdbUploader, type SymdbUploadState } from './symdb-uploader.def.js';
+import { SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, type SymdbUploader, type SymdbUploadState, type UploadHeapScope } from './symdb-uploader.def.js';
 
 /**
  * Runs `uploadDirectory` once as a background task started by `onStart`: the start hook only
  * schedules it, and the upload gives the event loop a turn between files. A failed upload is
- * logged and counted, never fatal to the app (Datadog's uploaders do the same).
+ * logged and counted, never fatal to the app (Datadog's uploaders do the same). A bound
+ * `SYMDB_UPLOAD_HEAP_SCOPE` is entered for the upload's duration.
  */
 @injectable()
 export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
   readonly #config: ConfigReader;
   readonly #log: Logger;
   readonly #directory: string;
+  readonly #heapScope: UploadHeapScope | undefined;
   readonly #abort = new AbortController();
   #state: SymdbUploadState = 'idle';
   #task: Promise<UploadSummary | undefined> | undefined;
@@ -24,10 +26,12 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
     @inject(CONFIG) config: ConfigReader,
     @inject(LOGGER) logger: Logger,
     @inject(SYMDB_UPLOAD_DIRECTORY) directory: string,
+    @inject(SYMDB_UPLOAD_HEAP_SCOPE) @optional() heapScope?: UploadHeapScope,
   ) {
     this.#config = config;
     this.#log = logger.child({ component: 'SymdbUploader' });
     this.#directory = directory;
+    this.#heapScope = heapScope;
   }
 
   public get state(): SymdbUploadState {
@@ -64,8 +68,10 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
 
   async #run(): Promise<UploadSummary | undefined> {
     const signal = this.#abort.signal;
+    let leaveHeapScope: (() => void) | undefined;
     try {
       await nextTurn(); // after every other component's start: readiness is never delayed
+      leaveHeapScope = this.#heapScope?.enter();
       const settings = symdbUploadSettings(this.#config);
       const summary = await uploadDirectory({
         ...settings,
@@ -94,6 +100,8 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
         this.#log.warn({ directory: this.#directory, status, error: error instanceof Error ? error.message : String(error) }, 'symbol database upload failed');
       }
       return undefined;
+    } finally {
+      leaveHeapScope?.();
     }
   }
 }

@@ -22,3 +22,16 @@ export const SYMDB_UPLOADER = token<SymdbUploader>('SymdbUploader');
  * it with the wrapped program's working directory (`replace(SYMDB_UPLOAD_DIRECTORY, dir)`).
  */
 export const SYMDB_UPLOAD_DIRECTORY = token<string>('SymdbUploadDirectory');
+
+/**
+ * What the host process changes about itself while the upload runs, undone when it ends. The
+ * upload allocates steadily for seconds to minutes (IPC messages, the parser's bytes, the gzip
+ * stream, HTTP sends); `agentkit exec` binds one that keeps V8's young generation from growing
+ * meanwhile (packages/agent/src/agent-v8-flags.ts). Unbound: nothing changes.
+ */
+export interface UploadHeapScope {
+  /** Called when the upload starts; returns what undoes it, called once when the upload ends however it ends. */
+  enter(): () => void;
+}
+
+export const SYMDB_UPLOAD_HEAP_SCOPE = token<UploadHeapScope>('SymdbUploadHeapScope');
