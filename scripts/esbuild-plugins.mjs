@@ -29,6 +29,7 @@ export const undiciSlim = (root, logPrefix) => ({
     // Resolved as the forwarder, which depends on undici, would resolve it.
     const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => ({ contents: lazyHttp2(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
     b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
       const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
       if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
@@ -43,6 +44,30 @@ export const undiciSlim = (root, logPrefix) => ({
     });
   },
 });
+
+// undici's HTTP/2 client requires node:http2 when undici loads, for ten constants, and so did
+// every agentkit exec: ~4.7 ms of CPU (node:http2 and its internals), spent in the drain, where
+// the forwarder first sends. The forwarder never allows HTTP/2 (no `allowH2`), so the module
+// is only needed by `http2.connect`: it loads there, and the constants are written in with the
+// values of the Node that builds (fixed protocol names and codes, the same in every Node).
+const HTTP2_LOAD = /let http2\n(?:.*\n)*?} = http2\n/;
+const HTTP2_CONSTANTS = ['HTTP2_HEADER_AUTHORITY', 'HTTP2_HEADER_METHOD', 'HTTP2_HEADER_PATH', 'HTTP2_HEADER_SCHEME', 'HTTP2_HEADER_CONTENT_LENGTH', 'HTTP2_HEADER_EXPECT', 'HTTP2_HEADER_STATUS', 'HTTP2_HEADER_PROTOCOL', 'NGHTTP2_REFUSED_STREAM', 'NGHTTP2_CANCEL'];
+
+/** undici's client-h2.js (`source`, read from `file`) with node:http2 loaded at its first connection. */
+function lazyHttp2(source, file) {
+  const found = HTTP2_LOAD.exec(source);
+  const uses = source.match(/\bhttp2\.[A-Za-z]+/g) ?? [];
+  if (found === null || !HTTP2_CONSTANTS.every((name) => found[0].includes(name)) || uses.some((use) => use !== 'http2.connect')) {
+    throw new Error(`undici-slim: ${file} does not load node:http2 as this build expects (a new undici?): update lazyHttp2 in scripts/esbuild-plugins.mjs`);
+  }
+  const { constants } = createRequire(import.meta.url)('node:http2');
+  const lines = [
+    'let http2Module',
+    "const http2 = { connect: (...args) => (http2Module ??= require('node:http2')).connect(...args) }",
+    ...HTTP2_CONSTANTS.map((name) => `const ${name} = ${JSON.stringify(constants[name])}`),
+  ];
+  return source.replace(HTTP2_LOAD, `${lines.join('\n')}\n`);
+}
 
 /** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
 function undiciNamesUsed(root) {
