@@ -30,6 +30,7 @@ export const undiciSlim = (root, logPrefix) => ({
     const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
     b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => ({ contents: lazyHttp2(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, (args) => ({ contents: lazyCryptoRandom(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
     b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
       const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
       if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
@@ -67,6 +68,22 @@ function lazyHttp2(source, file) {
     ...HTTP2_CONSTANTS.map((name) => `const ${name} = ${JSON.stringify(constants[name])}`),
   ];
   return source.replace(HTTP2_LOAD, `${lines.join('\n')}\n`);
+}
+
+// undici's body mixin (on the request API's path) takes node:crypto's randomInt when it loads,
+// for the boundary of a multipart body, which the forwarder never sends: node:crypto (26
+// modules, ~1.7 ms of CPU) loaded with undici in every drain. It is looked up at the first
+// boundary instead, the same function then as before.
+const CRYPTO_RANDOM = /^const random = runtimeFeatures\.has\('crypto'\)\n? *\? require\('node:crypto'\)\.randomInt\n? *: \(max\) => Math\.floor\(Math\.random\(\) \* max\)\n/m;
+
+/** undici's fetch/body.js (`source`, read from `file`) with node:crypto's randomInt taken at its first use. */
+function lazyCryptoRandom(source, file) {
+  if (!CRYPTO_RANDOM.test(source)) throw new Error(`undici-slim: ${file} does not take node:crypto's randomInt as this build expects (a new undici?): update lazyCryptoRandom in scripts/esbuild-plugins.mjs`);
+  const lazy = [
+    'let randomInt',
+    "const random = (max) => (randomInt ??= runtimeFeatures.has('crypto') ? require('node:crypto').randomInt : (m) => Math.floor(Math.random() * m))(max)",
+  ];
+  return source.replace(CRYPTO_RANDOM, `${lazy.join('\n')}\n`);
 }
 
 /** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */

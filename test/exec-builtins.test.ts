@@ -46,7 +46,7 @@ async function execBuiltins(): Promise<{ code: number | null; builtins: string[]
 
 describe('agentkit exec, what it loads of Node', () => {
   it(
-    'sends to a plain-HTTP intake without loading node:http2 or node:tls (undici loads them at their first use)',
+    'sends to a plain-HTTP intake without loading node:http2, node:tls or node:crypto (each loads at its first use)',
     async () => {
       const { code, builtins } = await execBuiltins();
       expect(code).toBe(3);
@@ -55,6 +55,7 @@ describe('agentkit exec, what it loads of Node', () => {
       expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.cold_start')).toBe(true);
       expect(builtins).not.toContain('http2');
       expect(builtins).not.toContain('tls');
+      expect(builtins).not.toContain('crypto');
     },
     CASE_TIMEOUT_MS,
   );
