@@ -29,6 +29,8 @@ export const undiciSlim = (root, logPrefix) => ({
     // Resolved as the forwarder, which depends on undici, would resolve it.
     const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => ({ contents: lazyHttp2(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, (args) => ({ contents: lazyCryptoRandom(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
     b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
       const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
       if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
@@ -43,6 +45,46 @@ export const undiciSlim = (root, logPrefix) => ({
     });
   },
 });
+
+// undici's HTTP/2 client requires node:http2 when undici loads, for ten constants, and so did
+// every agentkit exec: ~4.7 ms of CPU (node:http2 and its internals), spent in the drain, where
+// the forwarder first sends. The forwarder never allows HTTP/2 (no `allowH2`), so the module
+// is only needed by `http2.connect`: it loads there, and the constants are written in with the
+// values of the Node that builds (fixed protocol names and codes, the same in every Node).
+const HTTP2_LOAD = /let http2\n(?:.*\n)*?} = http2\n/;
+const HTTP2_CONSTANTS = ['HTTP2_HEADER_AUTHORITY', 'HTTP2_HEADER_METHOD', 'HTTP2_HEADER_PATH', 'HTTP2_HEADER_SCHEME', 'HTTP2_HEADER_CONTENT_LENGTH', 'HTTP2_HEADER_EXPECT', 'HTTP2_HEADER_STATUS', 'HTTP2_HEADER_PROTOCOL', 'NGHTTP2_REFUSED_STREAM', 'NGHTTP2_CANCEL'];
+
+/** undici's client-h2.js (`source`, read from `file`) with node:http2 loaded at its first connection. */
+function lazyHttp2(source, file) {
+  const found = HTTP2_LOAD.exec(source);
+  const uses = source.match(/\bhttp2\.[A-Za-z]+/g) ?? [];
+  if (found === null || !HTTP2_CONSTANTS.every((name) => found[0].includes(name)) || uses.some((use) => use !== 'http2.connect')) {
+    throw new Error(`undici-slim: ${file} does not load node:http2 as this build expects (a new undici?): update lazyHttp2 in scripts/esbuild-plugins.mjs`);
+  }
+  const { constants } = createRequire(import.meta.url)('node:http2');
+  const lines = [
+    'let http2Module',
+    "const http2 = { connect: (...args) => (http2Module ??= require('node:http2')).connect(...args) }",
+    ...HTTP2_CONSTANTS.map((name) => `const ${name} = ${JSON.stringify(constants[name])}`),
+  ];
+  return source.replace(HTTP2_LOAD, `${lines.join('\n')}\n`);
+}
+
+// undici's body mixin (on the request API's path) takes node:crypto's randomInt when it loads,
+// for the boundary of a multipart body, which the forwarder never sends: node:crypto (26
+// modules, ~1.7 ms of CPU) loaded with undici in every drain. It is looked up at the first
+// boundary instead, the same function then as before.
+const CRYPTO_RANDOM = /^const random = runtimeFeatures\.has\('crypto'\)\n? *\? require\('node:crypto'\)\.randomInt\n? *: \(max\) => Math\.floor\(Math\.random\(\) \* max\)\n/m;
+
+/** undici's fetch/body.js (`source`, read from `file`) with node:crypto's randomInt taken at its first use. */
+function lazyCryptoRandom(source, file) {
+  if (!CRYPTO_RANDOM.test(source)) throw new Error(`undici-slim: ${file} does not take node:crypto's randomInt as this build expects (a new undici?): update lazyCryptoRandom in scripts/esbuild-plugins.mjs`);
+  const lazy = [
+    'let randomInt',
+    "const random = (max) => (randomInt ??= runtimeFeatures.has('crypto') ? require('node:crypto').randomInt : (m) => Math.floor(Math.random() * m))(max)",
+  ];
+  return source.replace(CRYPTO_RANDOM, `${lazy.join('\n')}\n`);
+}
 
 /** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
 function undiciNamesUsed(root) {

@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { DebuggerDestination, DebuggerTarget } from './debugger-destination.js';
 
 /** The Agent's bound on the `ddtags` query value (`ddTagsQueryStringMaxLen`). */
@@ -31,7 +30,9 @@ export function outgoingRequest(destination: DebuggerDestination, hostTags: stri
     if (value === undefined || NOT_FORWARDED.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  headers['dd-request-id'] = randomUUID();
+  // Web Crypto's randomUUID (the same v4 UUIDs as node:crypto's): it loads node:crypto at the
+  // first forwarded request, not with this module, which every `agentkit exec` loads.
+  headers['dd-request-id'] = crypto.randomUUID();
   headers['dd-evp-origin'] = destination.route.evpOrigin;
   const q = rawUrl.indexOf('?');
   const query = new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1));

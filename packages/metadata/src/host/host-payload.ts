@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { hostTags, resolveHostname } from '@agentkit/config';
@@ -124,7 +123,9 @@ function machineUuid(osHostname: string): string {
   } catch {
     // no machine id: fall through
   }
-  if (!/^[0-9a-f]{32}$/.test(id)) id = createHash('sha256').update(`agentkit-host:${osHostname}`).digest('hex').slice(0, 32);
+  // node:crypto only here, on this fallback: imported at the top it was loaded (26 modules, ~1.7 ms
+  // of CPU) by every `agentkit exec`, which sends no host metadata (docs/benchmarks.md, "Issue 17 §1, the wrapper's whole run").
+  if (!/^[0-9a-f]{32}$/.test(id)) id = process.getBuiltinModule('node:crypto').createHash('sha256').update(`agentkit-host:${osHostname}`).digest('hex').slice(0, 32);
   return `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
 }
 
