@@ -103,7 +103,7 @@ describe('tag strings the tag cache does not keep travel unsplit', () => {
       mapper: mapper([{ name: 'p', prefix: 'm', mappings: [{ match: 'm.*', name: 'mapped.$1', tags: { k: '$1' } }] }]),
     });
     const extra = thrashingParser({ extraTags: ['env:prod'] });
-    for (const s of [...mapped.parse('').demux.samples, ...extra.parse('').demux.samples]) expect(s.tagKey).toBeUndefined();
+    expect([...mapped.parse('').demux.samples, ...extra.parse('').demux.samples].filter((s) => s.tagKey !== undefined)).toEqual([]);
     expect(mapped.parse('').demux.samples[DISTINCT - 1]).toMatchObject({ name: 'mapped.3', tags: expect.arrayContaining(['k:3']) });
     expect(extra.parse('').demux.samples[DISTINCT - 1]?.tags).toContain('env:prod');
 
