@@ -10,6 +10,7 @@ export type {
   ServiceCheck,
   ServiceCheckStatus,
 } from './demultiplexer/demultiplexer.def.js';
+export { KeyedSample } from './demultiplexer/keyed-sample.js';
 export { FakeDemultiplexer, fakeAggregatorBundle } from './demultiplexer/fake-demultiplexer.js';
 
 export { aggregatorBundle } from './demultiplexer/demultiplexer.module.js';

@@ -63,6 +63,20 @@ export class ContextResolver {
     return this.#lookup(name, host, tags, cached, source);
   }
 
+  /**
+   * The same as {@link resolve} for tags given as their key: `key` is the tags sorted, unique and
+   * joined with `,` (what {@link normalizeTags} makes of them), a flat string the new context may
+   * keep. No array is remembered: found by the hash of name, host and key.
+   */
+  public resolveKey(name: string, host: string, key: string, source?: MetricSource): Context | undefined {
+    const hash = contextHash(name, host, tagKeyHash(key));
+    const heads = this.#heads;
+    const at = hash & (heads.length - 1);
+    let ctx = heads[at];
+    while (ctx !== undefined && !(ctx.name === name && ctx.host === host && ctx.tagKey === key)) ctx = ctx.nextInChain;
+    return ctx ?? this.#create(name, host, key, hash, at, source);
+  }
+
   /** Live contexts. */
   public get size(): number {
     return this.#contexts.length;
@@ -125,14 +139,22 @@ export class ContextResolver {
     let ctx = heads[at];
     while (ctx !== undefined && !(ctx.name === name && ctx.host === host && sameTagKey(ctx.tagKey, key))) ctx = ctx.nextInChain;
     if (ctx === undefined) {
-      if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
-      ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, hash, source);
-      ctx.nextInChain = heads[at];
-      heads[at] = ctx;
-      this.#contexts.push(ctx);
-      if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
+      ctx = this.#create(name, host, key, hash, at, source);
+      if (ctx === undefined) return undefined;
     }
     this.#remember(tags, cached, ctx, tagHash);
+    return ctx;
+  }
+
+  /** A new context chained at `at`, or undefined at the context limit. */
+  #create(name: string, host: string, key: TagKey, hash: number, at: number, source: MetricSource | undefined): Context | undefined {
+    if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
+    const heads = this.#heads;
+    const ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, hash, source);
+    ctx.nextInChain = heads[at];
+    heads[at] = ctx;
+    this.#contexts.push(ctx);
+    if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
     return ctx;
   }
 

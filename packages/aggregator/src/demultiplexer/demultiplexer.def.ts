@@ -42,6 +42,13 @@ export interface MetricSample {
    * per array instance (e.g. in a WeakMap) instead of per sample.
    */
   readonly tags: readonly string[];
+  /**
+   * `tags` already sorted, deduplicated and joined with `,` (every tag non-empty and without
+   * `,`), when the producer has that string and not the array: the aggregator then finds the
+   * context by this string and never reads `tags` (see `KeyedSample`, whose `tags` splits it
+   * only when read). Unset on ordinary samples.
+   */
+  readonly tagKey?: string;
   readonly host: string;
   /** In (0, 1]; 1 when the line had no `@rate`. */
   readonly sampleRate: number;

@@ -182,7 +182,9 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     let invalid = 0;
     for (let i = 0; i < batch.length; i++) {
       const s = batch[i] as MetricSample;
-      const ctx = resolver.resolve(s.name, s.host, s.tags, s.source ?? this.#defaultSource);
+      const source = s.source ?? this.#defaultSource;
+      const key = s.tagKey;
+      const ctx = key === undefined ? resolver.resolve(s.name, s.host, s.tags, source) : resolver.resolveKey(s.name, s.host, key, source);
       if (ctx === undefined) {
         overLimit++;
         continue;

@@ -193,6 +193,56 @@ describe('ContextResolver', () => {
     });
   });
 
+  describe('resolveKey: tags given as their joined key', () => {
+    it('finds the context an array made, and an array finds the one a key made', () => {
+      const r = resolver(0, 4);
+      const byArray = r.resolve('m', 'h', ['b:2', 'a:1'], 'dogstatsd');
+      expect(r.resolveKey('m', 'h', 'a:1,b:2')).toBe(byArray);
+      const byKey = r.resolveKey('n', 'h', 'a:1,b:2', 'serverless-custom');
+      expect(byKey).not.toBe(byArray);
+      expect(r.resolve('n', 'h', ['a:1', 'b:2', 'a:1'])).toBe(byKey);
+      expect(byKey?.tags).toEqual(['a:1', 'b:2']);
+      expect(byKey?.source).toBe('serverless-custom');
+      expect(byKey?.shard).toBe(resolver(0, 4).resolve('n', 'h', ['a:1', 'b:2'])?.shard);
+      expect(r.size).toBe(2);
+    });
+
+    it('separates names, hosts and keys, and a key from a tag holding a comma', () => {
+      const r = resolver();
+      const base = r.resolveKey('m', 'h', 'a,b');
+      expect(r.resolveKey('n', 'h', 'a,b')).not.toBe(base);
+      expect(r.resolveKey('m', 'h2', 'a,b')).not.toBe(base);
+      expect(r.resolveKey('m', 'h', 'a')).not.toBe(base);
+      expect(r.resolve('m', 'h', ['a,b'])).not.toBe(base);
+      expect(r.resolve('m', 'h', ['b', 'a'])).toBe(base);
+      expect(r.size).toBe(5);
+    });
+
+    it('finds every context after the table grows, and refuses new ones at the limit', () => {
+      const r = resolver();
+      const made = Array.from({ length: 5000 }, (_, i) => r.resolveKey('m', 'h', `a:${i},b`));
+      made.forEach((ctx, i) => expect(r.resolve('m', 'h', ['b', `a:${i}`])).toBe(ctx));
+      const limited = resolver(2);
+      const one = limited.resolveKey('m', 'h', 'a');
+      expect(limited.resolveKey('m', 'h', 'b')).toBeDefined();
+      expect(limited.resolveKey('m', 'h', 'c')).toBeUndefined();
+      expect(limited.resolveKey('m', 'h', 'a')).toBe(one);
+      expect(limited.size).toBe(2);
+    });
+
+    it('gives a new context once the old one expired', () => {
+      const r = resolver();
+      const old = r.resolveKey('m', 'h', 'a:1');
+      if (old === undefined) throw new Error('no context');
+      old.lastSeenSec = 10;
+      expect(r.expire(50)).toBe(1);
+      const again = r.resolveKey('m', 'h', 'a:1');
+      expect(again).not.toBe(old);
+      expect(again?.released).toBe(false);
+      expect(r.size).toBe(1);
+    });
+  });
+
   it('spreads contexts over the shards deterministically', () => {
     const r = resolver(0, 4);
     const shards = new Set<number>();

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { configFromObject } from '@agentkit/core';
 import { createTestApp } from '@agentkit/core/testing';
 import { FakeSerializer, fakeSerializerBundle, type Event, type Serie, type ServiceCheck } from '@agentkit/serializer';
-import { aggregatorBundle, AggregatorErrorCode, DEMULTIPLEXER } from '../../src/index.js';
+import { aggregatorBundle, AggregatorErrorCode, DEMULTIPLEXER, KeyedSample } from '../../src/index.js';
 import { HOST, nowSec, sample, startAggregator, until } from './helpers.js';
 
 const FAST = { DD_AGGREGATOR_FLUSH_INTERVAL: '0.02' };
@@ -50,6 +50,37 @@ describe('TimeSamplingDemultiplexer', () => {
       expect(demux.telemetry().contexts).toBe(2);
       await until(() => demux.telemetry().contexts === 1);
       expect(demux.telemetry().zero_filled_counters).toBe(1);
+    });
+  });
+
+  describe('samples carrying their tags as a key (KeyedSample)', () => {
+    it('aggregate into the same context and series as samples with a tags array', async () => {
+      const fake = new FakeSerializer();
+      const { demux } = await startAggregator(FAST, fake);
+      const past = Math.floor(nowSec()) - 60;
+      demux.addSamples([
+        sample('k', 'counter', 4, past, ['b:2', 'a:1']),
+        new KeyedSample('k', 6, 'counter', 'a:1,b:2', HOST, 1, past),
+        new KeyedSample('k', 3, 'gauge', 'a:1,c', HOST, 1, past),
+        new KeyedSample('kd', 5, 'distribution', 'a:1,b:2', HOST, 0.5, past),
+      ]);
+      expect(demux.telemetry().contexts).toBe(3);
+      await until(() => fake.named('k').length === 2 && fake.sketches.length === 1);
+      const bucket = past - (past % 10);
+      expect(fake.named('k')).toEqual(
+        expect.arrayContaining([
+          { name: 'k', points: [{ timestamp: bucket, value: 1 }], tags: ['a:1', 'b:2'], host: HOST, type: 'rate', interval: 10 },
+          { name: 'k', points: [{ timestamp: bucket, value: 3 }], tags: ['a:1', 'c'], host: HOST, type: 'gauge', interval: 10 },
+        ]),
+      );
+      expect(fake.sketches[0]).toMatchObject({ name: 'kd', tags: ['a:1', 'b:2'], host: HOST });
+    });
+
+    it('split their key only when tags are read, once', () => {
+      const s = new KeyedSample('k', 1, 'counter', 'a:1,b:2', HOST, 1, 0);
+      expect(s.tags).toEqual(['a:1', 'b:2']);
+      expect(s.tags).toBe(s.tags);
+      expect(Object.isFrozen(s.tags)).toBe(true);
     });
   });
 

@@ -57,7 +57,19 @@ export class GenerationCache<V extends Keyed> {
 
   /** Caches a value missing from the cache (unless it is thrashing and this one is not picked). */
   public set(value: V): void {
-    if (this.#thrashing && !this.#admit()) return;
+    if (this.admits()) this.#store(value);
+  }
+
+  /**
+   * Draws whether the next new value would be kept (always, unless thrashing): for a caller that
+   * builds something cheaper than a value when it would not be; then {@link add} what is kept.
+   */
+  public admits(): boolean {
+    return !this.#thrashing || this.#admit();
+  }
+
+  /** Caches a value missing from the cache, already admitted by {@link admits}. */
+  public add(value: V): void {
     this.#store(value);
   }
 

@@ -5,6 +5,8 @@ const HOST_PREFIX = 'host:';
 const ENTITY_ID_PREFIX = 'dd.internal.entity_id:';
 const CARDINALITY_PREFIX = 'dd.internal.card:';
 const JMX_CHECK_NAME_PREFIX = 'dd.internal.jmx_check_name:';
+/** Every tag the enrichment removes or reads, but `host:`, starts with this. */
+const INTERNAL_PREFIX = 'dd.internal.';
 
 /** Per generation; a raw tag string costs its tags twice (decoded array + key). */
 const DEFAULT_MAX_ENTRIES = 32_768;
@@ -50,7 +52,31 @@ export class TagCache {
 
   /** Enriches and caches a raw tag string; `raw` must be a flat copy, never a packet slice. */
   public create(raw: string): TagEntry {
-    return raw.length === 0 ? this.none : this.#create(raw);
+    if (raw.length === 0) return this.none;
+    const entry = this.#build(raw);
+    this.#cache.set(entry);
+    return entry;
+  }
+
+  /**
+   * Draws whether a new raw tag string would be kept (always, unless {@link sampling}). When it
+   * would not, a caller that can do without the entry skips building it; else {@link createAdmitted}.
+   */
+  public admitsNew(): boolean {
+    return this.#cache.admits();
+  }
+
+  /** {@link create} for a string {@link admitsNew} admitted: kept without drawing again. */
+  public createAdmitted(raw: string): TagEntry {
+    if (raw.length === 0) return this.none;
+    const entry = this.#build(raw);
+    this.#cache.add(entry);
+    return entry;
+  }
+
+  /** True when no `dogstatsd_tags` are appended: a raw string's tags are then the sample's. */
+  public get noExtraTags(): boolean {
+    return this.#extraTags.length === 0;
   }
 
   public get size(): number {
@@ -62,7 +88,7 @@ export class TagCache {
     return this.#cache.thrashing;
   }
 
-  #create(raw: string): TagEntry {
+  #build(raw: string): TagEntry {
     const clientTags: string[] = [];
     let host: string | undefined;
     let entityId: string | undefined;
@@ -97,7 +123,44 @@ export class TagCache {
       host,
       origin,
     });
-    this.#cache.set(entry);
     return entry;
   }
+}
+
+/**
+ * Whether [start, end) of `str` (a latin1 view of a packet) needs no enrichment and is already
+ * the aggregator's key for its tags: ASCII only (nothing to decode), no empty tag, no `host:` or
+ * `dd.internal.` tag, and the tags in strictly increasing order (sorted, no duplicates, as the
+ * aggregator's `SortUniq` would leave them). Allocates nothing.
+ */
+export function isPlainSortedTags(str: string, start: number, end: number): boolean {
+  let prevStart = -1;
+  let prevEnd = -1;
+  let tagStart = start;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? str.charCodeAt(i) : 44;
+    if (c >= 0x80) return false;
+    if (c !== 44 /* , */) continue;
+    const length = i - tagStart;
+    if (length === 0) return false;
+    if (length >= HOST_PREFIX.length && str.startsWith(HOST_PREFIX, tagStart)) return false;
+    if (length >= INTERNAL_PREFIX.length && str.startsWith(INTERNAL_PREFIX, tagStart)) return false;
+    if (prevStart >= 0 && compareRanges(str, prevStart, prevEnd, tagStart, i) >= 0) return false;
+    prevStart = tagStart;
+    prevEnd = i;
+    tagStart = i + 1;
+  }
+  return true;
+}
+
+/** Code-unit order of two ranges of one string (as `<` orders strings). */
+function compareRanges(str: string, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) {
+    const d = str.charCodeAt(aStart + k) - str.charCodeAt(bStart + k);
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
 }

@@ -1,8 +1,8 @@
-import type { MetricSample, MetricType, SampleOrigin } from '@agentkit/aggregator';
+import { KeyedSample, type MetricSample, type MetricType, type SampleOrigin } from '@agentkit/aggregator';
 import { NameCache, type NameEntry } from '../enrich/name-cache.js';
 import type { MetricMapper } from '../enrich/mapper.js';
 import type { NameBlocklist } from '../enrich/name-blocklist.js';
-import { TagCache, type TagEntry } from '../enrich/tag-cache.js';
+import { isPlainSortedTags, TagCache, type TagEntry } from '../enrich/tag-cache.js';
 import { decodeLatin1Bytes } from '../enrich/generation-cache.js';
 import { parseGoFloat, parseGoInt } from './go-number.js';
 import { parseEvent, type MessageContext } from './parse-event.js';
@@ -76,6 +76,8 @@ export class PacketParser {
   public lines = 0;
   /** Samples (values) dropped by the blocklist. */
   public blockedSamples = 0;
+  /** Lines whose samples carry their raw tag string, not an array (the tag cache did not keep it). */
+  public keyedLines = 0;
   /** Distributions copied from histograms (`histogram_copy_to_distribution`). */
   public distributionCopies = 0;
 
@@ -258,7 +260,26 @@ export class PacketParser {
       const last = name.lastTags;
       // Compared in place: no slice to allocate when the name comes with its usual tags.
       if (last !== undefined && last.raw.length === tagsEnd - tagsStart && str.startsWith(last.raw, tagsStart)) tags = last;
-      else tags = name.lastTags = this.#tags.get(str.slice(tagsStart, tagsEnd)) ?? this.#tags.create(this.#own(tagsStart, tagsEnd));
+      else {
+        const cached = this.#tags.get(str.slice(tagsStart, tagsEnd));
+        if (cached !== undefined) tags = name.lastTags = cached;
+        else if (
+          type !== 'set' &&
+          timestamp === 0 &&
+          localData === undefined &&
+          externalData === undefined &&
+          cardinality === undefined &&
+          name.combined === undefined &&
+          this.#tags.noExtraTags &&
+          isPlainSortedTags(str, tagsStart, tagsEnd)
+        ) {
+          // The raw string is already the aggregator's key for these tags. When the cache would
+          // not keep its entry (more distinct tag strings than it holds), the sample carries the
+          // string instead: no tag array, no tag strings, no entry to build and drop per line.
+          if (!this.#tags.admitsNew()) return this.#emitKeyed(name, type, this.#own(tagsStart, tagsEnd), sampleRate, nowSec, str, lineStart, lineEnd, out);
+          tags = name.lastTags = this.#tags.createAdmitted(this.#own(tagsStart, tagsEnd));
+        } else tags = name.lastTags = this.#tags.create(this.#own(tagsStart, tagsEnd));
+      }
     }
     let origin = tags.origin;
     if (localData !== undefined || externalData !== undefined || cardinality !== undefined) {
@@ -355,6 +376,31 @@ export class PacketParser {
       }
     }
     return nonFinite;
+  }
+
+  /**
+   * {@link #emit} for a line whose tags are `tagKey` (sorted, unique, no host or origin tag, no
+   * tags to add): one {@link KeyedSample} per finite value, on the default host.
+   */
+  #emitKeyed(name: NameEntry, type: MetricType, tagKey: string, sampleRate: number, nowSec: number, str: string, lineStart: number, lineEnd: number, out: SampleSink): undefined {
+    this.keyedLines += 1;
+    const host = this.#options.defaultHost;
+    const values = this.#values;
+    const count = this.#valueCount;
+    const copyName = type === 'histogram' || type === 'timing' ? name.copyName : undefined;
+    for (let i = 0; i < count; i++) {
+      const value = values[i] as number;
+      if (value - value !== 0) {
+        this.#reporter.parseError('metric_non_finite', str.slice(lineStart, lineEnd));
+        continue;
+      }
+      out.sample(new KeyedSample(name.name, value, type, tagKey, host, sampleRate, nowSec));
+      if (copyName !== undefined) {
+        this.distributionCopies += 1;
+        out.sample(new KeyedSample(copyName, value, 'distribution', tagKey, host, sampleRate, nowSec));
+      }
+    }
+    return undefined;
   }
 
   /** For events and service checks: offsets are relative to the current line. */

@@ -141,6 +141,8 @@ export class MainThreadServer implements DogstatsdServer, TelemetrySource {
       unterminated_lines: this.#unterminated,
       cached_tag_strings: this.#parser?.cachedTagStrings ?? 0,
       tag_cache_sampling: this.#parser?.tagCacheSampling ?? 0,
+      // Lines whose samples carried their tag string to the aggregator unsplit (not cached).
+      unsplit_tag_lines: this.#parser?.keyedLines ?? 0,
       distribution_copies: this.#parser?.distributionCopies ?? 0,
       ...this.#parseErrors.snapshot('parse_errors'),
       ...this.#drops.snapshot(),
