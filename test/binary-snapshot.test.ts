@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
-import { watchProcess, type AgentProcess } from './support/agent-process.js';
+import type { AgentProcess } from './support/agent-process.js';
 import { execEnv, linesAtIntake } from './support/exec-process.js';
+import { binaryAlone, type BinaryAlone } from './support/binary-alone.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
 // The single executable built with a V8 startup snapshot (`scripts/build-binary.mjs --snapshot`,
@@ -19,24 +18,23 @@ const BUILD_TIMEOUT_MS = 180_000;
 const CASE_TIMEOUT_MS = 60_000;
 const LINES = 1000;
 
+let alone: BinaryAlone;
 let dir: string;
 let intake: TestIntake;
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts/build-binary.mjs'), '--snapshot'], { cwd: REPO_ROOT });
-  dir = mkdtempSync(join(tmpdir(), 'agentkit-binary-snapshot-'));
-  copyFileSync(join(REPO_ROOT, 'dist/snapshot/agentkit'), join(dir, 'agentkit'));
+  alone = await binaryAlone('dist/snapshot/agentkit', ['--snapshot']);
+  dir = alone.dir;
   intake = await startTestIntake();
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await intake.close();
-  rmSync(dir, { recursive: true, force: true });
+  alone.remove();
 });
 
-/** Runs `./agentkit <args>` in its folder with exactly `env` and a PATH that is that folder alone. */
 function runBinary(args: readonly string[], env: Record<string, string>): AgentProcess {
-  return watchProcess(spawn(join(dir, 'agentkit'), args, { cwd: dir, env: { PATH: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return alone.run(args, env);
 }
 
 /** The `pid@hostname` of every JSON log line the run wrote. */

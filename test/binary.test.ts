@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { freeTcpPort, freeUdpPort } from '@agentkit/core/testing';
 import { startLocalIntake } from '@agentkit/intake';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
-import { watchProcess, type AgentProcess } from './support/agent-process.js';
+import type { AgentProcess } from './support/agent-process.js';
 import { execEnv, linesAtIntake } from './support/exec-process.js';
 import { REPO_ROOT } from './support/run-cli.js';
+import { binaryAlone, type BinaryAlone } from './support/binary-alone.js';
 import { logLine } from './support/log-lines.js';
 
 // The single executable (dist/agentkit, scripts/build-binary.mjs) run as a container runs it:
@@ -22,29 +21,23 @@ const CASE_TIMEOUT_MS = 60_000;
 const LINES = 1000;
 const UDS_SENDER = fileURLToPath(new URL('fixtures/uds-sender.mjs', import.meta.url));
 
+let alone: BinaryAlone;
 let dir: string;
-let binary: string;
 let intake: TestIntake;
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'scripts/build-binary.mjs')], { cwd: REPO_ROOT });
-  dir = mkdtempSync(join(tmpdir(), 'agentkit-binary-'));
-  binary = join(dir, 'agentkit');
-  copyFileSync(join(REPO_ROOT, 'dist/agentkit'), binary);
+  alone = await binaryAlone('dist/agentkit');
+  dir = alone.dir;
   intake = await startTestIntake();
 }, BUILD_TIMEOUT_MS);
 
 afterAll(async () => {
   await intake.close();
-  rmSync(dir, { recursive: true, force: true });
+  alone.remove();
 });
 
-/**
- * Runs `./agentkit <args>` in its folder with exactly `env` and a PATH that is that folder
- * alone: nothing else on it, so no Node.
- */
 function runBinary(args: readonly string[], env: Record<string, string>, cwd = dir): AgentProcess {
-  return watchProcess(spawn(join(dir, 'agentkit'), args, { cwd, env: { PATH: dir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return alone.run(args, env, cwd);
 }
 
 describe('the single executable, alone in an empty folder with no Node on PATH', () => {
