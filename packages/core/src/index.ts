@@ -26,6 +26,7 @@ export type { TelemetrySnapshot, TelemetrySource } from './telemetry/telemetry.j
 export { DropCounter, DEFAULT_DROP_LOG_INTERVAL_MS } from './telemetry/drop-counter.js';
 
 export { ALLOWED_HOSTS_KEY, HostGuard } from './http/host-guard.js';
+export { isLoopbackIp } from './net/loopback.js';
 export type { HostGuardOptions, HostGuardReason, HostVerdict } from './http/host-guard.js';
 export { closeHttpServers } from './http/close-servers.js';
 export { readBody } from './http/read-body.js';

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isLoopbackIp } from '../net/loopback.js';
 import type { Logger } from '../built-ins.js';
 import { DropCounter } from '../telemetry/drop-counter.js';
 
@@ -26,21 +27,6 @@ export type HostVerdict = { readonly ok: true } | { readonly ok: false; readonly
 
 /** Methods a browser may send cross-site without changing anything on our side. */
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/**
- * 127.0.0.0/8 and ::1; BlockList also matches their IPv4-mapped and long forms. Made on first
- * use, not at load: a BlockList holds a native handle, which a V8 startup snapshot of the
- * module (the single executable's, scripts/binary/snapshot-main.cjs) cannot contain.
- */
-let loopback: BlockList | undefined;
-function loopbackList(): BlockList {
-  if (loopback === undefined) {
-    loopback = new BlockList();
-    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopback.addAddress('::1', 'ipv6');
-  }
-  return loopback;
-}
-
 /** Longest refused name kept in a log line: the header is the client's, not ours. */
 const MAX_LOGGED_NAME = 100;
 
@@ -172,9 +158,4 @@ function hostnameOf(authority: string): string | undefined {
 function normalise(name: string): string | undefined {
   const bare = name.endsWith('.') ? name.slice(0, -1) : name;
   return /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(bare) || bare === '' ? bare : undefined;
-}
-
-function isLoopbackIp(name: string): boolean {
-  const family = isIP(name);
-  return family !== 0 && loopbackList().check(name, family === 6 ? 'ipv6' : 'ipv4');
 }

@@ -1,3 +1,4 @@
+import { isLoopbackIp } from '@agentkit/core';
 import { BlockList, isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { HttpClientSettings } from './http-client-settings.js';
@@ -83,7 +84,7 @@ export class NoProxyMatcher {
     if (host === 'localhost') return true;
     const family = isIP(host);
     const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (family !== 0 && isLoopback(host, type)) return true;
+    if (isLoopbackIp(host)) return true;
     if (this.#all) return true;
     if (family !== 0) {
       if (this.#ranges.check(host, type)) return true;
@@ -104,20 +105,6 @@ export class NoProxyMatcher {
     this.#ranges.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
     return true;
   }
-}
-
-// Made on first use, not at load: a BlockList holds a native handle, which a V8 startup
-// snapshot of the module (the single executable's, scripts/binary/snapshot-main.cjs) cannot contain.
-let loopback: BlockList | undefined;
-
-function isLoopback(ip: string, type: 'ipv4' | 'ipv6'): boolean {
-  if (loopback === undefined) {
-    loopback = new BlockList();
-    loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-    loopback.addAddress('::1', 'ipv6');
-    loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
-  }
-  return loopback.check(ip, type);
 }
 
 /** Go's `net.SplitHostPort`, lenient: no port (or a bare IPv6 address) gives an empty port. */
