@@ -55,5 +55,7 @@ export function withHostTag<T extends Serie | SketchSeries>(serie: T, tags: read
     merged = Object.freeze(sortUniq([...serie.tags, ...tags]));
     cache.set(serie.tags, merged);
   }
-  return { ...serie, tags: merged };
+  // Not the joined tags it was made with: the encoders would write those instead of `tags`.
+  const { joinedTags: _joined, ...rest } = serie;
+  return { ...rest, tags: merged } as T;
 }
