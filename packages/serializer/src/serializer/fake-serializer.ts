@@ -1,10 +1,11 @@
 import { bundle, provide, type Bundle } from '@agentkit/core';
-import { detachedItem, type Event, type Serie, type ServiceCheck, type SketchSeries } from './metrics.def.js';
+import { ItemDetacher, type Event, type Serie, type ServiceCheck, type SketchSeries } from './metrics.def.js';
 import { SERIALIZER, type Serializer } from './serializer.def.js';
 
-/** Records everything handed to it, in order (pulling iterators to their end; items as plain data, see `detachedItem`). For testing the aggregator in isolation. */
+/** Records everything handed to it, in order (pulling iterators to their end; items as plain data, see `ItemDetacher`). For testing the aggregator in isolation. */
 export class FakeSerializer implements Serializer {
   public readonly series: Serie[] = [];
+  readonly #detacher = new ItemDetacher();
   public readonly sketches: SketchSeries[] = [];
   public readonly events: Event[] = [];
   public readonly serviceChecks: ServiceCheck[] = [];
@@ -13,13 +14,13 @@ export class FakeSerializer implements Serializer {
 
   public sendSeries(series: Iterable<Serie>): Promise<void> {
     this.calls.series += 1;
-    for (const serie of series) this.series.push(detachedItem(serie));
+    for (const serie of series) this.series.push(this.#detacher.detach(serie));
     return Promise.resolve();
   }
 
   public sendSketches(sketches: Iterable<SketchSeries>): Promise<void> {
     this.calls.sketches += 1;
-    for (const sketch of sketches) this.sketches.push(detachedItem(sketch));
+    for (const sketch of sketches) this.sketches.push(this.#detacher.detach(sketch));
     return Promise.resolve();
   }
 

@@ -97,14 +97,30 @@ export interface ServiceCheck {
 }
 
 /**
- * `item` as plain data: a serie or sketch series that carries {@link Serie.joinedTags} is copied
- * with its tags split and without them (for consumers that keep what they are handed: fakes,
- * collectors, tests); any other item is returned as it is.
+ * Makes items plain data for consumers that keep what they are handed (fakes, collectors,
+ * tests): a serie or sketch series with a {@link Serie.joinedTags} property (set or not) is
+ * copied with its tags split and without it; any other item is returned as it is. Items of one
+ * context come one after another with the same joined string: they get one shared tags array.
  */
-export function detachedItem<T extends Serie | SketchSeries>(item: T): T {
-  if (item.joinedTags === undefined) return item;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) if (key !== 'joinedTags' && value !== undefined) copy[key] = value;
-  copy['tags'] = item.tags;
-  return copy as unknown as T;
+export class ItemDetacher {
+  #lastJoined: string | undefined;
+  #lastTags: readonly string[] = [];
+
+  public detach<T extends Serie | SketchSeries>(item: T): T {
+    // Present (even undefined) only on the items of a producer that may keep tags joined.
+    if (!('joinedTags' in item)) return item;
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(item)) if (key !== 'joinedTags' && value !== undefined) copy[key] = value;
+    const joined = item.joinedTags;
+    if (joined === undefined) {
+      copy['tags'] = item.tags;
+    } else {
+      if (joined !== this.#lastJoined) {
+        this.#lastJoined = joined;
+        this.#lastTags = item.tags;
+      }
+      copy['tags'] = this.#lastTags;
+    }
+    return copy as unknown as T;
+  }
 }
