@@ -1,13 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { ContextResolver } from '../../src/context/context-resolver.js';
+import { withHostTag } from '../../src/host-tags/expected-host-tags.js';
 import { parseHistogramConfig } from '../../src/time-sampler/histogram-config.js';
 import { TimeSampler } from '../../src/time-sampler/time-sampler.js';
 
 function setup() {
   const resolver = new ContextResolver({ contextLimit: 0, shards: 1 });
   const sampler = new TimeSampler({ counterExpirySec: 300, histograms: parseHistogramConfig(['max', 'count'], []) });
-  const add = (name: string, type: 'gauge' | 'histogram' | 'distribution', value: number, tsSec: number): void => {
-    const ctx = resolver.resolve(name, 'h', []);
+  const add = (name: string, type: 'gauge' | 'histogram' | 'distribution', value: number, tsSec: number, tags: readonly string[] = []): void => {
+    const ctx = resolver.resolve(name, 'h', tags);
     if (ctx === undefined) throw new Error('no context');
     sampler.sample(ctx, type, value, undefined, 1, tsSec);
   };
@@ -66,5 +67,34 @@ describe('ClosedBuckets', () => {
       ['d', [100, 110]],
       ['e', [100]],
     ]);
+  });
+
+  it('hand over the context’s joined tag string, shared by its series, and split tags only when read', () => {
+    const { sampler, add } = setup();
+    add('a', 'histogram', 1, 100, ['b:2', 'a:1']);
+    add('d', 'distribution', 1, 100, ['z:9', 'y:8']);
+    const closed = sampler.flush(200, true);
+    const series = [...closed.series()];
+    const [sketch] = [...closed.sketches()];
+    expect(series.map((s) => s.joinedTags)).toEqual(['a:1,b:2', 'a:1,b:2']);
+    expect(series[1]?.joinedTags).toBe(series[0]?.joinedTags);
+    expect(series[0]?.tags).toEqual(['a:1', 'b:2']);
+    expect(Object.isFrozen(series[0]?.tags)).toBe(true);
+    expect(sketch?.joinedTags).toBe('y:8,z:9');
+    expect(sketch?.tags).toEqual(['y:8', 'z:9']);
+  });
+
+  it('hand over no joined string for an empty tag set, and host tags replace it', () => {
+    const { sampler, add } = setup();
+    add('e', 'gauge', 1, 100);
+    add('t', 'gauge', 1, 100, ['x:1']);
+    const [empty, tagged] = [...sampler.flush(200, true).series()];
+    expect(empty?.joinedTags).toBeUndefined();
+    expect(empty?.tags).toEqual([]);
+    // The encoders write `joinedTags` when present: a serie given host tags must not keep it.
+    const merged = withHostTag(tagged as NonNullable<typeof tagged>, ['env:prod'], new WeakMap());
+    expect('joinedTags' in merged).toBe(false);
+    expect(merged.tags).toEqual(['env:prod', 'x:1']);
+    expect([merged.name, merged.host, merged.type, merged.points]).toEqual(['t', 'h', 'gauge', [{ timestamp: 100, value: 1 }]]);
   });
 });
