@@ -3,6 +3,7 @@ import type { Context } from '../context/context.js';
 import type { AgentSketch } from '../sketch/agent-sketch.js';
 import type { BucketMetric, HistogramConfig, PointSink } from './bucket-metrics.js';
 import { FlushedSerie, FlushedSketchSeries } from './flushed-series.js';
+import { SeriesCursor, SketchCursor } from './flush-cursor.js';
 
 /** One closed bucket, detached from its sampler: its start and each context's aggregate. */
 export interface ClosedBucket<T> {
@@ -36,6 +37,20 @@ export class ClosedBuckets {
     this.#histograms = histograms;
     this.seriesCount = countSeries(metrics, histograms.aggregates.length + histograms.percentiles.length);
     this.sketchCount = countSketches(sketches);
+  }
+
+  /**
+   * The series of {@link series}, in the same order, written into reused objects: each is valid
+   * only until the next is pulled (a serializer's contract: encode when pulled, keep nothing).
+   * What the demultiplexer hands the serializer. Iterate only one of `series` and `seriesCursor`.
+   */
+  public seriesCursor(): Iterable<Serie> {
+    return new SeriesCursor(this.#metrics, this.#histograms);
+  }
+
+  /** The sketch series of {@link sketches} in reused objects (see {@link seriesCursor}). */
+  public sketchCursor(): Iterable<SketchSeries> {
+    return new SketchCursor(this.#sketches);
   }
 
   /** The series of every context, one context's series after another. */

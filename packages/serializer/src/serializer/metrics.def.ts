@@ -99,7 +99,7 @@ export interface ServiceCheck {
 /**
  * Makes items plain data for consumers that keep what they are handed (fakes, collectors,
  * tests): a serie or sketch series with a {@link Serie.joinedTags} property (set or not) is
- * copied with its tags split and without it; any other item is returned as it is. Items of one
+ * copied, points included, with its tags split and without it; any other item is returned as it is. Items of one
  * context come one after another with the same joined string: they get one shared tags array.
  */
 export class ItemDetacher {
@@ -111,6 +111,8 @@ export class ItemDetacher {
     if (!('joinedTags' in item)) return item;
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item)) if (key !== 'joinedTags' && value !== undefined) copy[key] = value;
+    // The producer may reuse the item and its points once the next one is pulled (a flush's cursor).
+    copy['points'] = item.points.map((p: object) => ({ ...p }));
     const joined = item.joinedTags;
     if (joined === undefined) {
       copy['tags'] = item.tags;
