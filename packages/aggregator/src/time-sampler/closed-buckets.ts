@@ -110,7 +110,8 @@ export class ClosedBuckets {
 function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSeries: number): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    for (const [ctx, metric] of (buckets[i] as ClosedBucket<BucketMetric>).entries) {
+    // forEach, not for-of: a Map iterator makes an entry array and a result per context.
+    (buckets[i] as ClosedBucket<BucketMetric>).entries.forEach((metric, ctx) => {
       const kind = classOf(metric);
       let seen = false;
       for (let j = 0; j < i && !seen; j++) {
@@ -118,7 +119,7 @@ function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSe
         seen = earlier !== undefined && classOf(earlier) === kind;
       }
       if (!seen) n += kind === 'histogram' ? histogramSeries : 1;
-    }
+    });
   }
   return n;
 }
@@ -131,11 +132,11 @@ function classOf(metric: BucketMetric): 'counter' | 'gauge' | 'histogram' {
 function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    for (const ctx of (buckets[i] as ClosedBucket<AgentSketch>).entries.keys()) {
+    (buckets[i] as ClosedBucket<AgentSketch>).entries.forEach((_sketch, ctx) => {
       let seen = false;
       for (let j = 0; j < i && !seen; j++) seen = (buckets[j] as ClosedBucket<AgentSketch>).entries.has(ctx);
       if (!seen) n++;
-    }
+    });
   }
   return n;
 }

@@ -1,6 +1,6 @@
 import type { Dogsketch, MetricSource, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
 import type { Context, TagKey } from '../context/context.js';
-import type { AgentSketch } from '../sketch/agent-sketch.js';
+import type { AgentSketch, ReusedDogsketch } from '../sketch/agent-sketch.js';
 import { BUCKET_SECONDS, type BucketMetric, type HistogramConfig, type PointSink } from './bucket-metrics.js';
 import type { ClosedBucket } from './closed-buckets.js';
 
@@ -93,6 +93,18 @@ class SketchSlot extends ReusedItem implements SketchSeries {
     this.name = ctx.name;
     this.points = points;
   }
+}
+
+/** A reused Dogsketch; its number fields start as doubles (NaN) so V8 stores them in place, unboxed per write. */
+class SketchPoint implements ReusedDogsketch {
+  public ts = NaN;
+  public cnt = NaN;
+  public min = NaN;
+  public max = NaN;
+  public avg = NaN;
+  public sum = NaN;
+  public readonly k: number[] = [];
+  public readonly n: number[] = [];
 }
 
 type Result<T> = { done: boolean; value: T | undefined };
@@ -224,15 +236,16 @@ export class SeriesCursor extends BucketWalk<BucketMetric, Serie> implements Poi
 /** The sketch series of closed buckets, one reused object (see {@link SeriesCursor}). */
 export class SketchCursor extends BucketWalk<AgentSketch, SketchSeries> {
   readonly #slot = new SketchSlot();
-  /** The context's Dogsketches: one array, trimmed in place (as a serie slot's points). */
-  readonly #points: Dogsketch[] = [];
+  /** The context's Dogsketches, one per bucket: reused objects, trimmed in place (as a serie slot's points). */
+  readonly #points: ReusedDogsketch[] = [];
   #count = 0;
   readonly #visit = (sketch: AgentSketch, startSec: number): void => {
-    const point = sketch.finish(startSec);
-    if (point === undefined) return;
-    if (this.#count < this.#points.length) this.#points[this.#count] = point;
-    else this.#points.push(point);
-    this.#count++;
+    let point = this.#points[this.#count];
+    if (point === undefined) {
+      point = new SketchPoint();
+      this.#points.push(point);
+    }
+    if (sketch.finishInto(startSec, point)) this.#count++;
   };
 
   public constructor(buckets: readonly ClosedBucket<AgentSketch>[]) {
