@@ -1,4 +1,4 @@
-import type { Dogsketch, MetricSource, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
+import type { Dogsketch, MetricSource, Serie, SerieType, SketchSeries } from '@agentkit/serializer';
 import type { Context, TagKey } from '../context/context.js';
 import type { AgentSketch, ReusedDogsketch } from '../sketch/agent-sketch.js';
 import { BUCKET_SECONDS, type BucketMetric, type HistogramConfig, type PointSink } from './bucket-metrics.js';

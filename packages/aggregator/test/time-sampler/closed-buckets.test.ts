@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ItemDetacher } from '@agentkit/serializer';
 import { ContextResolver } from '../../src/context/context-resolver.js';
 import { withHostTag } from '../../src/host-tags/expected-host-tags.js';
 import { parseHistogramConfig } from '../../src/time-sampler/histogram-config.js';
@@ -96,5 +97,50 @@ describe('ClosedBuckets', () => {
     expect('joinedTags' in merged).toBe(false);
     expect(merged.tags).toEqual(['env:prod', 'x:1']);
     expect([merged.name, merged.host, merged.type, merged.points]).toEqual(['t', 'h', 'gauge', [{ timestamp: 100, value: 1 }]]);
+  });
+
+  it('give through the cursors the same series and sketch series, in the same order, in reused objects', () => {
+    const fill = (add: ReturnType<typeof setup>['add']): void => {
+      add('h', 'histogram', 5, 100, ['b:2', 'a:1']);
+      add('h', 'histogram', 1, 100, ['b:2', 'a:1']);
+      add('g', 'gauge', 2, 100, ['x:1']);
+      add('h', 'histogram', 7, 110, ['b:2', 'a:1']);
+      add('g2', 'gauge', 3, 110, ['zürich:1']);
+      add('e', 'gauge', 4, 110);
+      add('d', 'distribution', 1.5, 100, ['y:8']);
+      add('d', 'distribution', 2.5, 100, ['y:8']);
+      add('d', 'distribution', 9, 110, ['y:8']);
+      add('d2', 'distribution', 3, 110, ['q:1']);
+    };
+    const plain = setup();
+    const reused = setup();
+    fill(plain.add);
+    fill(reused.add);
+    const expected = plain.sampler.flush(200, true);
+    const closed = reused.sampler.flush(200, true);
+    const detacher = new ItemDetacher();
+    const objects = new Set<object>();
+    const pulled = [];
+    for (const serie of closed.seriesCursor()) {
+      objects.add(serie);
+      pulled.push(detacher.detach(serie));
+    }
+    expect(pulled).toHaveLength(closed.seriesCount);
+    expect(pulled).toEqual([...expected.series()].map((s) => detacher.detach(s)));
+    // h has 2 series (max, count), g, g2 and e one each: two reused objects carry them all.
+    expect(objects.size).toBe(2);
+    const sketches = [];
+    const sketchObjects = new Set<object>();
+    for (const sketch of closed.sketchCursor()) {
+      sketchObjects.add(sketch);
+      sketches.push(detacher.detach(sketch));
+    }
+    const expectedSketches = [...expected.sketches()].map((s) => ({ ...detacher.detach(s), points: s.points.map((p) => ({ ...p, k: Array.from(p.k), n: Array.from(p.n) })) }));
+    expect(sketches).toEqual(expectedSketches);
+    expect(sketches.map((s) => [s.name, s.tags, s.points.map((p) => p.ts)])).toEqual([
+      ['d', ['y:8'], [100, 110]],
+      ['d2', ['q:1'], [110]],
+    ]);
+    expect(sketchObjects.size).toBe(1);
   });
 });

@@ -112,7 +112,7 @@ export class ItemDetacher {
     const copy: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item)) if (key !== 'joinedTags' && value !== undefined) copy[key] = value;
     // The producer may reuse the item and its points once the next one is pulled (a flush's cursor).
-    copy['points'] = item.points.map((p: object) => ({ ...p }));
+    copy['points'] = item.points.map(copyPoint);
     const joined = item.joinedTags;
     if (joined === undefined) {
       copy['tags'] = item.tags;
@@ -125,4 +125,11 @@ export class ItemDetacher {
     }
     return copy as unknown as T;
   }
+}
+
+/** A point (or Dogsketch) with its own arrays: a reused Dogsketch's `k` and `n` are refilled. */
+function copyPoint(point: object): object {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(point)) copy[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
+  return copy;
 }
