@@ -1,5 +1,6 @@
 import { bundle, provide, type Bundle } from '@agentkit/core';
-import { ItemDetacher, type Event, type Serie, type ServiceCheck, type SketchSeries } from './metrics.def.js';
+import { ItemDetacher } from './item-detacher.js';
+import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import { SERIALIZER, type Serializer } from './serializer.def.js';
 
 /** Records everything handed to it, in order (pulling iterators to their end; items as plain data, see `ItemDetacher`). For testing the aggregator in isolation. */
