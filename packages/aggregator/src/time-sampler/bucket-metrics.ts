@@ -153,7 +153,7 @@ export class HistogramMetric implements BucketMetric {
   #sort(): void {
     const weights = this.#weights;
     if (weights === undefined) {
-      if (this.#values.length > 1) this.#values.sort(ascending);
+      sortAscending(this.#values);
       return;
     }
     const values = this.#values;
@@ -165,6 +165,31 @@ export class HistogramMetric implements BucketMetric {
 
 function ascending(a: number, b: number): number {
   return a - b;
+}
+
+/** Below this, an insertion sort: Array#sort allocates its work arrays on every call (~400 B), for 2 values too. */
+const INSERTION_SORT_MAX = 32;
+
+/**
+ * Sorts `values` ascending in place, as `values.sort((a, b) => a - b)` does (stable; the values
+ * are finite: NaN and ±Inf are dropped when sampled), without allocating for the few values
+ * most histograms hold per bucket.
+ */
+function sortAscending(values: number[]): void {
+  const n = values.length;
+  if (n > INSERTION_SORT_MAX) {
+    values.sort(ascending);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = values[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (values[j] as number) > v) {
+      values[j + 1] = values[j] as number;
+      j--;
+    }
+    values[j + 1] = v;
+  }
 }
 
 /** The first sorted value whose cumulative weight exceeds `target` (the Agent's weighted walk). */
