@@ -13,6 +13,7 @@ export type {
   ServiceCheckStatus,
   SketchSeries,
 } from './serializer/metrics.def.js';
+export { ItemDetacher } from './serializer/item-detacher.js';
 export { FakeSerializer, fakeSerializerBundle } from './serializer/fake-serializer.js';
 
 export { PayloadSerializer } from './serializer/payload-serializer.js';

@@ -218,7 +218,8 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
    * Moves closed buckets (all, when `forceAll`), events and service checks to the serializer,
    * series and sketches with the host tags while `expected_tags_duration` lasts; never rejects.
    * Series and sketches are streamed: the buckets are detached here, synchronously, and each
-   * context's series are built only when the serializer pulls them (no array of all series).
+   * context's series are written only when the serializer pulls them, into reused objects (no
+   * array of all series, and almost no allocation per context).
    */
   async #flush(nowMs: number, forceAll: boolean): Promise<void> {
     const nowSec = nowMs / 1000;
@@ -243,8 +244,8 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     // Read once per flush: every serie of this flush gets the same host tags.
     const hostTags = this.#hostTags?.hostTags();
     const sends: Promise<void>[] = [];
-    if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.series(), hostTags)), seriesCount));
-    if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketches(), hostTags)), sketchCount));
+    if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.seriesCursor(), hostTags)), seriesCount));
+    if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketchCursor(), hostTags)), sketchCount));
     if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
     if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
     if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());

@@ -55,5 +55,8 @@ export function withHostTag<T extends Serie | SketchSeries>(serie: T, tags: read
     merged = Object.freeze(sortUniq([...serie.tags, ...tags]));
     cache.set(serie.tags, merged);
   }
-  return { ...serie, tags: merged };
+  // Not the joined tags it was made with: the encoders would write those instead of `tags`. A
+  // flush's items are reused objects, valid until the next pull: the copy does not share points.
+  const { joinedTags: _joined, ...rest } = serie;
+  return { ...rest, tags: merged, points: serie.points.map((p) => ({ ...p })) } as unknown as T;
 }

@@ -8,6 +8,18 @@ const NO_BINS: Bins = [];
 // is numeric without a comparator, several times faster than Array#sort with one.
 const SORT_SCRATCH = new Int16Array(SKETCH_BUFFER_CAP);
 
+/** A {@link Dogsketch} a flush refills for each context ({@link AgentSketch.finishInto}). */
+export interface ReusedDogsketch extends Dogsketch {
+  ts: number;
+  cnt: number;
+  min: number;
+  max: number;
+  avg: number;
+  sum: number;
+  readonly k: number[];
+  readonly n: number[];
+}
+
 /**
  * The Datadog Agent's distribution sketch (`quantile.Agent` + `Sketch` + `summary.Summary`,
  * classic uint16 bins), bit-compatible with it: same keys, same bins, same summary floats in
@@ -128,6 +140,30 @@ export class AgentSketch {
       n[i] = binCount(bins[i] as number);
     }
     return { ts, cnt: this.#cnt, min: this.#min, max: this.#max, avg: this.#avg, sum: this.#sum, k, n };
+  }
+
+  /**
+   * {@link finish} written into `into` (its `k` and `n` arrays refilled, trimmed in place), for a
+   * flush that reuses its points; the same values. False, `into` untouched, when empty.
+   */
+  public finishInto(ts: number, into: ReusedDogsketch): boolean {
+    this.#flush();
+    if (this.isEmpty()) return false;
+    const bins = this.#bins;
+    const { k, n } = into;
+    for (let i = 0; i < bins.length; i++) {
+      k[i] = binKey(bins[i] as number);
+      n[i] = binCount(bins[i] as number);
+    }
+    // Trimmed in place (a sketch that has a count has a bin: never to 0, which drops the storage).
+    if (k.length > bins.length) k.length = n.length = bins.length;
+    into.ts = ts;
+    into.cnt = this.#cnt;
+    into.min = this.#min;
+    into.max = this.#max;
+    into.avg = this.#avg;
+    into.sum = this.#sum;
+    return true;
   }
 
   /** Bins as [key, count] pairs in store order (for tests and debugging). */

@@ -1,22 +1,14 @@
-import type { Dogsketch, MetricSource, Serie, SeriePoint, SerieType, SketchSeries } from '@agentkit/serializer';
+import type { Dogsketch, Serie, SerieType, SketchSeries } from '@agentkit/serializer';
 import type { Context } from '../context/context.js';
 import type { AgentSketch } from '../sketch/agent-sketch.js';
-import { BUCKET_SECONDS, type BucketMetric, type HistogramConfig, type PointSink } from './bucket-metrics.js';
+import type { BucketMetric, HistogramConfig, PointSink } from './bucket-metrics.js';
+import { FlushedSerie, FlushedSketchSeries } from './flushed-series.js';
+import { SeriesCursor, SketchCursor } from './flush-cursor.js';
 
 /** One closed bucket, detached from its sampler: its start and each context's aggregate. */
 export interface ClosedBucket<T> {
   readonly startSec: number;
   readonly entries: Map<Context, T>;
-}
-
-interface MutableSerie extends Serie {
-  readonly points: SeriePoint[];
-  source?: MetricSource;
-}
-
-interface MutableSketchSeries extends SketchSeries {
-  readonly points: Dogsketch[];
-  source?: MetricSource;
 }
 
 /**
@@ -45,6 +37,20 @@ export class ClosedBuckets {
     this.#histograms = histograms;
     this.seriesCount = countSeries(metrics, histograms.aggregates.length + histograms.percentiles.length);
     this.sketchCount = countSketches(sketches);
+  }
+
+  /**
+   * The series of {@link series}, in the same order, written into reused objects: each is valid
+   * only until the next is pulled (a serializer's contract: encode when pulled, keep nothing).
+   * What the demultiplexer hands the serializer. Iterate only one of `series` and `seriesCursor`.
+   */
+  public seriesCursor(): Iterable<Serie> {
+    return new SeriesCursor(this.#metrics, this.#histograms);
+  }
+
+  /** The sketch series of {@link sketches} in reused objects (see {@link seriesCursor}). */
+  public sketchCursor(): Iterable<SketchSeries> {
+    return new SketchCursor(this.#sketches);
   }
 
   /** The series of every context, one context's series after another. */
@@ -89,9 +95,7 @@ export class ClosedBuckets {
         }
         entries.delete(ctx);
         if (points.length === 0) continue;
-        const series: MutableSketchSeries = { name: ctx.name, host: ctx.host, tags: ctx.tags, interval: BUCKET_SECONDS, points };
-        if (ctx.source !== undefined) series.source = ctx.source;
-        yield series;
+        yield new FlushedSketchSeries(ctx, points);
       }
     }
   }
@@ -106,7 +110,8 @@ export class ClosedBuckets {
 function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSeries: number): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    for (const [ctx, metric] of (buckets[i] as ClosedBucket<BucketMetric>).entries) {
+    // forEach, not for-of: a Map iterator makes an entry array and a result per context.
+    (buckets[i] as ClosedBucket<BucketMetric>).entries.forEach((metric, ctx) => {
       const kind = classOf(metric);
       let seen = false;
       for (let j = 0; j < i && !seen; j++) {
@@ -114,7 +119,7 @@ function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSe
         seen = earlier !== undefined && classOf(earlier) === kind;
       }
       if (!seen) n += kind === 'histogram' ? histogramSeries : 1;
-    }
+    });
   }
   return n;
 }
@@ -127,11 +132,11 @@ function classOf(metric: BucketMetric): 'counter' | 'gauge' | 'histogram' {
 function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    for (const ctx of (buckets[i] as ClosedBucket<AgentSketch>).entries.keys()) {
+    (buckets[i] as ClosedBucket<AgentSketch>).entries.forEach((_sketch, ctx) => {
       let seen = false;
       for (let j = 0; j < i && !seen; j++) seen = (buckets[j] as ClosedBucket<AgentSketch>).entries.has(ctx);
       if (!seen) n++;
-    }
+    });
   }
   return n;
 }
@@ -140,14 +145,11 @@ function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
 class ContextSeries implements PointSink {
   public timestamp = 0;
   #ctx: Context | undefined;
-  /** The context's tags, split once for all its series (a tag set is kept joined). */
-  #tags: readonly string[] | undefined;
-  #series: MutableSerie[] = [];
+  #series: FlushedSerie[] = [];
   readonly #suffixes: string[] = [];
 
   public begin(ctx: Context, timestamp: number): void {
     this.#ctx = ctx;
-    this.#tags = undefined;
     this.timestamp = timestamp;
   }
 
@@ -155,29 +157,20 @@ class ContextSeries implements PointSink {
     const point = { timestamp: this.timestamp, value };
     const series = this.#series;
     for (let i = 0; i < series.length; i++) {
-      const s = series[i] as MutableSerie;
+      const s = series[i] as FlushedSerie;
       if (s.type === type && this.#suffixes[i] === suffix) {
         s.points.push(point);
         return;
       }
     }
     const ctx = this.#ctx as Context;
-    const serie: MutableSerie = {
-      name: suffix === '' ? ctx.name : ctx.name + suffix,
-      points: [point],
-      tags: (this.#tags ??= ctx.tags),
-      host: ctx.host,
-      type,
-      interval: BUCKET_SECONDS,
-    };
-    // Only when set: DogStatsD series (nearly all) stay as small as before.
-    if (ctx.source !== undefined) serie.source = ctx.source;
-    series.push(serie);
+    // The context's joined tags, not split: every serie of it shares the one string.
+    series.push(new FlushedSerie(ctx, suffix === '' ? ctx.name : ctx.name + suffix, type, point));
     this.#suffixes.push(suffix);
   }
 
   /** The context's series, in the order their first point came; forgets them. */
-  public take(): MutableSerie[] {
+  public take(): FlushedSerie[] {
     const series = this.#series;
     this.#series = [];
     this.#suffixes.length = 0;

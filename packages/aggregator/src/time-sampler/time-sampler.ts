@@ -131,7 +131,8 @@ export class TimeSampler {
         this.#zeroFillCounters(start, bucket);
         // Now, not when pulled: a late sample for this bucket must open a new one, and an expired
         // context's slot may be reused before the series are pulled.
-        for (const [ctx, metric] of bucket) this.#slots.clear(ctx, metric);
+        // forEach, not for-of: a Map iterator makes an entry array and a result per context.
+        bucket.forEach((metric, ctx) => this.#slots.clear(ctx, metric));
         closed.push({ startSec: start, entries: bucket });
       }
     } else if (this.#lastCutoffSec + BUCKET_SECONDS <= cutoff) {
@@ -169,7 +170,7 @@ export class TimeSampler {
         this.#sketchBucketStart = NO_BUCKET;
         this.#sketchBucket = undefined;
       }
-      for (const [ctx, sketch] of bucket) this.#slots.clear(ctx, sketch);
+      bucket.forEach((sketch, ctx) => this.#slots.clear(ctx, sketch));
       closed.push({ startSec: start, entries: bucket });
     }
     return closed;

@@ -102,6 +102,26 @@ describe('TimeSampler', () => {
       ]);
     });
 
+    it('rank values as a numeric sort does, with few values (sorted by insertion) and many (by Array#sort)', () => {
+      // Shuffled by a fixed LCG; duplicates, negatives and -0 included.
+      const values = (n: number): number[] => {
+        let x = 12345;
+        return Array.from({ length: n }, (_, i) => {
+          x = (x * 1103515245 + 12345) % 2147483648;
+          return i % 7 === 0 ? -0 : ((x % 200) - 100) / 4;
+        });
+      };
+      for (const n of [2, 3, 31, 32, 33, 200]) {
+        const { add, flush } = setup({ aggregates: ['min', 'max', 'median'], percentiles: ['0.1', '0.5', '0.95', '0.99'] });
+        const vs = values(n);
+        for (const v of vs) add('h', 'histogram', v, 100);
+        const sorted = [...vs].sort((a, b) => a - b);
+        const at = (target: number): number => sorted[Math.min(Math.max(target, 0), n - 1)] as number;
+        const expected = [sorted[0], sorted[n - 1], at(Math.trunc((n - 1) / 2)), ...[10, 50, 95, 99].map((p) => at(Math.trunc((p * n - 1) / 100)))];
+        expect(flush(110).series.map((s) => s.points[0]?.value)).toEqual(expected);
+      }
+    });
+
     it('weigh values by trunc(1 / rate) in the count, median and percentiles, and by 1 / rate in the sum', () => {
       const { add, flush } = setup({ aggregates: ['min', 'max', 'median', 'avg', 'sum', 'count'], percentiles: ['0.25', '0.5', '0.95'] });
       add('t', 'timing', 20, 100);

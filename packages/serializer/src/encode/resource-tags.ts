@@ -43,3 +43,13 @@ export function extractResourceTags(tags: readonly string[], takeResources = tru
   }
   return { tags: kept, device, resources };
 }
+
+/**
+ * Whether a joined tag set (tags sorted, joined with ',') may hold a tag
+ * {@link extractResourceTags} takes out; false means it takes none, so the joined string can be
+ * written as it is (the usual case, checked without splitting it).
+ */
+export function mayHoldResourceTags(joined: string, takeResources = true): boolean {
+  if (joined.startsWith(DEVICE_PREFIX) || joined.includes(',' + DEVICE_PREFIX)) return true;
+  return takeResources && (joined.startsWith(RESOURCE_PREFIX) || joined.includes(',' + RESOURCE_PREFIX));
+}

@@ -4,7 +4,7 @@ import { WireType } from '../protobuf/proto-writer.js';
 import type { Serie, SerieType } from '../serializer/metrics.def.js';
 import { PROTOBUF_HEADERS } from './headers.js';
 import { ORIGIN_METRIC_TYPE_AGENT_HIDDEN, originOf } from './origin.js';
-import { extractResourceTags } from './resource-tags.js';
+import { extractResourceTags, mayHoldResourceTags } from './resource-tags.js';
 
 /** `MetricPayload.MetricType` as the newest Datadog Agent writes it. */
 export const SERIES_V2_TYPE: Readonly<Record<SerieType, number>> = { count: 1, rate: 2, gauge: 3 };
@@ -51,13 +51,16 @@ export function writeSeriesV2(w: ProtoWriter, serie: Serie): void {
   const F = SeriesV2Field;
   const series = w.beginMessage(F.payloadSeries);
   writeResource(w, 'host', serie.host);
-  const special = extractResourceTags(serie.tags);
+  // A joined tag set without resource tags (nearly every flushed serie) is written as it is.
+  const joined = serie.joinedTags;
+  const special = joined !== undefined && !mayHoldResourceTags(joined) ? undefined : extractResourceTags(serie.tags);
   if (special !== undefined) {
     if (special.device !== undefined) writeResource(w, 'device', special.device);
     for (const [type, name] of special.resources) writeResource(w, type, name);
   }
   w.stringField(F.metric, serie.name, true);
-  for (const tag of special?.tags ?? serie.tags) w.stringField(F.tags, tag, true);
+  if (special === undefined && joined !== undefined) w.joinedStringsField(F.tags, joined);
+  else for (const tag of special?.tags ?? serie.tags) w.stringField(F.tags, tag, true);
   w.varintField(F.type, SERIES_V2_TYPE[serie.type]);
   w.stringField(F.sourceTypeName, serie.sourceTypeName ?? '');
   w.varintField(F.interval, serie.interval);

@@ -45,7 +45,8 @@ export function writeSketch(w: ProtoWriter, sketch: SketchSeries): void {
   const entry = w.beginMessage(F.payloadSketches);
   w.stringField(F.metric, sketch.name, true);
   w.stringField(F.host, sketch.host);
-  for (const tag of sketch.tags) w.stringField(F.tags, tag, true);
+  if (sketch.joinedTags !== undefined) w.joinedStringsField(F.tags, sketch.joinedTags);
+  else for (const tag of sketch.tags) w.stringField(F.tags, tag, true);
   for (const point of sketch.points) writeDogsketch(w, point);
   const metadata = w.beginMessage(F.metadata);
   const origin = w.beginMessage(F.metadataOrigin);

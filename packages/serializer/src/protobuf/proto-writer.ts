@@ -139,6 +139,45 @@ export class ProtoWriter {
     this.#pos += bytes;
   }
 
+  /**
+   * Field `field` once per ','-separated part of `joined` (as `joined.split(',')` would give
+   * them, an empty part included), each written from its range of `joined`: no substring, no
+   * array, for the tag sets the aggregator keeps joined.
+   */
+  public joinedStringsField(field: number, joined: string): void {
+    let start = 0;
+    for (;;) {
+      const comma = joined.indexOf(',', start);
+      const end = comma < 0 ? joined.length : comma;
+      this.tag(field, WireType.LengthDelimited);
+      this.#stringRange(joined, start, end);
+      if (comma < 0) return;
+      start = comma + 1;
+    }
+  }
+
+  /** `value.slice(start, end)` as a length-prefixed UTF-8 string; short ASCII without the slice. */
+  #stringRange(value: string, start: number, end: number): void {
+    const n = end - start;
+    if (n < 128) {
+      this.#ensure(1 + n);
+      const buf = this.#buf;
+      const at = this.#pos + 1 - start;
+      let i = start;
+      for (; i < end; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === end) {
+        buf[this.#pos] = n;
+        this.#pos += 1 + n;
+        return;
+      }
+    }
+    this.string(value.slice(start, end));
+  }
+
   /** UTF-8 text with no length prefix (JSON payloads share the writer). */
   public text(value: string): void {
     const bytes = Buffer.byteLength(value, 'utf8');

@@ -1,10 +1,12 @@
 import { bundle, provide, type Bundle } from '@agentkit/core';
+import { ItemDetacher } from './item-detacher.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import { SERIALIZER, type Serializer } from './serializer.def.js';
 
-/** Records everything handed to it, in order (pulling iterators to their end). For testing the aggregator in isolation. */
+/** Records everything handed to it, in order (pulling iterators to their end; items as plain data, see `ItemDetacher`). For testing the aggregator in isolation. */
 export class FakeSerializer implements Serializer {
   public readonly series: Serie[] = [];
+  readonly #detacher = new ItemDetacher();
   public readonly sketches: SketchSeries[] = [];
   public readonly events: Event[] = [];
   public readonly serviceChecks: ServiceCheck[] = [];
@@ -13,13 +15,13 @@ export class FakeSerializer implements Serializer {
 
   public sendSeries(series: Iterable<Serie>): Promise<void> {
     this.calls.series += 1;
-    for (const serie of series) this.series.push(serie);
+    for (const serie of series) this.series.push(this.#detacher.detach(serie));
     return Promise.resolve();
   }
 
   public sendSketches(sketches: Iterable<SketchSeries>): Promise<void> {
     this.calls.sketches += 1;
-    for (const sketch of sketches) this.sketches.push(sketch);
+    for (const sketch of sketches) this.sketches.push(this.#detacher.detach(sketch));
     return Promise.resolve();
   }
 

@@ -20,6 +20,12 @@ export interface Serie {
   readonly name: string;
   readonly points: readonly SeriePoint[];
   readonly tags: readonly string[];
+  /**
+   * The same tags joined with ',' (`tags` is exactly `joinedTags.split(',')`), when the producer
+   * keeps them so (the aggregator's contexts do): the encoders then write each tag straight from
+   * this string, and `tags` need never be split during a flush.
+   */
+  readonly joinedTags?: string | undefined;
   /** May be empty (serverless sends no host); the v2 host resource is written anyway. */
   readonly host: string;
   readonly type: SerieType;
@@ -29,7 +35,7 @@ export interface Serie {
   /** Hidden from the metrics UI (`agent_hidden`); dropped from v1 payloads. */
   readonly noIndex?: boolean;
   /** Defaults to 'dogstatsd'. */
-  readonly source?: MetricSource;
+  readonly source?: MetricSource | undefined;
 }
 
 /** One 10 s bucket of an agent sketch, as the sketches payload carries it. */
@@ -51,10 +57,12 @@ export interface SketchSeries {
   readonly name: string;
   readonly host: string;
   readonly tags: readonly string[];
+  /** As {@link Serie.joinedTags}. */
+  readonly joinedTags?: string | undefined;
   readonly interval: number;
   /** One per flushed bucket. */
   readonly points: readonly Dogsketch[];
-  readonly source?: MetricSource;
+  readonly source?: MetricSource | undefined;
 }
 
 export type EventPriority = 'normal' | 'low';

@@ -14,7 +14,9 @@ import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js'
  * Series and sketches may come as any iterable (the aggregator passes an iterator that builds
  * each serie as it is pulled): it is iterated once, lazily, while the payloads are encoded, with
  * turns of the event loop in between; each item is encoded when pulled and not retained, so a
- * flush never holds all its series at once.
+ * flush never holds all its series at once. An iterator's item may be a reused object, valid
+ * only until the next is pulled (the aggregator's are): an implementation that keeps items
+ * copies them (`ItemDetacher`).
  */
 export interface Serializer {
   sendSeries(series: Iterable<Serie>): Promise<void>;
