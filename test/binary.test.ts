@@ -202,11 +202,13 @@ describe('the native addons embedded in the single executable', () => {
       const local = await startLocalIntake({ port: 0 });
       try {
         const src = symdbDir();
-        const program = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);";
+        // 'ready' once its SIGTERM handler is in place: the upload may end before the program has started.
+        const program = "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('ready');";
         const env = await execEnv(intake, { DD_SYMBOL_DATABASE_UPLOAD_ENABLED: 'true', DD_SYMDB_URL: `${local.url}/symdb/v1/input`, DD_SERVICE: 'checkout', DD_LOG_LEVEL: 'debug', TMPDIR: tmpdir() });
         const run = runBinary(['exec', '--', process.execPath, '-e', program], env, src);
         try {
           await run.waitForStderr(/"msg":"symbol database uploaded"/);
+          await run.waitForStdout(/^ready$/m);
         } finally {
           expect(await run.stop('SIGTERM')).toBe(0);
         }

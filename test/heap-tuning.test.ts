@@ -80,9 +80,10 @@ describe('agentkit run and exec: heap_tuning_enabled', () => {
       const intake = await startTestIntake();
       try {
         // The program ignores the SIGUSR2 the wrapper forwards, and stays until SIGTERM.
-        const program = "process.on('SIGUSR2', () => {}); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);";
+        // 'ready' once its handlers are in place: "program started" is the spawn, not the program's first line.
+        const program = "process.on('SIGUSR2', () => {}); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000); console.log('ready');";
         const wrapper = spawnWithPath(['--import', HEAP_GROWTH, BIN, 'exec', '--', process.execPath, '-e', program], await execEnv(intake, { DD_LOG_LEVEL: 'debug' }));
-        await wrapper.waitForStderr(/"msg":"program started"/);
+        await wrapper.waitForStdout(/^ready$/m);
         expect(await majorsIn(wrapper)).toBeGreaterThanOrEqual(5);
         expect(await wrapper.stop('SIGTERM')).toBe(0);
       } finally {
