@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lazyBuiltins } from './binary/lazy-builtins.mjs';
-import { isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
 
 const { values: flags } = parseArgs({
   options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false }, snapshot: { type: 'boolean', default: false } },
@@ -192,12 +192,8 @@ await build({
   plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
 });
 
-// ASCII only, so that V8 holds the source (it keeps it for what it compiles lazily) in one byte
-// a character rather than two: esbuild leaves a few non-ASCII characters (in comments, one
-// regular expression). Each becomes its \u escape, which means the same character in a
-// string, a template, a regular expression or an identifier, and is harmless in a comment;
-// only after a backslash would it not, and the build refuses that.
-for (const file of [bundle, parserBundle]) asciiOnly(file);
+// ASCII only, as the npm CLI's chunks (asciiOnly in esbuild-plugins.mjs says why).
+for (const file of [bundle, parserBundle]) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8'), file));
 
 // V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
 // one after a real `agentkit exec` that ships to a local intake, one after `--help`.
@@ -295,13 +291,6 @@ function writeSnapshotMain(file) {
   if (!template.includes(BUNDLE_MARKER)) throw new Error(`build-binary: ${SNAPSHOT_MAIN} has no ${BUNDLE_MARKER.trim()} line`);
   const source = readFileSync(bundle, 'utf8');
   writeFileSync(file, template.replace(BUNDLE_MARKER, () => `${source}\n`));
-}
-
-/** Rewrites `file` in ASCII (why: above, where it is called). */
-function asciiOnly(file) {
-  const text = readFileSync(file, 'utf8');
-  if (/\\[\u0080-\uffff]/.test(text)) throw new Error(`build-binary: ${file} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
-  writeFileSync(file, text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function resolveOptional(resolve) {
