@@ -10,9 +10,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
-import { childEnv } from '../support/child-env.mjs';
+import { execToIntakeEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
@@ -43,14 +42,7 @@ function median(list) {
 }
 
 const intake = await startTestIntake();
-const base = childEnv({
-  DD_API_KEY: '0123456789abcdef0123456789abcdef',
-  DD_DD_URL: intake.url,
-  DD_DOGSTATSD_PORT: String(await freeUdpPort()),
-  DD_APM_RECEIVER_PORT: String(await freeTcpPort()),
-  DD_CMD_PORT: '0',
-  DD_LOG_LEVEL: 'debug',
-});
+const base = await execToIntakeEnv(intake.url, { DD_CMD_PORT: '0', DD_LOG_LEVEL: 'debug' });
 const sides = { off: [], on: [] };
 try {
   // Two warm-up pairs, then interleaved pairs (the order flips each time).

@@ -9,9 +9,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
-import { childEnv } from '../support/child-env.mjs';
+import { execToIntakeEnv } from '../support/child-env.mjs';
 
 const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '30' } }, allowPositionals: true });
 const rounds = Number(values.rounds);
@@ -20,15 +19,7 @@ const checkouts = positionals.map((p) => path.resolve(p));
 
 const intake = await startTestIntake();
 // Runs are sequential: one port serves them all.
-const env = {
-  ...childEnv(),
-  DD_API_KEY: '0123456789abcdef0123456789abcdef',
-  DD_DD_URL: intake.url,
-  DD_DOGSTATSD_PORT: String(await freeUdpPort()),
-  DD_APM_RECEIVER_PORT: String(await freeTcpPort()),
-  DD_CMD_PORT: '0',
-  DD_LOG_LEVEL: 'debug',
-};
+const env = await execToIntakeEnv(intake.url, { DD_CMD_PORT: '0', DD_LOG_LEVEL: 'debug' });
 
 /** One `exec -- node -e 0` of `checkout`: { cpuMs, startCpuMs }. */
 function run(checkout) {

@@ -16,9 +16,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
-import { childEnv } from '../support/child-env.mjs';
+import { childEnv, execToIntakeEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' }, unbundled: { type: 'boolean', default: false }, cpu: { type: 'boolean', default: false }, startup: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
@@ -70,7 +69,7 @@ function median(values) {
 
 const intake = await startTestIntake();
 const acceptedPayloads = () => intake.requests.filter((r) => r.accepted).length;
-const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_APM_RECEIVER_PORT: String(await freeTcpPort()), DD_CMD_PORT: '0', ...(values.startup ? { DD_LOG_LEVEL: 'debug' } : {}) }; // runs are sequential: one port serves them all
+const execEnv = await execToIntakeEnv(intake.url, { DD_CMD_PORT: '0', ...(values.startup ? { DD_LOG_LEVEL: 'debug' } : {}) }); // runs are sequential: one port serves them all
 const node = [];
 const exec = [];
 try {

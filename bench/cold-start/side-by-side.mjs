@@ -16,9 +16,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { startTestIntake } from '../../packages/testing/dist/index.js';
-import { childEnv } from '../support/child-env.mjs';
+import { childEnv, execToIntakeEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '21' }, binary: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, perf: { type: 'boolean', default: false } },
@@ -73,7 +72,7 @@ const round1 = (ms) => Math.round(ms * 10) / 10;
 const intake = await startTestIntake();
 const accepted = () => intake.requests.filter((r) => r.accepted).length;
 const baseEnv = childEnv();
-const execEnv = { ...baseEnv, DD_API_KEY: '0123456789abcdef0123456789abcdef', DD_DD_URL: intake.url, DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_APM_RECEIVER_PORT: String(await freeTcpPort()), DD_CMD_PORT: '-1' };
+const execEnv = await execToIntakeEnv(intake.url, { DD_CMD_PORT: '-1' });
 // PATH without any folder that holds a `node`: the binary must not need one.
 const noNodePath = (baseEnv.PATH ?? '')
   .split(path.delimiter)
