@@ -5,6 +5,8 @@ import type { NameBlocklist } from '../enrich/name-blocklist.js';
 import { isPlainSortedTags, TagCache, type TagEntry } from '../enrich/tag-cache.js';
 import { decodeLatin1Bytes } from '../enrich/generation-cache.js';
 import { parseGoFloat, parseGoInt } from './go-number.js';
+import { metricTypeOf, NO_TYPE, withLineOrigin } from './metric-fields.js';
+import { LineValues } from './metric-values.js';
 import { parseEvent, type MessageContext } from './parse-event.js';
 import { parseServiceCheck } from './parse-service-check.js';
 import type { ParseErrorKind, ParseReporter } from './parse-error.js';
@@ -31,31 +33,6 @@ export interface PacketParserOptions {
   readonly nameCacheSize: number;
 }
 
-/** Not a metric type (kept a string so the function stays monomorphic in its return). */
-const NO_TYPE = '';
-
-function metricTypeOf(line: string, start: number, end: number): MetricType | '' {
-  const length = end - start;
-  const c = line.charCodeAt(start);
-  if (length === 1) {
-    switch (c) {
-      case 103: // g
-        return 'gauge';
-      case 99: // c
-        return 'counter';
-      case 104: // h
-        return 'histogram';
-      case 100: // d
-        return 'distribution';
-      case 115: // s
-        return 'set';
-      default:
-        return NO_TYPE;
-    }
-  }
-  return length === 2 && c === 109 && line.charCodeAt(start + 1) === 115 ? 'timing' : NO_TYPE;
-}
-
 /**
  * Parses and enriches DogStatsD packets into a {@link SampleSink}: the whole protocol (metrics,
  * events, service checks), with the Agent's acceptance rules. Each packet is converted to a
@@ -69,9 +46,7 @@ export class PacketParser {
   readonly #tags: TagCache;
   readonly #options: PacketParserOptions;
   readonly #reporter: ParseReporter;
-  /** Packed values of the current line, reused (no array per line, no `length = 0` call). */
-  readonly #values: number[] = [0];
-  #valueCount = 0;
+  readonly #values = new LineValues();
   /** Lines seen (empty lines excluded). */
   public lines = 0;
   /** Samples (values) dropped by the blocklist. */
@@ -197,10 +172,9 @@ export class PacketParser {
     let setValue = '';
     if (type === 'set') {
       setValue = this.#buf.toString('utf8', colon + 1, pipe);
-      this.#values[0] = NaN;
-      this.#valueCount = 1;
+      this.#values.setMember();
     } else {
-      const valueError = this.#parseValues(str, colon + 1, pipe);
+      const valueError = this.#values.parse(str, colon + 1, pipe);
       if (valueError !== undefined) return valueError;
     }
 
@@ -251,7 +225,7 @@ export class PacketParser {
     if (name.blocked) {
       // After the whole line parsed, as in the Agent: a blocked name with a bad value is still a
       // parse error. Each value is a sample dropped.
-      this.blockedSamples += this.#valueCount;
+      this.blockedSamples += this.#values.count;
       return undefined;
     }
     let tags: TagEntry;
@@ -290,40 +264,6 @@ export class PacketParser {
     return undefined;
   }
 
-  /** Fills #values / #valueCount from [start, end) of `str`. */
-  #parseValues(str: string, start: number, end: number): ParseErrorKind | undefined {
-    const values = this.#values;
-    const simple = parseSimpleDecimal(str, start, end);
-    if (simple === simple) {
-      values[0] = simple;
-      this.#valueCount = 1;
-      return undefined;
-    }
-    const raw = str.slice(start, end);
-    if (raw.indexOf(':') === -1) {
-      const value = parseGoFloat(raw);
-      if (value === undefined) return 'metric_value';
-      values[0] = value;
-      this.#valueCount = 1;
-      return undefined;
-    }
-    // Packed values (protocol v1.1): empty entries are skipped.
-    let count = 0;
-    let from = 0;
-    while (from <= raw.length) {
-      let to = raw.indexOf(':', from);
-      if (to === -1) to = raw.length;
-      if (to > from) {
-        const value = parseGoFloat(raw.slice(from, to));
-        if (value === undefined) return 'metric_value';
-        values[count++] = value;
-      }
-      from = to + 1;
-    }
-    this.#valueCount = count;
-    return count === 0 ? 'metric_value' : undefined;
-  }
-
   /** Hands over one sample per value; returns how many values were dropped as non-finite. */
   #emit(
     name: NameEntry,
@@ -339,8 +279,8 @@ export class PacketParser {
     const tags = this.#names.tagsFor(name, tagEntry);
     const host = tagEntry.host ?? this.#options.defaultHost;
     const timestamp = clientTimestamp > 0 ? clientTimestamp : nowSec;
-    const values = this.#values;
-    const count = this.#valueCount;
+    const values = this.#values.values;
+    const count = this.#values.count;
     // The Agent copies after enrichment, every histogram sample (`ms` is a histogram there), into
     // the aggregated batch even when it carries a timestamp (server.go parsePackets).
     const copyName = type === 'histogram' || type === 'timing' ? name.copyName : undefined;
@@ -385,8 +325,8 @@ export class PacketParser {
   #emitKeyed(name: NameEntry, type: MetricType, tagKey: string, sampleRate: number, nowSec: number, str: string, lineStart: number, lineEnd: number, out: SampleSink): undefined {
     this.keyedLines += 1;
     const host = this.#options.defaultHost;
-    const values = this.#values;
-    const count = this.#valueCount;
+    const values = this.#values.values;
+    const count = this.#values.count;
     const copyName = type === 'histogram' || type === 'timing' ? name.copyName : undefined;
     for (let i = 0; i < count; i++) {
       const value = values[i] as number;
@@ -427,54 +367,4 @@ export class PacketParser {
   public get tagCacheSampling(): number {
     return this.#tags.sampling ? 1 : 0;
   }
-}
-
-/** 10^0 … 10^22: exact doubles. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-/**
- * `[-]digits[.digits]` with at most 15 significant digits, without allocating: the integer of
- * all digits is exact and so is 10^k, and one IEEE division of exact values is correctly
- * rounded, so the result equals Number() of the text (Clinger's fast path). NaN for anything
- * else (exponents, long values, packed lists), which then goes through parseGoFloat.
- */
-function parseSimpleDecimal(line: string, start: number, end: number): number {
-  let i = start;
-  let negative = false;
-  if (line.charCodeAt(i) === 45) {
-    negative = true;
-    i += 1;
-  }
-  if (i >= end || end - i > 15) return NaN;
-  let mantissa = 0;
-  let fractionDigits = -1;
-  for (; i < end; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      if (fractionDigits >= 0) fractionDigits += 1;
-    } else if (c === 46 && fractionDigits < 0) {
-      fractionDigits = 0;
-    } else {
-      return NaN;
-    }
-  }
-  if (fractionDigits === 0 && end - start === (negative ? 2 : 1)) return NaN; // a lone "."
-  const value = fractionDigits > 0 ? mantissa / (POWERS_OF_TEN[fractionDigits] as number) : mantissa;
-  return negative ? -value : value;
-}
-
-function withLineOrigin(
-  fromTags: SampleOrigin | undefined,
-  localData: string | undefined,
-  externalData: string | undefined,
-  cardinality: string | undefined,
-): SampleOrigin {
-  const card = cardinality ?? fromTags?.cardinality;
-  return Object.freeze({
-    ...(fromTags?.entityId === undefined ? {} : { entityId: fromTags.entityId }),
-    ...(localData === undefined ? {} : { localData }),
-    ...(externalData === undefined ? {} : { externalData }),
-    ...(card === undefined ? {} : { cardinality: card }),
-  });
 }
