@@ -9,8 +9,8 @@ import type { Compressor } from '../src/compression/compressor.js';
 import { decodePayload } from '../src/index.js';
 import type { DecodedPayload, Serie, SketchSeries } from '../src/index.js';
 import { seriesV2Format, writeSeriesV2 } from '../src/encode/series-v2.js';
-import { PACK_BYTES, PayloadBuilder, PayloadStats, STAGES } from '../src/payload/payload-builder.js';
-import type { PayloadTarget } from '../src/payload/payload-builder.js';
+import { PACK_BYTES, PayloadBuilder, STAGES } from '../src/payload/payload-builder.js';
+import { PayloadStats, type PayloadTarget } from '../src/payload/payload-target.js';
 import { gauge, incompressible, sketch } from './fixtures.js';
 import { serializerWithFake } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import type { PayloadFormat } from '../payload/payload-builder.js';
+import type { PayloadFormat } from '../payload/payload-target.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck } from '../serializer/metrics.def.js';
 import { JSON_HEADERS } from './headers.js';

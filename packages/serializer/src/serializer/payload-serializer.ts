@@ -17,8 +17,9 @@ import {
 } from '../encode/json-formats.js';
 import { seriesV2Format, writeSeriesV2 } from '../encode/series-v2.js';
 import { sketchesFormat, writeSketch } from '../encode/sketches.js';
-import { PayloadBuilder, PayloadStats } from '../payload/payload-builder.js';
-import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-builder.js';
+import { PayloadBuilder } from '../payload/payload-builder.js';
+import { PayloadStats } from '../payload/payload-target.js';
+import type { PayloadFormat, PayloadHandler, PayloadLimits, PayloadTarget } from '../payload/payload-target.js';
 import type { ProtoWriter } from '../protobuf/proto-writer.js';
 import type { Event, Serie, ServiceCheck, SketchSeries } from './metrics.def.js';
 import type { Serializer } from './serializer.def.js';
