@@ -28,6 +28,8 @@ import { lazyBuiltins } from './binary/lazy-builtins.mjs';
 import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, undiciSlim } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
+const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
+
 const { values: flags } = parseArgs({
   options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false }, snapshot: { type: 'boolean', default: false } },
 });
@@ -189,7 +191,9 @@ const entry = SNAPSHOT
 await build({
   stdin: { contents: entry, resolveDir: root, loader: 'js', sourcefile: 'agentkit-binary-entry.js' },
   ...common,
-  ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : {}),
+  // The snapshot's main holds the bundle as its own code; the executable's loader takes it with
+  // the module wrapper written in (packages/agent/bin/cached-bundle.cjs says why).
+  ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : { banner: { js: `${WRAPPER_HEAD}\n${banner}` }, footer: { js: WRAPPER_TAIL } }),
   outfile: bundle,
   plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
 });

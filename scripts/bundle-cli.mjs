@@ -17,11 +17,14 @@
 // bee31cc, recorded its cache before running anything, so it held only the top level.)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, undiciSlim } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
+
+const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}packages/agent/dist/bundle`;
@@ -95,13 +98,17 @@ const oneFileBuild = await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external,
+  // acorn too (228 kB, symdb's parser where oxc-parser's binding cannot load): V8 holds all of
+  // the one file's source for the process's life, and only the chunks that are loaded.
+  external: [...external, 'acorn'],
   // A `vm.Script` has no import() of its own (without an experimental Node option): each
   // import() of what stays outside (node:https for the intake, oxc-parser, an ES module that
   // Node 20.19+ requires) becomes a require() in a promise.
   supported: { 'dynamic-import': false },
-  // __filename: the bundle's path, given by the loader (bin/agentkit.js).
-  banner: { js: `var ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
+  // The module wrapper in the file (cached-bundle.cjs says why); __filename: the bundle's path,
+  // given by the loader (bin/agentkit.js).
+  banner: { js: `${WRAPPER_HEAD}\nvar ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
+  footer: { js: WRAPPER_TAIL },
   plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), undiciSlim(root, 'bundle-cli')],
   legalComments: 'none',
   logLevel: 'warning',

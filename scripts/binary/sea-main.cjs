@@ -9,7 +9,6 @@
 // stderr whether V8 took the cache.
 'use strict';
 const sea = require('node:sea');
-const vm = require('node:vm');
 const { cacheNameFor, runBundle, setCommandV8Flags } = require('../../packages/agent/bin/cached-bundle.cjs');
 
 const exeDir = require('node:path').dirname(process.execPath);
@@ -36,10 +35,8 @@ if (sea.isSea() && process.env.AGENTKIT_SYMDB_PARSER_PROCESS === '1') {
 
 /** Runs the CommonJS bundle embedded under `key` (no code cache: a small, short-lived process). */
 function runEmbedded(key) {
-  const code = Buffer.from(sea.getRawAsset(key)).toString('latin1');
-  const wrapped = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`, { filename: key });
-  const embeddedModule = { exports: {} };
-  wrapped.runInThisContext()(embeddedModule.exports, require, embeddedModule, process.execPath, exeDir);
+  const source = Buffer.from(sea.getRawAsset(key)).toString('latin1');
+  runBundle({ source, filename: key, cachedData: undefined, require, moduleFilename: process.execPath, moduleDirname: exeDir, recordTo: undefined });
 }
 
 /** The cache embedded under `key`, or undefined when the executable was built without (--no-code-cache). */

@@ -13,6 +13,16 @@
 const { setFlagsFromString } = require('node:v8');
 const vm = require('node:vm');
 
+/**
+ * The CommonJS module wrapper, so the bundle sees the usual module variables. The builds write
+ * it into the bundle's file (esbuild's banner and footer): the source V8 compiles is then the
+ * string read from the file, held once (outside V8's heap: Node makes a string of a large
+ * latin1 read external); wrapping it here would make V8 hold a second, flattened copy
+ * (~2 MB, docs/benchmarks.md, "Issue 17 §1, the npm CLI through the code-cached one-file bundle").
+ */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const WRAPPER_TAIL = '\n})';
+
 /** The code cache a command runs with: exec's (recorded after `exec`) or the one recorded after `--help`. */
 function cacheNameFor(args) {
   return args[0] === 'exec' ? 'agentkit-exec.cache' : 'agentkit.cache';
@@ -33,7 +43,7 @@ function setCommandV8Flags(args) {
 const debugCodeCache = () => process.env.AGENTKIT_DEBUG_CODE_CACHE === '1';
 
 /**
- * Compiles the CommonJS bundle `source` (its text, ASCII) with the V8 code cache `cachedData`
+ * Compiles the CommonJS bundle `source` (its text, ASCII, wrapped in WRAPPER_HEAD … WRAPPER_TAIL) with the V8 code cache `cachedData`
  * (a Buffer, or undefined for none) and runs it as a module whose `require`, `__filename` and
  * `__dirname` are those given. `filename` is what stack traces show. With `recordTo` (a path)
  * the cache of this run is written there when the process exits (the build's recording run;
@@ -42,8 +52,9 @@ const debugCodeCache = () => process.env.AGENTKIT_DEBUG_CODE_CACHE === '1';
  */
 function runBundle({ source, filename, cachedData, require: bundleRequire, moduleFilename, moduleDirname, recordTo }) {
   const cache = recordTo === undefined ? cachedData : undefined;
-  // The CommonJS wrapper, so the bundle sees the usual module variables.
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // A bundle built without the wrapper (symdb's parser process) is wrapped here.
+  const wrapped = source.startsWith(WRAPPER_HEAD) ? source : `${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`;
+  const script = new vm.Script(wrapped, {
     filename,
     ...(cache === undefined ? {} : { cachedData: cache }),
   });
@@ -57,4 +68,4 @@ function runBundle({ source, filename, cachedData, require: bundleRequire, modul
   return bundleModule.exports;
 }
 
-module.exports = { cacheNameFor, debugCodeCache, runBundle, setCommandV8Flags };
+module.exports = { WRAPPER_HEAD, WRAPPER_TAIL, cacheNameFor, debugCodeCache, runBundle, setCommandV8Flags };
