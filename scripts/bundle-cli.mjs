@@ -12,7 +12,7 @@
 //      code in its own chunk), the bin's path when the one file or its recording is missing.
 // Why: Node resolves, reads and compiles each of the ~400 files of the unbundled CLI
 // separately; the chunks take about 300 ms off `agentkit exec`'s start, the cached one file
-// ~30 ms more (`node bench/cold-start/side-by-side.mjs`, docs/benchmarks.md, "Issue 17 §1, the
+// ~40 ms of CPU more (`node bench/cold-start/side-by-side.mjs`, docs/benchmarks.md, "Issue 17 §1, the
 // npm CLI through the code-cached one-file bundle"). (The first try of a cached one file, commit
 // bee31cc, recorded its cache before running anything, so it held only the top level.)
 // Run after `tsc -b` (it bundles the compiled JavaScript): `npm run build` does both.
@@ -56,9 +56,9 @@ const ownImportMetaUrl = (dir, base) => ({
 // Up to date already: leave it. `npm start` builds before every run, and rewriting the bundle
 // under a CLI that is loading its chunks (tests run several at once) would break that CLI.
 // The inputs: what `tsc -b` wrote (it leaves a package's .tsbuildinfo alone when nothing
-// changed), the installed dependencies (package-lock.json) and this script. Deleting
-// packages/agent/dist/bundle forces a new bundle.
-// The one file's caches are written last; the recording run goes through the bin and the loader.
+// changed), the installed dependencies (package-lock.json), this script, the recording step and
+// what the recording runs (the bin, the loader). The one file's caches are written last.
+// Deleting packages/agent/dist/bundle or dist/one-file forces new bundles.
 const inputs = [fileURLToPath(import.meta.url), `${root}scripts/record-code-cache.mjs`, bin, `${root}packages/agent/bin/cached-bundle.cjs`];
 if (isBuildUpToDate(root, `${outdir}/cli.js`, inputs) && isBuildUpToDate(root, `${oneFileDir}/agentkit.cache`, inputs)) process.exit(0);
 
@@ -99,7 +99,7 @@ const oneFileBuild = await build({
   platform: 'node',
   target: 'node20',
   // acorn too (228 kB, symdb's parser where oxc-parser's binding cannot load): V8 holds all of
-  // the one file's source for the process's life, and only the chunks that are loaded.
+  // the one file's source for the process's life, where it holds only the chunks loaded.
   external: [...external, 'acorn'],
   // A `vm.Script` has no import() of its own (without an experimental Node option): each
   // import() of what stays outside (node:https for the intake, oxc-parser, an ES module that
