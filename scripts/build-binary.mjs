@@ -5,9 +5,10 @@
 //      dist/agentkit.cjs: Node 20 embeds a single CommonJS script, so the commands' dynamic
 //      imports become parts of that file, and what the npm build leaves outside
 //      (yaml, pino-pretty, oxc-parser, unix-dgram) is brought in;
-//   2. it is run once as `exec` (and once as `--help`) to record V8 code caches of it;
-//      `node --experimental-sea-config` turns a small main script (scripts/binary/sea-main.cjs)
-//      into a blob, with the bundle, the caches and the files that must travel with it (the
+//   2. it is run once as `exec` (and once as `--help`) to record V8 code caches of it
+//      (scripts/record-code-cache.mjs, as the npm build does for its own one file);
+//      `node --experimental-sea-config` turns a small main script (scripts/binary/sea-main.cjs,
+//      bundled with the loader it shares with the npm bin) into a blob, with the bundle, the caches and the files that must travel with it (the
 //      local intake's page, the addons) as assets;
 //   3. a copy of this Node (its symbols stripped when `strip` is there: 99 → 86 MB) gets
 //      the blob injected by postject.
@@ -17,14 +18,17 @@
 // Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
 // newer than every input; --force rebuilds. --no-code-cache leaves the code caches out (to
 // measure what they give: docs/benchmarks.md). --snapshot: a V8 startup snapshot instead (below).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lazyBuiltins } from './binary/lazy-builtins.mjs';
-import { asciiOnly, isBuildUpToDate, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, undiciSlim } from './esbuild-plugins.mjs';
+import { recordCodeCaches } from './record-code-cache.mjs';
+
+const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
 
 const { values: flags } = parseArgs({
   options: { force: { type: 'boolean', default: false }, 'no-code-cache': { type: 'boolean', default: false }, snapshot: { type: 'boolean', default: false } },
@@ -50,12 +54,10 @@ const requireFromSymdb = createRequire(`${root}packages/symdb/package.json`);
 const requireFromDogstatsd = createRequire(`${root}packages/dogstatsd/package.json`);
 const EMBEDDED_ADDON_LOADER = `${root}scripts/binary/embedded-addon.mjs`;
 const SEA_MAIN = `${root}scripts/binary/sea-main.cjs`;
+const BUNDLE_LOADER = `${root}packages/agent/bin/cached-bundle.cjs`;
 const SNAPSHOT_MAIN = `${root}scripts/binary/snapshot-main.cjs`;
 const LAZY_BUILTINS = `${root}scripts/binary/lazy-builtins.mjs`;
 const BUNDLE_MARKER = '  // @agentkit-bundle\n';
-// The program of the exec run that records the code cache: one DogStatsD line, so the
-// listener's and the pipeline's code is in the cache too.
-const SEND_ONE_LINE = "const s = require('node:dgram').createSocket('udp4'); s.send('agentkit.build:1|c', Number(process.env.DD_DOGSTATSD_PORT), '127.0.0.1', () => s.close());";
 
 if (!flags.force && isUpToDate(binary)) {
   process.stdout.write(`build-binary: ${binary} is up to date\n`);
@@ -167,7 +169,9 @@ rmSync(bundle, { force: true });
 rmSync(parserBundle, { force: true });
 // What both bundles share: one CommonJS file, `import.meta.url` the executable's URL.
 const define = { 'import.meta.url': IMPORT_META_URL, __AGENTKIT_VERSION__: JSON.stringify(version) };
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', define, banner: { js: banner }, legalComments: 'none', logLevel: 'warning' };
+// supported: a `vm.Script` has no import() of its own: an import() of what is not bundled (node:https
+// for the intake) becomes a require() in a promise, as in the npm CLI's one file (scripts/bundle-cli.mjs).
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', supported: { 'dynamic-import': false }, define, banner: { js: banner }, legalComments: 'none', logLevel: 'warning' };
 await build({
   ...common,
   entryPoints: [`${root}packages/symdb/dist/extract/parser-process/parser-child-main.js`],
@@ -183,11 +187,13 @@ const commandModule = (name) => JSON.stringify(`${root}packages/agent/dist/comma
 // IncomingMessage and node:http2's constants, none of them verified in Node 20's user snapshots.
 const entry = SNAPSHOT
   ? `export { main } from ${cli};\nexport const preload = () => Promise.all([import(${commandModule('run')}), import(${commandModule('exec')})]);\n`
-  : `import { main } from ${cli};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`;
+  : ONE_FILE_ENTRY(cli);
 await build({
   stdin: { contents: entry, resolveDir: root, loader: 'js', sourcefile: 'agentkit-binary-entry.js' },
   ...common,
-  ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : {}),
+  // The snapshot's main holds the bundle as its own code; the executable's loader takes it with
+  // the module wrapper written in (packages/agent/bin/cached-bundle.cjs says why).
+  ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : { banner: { js: `${WRAPPER_HEAD}\n${banner}` }, footer: { js: WRAPPER_TAIL } }),
   outfile: bundle,
   plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
 });
@@ -195,15 +201,11 @@ await build({
 // ASCII only, as the npm CLI's chunks (asciiOnly in esbuild-plugins.mjs says why).
 for (const file of [bundle, parserBundle]) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8'), file));
 
-// V8 code caches for the bundle, recorded by running it (scripts/binary/sea-main.cjs says why):
-// one after a real `agentkit exec` that ships to a local intake, one after `--help`.
-const caches = {};
-if (!SNAPSHOT && !flags['no-code-cache']) {
-  caches['agentkit-exec.cache'] = `${outdir}/agentkit-exec.cache`;
-  caches['agentkit.cache'] = `${outdir}/agentkit.cache`;
-  await recordCodeCache(caches['agentkit-exec.cache'], ['exec', '--', process.execPath, '-e', SEND_ONE_LINE]);
-  await recordCodeCache(caches['agentkit.cache'], ['--help']);
-}
+// V8 code caches for the bundle, recorded by running it through the main script under this
+// Node (packages/agent/bin/cached-bundle.cjs says why): after a real `agentkit exec` that ships
+// to a local intake, and after `--help`.
+const caches =
+  SNAPSHOT || flags['no-code-cache'] ? {} : await recordCodeCaches({ root, outdir, runner: SEA_MAIN, env: { AGENTKIT_BUNDLE: bundle }, logPrefix: 'build-binary' });
 
 const { embeddableAssets } = await import(`${root}packages/intake/dist/http/static-assets.js`);
 // The snapshot holds the bundle's code (its compiled functions and their sources).
@@ -212,7 +214,8 @@ if (unixDgramAddonFile !== undefined) assets[UNIX_DGRAM_ASSET] = unixDgramAddonF
 for (const { key, file } of embeddableAssets()) assets[key] = file;
 // `main` relative, run from dist/: it is the file name stack traces show (not the build's path).
 if (SNAPSHOT) writeSnapshotMain(`${outdir}/agentkit-main.cjs`);
-else copyFileSync(SEA_MAIN, `${outdir}/agentkit-main.cjs`);
+// The executable's `require` loads built-ins only: the loader it shares with the npm bin is bundled in.
+else await build({ entryPoints: [SEA_MAIN], bundle: true, format: 'cjs', platform: 'node', target: 'node20', outfile: `${outdir}/agentkit-main.cjs`, legalComments: 'none', logLevel: 'warning' });
 const config = { main: 'agentkit-main.cjs', output: blob, disableExperimentalSEAWarning: true, useSnapshot: SNAPSHOT, useCodeCache: false, assets };
 writeFileSync(seaConfig, `${JSON.stringify(config, null, 2)}\n`);
 // The snapshot builder prints one line of its own (that it deletes Error.stackTraceLimit).
@@ -227,39 +230,6 @@ await injectBlob(unpacked, readFileSync(blob));
 execFileSync('mv', [unpacked, binary]);
 rmSync(blob, { force: true });
 process.stdout.write(`build-binary: wrote ${binary} (${(statSync(binary).size / 1e6).toFixed(1)} MB)\n`);
-
-/**
- * Runs the bundle through the executable's main script under this Node with `args`, shipping
- * to a local intake of this process, and writes the V8 code cache of that run to `file`.
- * Only PATH and HOME are passed on: the machine's DD_* variables must not steer the run.
- */
-async function recordCodeCache(file, args) {
-  const { startTestIntake } = await import(`${root}packages/testing/dist/index.js`);
-  const { freeUdpPort } = await import(`${root}packages/core/dist/testing/index.js`);
-  const intake = await startTestIntake();
-  try {
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      AGENTKIT_BUNDLE: bundle,
-      AGENTKIT_RECORD_CODE_CACHE: file,
-      DD_API_KEY: '0123456789abcdef0123456789abcdef',
-      DD_DD_URL: intake.url,
-      DD_DOGSTATSD_PORT: String(await freeUdpPort()),
-      DD_CMD_PORT: '-1',
-    };
-    rmSync(file, { force: true });
-    await new Promise((resolve, reject) => {
-      // Async: the intake answers from this process's event loop.
-      execFile(process.execPath, [SEA_MAIN, ...args], { env }, (error, _stdout, stderr) =>
-        error ? reject(new Error(`build-binary: recording the code cache (${args.join(' ')}) failed: ${error.message}\n${stderr}`)) : resolve(),
-      );
-    });
-    statSync(file);
-  } finally {
-    await intake.close();
-  }
-}
 
 /**
  * postject's `inject`, with its known warnings about Node's ELF notes (LIEF finds no names for
@@ -317,5 +287,5 @@ function strip(from, to) {
 function isUpToDate(file) {
   // The page is embedded as it is: tsc does not see it.
   const page = readdirSync(`${root}packages/intake/page`).map((name) => `${root}packages/intake/page/${name}`);
-  return isBuildUpToDate(root, file, [fileURLToPath(import.meta.url), EMBEDDED_ADDON_LOADER, SEA_MAIN, SNAPSHOT_MAIN, LAZY_BUILTINS, process.execPath, ...page]);
+  return isBuildUpToDate(root, file, [fileURLToPath(import.meta.url), `${root}scripts/record-code-cache.mjs`, EMBEDDED_ADDON_LOADER, SEA_MAIN, BUNDLE_LOADER, SNAPSHOT_MAIN, LAZY_BUILTINS, process.execPath, ...page]);
 }

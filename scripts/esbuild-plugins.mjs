@@ -19,6 +19,14 @@ import { fileURLToPath } from 'node:url';
 const UNDICI_PARTS = { Agent: 'lib/dispatcher/agent.js', Pool: 'lib/dispatcher/pool.js', ProxyAgent: 'lib/dispatcher/proxy-agent.js' };
 
 /**
+ * The entry of a one-file CommonJS bundle of the CLI (the npm build's, scripts/bundle-cli.mjs,
+ * and the single executable's): it runs the CLI on the process's arguments. `cli` is
+ * packages/agent/dist/cli.js's path as a JavaScript string literal.
+ * @type {(cli: string) => string}
+ */
+export const ONE_FILE_ENTRY = (cli) => `import { main } from ${cli};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`;
+
+/**
  * The bundle's `undici`: the facade above. `root` is the repository's root (with a trailing
  * slash); `logPrefix` names the build in its error.
  * @type {(root: string, logPrefix: string) => import('esbuild').Plugin}

@@ -8,8 +8,10 @@
 // none); the program it wraps is this Node, by its full path.
 // CPU time and peak RSS are GNU time's (/usr/bin/time), when installed; --perf adds perf stat's
 // task-clock (agent and program, every thread, to the microsecond; GNU time counts in 10 ms steps).
+// --cli adds another npm CLI's bin to each round (e.g. a baseline checkout's
+// packages/agent/bin/agentkit.js), run as this one's is.
 // Usage: npm run build && npm run build:binary &&
-//        node bench/cold-start/side-by-side.mjs [--runs 21] [--binary dist/agentkit]... [--perf] [--json]
+//        node bench/cold-start/side-by-side.mjs [--runs 21] [--binary dist/agentkit]... [--cli <bin>]... [--perf] [--json]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +22,7 @@ import { startTestIntake } from '../../packages/testing/dist/index.js';
 import { childEnv, execToIntakeEnv } from '../support/child-env.mjs';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, binary: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, perf: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string', default: '21' }, binary: { type: 'string', multiple: true }, cli: { type: 'string', multiple: true }, json: { type: 'boolean', default: false }, perf: { type: 'boolean', default: false } },
 });
 const runs = Number(values.runs);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,6 +93,7 @@ const program = [process.execPath, '-e', '0'];
 const scenarios = [
   { label: 'node -e 0', run: () => timeRun(process.execPath, ['-e', '0'], baseEnv, root), baseline: true },
   { label: 'npm CLI: node packages/agent/bin/agentkit.js exec -- node -e 0', run: () => timeRun(process.execPath, [bin, 'exec', '--', ...program], execEnv, root), exec: true },
+  ...(values.cli ?? []).map((other) => ({ label: `npm CLI: node ${other} exec -- node -e 0`, run: () => timeRun(process.execPath, [path.resolve(other), 'exec', '--', ...program], execEnv, root), exec: true })),
   ...copies.map((c) => ({ label: `binary: ./agentkit exec -- node -e 0 (${c.label})`, run: () => timeRun(c.file, ['exec', '--', ...program], binaryEnv, scratch), exec: true })),
 ];
 const times = scenarios.map(() => []);

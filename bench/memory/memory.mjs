@@ -22,9 +22,12 @@
 //     (bench/symdb/generate-tree.mjs, cached in the OS temp dir) as the working directory; the
 //     upload goes to the wrapper's embedded local intake. Whether the upload finished before the
 //     program exited is reported (a cut-short upload understates the peak).
+//  3. --only idle: just the idle figure of 1 (`agentkit run`, embedded intake, VmRSS and its
+//     RssAnon / RssFile 3 s after "agentkit is running", and VmHWM), no contexts: a quick
+//     before/after of the start (alternate it with --checkout).
 // Medians over --runs (exec: --exec-runs). Bounded: loopback only, every child is stopped.
 // Usage: npm run build && node bench/memory/memory.mjs [--runs 3] [--contexts 100000]
-//          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec]
+//          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec|idle]
 //          [--intake embedded|separate|both] [--until-uploaded] [--json]
 //          [--agent-node-flags=--max-semi-space-size=1]  (node flags of the agentkit processes)
 //          [--checkout <dir>]  (measure that built checkout's CLI instead of this one's)
@@ -33,6 +36,7 @@
 // --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -289,6 +293,23 @@ async function runOnce(datagrams, intakeMode) {
   }
 }
 
+/** `agentkit run` (embedded intake) started and read 3 s after its banner: VmRSS, RssAnon, RssFile, VmHWM (bytes). */
+async function idleOnce() {
+  const env = childEnv({ DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_CMD_PORT: String(await freeTcpPort()), DD_LOCAL_INTAKE_PORT: String(await freeTcpPort()) });
+  const cli = startCli(['run'], env, root);
+  try {
+    const pid = Number((await cli.waitFor('stdout', /agentkit is running \(pid (\d+)\)/))[1]);
+    await sleep(3000);
+    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    const x = { rss: kb('VmRSS'), rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), hwm: kb('VmHWM') };
+    log(`  idle VmRSS ${mb(x.rss)} MB (RssAnon ${mb(x.rssAnon)}, RssFile ${mb(x.rssFile)}), VmHWM ${mb(x.hwm)} MB`);
+    return x;
+  } finally {
+    await stopChild(cli);
+  }
+}
+
 async function stopChild(cli) {
   cli.child.kill('SIGTERM');
   const timer = setTimeout(() => cli.child.kill('SIGKILL'), 15_000);
@@ -353,7 +374,14 @@ async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
 const machine = { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) };
 const output = { machine, agentNodeFlags: AGENT_NODE_FLAGS, contexts: CONTEXTS, runs: RUNS, flushes: FLUSHES, rate: RATE, startedAt: new Date().toISOString() };
 
-if (values.only !== 'exec') {
+if (values.only === 'idle') {
+  const runs = [];
+  for (let r = 0; r < RUNS; r++) runs.push(await idleOnce());
+  const pick = (name) => median(runs.map((x) => x[name]));
+  output.idle = { rss: pick('rss'), rssAnon: pick('rssAnon'), rssFile: pick('rssFile'), hwm: pick('hwm'), perRun: runs };
+}
+
+if (values.only !== 'exec' && values.only !== 'idle') {
   const datagrams = buildDatagrams(CONTEXTS);
   output.run = {};
   for (const mode of INTAKE_MODES) {
@@ -388,7 +416,7 @@ if (values.only !== 'exec') {
   }
 }
 
-if (values.only !== 'run') {
+if (values.only !== 'run' && values.only !== 'idle') {
   const base = join(tmpdir(), 'agentkit-symdb-bench');
   const trees = { '10 MB': generateTree(base, 10e6), '100 MB': generateTree(base, 100e6) };
   const scenarios = [
@@ -442,6 +470,10 @@ else {
     console.log(`| largest rise during a flush over the RSS before it | ${mb(r.largestRise)} | ≤ 10 |`);
     console.log(`| VmHWM at the end | ${mb(r.finalHwm)} | |`);
     console.log(`\nevery context delivered in every flush: ${r.everyContextDelivered}; UDP drops: kernel RcvbufErrors ${r.kernelRcvbufErrors} (system-wide), agent kernel_drops ${r.agentKernelDrops}`);
+  }
+  if (output.idle !== undefined) {
+    const i = output.idle;
+    console.log(`\n\`agentkit run\` (${bin}), embedded intake, 3 s after start, ${RUNS} run(s): VmRSS ${mb(i.rss)} MB (RssAnon ${mb(i.rssAnon)}, RssFile ${mb(i.rssFile)}), VmHWM ${mb(i.hwm)} MB`);
   }
   for (const [mode, x] of Object.entries(output.exec ?? {})) {
     const none = x['no symdb'].hwm;

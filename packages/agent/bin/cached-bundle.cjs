@@ -1,0 +1,71 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS: the single executable's main (Node 20 runs one CommonJS script) bundles it */
+// The one loader of the CLI's one-file CommonJS bundle, used by the npm bin (bin/agentkit.js,
+// bundle and caches in packages/agent/dist/one-file/, scripts/bundle-cli.mjs) and by the single
+// executable's main (scripts/binary/sea-main.cjs, the same files as assets). Node 20 has no
+// compile cache for ES modules; a `vm.Script` takes a V8 code cache (`cachedData`). The caches
+// are recorded at build time AFTER a real run (scripts/record-code-cache.mjs): they hold the
+// functions that run compiled, where a cache made before running holds only the top level
+// (docs/benchmarks.md, "Issue 17, single executable"). V8 takes a cache only under the V8 flags
+// it was made with: exec's are set here, before the compile, as when its cache was recorded.
+// A cache V8 rejects (another Node, other flags, e.g. from NODE_OPTIONS) costs only speed: the
+// bundle is then compiled from its source. AGENTKIT_DEBUG_CODE_CACHE=1 says on stderr which.
+'use strict';
+const { setFlagsFromString } = require('node:v8');
+const vm = require('node:vm');
+
+/**
+ * The CommonJS module wrapper, so the bundle sees the usual module variables. The builds write
+ * it into the bundle's file (esbuild's banner and footer): the source V8 compiles is then the
+ * string read from the file, held once (outside V8's heap: Node makes a string of a large
+ * latin1 read external); wrapping it here would make V8 hold a second, flattened copy
+ * (~2 MB, docs/benchmarks.md, "Issue 17 §1, the npm CLI through the code-cached one-file bundle").
+ */
+const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {';
+const WRAPPER_TAIL = '\n})';
+
+/** The code cache a command runs with: exec's (recorded after `exec`) or the one recorded after `--help`. */
+function cacheNameFor(args) {
+  return args[0] === 'exec' ? 'agentkit-exec.cache' : 'agentkit.cache';
+}
+
+/**
+ * Sets, for `exec`, what it sets by default (packages/agent/src/agent-v8-flags.ts says why)
+ * before the bundle is compiled: its cache was recorded under them. `heap_tuning_enabled`
+ * false resets the second one later. To be called before {@link runBundle}.
+ */
+function setCommandV8Flags(args) {
+  if (args[0] !== 'exec') return;
+  setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--heap-growing-percent=25');
+}
+
+/** True when AGENTKIT_DEBUG_CODE_CACHE=1: the loaders say on stderr what they loaded. */
+const debugCodeCache = () => process.env.AGENTKIT_DEBUG_CODE_CACHE === '1';
+
+/**
+ * Compiles the CommonJS bundle `source` (its text, ASCII, wrapped in WRAPPER_HEAD … WRAPPER_TAIL) with the V8 code cache `cachedData`
+ * (a Buffer, or undefined for none) and runs it as a module whose `require`, `__filename` and
+ * `__dirname` are those given. `filename` is what stack traces show. With `recordTo` (a path)
+ * the cache of this run is written there when the process exits (the build's recording run;
+ * no cache is taken then). Returns the bundle's `module.exports`. Throws what the bundle's top
+ * level throws.
+ */
+function runBundle({ source, filename, cachedData, require: bundleRequire, moduleFilename, moduleDirname, recordTo }) {
+  const cache = recordTo === undefined ? cachedData : undefined;
+  // A bundle built without the wrapper (symdb's parser process) is wrapped here.
+  const wrapped = source.startsWith(WRAPPER_HEAD) ? source : `${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`;
+  const script = new vm.Script(wrapped, {
+    filename,
+    ...(cache === undefined ? {} : { cachedData: cache }),
+  });
+  if (debugCodeCache()) {
+    const verdict = cache === undefined ? (recordTo === undefined ? 'missing' : 'recording') : script.cachedDataRejected ? 'rejected' : 'accepted';
+    process.stderr.write(`agentkit: code cache ${verdict}\n`);
+  }
+  if (recordTo !== undefined) process.on('exit', () => require('node:fs').writeFileSync(recordTo, script.createCachedData()));
+  const bundleModule = { exports: {} };
+  script.runInThisContext()(bundleModule.exports, bundleRequire, bundleModule, moduleFilename, moduleDirname);
+  return bundleModule.exports;
+}
+
+module.exports = { WRAPPER_HEAD, WRAPPER_TAIL, cacheNameFor, debugCodeCache, runBundle, setCommandV8Flags };
