@@ -18,10 +18,14 @@ import { ForwarderStats } from './forwarder-stats.js';
 /** The Agent's `retryInterval`: how often retry queues are looked at. */
 export const DEFAULT_RETRY_INTERVAL_MS = 5000;
 /**
- * How long after its start the forwarder loads undici when nothing needs it sooner: it starts
- * first in the pipeline, so loading at once would delay the listeners by undici's ~100 ms.
+ * How long after its start the forwarder first checks its API keys (`GET /api/v1/validate`).
+ * Not at once: a short `agentkit exec` task is over, and the forwarder stopping, before this, and
+ * a stopping forwarder checks nothing (serverless-init's forwarder never checks keys): the check
+ * would cost such a task one more connection (TLS and DNS for api.<site>, another host than the
+ * payloads') on the wrapper's path to its exit. A payload the intake refuses for its key (403)
+ * is counted and logged either way.
  */
-export const DEFAULT_TRANSPORT_LOAD_DELAY_MS = 250;
+export const DEFAULT_API_KEY_CHECK_DELAY_MS = 250;
 
 type State = 'created' | 'running' | 'stopping' | 'stopped';
 
@@ -43,7 +47,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   readonly #stopAbort = new AbortController();
   #state: State = 'created';
   #transport: Promise<HttpTransport> | undefined;
-  #loadTimer: NodeJS.Timeout | undefined;
+  #keyCheckTimer: NodeJS.Timeout | undefined;
   #retryTimer: ClockTimer | undefined;
   #validationTimer: ClockTimer | undefined;
 
@@ -84,20 +88,23 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     for (const worker of this.#workers) worker.enqueue(payload);
   }
 
-  /** Returns at once: undici loads and API keys are checked in the background. */
+  /** Returns at once: undici loads now and API keys are checked in the background, once started (see {@link DEFAULT_API_KEY_CHECK_DELAY_MS}). */
   public onStart(): void {
     if (this.#state !== 'created') return;
     this.#state = 'running';
     this.#scheduleRetryTick();
-    this.#loadTimer = setTimeout(() => void this.#loadTransport().catch(() => undefined), DEFAULT_TRANSPORT_LOAD_DELAY_MS);
-    this.#loadTimer.unref();
+    // Loaded now, not at the first send: its import is asynchronous (the listeners start
+    // meanwhile), and under exec it then loads while the program runs, not in the drain.
+    void this.#loadTransport().catch(() => undefined);
+    // Real time, not the injected clock: the clock drives retries and backoff, not this.
+    this.#keyCheckTimer = setTimeout(() => void this.#validateKeys(), DEFAULT_API_KEY_CHECK_DELAY_MS);
+    this.#keyCheckTimer.unref();
     for (const worker of this.#workers) {
       const d = worker.destination;
       if (d.apiKey === '' && d.isDatadog) {
         this.#log.warn({ url: d.label }, 'api_key is empty: the Datadog intake will reject every payload (403); set api_key (DD_API_KEY)');
       }
     }
-    void this.#validateKeys();
     this.#log.info(
       { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex, ...this.#routeOf(w) })) },
       'forwarder started',
@@ -221,6 +228,8 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     } catch {
       return;
     }
+    // Stopping already: the last sends need the connections, and their answers say what a check would.
+    if (this.#state !== 'running') return;
     await Promise.all(
       this.#workers
         .filter((w) => w.destination.apiKey !== '')
@@ -236,7 +245,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   }
 
   #cancelTimers(): void {
-    if (this.#loadTimer !== undefined) clearTimeout(this.#loadTimer);
+    clearTimeout(this.#keyCheckTimer);
     this.#retryTimer?.cancel();
     this.#validationTimer?.cancel();
   }
