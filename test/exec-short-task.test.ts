@@ -1,13 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startTestIntake, type TestIntake } from '@agentkit/testing';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { makeTestCertificate, startTestIntake, type TestIntake } from '@agentkit/testing';
 import { execEnv, startExec } from './support/exec-process.js';
 
 // The shortest task agentkit exec wraps: it sends its metrics and exits in the same breath, so
 // the drain starts while the pipeline may still be starting (undici loading, components after
 // the ready point starting). Everything it sent must still reach the intake, with its exit
-// code passed on, and the wrapper's path to its exit carries only the last send: no API key
-// check (serverless-init's forwarder makes none; a forwarder stopping before its first check
-// is due makes none either). Run `npm run build` first.
+// code passed on. And what the last send needs (undici, TLS's root certificates, the key
+// check that readies the HTTP client) is readied once the program runs, beside it, not after
+// its exit. Run `npm run build` first.
 const CASE_TIMEOUT_MS = 60_000;
 const LINES = 500;
 
@@ -41,15 +44,53 @@ describe('agentkit exec: a task that exits right after sending', () => {
   });
 
   it(
-    'delivers every line it sent, passes its exit code on, and sends nothing but the payloads',
+    'delivers every line it sent and passes its exit code on',
     async () => {
       const run = startExec(['--', process.execPath, '-e', PROGRAM], await execEnv(intake));
       expect((await run.closed).code).toBe(4);
       expect(linesAt(intake)).toBe(LINES);
       // The enhanced metrics (a distribution) came too: the last send carried the whole drain.
       expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.shutdown')).toBe(true);
-      expect(intake.requests.filter((r) => r.path === '/api/v1/validate')).toHaveLength(0);
       expect(run.stderr()).toMatch(/drained; exiting with code 4/);
+      // At most one key check, never two connections' worth of them on the way out.
+      expect(intake.requests.filter((r) => r.path === '/api/v1/validate').length).toBeLessThanOrEqual(1);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit exec: the last send readied while the program runs', () => {
+  let intake: TestIntake;
+  let dir: string;
+  beforeEach(async () => {
+    intake = await startTestIntake({ tls: await makeTestCertificate() });
+    dir = mkdtempSync(path.join(tmpdir(), 'agentkit-exec-ready-'));
+  });
+  afterEach(async () => {
+    await intake.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    'builds TLS root certificates and checks the key before the program exits, then delivers everything',
+    async () => {
+      // The program sends and exits only once its wrapper's key check reached the intake (the
+      // intake writes the file): what exec readies for the last send was done while it ran.
+      const checked = path.join(dir, 'key-checked');
+      intake.setResponder((request) => {
+        if (request.path === '/api/v1/validate') writeFileSync(checked, '');
+        return undefined;
+      });
+      const program = `const fs = require('node:fs'); const wait = () => (fs.existsSync(${JSON.stringify(checked)}) ? send() : setTimeout(wait, 5)); const send = () => { ${PROGRAM} }; wait();`;
+      const env = await execEnv(intake, { DD_SKIP_SSL_VALIDATION: 'true', DD_LOG_LEVEL: 'debug' });
+      const run = startExec(['--', process.execPath, '-e', program], env);
+      expect((await run.closed).code).toBe(4);
+      expect(linesAt(intake)).toBe(LINES);
+      const stderr = run.stderr();
+      const ready = stderr.indexOf('TLS root certificates ready for the first send');
+      expect(ready).toBeGreaterThan(-1);
+      expect(ready).toBeLessThan(stderr.indexOf('"msg":"program exited'));
+      expect(intake.requests.filter((r) => r.path === '/api/v1/validate')).toHaveLength(1);
     },
     CASE_TIMEOUT_MS,
   );

@@ -6,6 +6,7 @@ import { resolveDestinations } from '../endpoints/resolve-destinations.js';
 import { ForwarderError, ForwarderErrorCode } from '../errors.js';
 import { proxyLabel, readHttpClientSettings, type HttpClientSettings } from '../http-client/http-client-settings.js';
 import { proxyFor } from '../http-client/proxy-route.js';
+import { buildTlsRootStore, usesTls } from '../http-client/tls-warmup.js';
 import { ExpBackoffPolicy } from '../retry/backoff-policy.js';
 import type { HttpTransport } from '../transport/transport.def.js';
 import { loadUndiciTransport } from '../transport/undici-transport.js';
@@ -18,12 +19,12 @@ import { ForwarderStats } from './forwarder-stats.js';
 /** The Agent's `retryInterval`: how often retry queues are looked at. */
 export const DEFAULT_RETRY_INTERVAL_MS = 5000;
 /**
- * How long after its start the forwarder first checks its API keys (`GET /api/v1/validate`).
- * Not at once: a short `agentkit exec` task is over, and the forwarder stopping, before this, and
- * a stopping forwarder checks nothing (serverless-init's forwarder never checks keys): the check
- * would cost such a task one more connection (TLS and DNS for api.<site>, another host than the
- * payloads') on the wrapper's path to its exit. A payload the intake refuses for its key (403)
- * is counted and logged either way.
+ * How long after its start the forwarder first checks its API keys (`GET /api/v1/validate`),
+ * unless `prepare` asks sooner (`agentkit exec`, once the program runs). Never from a forwarder
+ * that is stopping by then (serverless-init's forwarder checks no key at all): for a task that is
+ * over in milliseconds the check would be one more connection (DNS and TLS for api.<site>,
+ * another host than the payloads') beside its last send, on the wrapper's way to its exit. A
+ * payload the intake refuses for its key (403) is counted and logged either way.
  */
 export const DEFAULT_API_KEY_CHECK_DELAY_MS = 250;
 
@@ -48,6 +49,8 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   #state: State = 'created';
   #transport: Promise<HttpTransport> | undefined;
   #keyCheckTimer: NodeJS.Timeout | undefined;
+  #firstKeyCheck = false;
+  #prepared = false;
   #retryTimer: ClockTimer | undefined;
   #validationTimer: ClockTimer | undefined;
 
@@ -97,7 +100,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     // meanwhile), and under exec it then loads while the program runs, not in the drain.
     void this.#loadTransport().catch(() => undefined);
     // Real time, not the injected clock: the clock drives retries and backoff, not this.
-    this.#keyCheckTimer = setTimeout(() => void this.#validateKeys(), DEFAULT_API_KEY_CHECK_DELAY_MS);
+    this.#keyCheckTimer = setTimeout(() => this.#checkKeysOnce(), DEFAULT_API_KEY_CHECK_DELAY_MS);
     this.#keyCheckTimer.unref();
     for (const worker of this.#workers) {
       const d = worker.destination;
@@ -109,6 +112,31 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
       { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex, ...this.#routeOf(w) })) },
       'forwarder started',
     );
+  }
+
+  /**
+   * See {@link Forwarder.prepare}. Once undici has loaded (it is loading since the start): TLS's
+   * root certificates when a destination needs them, then the first API key check, now rather
+   * than at its delay. undici has no way to open a connection ahead of a request (nodejs/undici
+   * issue 317), so that check is what readies its request path (and the HTTP parser's
+   * WebAssembly) while the program runs, and a connection for payloads when the intake takes
+   * them on the same host (`dd_url` of a proxy or the local intake).
+   */
+  public prepare(): void {
+    if (this.#state !== 'running' || this.#prepared) return;
+    this.#prepared = true;
+    const tls = this.#workers.some((w) => usesTls(w.destination.origin, this.#http));
+    // Before any send waiting for the same load: its callbacks run in the order they were added.
+    void this.#loadTransport()
+      .then(() => {
+        if (this.#state !== 'running') return;
+        if (tls) {
+          const builtMs = buildTlsRootStore(this.#http);
+          this.#log.debug({ builtMs: Math.round(builtMs * 10) / 10 }, 'TLS root certificates ready for the first send');
+        }
+        this.#checkKeysOnce();
+      })
+      .catch(() => undefined);
   }
 
   /**
@@ -219,6 +247,14 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
       for (const worker of this.#workers) worker.retryTick();
       this.#scheduleRetryTick();
     }, DEFAULT_RETRY_INTERVAL_MS);
+  }
+
+  /** The first key check, once: at its delay or when `prepare` asks, whichever comes first. */
+  #checkKeysOnce(): void {
+    if (this.#firstKeyCheck) return;
+    this.#firstKeyCheck = true;
+    clearTimeout(this.#keyCheckTimer);
+    void this.#validateKeys();
   }
 
   async #validateKeys(): Promise<void> {
