@@ -9,7 +9,9 @@
 // Datadog's does: the TLS handshakes of exec's connections are then part of the figure.
 // --program-ms N: the program lives N ms (a timer) instead of `-e 0`'s ~20: a task that outlives
 // the wrapper's start, so the exit path holds only what the wrapper leaves until the exit.
-// Usage: npm run build && node bench/cold-start/alternate.mjs [--rounds 30] [--https] [--program-ms N] <checkout> [<checkout>...]
+// --env NAME=VALUE (repeatable): more environment for exec, e.g. DD_DOGSTATSD_TCP_PORT=<port>, which
+// keeps the listeners from being bound before the pipeline (the program then starts at its ready point).
+// Usage: npm run build && node bench/cold-start/alternate.mjs [--rounds 30] [--https] [--program-ms N] [--env NAME=VALUE]... <checkout> [<checkout>...]
 //   e.g. node bench/cold-start/alternate.mjs --rounds 30 /work/main .
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -17,7 +19,15 @@ import { parseArgs } from 'node:util';
 import { makeTestCertificate, startTestIntake } from '../../packages/testing/dist/index.js';
 import { execToIntakeEnv } from '../support/child-env.mjs';
 
-const { values, positionals } = parseArgs({ options: { rounds: { type: 'string', default: '30' }, https: { type: 'boolean', default: false }, 'program-ms': { type: 'string', default: '0' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '30' },
+    https: { type: 'boolean', default: false },
+    'program-ms': { type: 'string', default: '0' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+  allowPositionals: true,
+});
 const program = Number(values['program-ms']) > 0 ? `setTimeout(() => {}, ${Number(values['program-ms'])})` : '0';
 const rounds = Number(values.rounds);
 if (positionals.length === 0 || !(rounds > 0)) throw new Error('usage: alternate.mjs [--rounds N] <checkout> [<checkout>...]');
@@ -25,7 +35,12 @@ const checkouts = positionals.map((p) => path.resolve(p));
 
 const intake = await startTestIntake(values.https ? { tls: await makeTestCertificate() } : {});
 // Runs are sequential: one port serves them all.
-const env = await execToIntakeEnv(intake.url, { DD_CMD_PORT: '0', DD_LOG_LEVEL: 'debug', ...(values.https ? { DD_SKIP_SSL_VALIDATION: 'true' } : {}) });
+const env = await execToIntakeEnv(intake.url, {
+  DD_CMD_PORT: '0',
+  DD_LOG_LEVEL: 'debug',
+  ...(values.https ? { DD_SKIP_SSL_VALIDATION: 'true' } : {}),
+  ...Object.fromEntries(values.env.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
+});
 
 /** One `exec -- node -e <program>` of `checkout`: { cpuMs, startCpuMs, exitPathMs }. */
 function run(checkout) {
