@@ -143,6 +143,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
    * Sends everything queued (retry queues once more) and waits for requests in flight until
    * `signal` aborts: the App aborts it at the forwarder's share of the stop budget, which is
    * `forwarder_stop_timeout` unless the budget has less left. Then counts what is left unsent.
+   * Its connections are closed on the next turn of the event loop, without delaying its return.
    */
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
@@ -166,7 +167,11 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
         `forwarder stopped: its time ran out (forwarder_stop_timeout, ${this.#settings.stopTimeoutMs} ms, or what the stop budget had left); unsent payloads are counted by reason`,
       );
     }
-    await this.#closeTransport();
+    // Released on the next turn of the event loop, not awaited: nothing is sent any more, and
+    // under `agentkit exec` the process exits before it (its exit closes the sockets): undici's
+    // teardown of its clients was 1.5–3 ms of CPU on the wrapper's way to its exit
+    // (docs/benchmarks.md, "Issue 17 §1, exec's path to its exit").
+    setImmediate(() => void this.#closeTransport());
   }
 
   public telemetry(): TelemetrySnapshot {
