@@ -169,8 +169,8 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     }
     // Released on the next turn of the event loop, not awaited: nothing is sent any more, and
     // under `agentkit exec` the process exits before it (its exit closes the sockets): undici's
-    // teardown of its clients was 1.5–3 ms of CPU on the wrapper's way to its exit
-    // (docs/benchmarks.md, "Issue 17 §1, exec's path to its exit").
+    // teardown of its clients was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
+    // "Issue 17 §1, exec's path to the spawn and from the program's exit to its own").
     setImmediate(() => void this.#closeTransport());
   }
 

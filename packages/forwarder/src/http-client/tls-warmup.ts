@@ -17,9 +17,9 @@ export function usesTls(origin: string, settings: HttpClientSettings): boolean {
  * it at start). The first secure context of a process parses every bundled root certificate:
  * 16–19 ms of CPU on Node 20 here, against 0.2–0.6 ms for each later one, and undici makes one
  * at its first `https:` connect; the store is shared by every context of the process, so a
- * throwaway context made now leaves that work out of the first send (docs/benchmarks.md,
- * "Issue 17 §1, exec's path to its exit"). Synchronous (it holds the event loop that long):
- * call it where that is fine. Never throws.
+ * throwaway context made now leaves that work out of the first send (docs/benchmarks.md, "Issue
+ * 17 §1, exec's path to the spawn and from the program's exit to its own"). Synchronous (it
+ * holds the event loop that long): call it where that is fine. Never throws.
  */
 export function buildTlsRootStore(settings: HttpClientSettings): number {
   if (rootStoreBuilt) return 0;
