@@ -205,11 +205,11 @@ export const forwarderKeys = {
   }),
   apiKeyValidationInterval: defineKey({
     key: 'forwarder_apikey_validation_interval',
-    datadog: { kind: 'differs', how: "`0` checks the keys only at start here; the Agent replaces 0 or less with 60 and warns. Fractions of a minute are accepted here." },
+    datadog: { kind: 'differs', how: "`0` checks the keys only at start here; the Agent replaces 0 or less with 60 and warns. Fractions of a minute are accepted here. The first check is 250 ms after start, and none when the forwarder is stopping by then (a short `agentkit exec` task; serverless-init's SyncForwarder checks no key at all)." },
     type: 'number',
     default: 60,
     min: 0,
-    doc: 'Minutes between API key checks (`GET /api/v1/validate`, first at start, in the background). Invalid keys are logged; forwarding goes on. 0 checks only at start.',
+    doc: 'Minutes between API key checks (`GET /api/v1/validate`, first 250 ms after start, in the background; not when the forwarder is stopping by then, as a short `agentkit exec` task). Invalid keys are logged; forwarding goes on. 0 checks only at start.',
   }),
 } as const;
 

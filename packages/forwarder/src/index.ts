@@ -2,7 +2,7 @@ export { ENDPOINT_PATHS, FORWARDER } from './forwarder/forwarder.def.js';
 export type { EndpointName, Forwarder, Payload } from './forwarder/forwarder.def.js';
 export { FakeForwarder, fakeForwarderBundle } from './forwarder/fake-forwarder.js';
 
-export { HttpForwarder, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_TRANSPORT_LOAD_DELAY_MS } from './forwarder/http-forwarder.js';
+export { HttpForwarder, DEFAULT_RETRY_INTERVAL_MS, DEFAULT_API_KEY_CHECK_DELAY_MS } from './forwarder/http-forwarder.js';
 export { forwarderBundle, forwarderStopHookTimeoutMs } from './forwarder/forwarder.module.js';
 // The parts another sender (@agentkit/logs) builds its own destination from: one queueing,
 // retry and drain mechanism, one HTTP client, for every intake.

@@ -61,6 +61,20 @@ describe('API key validation at start', () => {
   });
 });
 
+describe('API key validation and a short run', () => {
+  it('checks no key when the forwarder is stopped before the check is due, and still sends what it holds', async () => {
+    const intake = await startIntake();
+    const { forwarder, stop } = await startForwarder({ DD_DD_URL: intake.url });
+
+    // A short `agentkit exec` task: its last payload comes, and the stop, within milliseconds of the start.
+    forwarder.submit(testPayload());
+    await stop();
+    expect(intake.accepted).toHaveLength(1);
+    expect(intake.validations).toHaveLength(0);
+    expect(forwarder.telemetry()['api_keys.invalid']).toBe(0);
+  });
+});
+
 describe('undici loading', () => {
   it('loads the HTTP client in the background after start, with nothing to send', async () => {
     const intake = await startIntake();

@@ -1,8 +1,40 @@
 import { describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
 import { FakeClock } from '@agentkit/forwarder';
 import { startForwarder, startIntake, testPayload, waitFor } from './helpers.js';
 
+function connectionsOf(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count))));
+}
+
 describe('HttpForwarder.onStop', () => {
+  it('closes its keep-alive connections once stopped (on the turn after its stop, which does not wait for it)', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => res.writeHead(202).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address() as { port: number };
+      const { forwarder, stop } = await startForwarder({ DD_DD_URL: `http://127.0.0.1:${address.port}`, DD_API_KEY: '' });
+      forwarder.submit(testPayload());
+      await waitFor(() => requests === 1);
+      await stop();
+      // The sent payload's connection was kept alive; the stop's release closes it.
+      let open = await connectionsOf(server);
+      while (open > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        open = await connectionsOf(server);
+      }
+      expect(open).toBe(0);
+      expect(forwarder.telemetry()['transactions.sent']).toBe(1);
+    } finally {
+      server.close();
+    }
+  });
+
   it('delivers queued, in-flight and retry-queue payloads within forwarder_stop_timeout', async () => {
     const intake = await startIntake();
     // The first two attempts fail (they land in the retry queue); the rest are slow.

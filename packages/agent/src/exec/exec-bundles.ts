@@ -1,4 +1,5 @@
-import { bundle, provide, type Bundle, type ConfigReader, type Replacement } from '@agentkit/core';
+import { bundle, provide, type Bundle, type ConfigReader, type Replacement, type Token } from '@agentkit/core';
+import { FORWARDER } from '@agentkit/forwarder';
 import { serverlessBundle } from '@agentkit/serverless';
 import type { CloudService } from '@agentkit/serverless/setup';
 import { symdbUploadEnabled } from '@agentkit/symdb/config-keys';
@@ -31,4 +32,14 @@ async function symdbBundles(config: ConfigReader): Promise<Bundle[]> {
   const { symdbBundle, SYMDB_UPLOAD_HEAP_SCOPE } = await import('@agentkit/symdb');
   if (!config.get(agentKeys.heapTuning)) return [symdbBundle];
   return [symdbBundle, bundle('symdb-heap', [provide(SYMDB_UPLOAD_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })])];
+}
+
+/**
+ * Readies the pipeline's first send (`Forwarder.prepare`: the HTTP client, and TLS's root
+ * certificates for an https intake) once the program runs, so that a short task's last send,
+ * after the program's exit, does not pay for it. Here rather than in exec-pipeline.ts: the
+ * forwarder's token must not bring its package into the exec path before the spawn.
+ */
+export function prepareFirstSend(pipeline: { find<T>(token: Token<T>): T | undefined }): void {
+  pipeline.find(FORWARDER)?.prepare?.();
 }

@@ -5,9 +5,15 @@ import { FORWARDER, type Forwarder, type Payload } from './forwarder.def.js';
 export class FakeForwarder implements Forwarder {
   public readonly payloads: Payload[] = [];
   public stopped = false;
+  /** How many times `prepare` was called. */
+  public prepareCalls = 0;
 
   public submit(payload: Payload): void {
     this.payloads.push(payload);
+  }
+
+  public prepare(): void {
+    this.prepareCalls++;
   }
 
   public onStop(): void {

@@ -6,6 +6,7 @@ import { resolveDestinations } from '../endpoints/resolve-destinations.js';
 import { ForwarderError, ForwarderErrorCode } from '../errors.js';
 import { proxyLabel, readHttpClientSettings, type HttpClientSettings } from '../http-client/http-client-settings.js';
 import { proxyFor } from '../http-client/proxy-route.js';
+import { buildTlsRootStore, usesTls } from '../http-client/tls-warmup.js';
 import { ExpBackoffPolicy } from '../retry/backoff-policy.js';
 import type { HttpTransport } from '../transport/transport.def.js';
 import { loadUndiciTransport } from '../transport/undici-transport.js';
@@ -18,10 +19,14 @@ import { ForwarderStats } from './forwarder-stats.js';
 /** The Agent's `retryInterval`: how often retry queues are looked at. */
 export const DEFAULT_RETRY_INTERVAL_MS = 5000;
 /**
- * How long after its start the forwarder loads undici when nothing needs it sooner: it starts
- * first in the pipeline, so loading at once would delay the listeners by undici's ~100 ms.
+ * How long after its start the forwarder first checks its API keys (`GET /api/v1/validate`),
+ * unless `prepare` asks sooner (`agentkit exec`, once the program runs). Never from a forwarder
+ * that is stopping by then (serverless-init's forwarder checks no key at all): for a task that is
+ * over in milliseconds the check would be one more connection (DNS and TLS for api.<site>,
+ * another host than the payloads') beside its last send, on the wrapper's way to its exit. A
+ * payload the intake refuses for its key (403) is counted and logged either way.
  */
-export const DEFAULT_TRANSPORT_LOAD_DELAY_MS = 250;
+export const DEFAULT_API_KEY_CHECK_DELAY_MS = 250;
 
 type State = 'created' | 'running' | 'stopping' | 'stopped';
 
@@ -43,7 +48,9 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   readonly #stopAbort = new AbortController();
   #state: State = 'created';
   #transport: Promise<HttpTransport> | undefined;
-  #loadTimer: NodeJS.Timeout | undefined;
+  #keyCheckTimer: NodeJS.Timeout | undefined;
+  #firstKeyCheck = false;
+  #prepared = false;
   #retryTimer: ClockTimer | undefined;
   #validationTimer: ClockTimer | undefined;
 
@@ -84,20 +91,23 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     for (const worker of this.#workers) worker.enqueue(payload);
   }
 
-  /** Returns at once: undici loads and API keys are checked in the background. */
+  /** Returns at once: undici loads now and API keys are checked in the background, once started (see {@link DEFAULT_API_KEY_CHECK_DELAY_MS}). */
   public onStart(): void {
     if (this.#state !== 'created') return;
     this.#state = 'running';
     this.#scheduleRetryTick();
-    this.#loadTimer = setTimeout(() => void this.#loadTransport().catch(() => undefined), DEFAULT_TRANSPORT_LOAD_DELAY_MS);
-    this.#loadTimer.unref();
+    // Loaded now, not at the first send: its import is asynchronous (the listeners start
+    // meanwhile), and under exec it then loads while the program runs, not in the drain.
+    void this.#loadTransport().catch(() => undefined);
+    // Real time, not the injected clock: the clock drives retries and backoff, not this.
+    this.#keyCheckTimer = setTimeout(() => this.#checkKeysOnce(), DEFAULT_API_KEY_CHECK_DELAY_MS);
+    this.#keyCheckTimer.unref();
     for (const worker of this.#workers) {
       const d = worker.destination;
       if (d.apiKey === '' && d.isDatadog) {
         this.#log.warn({ url: d.label }, 'api_key is empty: the Datadog intake will reject every payload (403); set api_key (DD_API_KEY)');
       }
     }
-    void this.#validateKeys();
     this.#log.info(
       { destinations: this.#workers.map((w) => ({ url: w.destination.label, keyIndex: w.destination.keyIndex, ...this.#routeOf(w) })) },
       'forwarder started',
@@ -105,9 +115,35 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   }
 
   /**
+   * See {@link Forwarder.prepare}. Once undici has loaded (it is loading since the start): TLS's
+   * root certificates when a destination needs them, then the first API key check, now rather
+   * than at its delay. undici has no way to open a connection ahead of a request (nodejs/undici
+   * issue 317), so that check is what readies its request path (and the HTTP parser's
+   * WebAssembly) while the program runs, and a connection for payloads when the intake takes
+   * them on the same host (`dd_url` of a proxy or the local intake).
+   */
+  public prepare(): void {
+    if (this.#state !== 'running' || this.#prepared) return;
+    this.#prepared = true;
+    const tls = this.#workers.some((w) => usesTls(w.destination.origin, this.#http));
+    // Before any send waiting for the same load: its callbacks run in the order they were added.
+    void this.#loadTransport()
+      .then(() => {
+        if (this.#state !== 'running') return;
+        if (tls) {
+          const builtMs = buildTlsRootStore(this.#http);
+          this.#log.debug({ builtMs: Math.round(builtMs * 10) / 10 }, 'TLS root certificates ready for the first send');
+        }
+        this.#checkKeysOnce();
+      })
+      .catch(() => undefined);
+  }
+
+  /**
    * Sends everything queued (retry queues once more) and waits for requests in flight until
    * `signal` aborts: the App aborts it at the forwarder's share of the stop budget, which is
    * `forwarder_stop_timeout` unless the budget has less left. Then counts what is left unsent.
+   * Its connections are closed on the next turn of the event loop, without delaying its return.
    */
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
@@ -131,7 +167,11 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
         `forwarder stopped: its time ran out (forwarder_stop_timeout, ${this.#settings.stopTimeoutMs} ms, or what the stop budget had left); unsent payloads are counted by reason`,
       );
     }
-    await this.#closeTransport();
+    // Released on the next turn of the event loop, not awaited: nothing is sent any more, and
+    // under `agentkit exec` the process exits before it (its exit closes the sockets): undici's
+    // teardown of its clients was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
+    // "Issue 17 §1, exec's path to the spawn and from the program's exit to its own").
+    setImmediate(() => void this.#closeTransport());
   }
 
   public telemetry(): TelemetrySnapshot {
@@ -214,6 +254,14 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     }, DEFAULT_RETRY_INTERVAL_MS);
   }
 
+  /** The first key check, once: at its delay or when `prepare` asks, whichever comes first. */
+  #checkKeysOnce(): void {
+    if (this.#firstKeyCheck) return;
+    this.#firstKeyCheck = true;
+    clearTimeout(this.#keyCheckTimer);
+    void this.#validateKeys();
+  }
+
   async #validateKeys(): Promise<void> {
     let transport: HttpTransport;
     try {
@@ -221,6 +269,8 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     } catch {
       return;
     }
+    // Stopping already: the last sends need the connections, and their answers say what a check would.
+    if (this.#state !== 'running') return;
     await Promise.all(
       this.#workers
         .filter((w) => w.destination.apiKey !== '')
@@ -236,7 +286,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   }
 
   #cancelTimers(): void {
-    if (this.#loadTimer !== undefined) clearTimeout(this.#loadTimer);
+    clearTimeout(this.#keyCheckTimer);
     this.#retryTimer?.cancel();
     this.#validationTimer?.cancel();
   }
