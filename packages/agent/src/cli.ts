@@ -10,7 +10,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   {
     name: 'run',
     summary: 'Run the DogStatsD agent (with the local intake and its web page when no API key is set)',
-    load: async () => (await import('./commands/run-command.js')).runCommand,
+    load: async () => {
+      // Before the command's modules load: their loading is what the hold keeps from staying resident.
+      (await import('./agent-v8-flags.js')).holdStartFootprint();
+      return (await import('./commands/run-command.js')).runCommand;
+    },
   },
   {
     name: 'exec',
