@@ -8,7 +8,7 @@ import { REPO_ROOT } from './support/run-cli.js';
 
 // `agentkit run`'s start-up hold (packages/agent/src/agent-v8-flags.ts, holdStartFootprint):
 // from before the command's modules load until 1 s after the agent is ready, V8 compiles
-// nothing with TurboFan and its young generation does not grow; then both are V8's again.
+// nothing with TurboFan or Sparkplug and its young generation does not grow; then both are V8's again.
 // heap_tuning_enabled false ends it as soon as the configuration is read. ./fixtures/young-generation.mjs,
 // preloaded, records every V8 flag the built CLI sets. Run `npm run build` first.
 const BIN = fileURLToPath(new URL('../packages/agent/bin/agentkit.js', import.meta.url));
@@ -36,17 +36,19 @@ const flagsOf = (agent: AgentProcess): string[] => [...agent.stderr().matchAll(/
 
 describe('agentkit run: the start-up hold', () => {
   it(
-    'holds TurboFan and the young generation from before the start until after the agent is ready, then gives both back',
+    'holds TurboFan, Sparkplug and the young generation from before the start until after the agent is ready, then gives both back',
     async () => {
       const agent = startRun({});
       await agent.waitForStdout(/agentkit is running/);
       await agent.waitForStderr(/v8-flag: --semi-space-growth-factor=2/, 20_000);
       expect(flagsOf(agent)).toEqual([
         '--no-opt',
+        '--no-sparkplug',
         '--semi-space-growth-factor=1',
         '--liftoff-only',
         '--heap-growing-percent=25',
         '--opt',
+        '--sparkplug',
         '--semi-space-growth-factor=2',
       ]);
       expect(await agent.stop()).toBe(0);
@@ -59,7 +61,16 @@ describe('agentkit run: the start-up hold', () => {
     async () => {
       const agent = startRun({ DD_HEAP_TUNING_ENABLED: 'false' });
       await agent.waitForStdout(/agentkit is running/);
-      expect(flagsOf(agent)).toEqual(['--no-opt', '--semi-space-growth-factor=1', '--liftoff-only', '--heap-growing-percent=0', '--opt', '--semi-space-growth-factor=2']);
+      expect(flagsOf(agent)).toEqual([
+        '--no-opt',
+        '--no-sparkplug',
+        '--semi-space-growth-factor=1',
+        '--liftoff-only',
+        '--heap-growing-percent=0',
+        '--opt',
+        '--sparkplug',
+        '--semi-space-growth-factor=2',
+      ]);
       expect(await agent.stop()).toBe(0);
     },
     CASE_TIMEOUT_MS,

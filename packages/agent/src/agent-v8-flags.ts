@@ -54,23 +54,26 @@ let releaseStartHold: (() => void) | undefined;
 
 /**
  * For `agentkit run`, from before its modules load to shortly after it is ready (the CLI takes
- * it before it imports the command): V8 compiles nothing with TurboFan (`--no-opt`, `--opt` again
- * on release) and its young generation does not grow (a {@link holdYoungGeneration} hold). The
- * start's work is a one-off: the module loader's path functions get hot enough for TurboFan,
- * whose compile touches ~1.4 MiB of Node's own code that then stays resident for the life of an
- * idle agent, and the start's short-lived objects double the new space once (resident too).
- * Datagrams that arrive during the hold are handled by V8's baseline tiers (slower, not lost:
- * the socket's kernel buffer holds a burst); once released, hot code is optimized and the new
- * space grows as before (docs/benchmarks.md, "Issue 14 §3, the idle agent"). Not for `exec`: its
- * program starts sending at the ready point. {@link applyAgentV8Flags} ends it at once when
+ * it before it imports the command): V8 compiles nothing with TurboFan or Sparkplug (`--no-opt`,
+ * `--no-sparkplug`; `--opt`, `--sparkplug` again on release) and its young generation does not
+ * grow (a {@link holdYoungGeneration} hold). The start's work is a one-off, and what it leaves
+ * stays resident for the life of an idle agent: the module loader's path functions get hot
+ * enough for TurboFan, whose compile touches ~1.4 MiB of Node's own code; Sparkplug's code for
+ * start-up functions fills 0.5 MiB of code space; the start's short-lived objects double the new
+ * space once. Datagrams that arrive during the hold are handled by V8's interpreter (slower, not
+ * lost: the socket's kernel buffer holds a burst); once released, hot code is compiled and the
+ * new space grows as before (docs/benchmarks.md, "Issue 14 §3, the idle agent"). Not for `exec`:
+ * its program starts sending at the ready point. {@link applyAgentV8Flags} ends it at once when
  * `heap_tuning_enabled` is false. Taking it again while held does nothing.
  */
 export function holdStartFootprint(): void {
   if (releaseStartHold !== undefined) return;
   setFlagsFromString('--no-opt');
+  setFlagsFromString('--no-sparkplug');
   const releaseYoung = holdYoungGeneration();
   releaseStartHold = () => {
     setFlagsFromString('--opt');
+    setFlagsFromString('--sparkplug');
     releaseYoung();
   };
 }
