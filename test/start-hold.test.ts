@@ -20,9 +20,9 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
 });
 
-function startRun(env: Record<string, string>): AgentProcess {
+function startRun(env: Record<string, string>, nodeFlags: readonly string[] = []): AgentProcess {
   const agent = watchProcess(
-    spawn(process.execPath, ['--import', FIXTURE, BIN, 'run'], {
+    spawn(process.execPath, [...nodeFlags, '--import', FIXTURE, BIN, 'run'], {
       cwd: REPO_ROOT,
       env: { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '-1', DD_DOGSTATSD_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -75,6 +75,17 @@ describe('agentkit run: the start-up hold', () => {
     },
     CASE_TIMEOUT_MS,
   );
+
+  it.each([
+    ['Node is started with', { NODE_OPTIONS: '' }, ['--no-opt']],
+    ['Node is started with', { NODE_OPTIONS: '' }, ['--semi-space-growth-factor=4']],
+    ['NODE_OPTIONS sets', { NODE_OPTIONS: '--jitless' }, []],
+  ])('is not taken when %s a flag its release would override (%j %j)', async (_, env, nodeFlags) => {
+    const agent = startRun(env, nodeFlags);
+    await agent.waitForStdout(/agentkit is running/);
+    expect(flagsOf(agent)).toEqual(['--liftoff-only', '--heap-growing-percent=25']);
+    expect(await agent.stop()).toBe(0);
+  }, CASE_TIMEOUT_MS);
 
   it(
     'counts datagrams that arrive while it is held, as any other',

@@ -64,10 +64,12 @@ let releaseStartHold: (() => void) | undefined;
  * lost: the socket's kernel buffer holds a burst); once released, hot code is compiled and the
  * new space grows as before (docs/benchmarks.md, "Issue 14 §3, the idle agent"). Not for `exec`:
  * its program starts sending at the ready point. {@link applyAgentV8Flags} ends it at once when
- * `heap_tuning_enabled` is false. Taking it again while held does nothing.
+ * `heap_tuning_enabled` is false. Not taken when Node was started with a flag of its own for
+ * these tiers or the young generation's growth (`NODE_OPTIONS=--no-opt`, `--jitless`, …): the
+ * release would override it. Taking it again while held does nothing.
  */
 export function holdStartFootprint(): void {
-  if (releaseStartHold !== undefined) return;
+  if (releaseStartHold !== undefined || nodeSetsHeldFlags()) return;
   setFlagsFromString('--no-opt');
   setFlagsFromString('--no-sparkplug');
   const releaseYoung = holdYoungGeneration();
@@ -76,6 +78,14 @@ export function holdStartFootprint(): void {
     setFlagsFromString('--sparkplug');
     releaseYoung();
   };
+}
+
+/** V8 flags the start-up hold sets and resets, with or without `no-`, `-` or `_` (V8 takes both). */
+const HELD_FLAG = /--(?:no[-_])?(?:opt|turbofan|sparkplug|jitless|lite[-_]mode|semi[-_]space[-_]growth[-_]factor)(?![\w-])/;
+
+/** True when Node's command line or `NODE_OPTIONS` sets one of the flags the hold would reset. */
+function nodeSetsHeldFlags(): boolean {
+  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => HELD_FLAG.test(arg));
 }
 
 /** Ends {@link holdStartFootprint}'s hold; idempotent, and a no-op when none is held. */
