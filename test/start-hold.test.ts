@@ -36,7 +36,7 @@ const flagsOf = (agent: AgentProcess): string[] => [...agent.stderr().matchAll(/
 
 describe('agentkit run: the start-up hold', () => {
   it(
-    'holds TurboFan, Sparkplug and the young generation from before the start until after the agent is ready, then gives both back',
+    'holds TurboFan, Sparkplug and the young generation from before the start until after the agent is ready, then gives them back',
     async () => {
       const agent = startRun({});
       await agent.waitForStdout(/agentkit is running/);
