@@ -22,9 +22,6 @@
 //     (bench/symdb/generate-tree.mjs, cached in the OS temp dir) as the working directory; the
 //     upload goes to the wrapper's embedded local intake. Whether the upload finished before the
 //     program exited is reported (a cut-short upload understates the peak).
-//  3. --only idle: just the idle figure of 1 (`agentkit run`, embedded intake, VmRSS and its
-//     RssAnon / RssFile 3 s after "agentkit is running", and VmHWM), no contexts: a quick
-//     before/after of the start (alternate it with --checkout).
 // Medians over --runs (exec: --exec-runs). Bounded: loopback only, every child is stopped.
 // Usage: npm run build && node bench/memory/memory.mjs [--runs 3] [--contexts 100000]
 //          [--flushes 2] [--rate 100000] [--exec-runs 3] [--exec-ms 3000] [--only run|exec|idle]
@@ -33,10 +30,12 @@
 //          [--checkout <dir>]  (measure that built checkout's CLI instead of this one's)
 // --intake separate runs `agentkit intake` as its own process and points the agent (dd_url,
 // api_key, symdb_url) at it, so the figures are the agent's alone; embedded is the default.
+// --only idle: `agentkit run` up to its idle reading only (no contexts, no flushes): idle RSS,
+// its start-up high-water mark, RssAnon / RssFile and the agent's CPU so far (user + system,
+// every thread), run by run alternated with --checkout's when that is given too.
 // --until-uploaded adds exec runs whose program waits for the upload's final batch at the intake.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir, totalmem, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,8 +73,15 @@ const INTAKE_MODES = values.intake === 'both' ? ['embedded', 'separate'] : [valu
 if (!INTAKE_MODES.every((m) => m === 'embedded' || m === 'separate')) throw new Error('--intake is embedded, separate or both');
 if (CONTEXTS % 4 !== 0) throw new Error('--contexts must be a multiple of 4 (a quarter per type)');
 const AGENT_NODE_FLAGS = values['agent-node-flags'].split(' ').filter((f) => f !== '');
-const root = values.checkout ?? fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'packages/agent/bin/agentkit.js');
+const IDLE_ONLY = values.only === 'idle';
+const ownRoot = fileURLToPath(new URL('../..', import.meta.url));
+// --only idle alternates the two checkouts run by run (the other first); otherwise --checkout's alone.
+let root = values.checkout ?? ownRoot;
+let bin = join(root, 'packages/agent/bin/agentkit.js');
+const useCheckout = (dir) => {
+  root = dir;
+  bin = join(root, 'packages/agent/bin/agentkit.js');
+};
 const BUCKET_MS = 10_000;
 const DATAGRAM_BYTES = 1432;
 
@@ -220,7 +226,12 @@ async function runOnce(datagrams, intakeMode) {
     sampler = sampleProcMemory(pid, 50);
     await sleep(3000);
     const idle = sampler.now();
-    const result = { idleRss: idle.rss, startupHwm: idle.hwm, flushes: [] };
+    const result = { idleRss: idle.rss, startupHwm: idle.hwm, idleAnon: idle.anon, idleFile: idle.file, idleCpuMs: readProcCpuMs(pid), flushes: [] };
+    if (IDLE_ONLY) {
+      const code = await stopChild(cli);
+      if (code !== 0) throw new Error(`agentkit run exited ${code}\n${cli.text.stderr.slice(-3000)}`);
+      return result;
+    }
 
     const perType = CONTEXTS / 4;
     const expected = { series: perType * (1 + 1 + 5), sketches: perType };
@@ -293,23 +304,6 @@ async function runOnce(datagrams, intakeMode) {
   }
 }
 
-/** `agentkit run` (embedded intake) started and read 3 s after its banner: VmRSS, RssAnon, RssFile, VmHWM (bytes). */
-async function idleOnce() {
-  const env = childEnv({ DD_DOGSTATSD_PORT: String(await freeUdpPort()), DD_CMD_PORT: String(await freeTcpPort()), DD_LOCAL_INTAKE_PORT: String(await freeTcpPort()) });
-  const cli = startCli(['run'], env, root);
-  try {
-    const pid = Number((await cli.waitFor('stdout', /agentkit is running \(pid (\d+)\)/))[1]);
-    await sleep(3000);
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
-    const x = { rss: kb('VmRSS'), rssAnon: kb('RssAnon'), rssFile: kb('RssFile'), hwm: kb('VmHWM') };
-    log(`  idle VmRSS ${mb(x.rss)} MB (RssAnon ${mb(x.rssAnon)}, RssFile ${mb(x.rssFile)}), VmHWM ${mb(x.hwm)} MB`);
-    return x;
-  } finally {
-    await stopChild(cli);
-  }
-}
-
 async function stopChild(cli) {
   cli.child.kill('SIGTERM');
   const timer = setTimeout(() => cli.child.kill('SIGKILL'), 15_000);
@@ -374,14 +368,27 @@ async function execOnce(cwd, symdb, untilUploaded, intakeMode) {
 const machine = { node: process.version, nproc: availableParallelism(), cpu: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30) };
 const output = { machine, agentNodeFlags: AGENT_NODE_FLAGS, contexts: CONTEXTS, runs: RUNS, flushes: FLUSHES, rate: RATE, startedAt: new Date().toISOString() };
 
-if (values.only === 'idle') {
-  const runs = [];
-  for (let r = 0; r < RUNS; r++) runs.push(await idleOnce());
-  const pick = (name) => median(runs.map((x) => x[name]));
-  output.idle = { rss: pick('rss'), rssAnon: pick('rssAnon'), rssFile: pick('rssFile'), hwm: pick('hwm'), perRun: runs };
-}
-
-if (values.only !== 'exec' && values.only !== 'idle') {
+if (IDLE_ONLY) {
+  const checkouts = values.checkout === undefined ? [ownRoot] : [values.checkout, ownRoot];
+  output.idle = {};
+  for (const mode of INTAKE_MODES) {
+    const byCheckout = new Map(checkouts.map((c) => [c, []]));
+    for (let r = 0; r < RUNS; r++) {
+      for (const c of checkouts) {
+        useCheckout(c);
+        const x = await runOnce([], mode);
+        log(`  ${c} (${mode}): idle ${mb(x.idleRss)} MB (RssAnon ${mb(x.idleAnon)}, RssFile ${mb(x.idleFile)}), start-up HWM ${mb(x.startupHwm)}, CPU ${x.idleCpuMs} ms`);
+        byCheckout.get(c).push(x);
+      }
+    }
+    output.idle[mode] = Object.fromEntries(
+      [...byCheckout].map(([c, xs]) => [
+        c,
+        Object.fromEntries(['idleRss', 'startupHwm', 'idleAnon', 'idleFile', 'idleCpuMs'].map((k) => [k, { median: median(xs.map((x) => x[k])), runs: xs.map((x) => x[k]) }])),
+      ]),
+    );
+  }
+} else if (values.only !== 'exec') {
   const datagrams = buildDatagrams(CONTEXTS);
   output.run = {};
   for (const mode of INTAKE_MODES) {
@@ -416,7 +423,7 @@ if (values.only !== 'exec' && values.only !== 'idle') {
   }
 }
 
-if (values.only !== 'run' && values.only !== 'idle') {
+if (values.only !== 'run' && !IDLE_ONLY) {
   const base = join(tmpdir(), 'agentkit-symdb-bench');
   const trees = { '10 MB': generateTree(base, 10e6), '100 MB': generateTree(base, 100e6) };
   const scenarios = [
@@ -457,6 +464,15 @@ if (values.only !== 'run' && values.only !== 'idle') {
 if (values.json) console.log(JSON.stringify(output));
 else {
   console.log(`\nnode ${machine.node}, nproc ${machine.nproc} (${machine.cpu}), ${machine.memGiB} GiB; ${output.startedAt}; medians; MB = 10^6 bytes`);
+  for (const [mode, byCheckout] of Object.entries(output.idle ?? {})) {
+    console.log(`\n\`agentkit run\` idle (3 s after "agentkit is running"), intake ${mode}, ${RUNS} run(s) each, alternated; medians (runs)\n`);
+    console.log('| checkout | idle RSS MB (≤ 50) | start-up HWM MB | RssAnon MB | RssFile MB | CPU so far ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const [c, m] of Object.entries(byCheckout)) {
+      const cell = (k, f) => `${f(m[k].median)} (${m[k].runs.map(f).join(', ')})`;
+      console.log(`| ${c} | ${cell('idleRss', mb)} | ${cell('startupHwm', mb)} | ${cell('idleAnon', mb)} | ${cell('idleFile', mb)} | ${cell('idleCpuMs', String)} |`);
+    }
+  }
   for (const [mode, r] of Object.entries(output.run ?? {})) {
     const where = mode === 'embedded' ? 'its embedded local intake (defaults, as a new user runs it)' : 'a separate `agentkit intake` process (the agent alone)';
     console.log(`\n\`agentkit run\` with ${where}: ${CONTEXTS} contexts (own 5-tag set each, ¼ c/g/d/h), ${FLUSHES} flushes, ${RUNS} run(s)\n`);
@@ -470,10 +486,6 @@ else {
     console.log(`| largest rise during a flush over the RSS before it | ${mb(r.largestRise)} | ≤ 10 |`);
     console.log(`| VmHWM at the end | ${mb(r.finalHwm)} | |`);
     console.log(`\nevery context delivered in every flush: ${r.everyContextDelivered}; UDP drops: kernel RcvbufErrors ${r.kernelRcvbufErrors} (system-wide), agent kernel_drops ${r.agentKernelDrops}`);
-  }
-  if (output.idle !== undefined) {
-    const i = output.idle;
-    console.log(`\n\`agentkit run\` (${bin}), embedded intake, 3 s after start, ${RUNS} run(s): VmRSS ${mb(i.rss)} MB (RssAnon ${mb(i.rssAnon)}, RssFile ${mb(i.rssFile)}), VmHWM ${mb(i.hwm)} MB`);
   }
   for (const [mode, x] of Object.entries(output.exec ?? {})) {
     const none = x['no symdb'].hwm;

@@ -2,7 +2,7 @@
 // (the resident high-water mark since it started), every `everyMs`, with the time of each.
 import { readFileSync } from 'node:fs';
 
-/** { rss, hwm } in bytes, or undefined once the process is gone. */
+/** { rss, hwm, anon, file } in bytes (RssAnon, RssFile: of rss), or undefined once the process is gone. */
 export function readProcMemory(pid) {
   let text;
   try {
@@ -15,7 +15,7 @@ export function readProcMemory(pid) {
     return m === null ? undefined : Number(m[1]) * 1024;
   };
   const rss = kb('VmRSS');
-  return rss === undefined ? undefined : { rss, hwm: kb('VmHWM') };
+  return rss === undefined ? undefined : { rss, hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 /** The process's CPU time so far (user + system, every thread), in ms; undefined once it is gone. */

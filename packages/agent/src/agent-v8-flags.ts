@@ -39,6 +39,60 @@ export function applyAgentV8Flags(config: Config | undefined): void {
   // under the flags it was recorded with), so an opt-out must undo it.
   const tuned = config !== undefined && config.get(agentKeys.heapTuning);
   setFlagsFromString(`--heap-growing-percent=${tuned ? HEAP_GROWING_PERCENT : 0}`);
+  if (!tuned) releaseStartFootprint();
+}
+
+/**
+ * How long `agentkit run`'s start-up hold ({@link holdStartFootprint}) lasts after the agent is
+ * ready: the start's background work (undici's load 250 ms after the forwarder's start, the API
+ * key check, the host metadata) is done well within it on a loaded host.
+ */
+export const START_HOLD_AFTER_READY_MS = 1000;
+
+/** Ends the start-up hold; undefined while none is held. */
+let releaseStartHold: (() => void) | undefined;
+
+/**
+ * For `agentkit run`, from before its modules load to shortly after it is ready (the CLI takes
+ * it before it imports the command): V8 compiles nothing with TurboFan or Sparkplug (`--no-opt`,
+ * `--no-sparkplug`; `--opt`, `--sparkplug` again on release) and its young generation does not
+ * grow (a {@link holdYoungGeneration} hold). The start's work is a one-off, and what it leaves
+ * stays resident for the life of an idle agent: the module loader's path functions get hot
+ * enough for TurboFan, whose compile touches ~1.4 MiB of Node's own code; Sparkplug's code for
+ * start-up functions fills 0.5 MiB of code space; the start's short-lived objects double the new
+ * space once. Datagrams that arrive during the hold are handled by V8's interpreter (slower, not
+ * lost: the socket's kernel buffer holds a burst); once released, hot code is compiled and the
+ * new space grows as before (docs/benchmarks.md, "Issue 14 §3, the idle agent"). Not for `exec`:
+ * its program starts sending at the ready point. {@link applyAgentV8Flags} ends it at once when
+ * `heap_tuning_enabled` is false. Not taken when Node was started with a flag of its own for
+ * these tiers or the young generation's growth (`NODE_OPTIONS=--no-opt`, `--jitless`, …): the
+ * release would override it. Taking it again while held does nothing.
+ */
+export function holdStartFootprint(): void {
+  if (releaseStartHold !== undefined || nodeSetsHeldFlags()) return;
+  setFlagsFromString('--no-opt');
+  setFlagsFromString('--no-sparkplug');
+  const releaseYoung = holdYoungGeneration();
+  releaseStartHold = () => {
+    setFlagsFromString('--opt');
+    setFlagsFromString('--sparkplug');
+    releaseYoung();
+  };
+}
+
+/** V8 flags the start-up hold sets and resets, with or without `no-`, `-` or `_` (V8 takes both). */
+const HELD_FLAG = /--(?:no[-_])?(?:opt|turbofan|sparkplug|jitless|lite[-_]mode|semi[-_]space[-_]growth[-_]factor)(?![\w-])/;
+
+/** True when Node's command line or `NODE_OPTIONS` sets one of the flags the hold would reset. */
+function nodeSetsHeldFlags(): boolean {
+  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => HELD_FLAG.test(arg));
+}
+
+/** Ends {@link holdStartFootprint}'s hold; idempotent, and a no-op when none is held. */
+export function releaseStartFootprint(): void {
+  const release = releaseStartHold;
+  releaseStartHold = undefined;
+  release?.();
 }
 
 /** Holds taken and not yet released: the young generation grows again only once none is left. */

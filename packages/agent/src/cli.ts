@@ -10,7 +10,11 @@ const COMMANDS: readonly { name: string; summary: string; load: () => Promise<Co
   {
     name: 'run',
     summary: 'Run the DogStatsD agent (with the local intake and its web page when no API key is set)',
-    load: async () => (await import('./commands/run-command.js')).runCommand,
+    load: async () => {
+      // Before the command's modules load: their loading is what the hold keeps from staying resident.
+      (await import('./agent-v8-flags.js')).holdStartFootprint();
+      return (await import('./commands/run-command.js')).runCommand;
+    },
   },
   {
     name: 'exec',
@@ -74,6 +78,7 @@ export async function main(argv: readonly string[], io: CommandIO = processIO): 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     io.stdout(topic === undefined ? usage() : (await topic.load()).help);
+    if (topic !== undefined) await endStartHold(topic.name);
     return 0;
   }
   if (name === '--version' || name === '-v') return main(['version'], io);
@@ -97,7 +102,18 @@ export async function main(argv: readonly string[], io: CommandIO = processIO): 
     }
     io.stderr(`agentkit ${command.name}: ${describe(error)}\n`);
     return 1;
+  } finally {
+    await endStartHold(entry.name);
   }
+}
+
+/**
+ * Ends the start-up hold `run`'s loader took, for a `main` that returns without running the
+ * agent (help, a bad command line) or after it ran; `run` itself ends it once the agent is ready.
+ * Idempotent; the module is loaded already when the hold was taken.
+ */
+async function endStartHold(name: string): Promise<void> {
+  if (name === 'run') (await import('./agent-v8-flags.js')).releaseStartFootprint();
 }
 
 /** An agentkit error shows its message and code; anything else is a bug, so its stack. */

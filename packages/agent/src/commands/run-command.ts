@@ -5,7 +5,7 @@ import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENE
 import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
-import { applyAgentV8Flags } from '../agent-v8-flags.js';
+import { applyAgentV8Flags, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
 import { STATUS_SERVER } from '../status/status-server.def.js';
@@ -41,8 +41,18 @@ Options:
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
     applyAgentV8Flags(config);
-    const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
-    return app.run({ onStarted: (started) => io.stdout(banner(started, config)) });
+    try {
+      const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+      return await app.run({
+        onStarted: (started) => {
+          io.stdout(banner(started, config));
+          // The start-up hold the CLI took (holdStartFootprint) ends once the start's background work is done.
+          setTimeout(releaseStartFootprint, START_HOLD_AFTER_READY_MS).unref();
+        },
+      });
+    } finally {
+      releaseStartFootprint();
+    }
   },
 };
 
