@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lazyBuiltins } from './binary/lazy-builtins.mjs';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires, undiciSlim } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -195,7 +195,7 @@ await build({
   // the module wrapper written in (packages/agent/bin/cached-bundle.cjs says why).
   ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : { banner: { js: `${WRAPPER_HEAD}\n${banner}` }, footer: { js: WRAPPER_TAIL } }),
   outfile: bundle,
-  plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary')],
+  plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary'), pinoLazyRequires(root)],
 });
 
 // ASCII only, as the npm CLI's chunks (asciiOnly in esbuild-plugins.mjs says why).

@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires, undiciSlim } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -75,7 +75,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS dependencies (pino, …) call require() for Node's built-ins: give ESM chunks one.
   banner: { js: "import { createRequire as __agentkitCreateRequire } from 'node:module';\nconst require = __agentkitCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl(outdir, 'import.meta.url'), undiciSlim(root, 'bundle-cli')],
+  plugins: [ownImportMetaUrl(outdir, 'import.meta.url'), undiciSlim(root, 'bundle-cli'), pinoLazyRequires(root)],
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
@@ -109,7 +109,7 @@ const oneFileBuild = await build({
   // given by the loader (bin/agentkit.js).
   banner: { js: `${WRAPPER_HEAD}\nvar ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   footer: { js: WRAPPER_TAIL },
-  plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), undiciSlim(root, 'bundle-cli')],
+  plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), undiciSlim(root, 'bundle-cli'), pinoLazyRequires(root)],
   legalComments: 'none',
   logLevel: 'warning',
   write: false,

@@ -94,6 +94,58 @@ function lazyCryptoRandom(source, file) {
   return source.replace(CRYPTO_RANDOM, `${lazy.join('\n')}\n`);
 }
 
+// pino and sonic-boom load node:worker_threads (pino's tools.js for `isMainThread`, its
+// transport.js through thread-stream) and node:assert (one check in sonic-boom's destroy) when
+// they load, which is before exec starts its program (the logger is made first): ~2 ms of CPU
+// on a path that is otherwise Node's own start. Our logger writes synchronously to a file
+// descriptor (packages/log, create-logger.ts) and uses no transport, so none of the three is
+// needed there: each is required at its first use instead, the same module then as before.
+const PINO_LAZY_REQUIRES = [
+  {
+    file: 'pino/lib/tools.js',
+    edits: [
+      ["const { isMainThread } = require('worker_threads')\n", "let workerThreads\nconst isMainThreadNow = () => (workerThreads ??= require('worker_threads')).isMainThread\n"],
+      ['if (!opts.sync && isMainThread) {', 'if (!opts.sync && isMainThreadNow()) {'],
+    ],
+    unbound: /(?<![.\w])isMainThread\b/,
+  },
+  {
+    file: 'pino/lib/transport.js',
+    edits: [["const ThreadStream = require('thread-stream')\n", "let ThreadStreamClass\nfunction ThreadStream (options) { return new (ThreadStreamClass ??= require('thread-stream'))(options) }\n"]],
+  },
+  {
+    // pino's own sonic-boom (pino-pretty's, loaded only for human-readable output, is left alone).
+    file: 'sonic-boom/index.js',
+    from: 'pino/package.json',
+    edits: [["const assert = require('assert')\n", "const assert = (value, message) => require('assert')(value, message)\n"]],
+  },
+];
+
+/**
+ * pino's and sonic-boom's built-ins required at first use (above), in the copies our logger
+ * (packages/log) loads. `root` is the repository's root (with a trailing slash). Fails the build
+ * when a file no longer reads as expected (a new pino or sonic-boom), naming what to update.
+ * @type {(root: string) => import('esbuild').Plugin}
+ */
+export const pinoLazyRequires = (root) => ({
+  name: 'pino-lazy-requires',
+  setup(b) {
+    const requireFromLog = createRequire(`${root}packages/log/package.json`);
+    for (const { file, from, edits, unbound } of PINO_LAZY_REQUIRES) {
+      const resolved = (from === undefined ? requireFromLog : createRequire(requireFromLog.resolve(from))).resolve(file);
+      b.onLoad({ filter: new RegExp(`^${resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, (args) => {
+        let source = readFileSync(args.path, 'utf8');
+        for (const [text, replacement] of edits) {
+          if (source.split(text).length !== 2) throw new Error(`pino-lazy-requires: ${args.path} does not hold ${JSON.stringify(text.trim())} once, as this build expects (a new pino or sonic-boom?): update PINO_LAZY_REQUIRES in scripts/esbuild-plugins.mjs`);
+          source = source.replace(text, replacement);
+        }
+        if (unbound?.test(source)) throw new Error(`pino-lazy-requires: ${args.path} uses ${unbound.source} beyond what this build rewrites (a new pino?): update PINO_LAZY_REQUIRES in scripts/esbuild-plugins.mjs`);
+        return { contents: source, loader: 'js' };
+      });
+    }
+  },
+});
+
 /** The `undici.<Name>` members our packages' sources use (they import undici as a namespace). */
 function undiciNamesUsed(root) {
   const names = new Set();

@@ -46,7 +46,7 @@ async function execBuiltins(): Promise<{ code: number | null; builtins: string[]
 
 describe('agentkit exec, what it loads of Node', () => {
   it(
-    'sends to a plain-HTTP intake without loading node:http2, node:tls or node:crypto (each loads at its first use)',
+    'sends to a plain-HTTP intake without loading node:http2, node:tls, node:crypto or node:worker_threads (each loads at its first use)',
     async () => {
       const { code, builtins } = await execBuiltins();
       expect(code).toBe(3);
@@ -56,6 +56,9 @@ describe('agentkit exec, what it loads of Node', () => {
       expect(builtins).not.toContain('http2');
       expect(builtins).not.toContain('tls');
       expect(builtins).not.toContain('crypto');
+      // pino's tools and thread-stream take it when they load (scripts/esbuild-plugins.mjs,
+      // pinoLazyRequires); the logger's synchronous destination never needs it.
+      expect(builtins).not.toContain('worker_threads');
     },
     CASE_TIMEOUT_MS,
   );
