@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
 import { freeTcpPort } from '@agentkit/core/testing';
-import { execEnv, startExec } from './support/exec-process.js';
+import { counterTotalAtIntake, execEnv, startExec } from './support/exec-process.js';
 import { logLine } from './support/log-lines.js';
 
 // agentkit exec starts its program beside the pipeline's construction when every listener of the
@@ -29,15 +29,6 @@ const info = () => http.get({ host: '127.0.0.1', port: Number(process.env.DD_TRA
 next();
 `;
 
-function linesAt(intake: TestIntake): number {
-  let total = 0;
-  for (const series of intake.series()) {
-    if (series.metric !== 'early.lines') continue;
-    for (const point of series.points) total += point.value * series.interval;
-  }
-  return Math.round(total);
-}
-
 describe('agentkit exec: the program starts beside the pipeline', () => {
   let intake: TestIntake;
   beforeEach(async () => {
@@ -53,7 +44,7 @@ describe('agentkit exec: the program starts beside the pipeline', () => {
       const run = startExec(['--', process.execPath, '-e', PROGRAM], await execEnv(intake, { DD_LOG_LEVEL: 'debug' }));
       expect((await run.closed).code).toBe(3);
       expect(run.stdout()).toBe('info 200\n');
-      expect(linesAt(intake)).toBe(LINES);
+      expect(counterTotalAtIntake(intake, 'early.lines')).toBe(LINES);
       const stderr = run.stderr();
       expect(logLine<{ beforePipeline: boolean }>(stderr, 'program started').beforePipeline).toBe(true);
       // The program was running before the listener's own start (which took the socket over).
@@ -68,7 +59,7 @@ describe('agentkit exec: the program starts beside the pipeline', () => {
       const env = await execEnv(intake, { DD_LOG_LEVEL: 'debug', DD_DOGSTATSD_TCP_PORT: String(await freeTcpPort()) });
       const run = startExec(['--', process.execPath, '-e', PROGRAM], env);
       expect((await run.closed).code).toBe(3);
-      expect(linesAt(intake)).toBe(LINES);
+      expect(counterTotalAtIntake(intake, 'early.lines')).toBe(LINES);
       const stderr = run.stderr();
       expect(logLine<{ beforePipeline: boolean }>(stderr, 'program started').beforePipeline).toBe(false);
       expect(stderr.indexOf('"msg":"program started"')).toBeGreaterThan(stderr.indexOf('DogStatsD listening on UDP'));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeTestCertificate, startTestIntake, type TestIntake } from '@agentkit/testing';
-import { execEnv, startExec } from './support/exec-process.js';
+import { counterTotalAtIntake, execEnv, startExec } from './support/exec-process.js';
 
 // The shortest task agentkit exec wraps: it sends its metrics and exits in the same breath, so
 // the drain starts while the pipeline may still be starting (undici loading, components after
@@ -25,15 +25,6 @@ const next = () => {
 next();
 `;
 
-function linesAt(intake: TestIntake): number {
-  let total = 0;
-  for (const series of intake.series()) {
-    if (series.metric !== 'short.task.lines') continue;
-    for (const point of series.points) total += point.value * series.interval;
-  }
-  return Math.round(total);
-}
-
 describe('agentkit exec: a task that exits right after sending', () => {
   let intake: TestIntake;
   beforeEach(async () => {
@@ -48,7 +39,7 @@ describe('agentkit exec: a task that exits right after sending', () => {
     async () => {
       const run = startExec(['--', process.execPath, '-e', PROGRAM], await execEnv(intake));
       expect((await run.closed).code).toBe(4);
-      expect(linesAt(intake)).toBe(LINES);
+      expect(counterTotalAtIntake(intake, 'short.task.lines')).toBe(LINES);
       // The enhanced metrics (a distribution) came too: the last send carried the whole drain.
       expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.shutdown')).toBe(true);
       expect(run.stderr()).toMatch(/drained; exiting with code 4/);
@@ -85,7 +76,7 @@ describe('agentkit exec: the last send readied while the program runs', () => {
       const env = await execEnv(intake, { DD_SKIP_SSL_VALIDATION: 'true', DD_LOG_LEVEL: 'debug' });
       const run = startExec(['--', process.execPath, '-e', program], env);
       expect((await run.closed).code).toBe(4);
-      expect(linesAt(intake)).toBe(LINES);
+      expect(counterTotalAtIntake(intake, 'short.task.lines')).toBe(LINES);
       const stderr = run.stderr();
       const ready = stderr.indexOf('TLS root certificates ready for the first send');
       expect(ready).toBeGreaterThan(-1);

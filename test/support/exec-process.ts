@@ -34,17 +34,22 @@ export async function execEnv(intake: TestIntake, extra: Record<string, string> 
 }
 
 /**
- * How many `task.lines` counter increments reached the intake (for one `phase` tag, or all).
- * Counters arrive as a rate per bucket: value × interval is the count.
+ * How many increments of counter `metric` reached the intake (only series tagged `tag`, when
+ * given). Counters arrive as a rate per bucket: value × interval is the count.
  */
-export function linesAtIntake(intake: TestIntake, phase?: string): number {
+export function counterTotalAtIntake(intake: TestIntake, metric: string, tag?: string): number {
   let total = 0;
   for (const series of intake.series()) {
-    if (series.metric !== 'task.lines') continue;
-    if (phase !== undefined && !series.tags.includes(`phase:${phase}`)) continue;
+    if (series.metric !== metric) continue;
+    if (tag !== undefined && !series.tags.includes(tag)) continue;
     for (const point of series.points) total += point.value * series.interval;
   }
   return Math.round(total);
+}
+
+/** How many `task.lines` counter increments reached the intake (for one `phase` tag, or all). */
+export function linesAtIntake(intake: TestIntake, phase?: string): number {
+  return counterTotalAtIntake(intake, 'task.lines', phase === undefined ? undefined : `phase:${phase}`);
 }
 
 /** The `sent <n>` line the task prints when it has sent its last datagram. */
