@@ -37,8 +37,12 @@ export const undiciSlim = (root, logPrefix) => ({
     // Resolved as the forwarder, which depends on undici, would resolve it.
     const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => ({ contents: lazyHttp2(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, (args) => ({ contents: lazyCryptoRandom(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/].*\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      if (/[\\/]dispatcher[\\/]client-h2\.js$/.test(args.path)) source = lazyHttp2(source, args.path);
+      if (/[\\/]web[\\/]fetch[\\/]body\.js$/.test(args.path)) source = lazyCryptoRandom(source, args.path);
+      return { contents: lazyAssert(source, args.path), loader: 'js' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
       const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
       if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
@@ -92,6 +96,30 @@ function lazyCryptoRandom(source, file) {
     "const random = (max) => (randomInt ??= runtimeFeatures.has('crypto') ? require('node:crypto').randomInt : (m) => Math.floor(Math.random() * m))(max)",
   ];
   return source.replace(CRYPTO_RANDOM, `${lazy.join('\n')}\n`);
+}
+
+// undici's files take node:assert when they load (18 of the bundle's 28), and nothing else of
+// an idle agent needs it: node:assert and its helpers (assertion_error, calltracker,
+// util/colors) are ~1 MB of an idle `agentkit run`'s RSS (docs/benchmarks.md, "Issue 14 §3,
+// undici's share of the idle agent"). undici only calls it, `assert(condition)`, on its hot
+// paths too, so it is loaded when a check first fails, and node:assert then throws the same
+// AssertionError (its generated message quotes this function's call rather than undici's, the
+// stack still shows undici's frame). A use other than a call fails the build.
+const ASSERT_LOAD = "const assert = require('node:assert')\n";
+// Two parameters, no rest array: no allocation per check. node:assert then sees two arguments
+// where undici gave one, which changes nothing (an absent message is generated either way);
+// only a call with none would differ ("No value argument passed"), and the build refuses that.
+const LAZY_ASSERT = "const assert = (value, message) => { if (!value) require('node:assert')(value, message) }\n";
+
+/** undici's `source` (read from `file`) with node:assert loaded by the first failing check, when it loads it. */
+function lazyAssert(source, file) {
+  const loads = source.split(ASSERT_LOAD).length - 1;
+  if (loads === 0) {
+    if (/require\(['"](?:node:)?assert['"]\)/.test(source)) throw new Error(`undici-slim: ${file} loads node:assert in a way this build does not expect (a new undici?): update lazyAssert in scripts/esbuild-plugins.mjs`);
+    return source;
+  }
+  if (loads > 1 || /\bassert\s*(?:\.\s*[A-Za-z_$]|\(\s*\))/.test(source)) throw new Error(`undici-slim: ${file} uses node:assert other than as \`assert(condition)\` (a new undici?): update lazyAssert in scripts/esbuild-plugins.mjs`);
+  return source.replace(ASSERT_LOAD, LAZY_ASSERT);
 }
 
 // pino and sonic-boom load node:worker_threads (pino's tools.js for `isMainThread`, its
