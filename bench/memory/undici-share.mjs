@@ -1,7 +1,9 @@
 // undici's share of an idle process, step by step (issue 14 §3): a bare Node with node:http and
-// a loopback server (what the idle agent has anyway), then node:assert (undici's only built-in
-// the agent would not load otherwise), then undici's three dispatchers as the forwarder loads
-// them, then one request (llhttp's WebAssembly compiled and instantiated, a keep-alive socket),
+// a loopback server (what the idle agent has anyway), then the CLI's undici as the one-file
+// bundle holds it (the undiciSlim facade of scripts/esbuild-plugins.mjs, bundled by esbuild
+// into one CommonJS file and run by packages/agent/bin/cached-bundle.cjs, the bin's loader,
+// from a latin1 string, without a code cache), one Agent as the forwarder makes it, then one
+// request (llhttp's WebAssembly compiled and instantiated, a keep-alive socket),
 // then 2 s later (the idle reading: background compiles done). Each step: RSS, RssAnon, RssFile
 // (/proc/self/status), V8's heap and code space, external memory, anonymous rwx pages (wasm
 // and baseline code, /proc/self/smaps). Run it under the flags to compare, e.g.
@@ -9,12 +11,42 @@
 //   node --liftoff-only bench/memory/undici-share.mjs
 //   UNDICI_NO_WASM_SIMD=1 node --liftoff-only bench/memory/undici-share.mjs
 // Loopback only. Prints one JSON line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import v8 from 'node:v8';
 
-const requireFromForwarder = createRequire(new URL('../../packages/forwarder/package.json', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const require = createRequire(import.meta.url);
+const { runBundle, WRAPPER_HEAD, WRAPPER_TAIL } = require('../../packages/agent/bin/cached-bundle.cjs');
+const bundleFile = process.argv[2];
+if (bundleFile === undefined) {
+  // The build runs here, the measurement in a child that loads nothing but the bundle (esbuild
+  // would be most of its heap).
+  const { build } = await import('esbuild');
+  const { undiciSlim } = await import('../../scripts/esbuild-plugins.mjs');
+  const outfile = join(tmpdir(), `agentkit-undici-share-${process.pid}.cjs`);
+  await build({
+    stdin: { contents: "export { Agent } from 'undici';\n", resolveDir: root, loader: 'js' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    charset: 'ascii',
+    banner: { js: WRAPPER_HEAD },
+    footer: { js: WRAPPER_TAIL },
+    outfile,
+    logLevel: 'error',
+    plugins: [undiciSlim(root, 'undici-share')],
+  });
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), outfile], { stdio: 'inherit' });
+  rmSync(outfile);
+  process.exit(child.status ?? 1);
+}
 const KiB = 1024;
 
 function reading() {
@@ -29,6 +61,7 @@ function reading() {
   }
   const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s]));
   const memory = process.memoryUsage();
+  const code = v8.getHeapCodeStatistics();
   return {
     rss: kb('VmRSS'),
     anon: kb('RssAnon'),
@@ -36,6 +69,7 @@ function reading() {
     heapCommitted: Math.round(memory.heapTotal / KiB),
     heapUsed: Math.round(memory.heapUsed / KiB),
     codeSpace: Math.round(spaces.code_space.space_size / KiB),
+    bytecode: Math.round(code.bytecode_and_metadata_size / KiB),
     external: Math.round(memory.external / KiB),
     rwx,
   };
@@ -50,9 +84,8 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 await settle(300);
 const steps = { base: reading() };
-requireFromForwarder('node:assert');
-steps.assert = reading();
-const { Agent } = requireFromForwarder('undici');
+const source = readFileSync(bundleFile, 'latin1');
+const { Agent } = runBundle({ source, filename: bundleFile, cachedData: undefined, require: createRequire(bundleFile), moduleFilename: bundleFile, moduleDirname: tmpdir() });
 const agent = new Agent({ headersTimeout: 5000, bodyTimeout: 5000 });
 steps.undiciLoaded = reading();
 const response = await agent.request({ origin, path: '/api/v2/series', method: 'POST', body: 'x'.repeat(100) });
