@@ -9,7 +9,7 @@
 // and baseline code, /proc/self/smaps). Run it under the flags to compare, e.g.
 //   node bench/memory/undici-share.mjs            (V8's defaults: TurboFan tier-up of the wasm)
 //   node --liftoff-only bench/memory/undici-share.mjs
-//   UNDICI_NO_WASM_SIMD=1 node --liftoff-only bench/memory/undici-share.mjs
+//   UNDICI_SHARE_V8_FLAGS=--liftoff-only node bench/memory/undici-share.mjs   (set at run time)
 // Loopback only. Prints one JSON line.
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -47,6 +47,9 @@ if (bundleFile === undefined) {
   rmSync(outfile);
   process.exit(child.status ?? 1);
 }
+// UNDICI_SHARE_V8_FLAGS: V8 flags set at run time (v8.setFlagsFromString), before undici
+// loads, as the agent sets --liftoff-only (packages/agent/src/agent-v8-flags.ts).
+for (const flag of (process.env.UNDICI_SHARE_V8_FLAGS ?? '').split(' ').filter((f) => f !== '')) v8.setFlagsFromString(flag);
 const KiB = 1024;
 
 function reading() {
@@ -97,6 +100,6 @@ for (let i = 0; i < 20; i++) {
 }
 await settle(2000);
 steps.idle = reading();
-process.stdout.write(`${JSON.stringify({ flags: process.execArgv, simd: process.env.UNDICI_NO_WASM_SIMD !== '1', steps })}\n`);
+process.stdout.write(`${JSON.stringify({ flags: process.execArgv, runTimeFlags: process.env.UNDICI_SHARE_V8_FLAGS ?? '', steps })}\n`);
 await agent.close();
 server.close();
