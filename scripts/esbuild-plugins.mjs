@@ -37,8 +37,14 @@ export const undiciSlim = (root, logPrefix) => ({
     // Resolved as the forwarder, which depends on undici, would resolve it.
     const requireFromForwarder = createRequire(`${root}packages/forwarder/package.json`);
     b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-slim' }));
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/ }, (args) => ({ contents: lazyHttp2(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]web[\\/]fetch[\\/]body\.js$/ }, (args) => ({ contents: lazyCryptoRandom(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/].*\.js$/ }, (args) => {
+      let source = readFileSync(args.path, 'utf8');
+      if (/[\\/]dispatcher[\\/]client-h2\.js$/.test(args.path)) source = lazyHttp2(source, args.path);
+      if (/[\\/]web[\\/]fetch[\\/]body\.js$/.test(args.path)) source = lazyCryptoRandom(source, args.path);
+      if (/[\\/]dispatcher[\\/]client-h1\.js$/.test(args.path)) source = oneLlhttp(source, args.path);
+      if (/[\\/]llhttp[\\/]llhttp-wasm\.js$/.test(args.path)) source = llhttpBytesUncached(source, args.path);
+      return { contents: lazyAssert(source, args.path), loader: 'js' };
+    });
     b.onLoad({ filter: /.*/, namespace: 'undici-slim' }, () => {
       const unknown = undiciNamesUsed(root).filter((name) => !(name in UNDICI_PARTS));
       if (unknown.length > 0) throw new Error(`${logPrefix}: our code uses undici.${unknown.join(', undici.')}, which the bundle's undici facade does not export: add it to UNDICI_PARTS`);
@@ -92,6 +98,57 @@ function lazyCryptoRandom(source, file) {
     "const random = (max) => (randomInt ??= runtimeFeatures.has('crypto') ? require('node:crypto').randomInt : (m) => Math.floor(Math.random() * m))(max)",
   ];
   return source.replace(CRYPTO_RANDOM, `${lazy.join('\n')}\n`);
+}
+
+// undici carries llhttp, its HTTP/1.1 parser, compiled to WebAssembly twice: with SIMD (tried
+// first) and without (used where SIMD does not compile, and where UNDICI_NO_WASM_SIMD=1 or
+// ppc64 before Node 24.12 turn it off), each a 72 kB base64 string. The bundle keeps the one
+// without, which runs on every platform: the other was 72 kB of the bundle's source held in
+// every process, and SIMD only speeds up long headers and bodies, where the agent reads a few
+// short responses a flush (docs/benchmarks.md, "Issue 14 §3, undici's share of the idle agent").
+const LLHTTP_SIMD_COMPILE = "      mod = new WebAssembly.Module(require('../llhttp/llhttp_simd-wasm.js'))\n";
+
+/** undici's client-h1.js (`source`, read from `file`) compiling only llhttp's build without SIMD. */
+function oneLlhttp(source, file) {
+  if (source.split(LLHTTP_SIMD_COMPILE).length !== 2 || source.split('llhttp_simd-wasm').length !== 2) {
+    throw new Error(`undici-slim: ${file} does not compile llhttp's SIMD build as this build expects (a new undici?): update oneLlhttp in scripts/esbuild-plugins.mjs`);
+  }
+  return source.replace(LLHTTP_SIMD_COMPILE, "      // agentkit's bundle: llhttp's SIMD build left out (scripts/esbuild-plugins.mjs, oneLlhttp)\n");
+}
+
+// llhttp-wasm.js decodes its base64 once and keeps the 54 kB Buffer for the process's life;
+// it is read once (client-h1 keeps the one instance it makes), and V8 keeps its own copy of a
+// module's bytes. Decoded at each read instead, the same bytes.
+const LLHTTP_BYTES_CACHED = "    return wasmBuffer\n      ? wasmBuffer\n      : (wasmBuffer = Buffer.from(wasmBase64, 'base64'))\n";
+
+/** undici's llhttp-wasm.js (`source`, read from `file`) without its decoded bytes kept. */
+function llhttpBytesUncached(source, file) {
+  if (source.split(LLHTTP_BYTES_CACHED).length !== 2) throw new Error(`undici-slim: ${file} does not keep llhttp's bytes as this build expects (a new undici?): update llhttpBytesUncached in scripts/esbuild-plugins.mjs`);
+  return source.replace(LLHTTP_BYTES_CACHED, "    return Buffer.from(wasmBase64, 'base64')\n");
+}
+
+// undici's files take node:assert when they load (18 of the bundle's 28), and nothing else of
+// an idle agent needs it: node:assert and its helpers (assertion_error, calltracker,
+// util/colors) are ~1 MB of an idle `agentkit run`'s RSS (docs/benchmarks.md, "Issue 14 §3,
+// undici's share of the idle agent"). undici only calls it, `assert(condition)`, on its hot
+// paths too, so it is loaded when a check first fails, and node:assert then throws the same
+// AssertionError (its generated message quotes this function's call rather than undici's, the
+// stack still shows undici's frame). A use other than a call fails the build.
+const ASSERT_LOAD = "const assert = require('node:assert')\n";
+// Two parameters, no rest array: no allocation per check. node:assert then sees two arguments
+// where undici gave one, which changes nothing (an absent message is generated either way);
+// only a call with none would differ ("No value argument passed"), and the build refuses that.
+const LAZY_ASSERT = "const assert = (value, message) => { if (!value) require('node:assert')(value, message) }\n";
+
+/** undici's `source` (read from `file`) with node:assert loaded by the first failing check, when it loads it. */
+function lazyAssert(source, file) {
+  const loads = source.split(ASSERT_LOAD).length - 1;
+  if (loads === 0) {
+    if (/require\(['"](?:node:)?assert['"]\)/.test(source)) throw new Error(`undici-slim: ${file} loads node:assert in a way this build does not expect (a new undici?): update lazyAssert in scripts/esbuild-plugins.mjs`);
+    return source;
+  }
+  if (loads > 1 || /\bassert\s*(?:\.\s*[A-Za-z_$]|\(\s*\))/.test(source)) throw new Error(`undici-slim: ${file} uses node:assert other than as \`assert(condition)\` (a new undici?): update lazyAssert in scripts/esbuild-plugins.mjs`);
+  return source.replace(ASSERT_LOAD, LAZY_ASSERT);
 }
 
 // pino and sonic-boom load node:worker_threads (pino's tools.js for `isMainThread`, its

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
@@ -24,29 +25,45 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `exec -- node -e "process.exit(3)"`; resolves to its exit code and the public built-ins the wrapper had loaded when it exited. */
-async function execBuiltins(): Promise<{ code: number | null; builtins: string[] }> {
-  const out = join(dir, 'builtins.txt');
+/**
+ * Runs `exec -- node -e "process.exit(3)"`; resolves to its exit code, the public built-ins the
+ * wrapper had loaded when it exited, and the WebAssembly modules it compiled (their bytes, base64).
+ */
+async function execBuiltins(): Promise<{ code: number | null; builtins: string[]; wasmModules: string[] }> {
+  const out = join(dir, 'builtins.json');
   const preload = join(dir, 'record-builtins.cjs');
   // Preloaded into the wrapper (and its program, which has no agentkit.js in its argv): at exit,
-  // the names of Node's public modules loaded so far, from process.moduleLoadList.
+  // the names of Node's public modules loaded so far, from process.moduleLoadList, and the bytes
+  // of every WebAssembly.Module made (undici's llhttp).
   writeFileSync(
     preload,
-    `process.on('exit', () => {
+    `const wasmModules = [];
+const Module = WebAssembly.Module;
+WebAssembly.Module = function (bytes) {
+  wasmModules.push(Buffer.from(bytes).toString('base64'));
+  return new Module(bytes);
+};
+process.on('exit', () => {
   if (!/agentkit\\.js$/.test(process.argv[1] ?? '')) return;
-  const names = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length));
-  require('node:fs').writeFileSync(${JSON.stringify(out)}, names.join('\\n'));
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length));
+  require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify({ builtins, wasmModules }));
 });
 `,
   );
   const run = startExec(['--', process.execPath, '-e', 'process.exit(3)'], await execEnv(intake, { NODE_OPTIONS: `--require ${preload}` }));
   const { code } = await run.closed;
-  return { code, builtins: readFileSync(out, 'utf8').split('\n') };
+  return { code, ...(JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; wasmModules: string[] }) };
+}
+
+/** undici's llhttp, compiled without SIMD, as the forwarder's undici holds it (base64). */
+function llhttpWithoutSimd(): string {
+  const requireFromForwarder = createRequire(new URL('../packages/forwarder/package.json', import.meta.url));
+  return (requireFromForwarder('undici/lib/llhttp/llhttp-wasm.js') as Buffer).toString('base64');
 }
 
 describe('agentkit exec, what it loads of Node', () => {
   it(
-    'sends to a plain-HTTP intake without loading node:http2, node:tls, node:crypto or node:worker_threads (each loads at its first use)',
+    'sends to a plain-HTTP intake without loading node:http2, node:tls, node:crypto, node:worker_threads or node:assert (each loads at its first use)',
     async () => {
       const { code, builtins } = await execBuiltins();
       expect(code).toBe(3);
@@ -59,6 +76,19 @@ describe('agentkit exec, what it loads of Node', () => {
       // pino's tools and thread-stream take it when they load (scripts/esbuild-plugins.mjs,
       // pinoLazyRequires); the logger's synchronous destination never needs it.
       expect(builtins).not.toContain('worker_threads');
+      // undici's checks take node:assert at the first that fails (lazyAssert), none did here.
+      expect(builtins).not.toContain('assert');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "compiles one WebAssembly module to send, undici's llhttp built without SIMD (the one the bundle keeps)",
+    async () => {
+      const { code, wasmModules } = await execBuiltins();
+      expect(code).toBe(3);
+      expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.cold_start')).toBe(true);
+      expect(wasmModules).toEqual([llhttpWithoutSimd()]);
     },
     CASE_TIMEOUT_MS,
   );
