@@ -46,7 +46,7 @@ async function execBuiltins(): Promise<{ code: number | null; builtins: string[]
 
 describe('agentkit exec, what it loads of Node', () => {
   it(
-    'sends to a plain-HTTP intake without loading node:http2, node:tls, node:crypto or node:worker_threads (each loads at its first use)',
+    'sends to a plain-HTTP intake without loading node:http2, node:tls, node:crypto, node:worker_threads, node:dns/promises or node:module (each loads at its first use)',
     async () => {
       const { code, builtins } = await execBuiltins();
       expect(code).toBe(3);
@@ -59,6 +59,12 @@ describe('agentkit exec, what it loads of Node', () => {
       // pino's tools and thread-stream take it when they load (scripts/esbuild-plugins.mjs,
       // pinoLazyRequires); the logger's synchronous destination never needs it.
       expect(builtins).not.toContain('worker_threads');
+      // With `bind_host` an IP or `localhost` (the default), no listener resolves a name
+      // (packages/dogstatsd, listen-address.ts), so node:dns/promises is never needed.
+      expect(builtins).not.toContain('dns/promises');
+      // node:module brings Node's ES module loader: the bin, pino's transport, the config's YAML
+      // loader, the pretty printer and the Unix socket listener take `createRequire` elsewhere or at first use.
+      expect(builtins).not.toContain('module');
     },
     CASE_TIMEOUT_MS,
   );
