@@ -24,24 +24,38 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `exec -- node -e "process.exit(3)"`; resolves to its exit code and the public built-ins the wrapper had loaded when it exited. */
-async function execBuiltins(): Promise<{ code: number | null; builtins: string[] }> {
+/**
+ * Runs `exec -- node -e "process.exit(3)"`; resolves to its exit code and the public built-ins
+ * the wrapper had loaded when it started its program (`atSpawn`) and when it exited.
+ */
+async function execBuiltins(): Promise<{ code: number | null; builtins: string[]; atSpawn: string[] }> {
   const out = join(dir, 'builtins.txt');
+  const outAtSpawn = join(dir, 'builtins-at-spawn.txt');
   const preload = join(dir, 'record-builtins.cjs');
-  // Preloaded into the wrapper (and its program, which has no agentkit.js in its argv): at exit,
-  // the names of Node's public modules loaded so far, from process.moduleLoadList.
+  // Preloaded into the wrapper (and its program, which has no agentkit.js in its argv): the
+  // names of Node's public modules loaded so far, from process.moduleLoadList, at the wrapper's
+  // first child_process.spawn (its program's start; node:child_process is loaded before it
+  // anyway) and at its exit.
   writeFileSync(
     preload,
-    `process.on('exit', () => {
-  if (!/agentkit\\.js$/.test(process.argv[1] ?? '')) return;
-  const names = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length));
-  require('node:fs').writeFileSync(${JSON.stringify(out)}, names.join('\\n'));
-});
+    `if (/agentkit\\.js$/.test(process.argv[1] ?? '')) {
+  const { writeFileSync } = require('node:fs');
+  const publicBuiltins = () => process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length)).join('\\n');
+  const childProcess = require('node:child_process');
+  const spawn = childProcess.spawn;
+  let spawned = false;
+  childProcess.spawn = function (...args) {
+    if (!spawned) writeFileSync(${JSON.stringify(outAtSpawn)}, publicBuiltins());
+    spawned = true;
+    return spawn.apply(this, args);
+  };
+  process.on('exit', () => writeFileSync(${JSON.stringify(out)}, publicBuiltins()));
+}
 `,
   );
   const run = startExec(['--', process.execPath, '-e', 'process.exit(3)'], await execEnv(intake, { NODE_OPTIONS: `--require ${preload}` }));
   const { code } = await run.closed;
-  return { code, builtins: readFileSync(out, 'utf8').split('\n') };
+  return { code, builtins: readFileSync(out, 'utf8').split('\n'), atSpawn: readFileSync(outAtSpawn, 'utf8').split('\n') };
 }
 
 describe('agentkit exec, what it loads of Node', () => {
@@ -65,6 +79,21 @@ describe('agentkit exec, what it loads of Node', () => {
       // node:module brings Node's ES module loader: the bin, pino's transport, the config's YAML
       // loader, the pretty printer and the Unix socket listener take `createRequire` elsewhere or at first use.
       expect(builtins).not.toContain('module');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'starts its program before loading node:http: the trace agent port is held by a node:net server, the receiver loads node:http beside the program',
+    async () => {
+      const { code, builtins, atSpawn } = await execBuiltins();
+      expect(code).toBe(3);
+      // Both listeners were bound before the spawn: node:dgram for UDP, node:net for the trace
+      // agent port (packages/apm, prebound-tcp.ts: a TCP server holding connections unread).
+      expect(atSpawn).toEqual(expect.arrayContaining(['dgram', 'net', 'child_process']));
+      expect(atSpawn).not.toContain('http');
+      // The receiver took the port over with node:http, after the spawn.
+      expect(builtins).toContain('http');
     },
     CASE_TIMEOUT_MS,
   );
