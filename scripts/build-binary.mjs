@@ -78,7 +78,7 @@ const banner = `var ${IMPORT_META_URL} = require("node:url").pathToFileURL(requi
 // In the snapshot it is the variable snapshot-main.cjs sets when the executable starts. What a
 // module's top level made of it at build time names the builder's Node, and nothing in the
 // executable uses it: @agentkit/intake's PAGE_DIR (the page is embedded), pretty-stream's
-// createRequire (taken out below), oxc-parser's (its binding loader is replaced).
+// createRequire (made at its use now, and rewritten below), oxc-parser's (its binding loader is replaced).
 const SNAPSHOT_IMPORT_META_URL = 'agentkitExecutableUrl';
 
 // Optional packages that the npm build loads with a runtime require (to load them only when
@@ -86,11 +86,8 @@ const SNAPSHOT_IMPORT_META_URL = 'agentkitExecutableUrl';
 // evaluated only when that code runs. The build fails when one is not found, rather than
 // ship an executable that lacks it.
 const REQUIRES_TO_BUNDLE = [
-  { file: /[\\/]config[\\/]dist[\\/]yaml-file\.js$/, from: "createRequire(import.meta.url)('yaml')", to: "require('yaml')" },
-  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: "requireFromHere('pino-pretty')", to: "require('pino-pretty')" },
-  // Unused once the line above is rewritten, and run at the module's load: in the snapshot it
-  // would load node:module (not supported there) for nothing.
-  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: 'const requireFromHere = createRequire(import.meta.url);', to: '' },
+  { file: /[\\/]config[\\/]dist[\\/]yaml-file\.js$/, from: "process.getBuiltinModule('node:module').createRequire(import.meta.url)('yaml')", to: "require('yaml')" },
+  { file: /[\\/]log[\\/]dist[\\/]pretty-stream\.js$/, from: "process.getBuiltinModule('node:module').createRequire(import.meta.url)('pino-pretty')", to: "require('pino-pretty')" },
 ];
 const bundledRequires = {
   name: 'bundled-requires',
@@ -122,7 +119,7 @@ const UNIX_DGRAM_ASSET = 'unix_dgram.node';
 const UNIX_DGRAM_BINDING_LOAD = "require('bindings')('unix_dgram.node')";
 const unixDgramAddonFile = resolveOptional(() => createRequire(requireFromDogstatsd.resolve('unix-dgram')).resolve('../build/Release/unix_dgram.node'));
 if (unixDgramAddonFile !== undefined) {
-  REQUIRES_TO_BUNDLE.push({ file: /[\\/]dogstatsd[\\/]dist[\\/]listeners[\\/]uds-datagram-listener\.js$/, from: "createRequire(import.meta.url)('unix-dgram')", to: "require('unix-dgram')" });
+  REQUIRES_TO_BUNDLE.push({ file: /[\\/]dogstatsd[\\/]dist[\\/]listeners[\\/]uds-datagram-listener\.js$/, from: "process.getBuiltinModule('node:module').createRequire(import.meta.url)('unix-dgram')", to: "require('unix-dgram')" });
 } else {
   process.stderr.write('build-binary: unix-dgram is not built (allowScripts): the executable will not listen on dogstatsd_socket\n');
 }

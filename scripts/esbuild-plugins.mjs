@@ -152,10 +152,11 @@ function lazyAssert(source, file) {
 }
 
 // pino and sonic-boom load node:worker_threads (pino's tools.js for `isMainThread`, its
-// transport.js through thread-stream) and node:assert (one check in sonic-boom's destroy) when
+// transport.js through thread-stream), node:module (transport.js's `createRequire`, which brings
+// Node's ES module loader) and node:assert (one check in sonic-boom's destroy) when
 // they load, which is before exec starts its program (the logger is made first): ~2 ms of CPU
 // on a path that is otherwise Node's own start. Our logger writes synchronously to a file
-// descriptor (packages/log, create-logger.ts) and uses no transport, so none of the three is
+// descriptor (packages/log, create-logger.ts) and uses no transport, so none of them is
 // needed there: each is required at its first use instead, the same module then as before.
 const PINO_LAZY_REQUIRES = [
   {
@@ -168,7 +169,10 @@ const PINO_LAZY_REQUIRES = [
   },
   {
     file: 'pino/lib/transport.js',
-    edits: [["const ThreadStream = require('thread-stream')\n", "let ThreadStreamClass\nfunction ThreadStream (options) { return new (ThreadStreamClass ??= require('thread-stream'))(options) }\n"]],
+    edits: [
+      ["const ThreadStream = require('thread-stream')\n", "let ThreadStreamClass\nfunction ThreadStream (options) { return new (ThreadStreamClass ??= require('thread-stream'))(options) }\n"],
+      ["const { createRequire } = require('module')\n", "const createRequire = (from) => require('module').createRequire(from)\n"],
+    ],
   },
   {
     // pino's own sonic-boom (pino-pretty's, loaded only for human-readable output, is left alone).

@@ -40,7 +40,8 @@ function runOneFile(builtAtMs) {
     source: readFileSync(oneFile, 'latin1'),
     filename: oneFile,
     cachedData: readCache(path.join(dir, cacheNameFor(args)), builtAtMs),
-    require: require('node:module').createRequire(oneFile),
+    // Module.createRequire, not node:module's: that module loads Node's ES module loader (~0.3 ms of CPU).
+    require: module.constructor.createRequire(oneFile),
     moduleFilename: oneFile,
     moduleDirname: dir,
     recordTo: process.env.AGENTKIT_RECORD_CODE_CACHE,

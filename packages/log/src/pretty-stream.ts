@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-
 import type { DestinationStream } from 'pino';
 import type PinoPretty from 'pino-pretty';
 
@@ -7,8 +5,6 @@ import type PinoPretty from 'pino-pretty';
 export interface TextSink {
   write(text: string): unknown;
 }
-
-const requireFromHere = createRequire(import.meta.url);
 
 /**
  * A pino destination that turns each JSON line into one human-readable line and writes it to
@@ -19,7 +15,8 @@ const requireFromHere = createRequire(import.meta.url);
 export function createPrettyStream(sink: TextSink, colorize: boolean): DestinationStream {
   // Required here, not imported at the top: pino-pretty and its dependencies are loaded only
   // when a terminal is attached, so a headless start does not pay for them.
-  const { prettyFactory } = requireFromHere('pino-pretty') as typeof PinoPretty;
+  // node:module at first use, not with this module: it loads Node's ES module loader with it (~0.3 ms of CPU before `agentkit exec` starts its program).
+  const { prettyFactory } = process.getBuiltinModule('node:module').createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const prettify = prettyFactory({
     colorize,
     translateTime: 'SYS:HH:MM:ss.l',

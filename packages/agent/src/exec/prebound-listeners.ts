@@ -71,9 +71,9 @@ export class PreboundListeners {
    */
   public async closeUntaken(): Promise<void> {
     const datagrams = (await this.#udp?.closeUntaken()) ?? 0;
-    const requests = (await this.#apm?.closeUntaken()) ?? 0;
-    if (datagrams + requests > 0) {
-      this.#log.error({ datagrams, requests }, `the pipeline did not take over its listeners: ${datagrams} DogStatsD datagram(s) and ${requests} trace agent request(s) received before were lost`);
+    const connections = (await this.#apm?.closeUntaken()) ?? 0;
+    if (datagrams + connections > 0) {
+      this.#log.error({ datagrams, connections }, `the pipeline did not take over its listeners: ${datagrams} DogStatsD datagram(s) and ${connections} trace agent connection(s) received before were lost`);
     }
   }
 }

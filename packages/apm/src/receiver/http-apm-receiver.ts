@@ -176,11 +176,10 @@ export class HttpApmReceiver implements ApmReceiver {
     try {
       const address = await listenAddress(this.#config, apmKeys.nonLocalTraffic);
       where = `${formatHostPort(address.host, port)} (from ${address.key})`;
-      // Listening already (agentkit exec opens it before the pipeline exists): taken with the requests it held.
-      const prebound = this.#prebound?.take(this.#onRequest);
-      const server = prebound === undefined ? this.#newServer() : this.#watchErrors(prebound);
+      // Listening already (agentkit exec opens it before the pipeline exists): taken with the connections it held.
+      const server = this.#newServer();
       // No host: Node listens on `::` (dual-stack), or on 0.0.0.0 where there is no IPv6.
-      if (prebound === undefined) await listen(server, address.dualStack ? { port } : { port, host: address.host });
+      if (this.#prebound?.take(server) !== true) await listen(server, address.dualStack ? { port } : { port, host: address.host });
       const bound = server.address() as AddressInfo;
       this.#tcp = server;
       this.#port = bound.port;

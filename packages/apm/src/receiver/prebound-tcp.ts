@@ -1,28 +1,29 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { token, type ConfigReader, type Logger, type Token } from '@agentkit/core';
 import { listenAddress } from '@agentkit/dogstatsd/prebound';
 import { apmKeys } from '../config-keys.js';
 
-type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
 /**
- * The trace agent receiver's TCP server, listening before the pipeline exists, for the
- * receiver to take over (`agentkit exec` opens it and starts its program while the components
- * are still being constructed and started). Until it is taken it accepts connections and holds
- * their requests, unanswered, in order: the receiver answers them first, so a tracer's first
- * request meets neither a closed port nor a lost answer.
+ * The trace agent receiver's TCP port, listening before the pipeline exists, for the receiver
+ * to take over (`agentkit exec` opens it and starts its program while the components are still
+ * being constructed and started). Until it is taken it accepts connections and holds them
+ * unread, in order (node:net's `pauseOnConnect`: their requests wait in the kernel); the
+ * receiver's HTTP server then takes the listening socket and these connections, so a tracer's
+ * first request meets neither a closed port nor a lost answer. A plain TCP server, not an HTTP
+ * one: node:http is loaded with the receiver, after the program has started, not before it
+ * (docs/benchmarks.md, "Issue 17 §1, exec's work before the spawn").
  */
 export class PreboundApmServer {
-  readonly #server: Server;
-  #held: [IncomingMessage, ServerResponse][] | undefined = [];
+  readonly #server: NetServer;
+  #held: Socket[] | undefined = [];
 
   readonly #log: Logger;
 
-  private constructor(server: Server, log: Logger) {
+  private constructor(server: NetServer, log: Logger) {
     this.#server = server;
     this.#log = log;
-    server.on('request', this.#hold);
+    server.on('connection', this.#hold);
     server.on('error', this.#onError);
   }
 
@@ -34,7 +35,7 @@ export class PreboundApmServer {
   public static async listen(config: ConfigReader, logger: Logger): Promise<PreboundApmServer | undefined> {
     const port = config.get(apmKeys.receiverPort);
     if (port <= 0) return undefined;
-    const server = createServer();
+    const server = createServer({ pauseOnConnect: true });
     try {
       const address = await listenAddress(config, apmKeys.nonLocalTraffic);
       await new Promise<void>((resolve, reject) => {
@@ -58,33 +59,34 @@ export class PreboundApmServer {
   }
 
   /**
-   * Hands the server over: `onRequest` answers the requests held so far, in order, then every
-   * next one. Undefined when it was taken already (one receiver owns it).
+   * Hands the port over to `server` (an HTTP server that is not listening): it listens on this
+   * socket from now on (node:net's `listen(handle)`, documented for a server's handle), then is
+   * given the connections held so far, in order, which it reads from then. False when it was
+   * taken already (one receiver owns it).
    */
-  public take(onRequest: RequestHandler): Server | undefined {
+  public take(server: Server): boolean {
     const held = this.#held;
-    if (held === undefined) return undefined;
+    if (held === undefined) return false;
     this.#held = undefined;
-    this.#server.off('request', this.#hold);
+    this.#server.off('connection', this.#hold);
     this.#server.off('error', this.#onError);
-    this.#server.on('request', onRequest);
-    // A client that went away while held has no one to answer; its request would never end.
-    let gone = 0;
-    for (const [req, res] of held) {
-      if (req.socket.destroyed) gone += 1;
-      else onRequest(req, res);
+    server.listen(this.#server);
+    // Unread, a connection whose client went away is not known to be closed yet: the HTTP server
+    // finds out at its first read, as for any connection that closes before its request.
+    for (const socket of held) {
+      server.emit('connection', socket);
+      socket.resume();
     }
-    if (gone > 0) this.#log.info({ requests: gone }, 'trace agent receiver: clients went away before the receiver started; their requests were not answered');
-    return this.#server;
+    return true;
   }
 
-  /** Closes it when no receiver took it; resolves to the number of requests held, which were cut unanswered. */
+  /** Closes it when no receiver took it; resolves to the number of connections held, which were cut unanswered. */
   public async closeUntaken(): Promise<number> {
     const held = this.#held;
     if (held === undefined) return 0;
     this.#held = undefined;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
+    for (const socket of held) socket.destroy();
     await closed;
     return held.length;
   }
@@ -94,8 +96,8 @@ export class PreboundApmServer {
     this.#log.warn({ err: error }, 'trace agent receiver: server error (prebound server)');
   };
 
-  readonly #hold: RequestHandler = (req, res) => {
-    this.#held?.push([req, res]);
+  readonly #hold = (socket: Socket): void => {
+    this.#held?.push(socket);
   };
 }
 

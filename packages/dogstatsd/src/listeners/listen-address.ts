@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ConfigKeyRef, ConfigReader } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
@@ -48,7 +47,9 @@ const LOCALHOST_IPV4 = '127.0.0.1';
 async function resolveFirstIPv4(name: string): Promise<string> {
   let addresses: { address: string; family: number }[];
   try {
-    addresses = await lookup(name, { all: true });
+    // node:dns/promises is loaded here, not with this module: `agentkit exec` binds before its
+    // program starts, and a `bind_host` that is an IP or `localhost` (the default) needs no lookup.
+    addresses = await process.getBuiltinModule('node:dns/promises').lookup(name, { all: true });
   } catch (error) {
     throw new DogstatsdError(DogstatsdErrorCode.ListenerStart, `bind_host: cannot resolve "${name}": ${(error as Error).message}`, { cause: error });
   }

@@ -1,5 +1,4 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { lookup } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG, DropCounter, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
 import { dogstatsdFilterKeys } from '../config-keys.js';
@@ -63,7 +62,8 @@ export class UdpPacketForwarder implements PacketForwarder {
     let socket: Socket | undefined;
     try {
       // Bounded by the start hook's timeout, as the Agent's net.Dial blocks its start.
-      const { address, family } = await lookup(host);
+      // node:dns/promises only when forwarding is configured (see listen-address.ts).
+      const { address, family } = await process.getBuiltinModule('node:dns/promises').lookup(host);
       socket = createSocket(family === 6 ? 'udp6' : 'udp4');
       socket.on('error', this.#onError);
       const connecting = socket;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
@@ -108,7 +107,8 @@ function readEmbedded(key: string): Promise<Buffer> {
 /** uplot's `dist/` folder (it has no "exports" map, so its package.json resolves directly). */
 function resolveUplotDist(): { dir: string } | { missing: string } {
   try {
-    const pkg = createRequire(import.meta.url).resolve('uplot/package.json');
+    // node:module at first use (see packages/config's yaml-file.ts).
+    const pkg = process.getBuiltinModule('node:module').createRequire(import.meta.url).resolve('uplot/package.json');
     return { dir: join(dirname(pkg), 'dist') };
   } catch (error) {
     return { missing: `the "uplot" package is not installed (a dependency of @agentkit/intake; reinstall it): ${(error as Error).message}` };
