@@ -15,7 +15,8 @@
 // Native addons (oxc-parser for symdb, unix-dgram for dogstatsd_socket) travel inside as
 // assets, loaded when first needed; when one cannot be loaded there, the command degrades as
 // the npm CLI does without it, and says why and which key needs it.
-// Run after `tsc -b` (`npm run build:binary` does both). Skips the work when dist/agentkit is
+// Run after `npm run build` (`npm run build:binary` does both: a `tsc -b` alone would leave the
+// npm CLI's one file older than the packages, and the bin would then run the unbundled packages). Skips the work when dist/agentkit is
 // newer than every input; --force rebuilds. --no-code-cache leaves the code caches out (to
 // measure what they give: docs/benchmarks.md). --snapshot: a V8 startup snapshot instead (below).
 import { execFileSync } from 'node:child_process';
