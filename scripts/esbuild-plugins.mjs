@@ -60,6 +60,16 @@ export const undiciSlim = (root, logPrefix) => ({
   },
 });
 
+/**
+ * `source` (read from `file`) with its one occurrence of `text` replaced by `replacement`. Throws,
+ * naming `what` to update in this file, when `text` is not there exactly once (a new version of
+ * the dependency): the bundle's rewrites never apply to code they were not written for.
+ */
+function replaceOnce(source, text, replacement, file, what) {
+  if (source.split(text).length !== 2) throw new Error(`${file} does not hold ${JSON.stringify(text.trim())} once, as this build expects (a new version?): update ${what} in scripts/esbuild-plugins.mjs`);
+  return source.replace(text, () => replacement);
+}
+
 // undici's HTTP/2 client requires node:http2 when undici loads, for ten constants, and so did
 // every agentkit exec: ~4.7 ms of CPU (node:http2 and its internals), spent in the drain, where
 // the forwarder first sends. The forwarder never allows HTTP/2 (no `allowH2`), so the module
@@ -110,10 +120,8 @@ const LLHTTP_SIMD_COMPILE = "      mod = new WebAssembly.Module(require('../llht
 
 /** undici's client-h1.js (`source`, read from `file`) compiling only llhttp's build without SIMD. */
 function oneLlhttp(source, file) {
-  if (source.split(LLHTTP_SIMD_COMPILE).length !== 2 || source.split('llhttp_simd-wasm').length !== 2) {
-    throw new Error(`undici-slim: ${file} does not compile llhttp's SIMD build as this build expects (a new undici?): update oneLlhttp in scripts/esbuild-plugins.mjs`);
-  }
-  return source.replace(LLHTTP_SIMD_COMPILE, "      // agentkit's bundle: llhttp's SIMD build left out (scripts/esbuild-plugins.mjs, oneLlhttp)\n");
+  if (source.split('llhttp_simd-wasm').length !== 2) throw new Error(`undici-slim: ${file} names llhttp's SIMD build other than where this build expects (a new undici?): update oneLlhttp in scripts/esbuild-plugins.mjs`);
+  return replaceOnce(source, LLHTTP_SIMD_COMPILE, "      // agentkit's bundle: llhttp's SIMD build left out (scripts/esbuild-plugins.mjs, oneLlhttp)\n", file, 'oneLlhttp');
 }
 
 // llhttp-wasm.js decodes its base64 once and keeps the 54 kB Buffer for the process's life;
@@ -123,8 +131,7 @@ const LLHTTP_BYTES_CACHED = "    return wasmBuffer\n      ? wasmBuffer\n      : 
 
 /** undici's llhttp-wasm.js (`source`, read from `file`) without its decoded bytes kept. */
 function llhttpBytesUncached(source, file) {
-  if (source.split(LLHTTP_BYTES_CACHED).length !== 2) throw new Error(`undici-slim: ${file} does not keep llhttp's bytes as this build expects (a new undici?): update llhttpBytesUncached in scripts/esbuild-plugins.mjs`);
-  return source.replace(LLHTTP_BYTES_CACHED, "    return Buffer.from(wasmBase64, 'base64')\n");
+  return replaceOnce(source, LLHTTP_BYTES_CACHED, "    return Buffer.from(wasmBase64, 'base64')\n", file, 'llhttpBytesUncached');
 }
 
 // undici's files take node:assert when they load (18 of the bundle's 28), and nothing else of
@@ -178,7 +185,8 @@ const PINO_LAZY_REQUIRES = [
     // pino's own sonic-boom (pino-pretty's, loaded only for human-readable output, is left alone).
     file: 'sonic-boom/index.js',
     from: 'pino/package.json',
-    edits: [["const assert = require('assert')\n", "const assert = (value, message) => require('assert')(value, message)\n"]],
+    // Its one use is a condition check: the same lazy assert as undici's (LAZY_ASSERT).
+    edits: [["const assert = require('assert')\n", LAZY_ASSERT]],
   },
 ];
 
@@ -196,10 +204,7 @@ export const pinoLazyRequires = (root) => ({
       const resolved = (from === undefined ? requireFromLog : createRequire(requireFromLog.resolve(from))).resolve(file);
       b.onLoad({ filter: new RegExp(`^${resolved.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }, (args) => {
         let source = readFileSync(args.path, 'utf8');
-        for (const [text, replacement] of edits) {
-          if (source.split(text).length !== 2) throw new Error(`pino-lazy-requires: ${args.path} does not hold ${JSON.stringify(text.trim())} once, as this build expects (a new pino or sonic-boom?): update PINO_LAZY_REQUIRES in scripts/esbuild-plugins.mjs`);
-          source = source.replace(text, replacement);
-        }
+        for (const [text, replacement] of edits) source = replaceOnce(source, text, replacement, args.path, 'PINO_LAZY_REQUIRES');
         if (unbound?.test(source)) throw new Error(`pino-lazy-requires: ${args.path} uses ${unbound.source} beyond what this build rewrites (a new pino?): update PINO_LAZY_REQUIRES in scripts/esbuild-plugins.mjs`);
         return { contents: source, loader: 'js' };
       });
