@@ -21,9 +21,9 @@ const CALM_MISS_DIVISOR = 8;
  * enough for V8 to promote it to the old generation, and drop it, so a re-send of 100k
  * contexts left ~37 MB of old-space garbage per round for no hit. So the cache watches its
  * hits and misses over windows of `maxEntries` lookups: a full window that missed more than it
- * hit, with the cache already full, switches it to admitting one new entry in
- * {@link ADMIT_ONE_IN} (picked at random, so a cyclic key order cannot starve any key); the
- * entries it holds stay and keep hitting, and what is not admitted dies young. Once a window
+ * hit, with the cache already full, empties it and switches it to admitting one new entry in
+ * {@link ADMIT_ONE_IN} (picked at random, so a cyclic key order cannot starve any key): the
+ * entries admitted then stay and keep hitting, and what is not admitted dies young. Once a window
  * misses less than one lookup in {@link CALM_MISS_DIVISOR}, every new entry is admitted again.
  * What a caller gets for a key never changes, only whether it is kept.
  */
@@ -99,7 +99,16 @@ export class GenerationCache<V extends Keyed> {
     if (lookups < this.#maxEntries) return;
     const misses = this.#windowMisses;
     if (this.#thrashing) this.#thrashing = misses * CALM_MISS_DIVISOR >= lookups;
-    else this.#thrashing = misses > this.#windowHits && this.#previous.size > 0;
+    else if (misses > this.#windowHits && this.#previous.size > 0) {
+      // Both generations were filled by admitting every miss of a working set larger than the
+      // cache, and the window just ended hit fewer than half of its lookups: let them go whole
+      // (as the Agent's interner resets when full) rather than keep up to 2 × maxEntries
+      // entries for a minority of hits. Sampled admission refills the cache from here.
+      this.#thrashing = true;
+      this.#current = new Map();
+      this.#previous = new Map();
+      this.#chars = 0;
+    }
     this.#windowHits = 0;
     this.#windowMisses = 0;
   }

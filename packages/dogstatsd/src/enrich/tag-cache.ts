@@ -22,6 +22,49 @@ export interface TagEntry extends Keyed {
   readonly host: string | undefined;
   /** `dd.internal.entity_id` / `dd.internal.card`, when present; frozen. */
   readonly origin: SampleOrigin | undefined;
+  /**
+   * True for an entry kept while the cache samples, of a raw string that is already the
+   * aggregator's key for its tags (see {@link isPlainSortedTags}; no `dogstatsd_tags`): it holds
+   * the string only, and a line that can (`KeyedSample`) sends the string itself. Its tag arrays
+   * are split when first read (no host, no origin).
+   */
+  readonly keyed: boolean;
+}
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
+
+/**
+ * A {@link TagEntry} of the raw string alone (`keyed`): ~50 bytes besides the string, where an
+ * enriched entry holds a frozen array and a string per tag (~300 bytes for 5 tags).
+ */
+class KeyedTagEntry implements TagEntry {
+  public readonly raw: string;
+  #tags: readonly string[] | undefined;
+
+  public constructor(raw: string) {
+    this.raw = raw;
+  }
+
+  public get keyed(): true {
+    return true;
+  }
+
+  public get clientTags(): readonly string[] {
+    // Plain and sorted: ASCII only (nothing to decode), no tag the enrichment removes.
+    return (this.#tags ??= this.raw.length === 0 ? NO_TAGS : Object.freeze(this.raw.split(',')));
+  }
+
+  public get tags(): readonly string[] {
+    return this.clientTags;
+  }
+
+  public get host(): undefined {
+    return undefined;
+  }
+
+  public get origin(): undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -39,7 +82,7 @@ export class TagCache {
   public constructor(extraTags: readonly string[], maxEntries = DEFAULT_MAX_ENTRIES, maxChars = DEFAULT_MAX_CHARS) {
     this.#cache = new GenerationCache(maxEntries, maxChars);
     this.#extraTags = Object.freeze([...new Set(extraTags)].sort());
-    this.none = Object.freeze({ raw: '', clientTags: Object.freeze([]), tags: this.#extraTags, host: undefined, origin: undefined });
+    this.none = Object.freeze({ raw: '', clientTags: NO_TAGS, tags: this.#extraTags, host: undefined, origin: undefined, keyed: false });
   }
 
   /**
@@ -70,6 +113,17 @@ export class TagCache {
   public createAdmitted(raw: string): TagEntry {
     if (raw.length === 0) return this.none;
     const entry = this.#build(raw);
+    this.#cache.add(entry);
+    return entry;
+  }
+
+  /**
+   * Keeps, for a string {@link admitsNew} admitted while {@link sampling}, an entry of the raw
+   * string alone (`keyed`). `raw` must be a flat copy, plain and sorted ({@link isPlainSortedTags}),
+   * and no `dogstatsd_tags` configured ({@link noExtraTags}).
+   */
+  public addKeyed(raw: string): TagEntry {
+    const entry = new KeyedTagEntry(raw);
     this.#cache.add(entry);
     return entry;
   }
@@ -122,6 +176,7 @@ export class TagCache {
       tags: this.#extraTags.length === 0 ? client : Object.freeze([...client, ...this.#extraTags]),
       host,
       origin,
+      keyed: false,
     });
     return entry;
   }

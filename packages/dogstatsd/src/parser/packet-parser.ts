@@ -228,6 +228,17 @@ export class PacketParser {
       this.blockedSamples += this.#values.count;
       return undefined;
     }
+    // Whether this line's samples may carry their raw tag string as the aggregator's key (when
+    // it is plain and sorted): what KeyedSample cannot carry (a set member, a timestamp, an
+    // origin) and tags added to the client's (mapper, dogstatsd_tags) rule it out.
+    const keyable =
+      type !== 'set' &&
+      timestamp === 0 &&
+      localData === undefined &&
+      externalData === undefined &&
+      cardinality === undefined &&
+      name.combined === undefined &&
+      this.#tags.noExtraTags;
     let tags: TagEntry;
     if (tagsEnd <= tagsStart) tags = this.#tags.none;
     else {
@@ -237,22 +248,21 @@ export class PacketParser {
       else {
         const cached = this.#tags.get(str.slice(tagsStart, tagsEnd));
         if (cached !== undefined) tags = name.lastTags = cached;
-        else if (
-          type !== 'set' &&
-          timestamp === 0 &&
-          localData === undefined &&
-          externalData === undefined &&
-          cardinality === undefined &&
-          name.combined === undefined &&
-          this.#tags.noExtraTags &&
-          isPlainSortedTags(str, tagsStart, tagsEnd)
-        ) {
+        else if (keyable && isPlainSortedTags(str, tagsStart, tagsEnd)) {
           // The raw string is already the aggregator's key for these tags. When the cache would
           // not keep its entry (more distinct tag strings than it holds), the sample carries the
           // string instead: no tag array, no tag strings, no entry to build and drop per line.
-          if (!this.#tags.admitsNew()) return this.#emitKeyed(name, type, this.#own(tagsStart, tagsEnd), sampleRate, nowSec, str, lineStart, lineEnd, out);
-          tags = name.lastTags = this.#tags.createAdmitted(this.#own(tagsStart, tagsEnd));
+          // While it samples, what it keeps of such a string is the string alone.
+          const raw = this.#own(tagsStart, tagsEnd);
+          if (!this.#tags.admitsNew()) return this.#emitKeyed(name, type, raw, sampleRate, nowSec, str, lineStart, lineEnd, out);
+          tags = name.lastTags = this.#tags.sampling ? this.#tags.addKeyed(raw) : this.#tags.createAdmitted(raw);
         } else tags = name.lastTags = this.#tags.create(this.#own(tagsStart, tagsEnd));
+      }
+      if (tags.keyed) {
+        if (keyable) return this.#emitKeyed(name, type, tags.raw, sampleRate, nowSec, str, lineStart, lineEnd, out);
+        // A line that needs the tags split (a set, an origin, a mapped name): the entry is
+        // enriched in the cache's place (lines like this one then hit the enriched entry).
+        tags = name.lastTags = this.#tags.createAdmitted(tags.raw);
       }
     }
     let origin = tags.origin;
@@ -346,7 +356,9 @@ export class PacketParser {
   /** For events and service checks: offsets are relative to the current line. */
   #tagEntry(start: number, end: number): TagEntry {
     if (end <= start) return this.#tags.none;
-    return this.#tags.get(this.#line.slice(start, end)) ?? this.#tags.create(this.#own(this.#base + start, this.#base + end));
+    const cached = this.#tags.get(this.#line.slice(start, end));
+    if (cached === undefined) return this.#tags.create(this.#own(this.#base + start, this.#base + end));
+    return cached.keyed ? this.#tags.createAdmitted(cached.raw) : cached;
   }
 
   /** A flat latin1 copy of [start, end) of the packet (never a slice of the packet string). */
