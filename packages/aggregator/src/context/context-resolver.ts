@@ -41,9 +41,9 @@ export class ContextResolver {
   // A power of two of chain heads, kept at least the number of contexts (8-16 bytes per context,
   // where a Map entry costs ~37).
   #heads: (Context | undefined)[] = new Array<Context | undefined>(MIN_HEADS).fill(undefined);
-  // An array, not a Set (8 bytes per context instead of ~40): removal only happens in expire(),
-  // which walks every context anyway and compacts in place.
-  readonly #contexts: Context[] = [];
+  // No list of the contexts besides the chains (an array would cost 8-16 bytes per context):
+  // expiry and `contexts()` walk the chains.
+  #size = 0;
   readonly #limit: number;
   readonly #shards: number;
 
@@ -79,7 +79,7 @@ export class ContextResolver {
 
   /** Live contexts. */
   public get size(): number {
-    return this.#contexts.length;
+    return this.#size;
   }
 
   /**
@@ -89,13 +89,15 @@ export class ContextResolver {
   public get tagSetCount(): number {
     const keys = new Set<string>();
     // An array key is a set that cannot be joined with ',': joined with NUL for counting only.
-    for (const ctx of this.#contexts) keys.add(typeof ctx.tagKey === 'string' ? ctx.tagKey : '\0' + ctx.tagKey.join('\0'));
+    for (const ctx of this.contexts()) keys.add(typeof ctx.tagKey === 'string' ? ctx.tagKey : '\0' + ctx.tagKey.join('\0'));
     return keys.size;
   }
 
-  /** Every live context (for flushes and expiry); do not add or remove while iterating. */
-  public contexts(): readonly Context[] {
-    return this.#contexts;
+  /** Every live context, in no particular order: an array made when asked (for tests and tools). */
+  public contexts(): Context[] {
+    const out: Context[] = [];
+    for (let ctx of this.#heads) for (; ctx !== undefined; ctx = ctx.nextInChain) out.push(ctx);
+    return out;
   }
 
   /**
@@ -104,19 +106,27 @@ export class ContextResolver {
    * sampler frees its state for it). Returns how many were removed.
    */
   public expire(cutoffSec: number, onExpired?: (ctx: Context) => void): number {
-    const contexts = this.#contexts;
-    let kept = 0;
-    // Unlinked one by one (chains are short); the table is not shrunk: it was needed once.
-    for (let i = 0; i < contexts.length; i++) {
-      const ctx = contexts[i] as Context;
-      if (ctx.lastSeenSec >= cutoffSec || ctx.counterTracked) contexts[kept++] = ctx;
-      else {
-        this.#unlink(ctx);
-        onExpired?.(ctx);
+    const heads = this.#heads;
+    let removed = 0;
+    // Chain by chain, unlinking in place; the table is not shrunk: it was needed once.
+    for (let at = 0; at < heads.length; at++) {
+      let prev: Context | undefined;
+      let ctx = heads[at];
+      while (ctx !== undefined) {
+        const next = ctx.nextInChain;
+        if (ctx.lastSeenSec >= cutoffSec || ctx.counterTracked) prev = ctx;
+        else {
+          if (prev === undefined) heads[at] = next;
+          else prev.nextInChain = next;
+          ctx.nextInChain = undefined;
+          ctx.release();
+          removed++;
+          onExpired?.(ctx);
+        }
+        ctx = next;
       }
     }
-    const removed = contexts.length - kept;
-    contexts.length = kept;
+    this.#size -= removed;
     return removed;
   }
 
@@ -148,13 +158,12 @@ export class ContextResolver {
 
   /** A new context chained at `at`, or undefined at the context limit. */
   #create(name: string, host: string, key: TagKey, hash: number, at: number, source: MetricSource | undefined): Context | undefined {
-    if (this.#limit > 0 && this.#contexts.length >= this.#limit) return undefined;
+    if (this.#limit > 0 && this.#size >= this.#limit) return undefined;
     const heads = this.#heads;
     const ctx = new Context(name, host, key, this.#shards === 1 ? 0 : hash % this.#shards, hash, source);
     ctx.nextInChain = heads[at];
     heads[at] = ctx;
-    this.#contexts.push(ctx);
-    if (this.#contexts.length > heads.length) this.#rehash(heads.length * 2);
+    if (++this.#size > heads.length) this.#rehash(heads.length * 2);
     return ctx;
   }
 
@@ -172,29 +181,18 @@ export class ContextResolver {
     } else cached.byName.set(ctx.name, ctx);
   }
 
-  /** Takes an expired context out of the index (the caller drops it from #contexts). */
-  #unlink(ctx: Context): void {
-    ctx.release();
-    const heads = this.#heads;
-    const at = slotOf(ctx, heads.length - 1);
-    const head = heads[at];
-    if (head === ctx) heads[at] = ctx.nextInChain;
-    else {
-      let prev = head;
-      while (prev !== undefined && prev.nextInChain !== ctx) prev = prev.nextInChain;
-      if (prev !== undefined) prev.nextInChain = ctx.nextInChain;
-    }
-    ctx.nextInChain = undefined;
-  }
-
   /** Re-chains every live context into a table of `size` heads (a power of two). */
   #rehash(size: number): void {
     const heads = new Array<Context | undefined>(size).fill(undefined);
     const mask = size - 1;
-    for (const ctx of this.#contexts) {
-      const at = slotOf(ctx, mask);
-      ctx.nextInChain = heads[at];
-      heads[at] = ctx;
+    for (let ctx of this.#heads) {
+      while (ctx !== undefined) {
+        const next = ctx.nextInChain;
+        const at = slotOf(ctx, mask);
+        ctx.nextInChain = heads[at];
+        heads[at] = ctx;
+        ctx = next;
+      }
     }
     this.#heads = heads;
   }

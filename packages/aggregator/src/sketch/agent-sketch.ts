@@ -35,8 +35,11 @@ export class AgentSketch {
   /** Sum of the bin counts (Go's `sparseStore.count`), used by `quantile`. */
   #binTotal = 0;
   #bins: Bins = NO_BINS;
-  /** Unweighted keys not yet merged into the bins; allocated on first use. */
-  #buf: number[] | undefined;
+  /**
+   * Unweighted keys not yet merged into the bins: none, one key (most sketches get one sample per
+   * bucket: no array, where a one-slot array costs ~56 bytes), then an array from the second.
+   */
+  #buf: number | number[] | undefined;
 
   /** The Agent's `Insert(v, sampleRate)`: weight trunc(1/rate); a rate outside (0, 1] counts as 1. */
   public insert(value: number, sampleRate = 1): void {
@@ -45,10 +48,14 @@ export class AgentSketch {
     if (sampleRate === 1) {
       this.#insertSummary(value);
       const buf = this.#buf;
-      // A one-slot array for the first key, as HistogramMetric does: a push onto [] reserves 17.
-      // (SKETCH_BUFFER_CAP is over 1, so the first key never fills the buffer.)
+      // The first key alone, as HistogramMetric keeps its first value; the array from the second
+      // (SKETCH_BUFFER_CAP is over 2, so neither fills the buffer).
       if (buf === undefined) {
-        this.#buf = [key];
+        this.#buf = key;
+        return;
+      }
+      if (typeof buf === 'number') {
+        this.#buf = [buf, key];
         return;
       }
       buf.push(key);
@@ -115,7 +122,8 @@ export class AgentSketch {
 
   /** Unweighted keys waiting to be merged into the bins (Go's `len(a.Buf)`). */
   public get bufferedKeys(): number {
-    return this.#buf?.length ?? 0;
+    const buf = this.#buf;
+    return buf === undefined ? 0 : typeof buf === 'number' ? 1 : buf.length;
   }
 
   /** Sum of the bin counts, without flushing the buffer (Go's `Sketch.count`). */
@@ -125,7 +133,7 @@ export class AgentSketch {
 
   /** True when nothing was inserted (the Agent then emits no point). */
   public isEmpty(): boolean {
-    return this.#cnt === 0 && (this.#buf === undefined || this.#buf.length === 0);
+    return this.#cnt === 0 && this.bufferedKeys === 0;
   }
 
   /** The bucket as the sketches payload carries it (the Agent's `Finish()` + `Cols()`), or undefined when empty. */
@@ -230,10 +238,19 @@ export class AgentSketch {
   /** Go's `Agent.flush`: merges the buffered keys into the bins. */
   #flush(): void {
     const buf = this.#buf;
-    if (buf === undefined || buf.length === 0) return;
-    const n = buf.length;
-    for (let i = 0; i < n; i++) SORT_SCRATCH[i] = buf[i] as number;
-    const sorted = SORT_SCRATCH.subarray(0, n).sort();
+    if (buf === undefined) return;
+    let sorted: ArrayLike<number>;
+    let n: number;
+    if (typeof buf === 'number') {
+      SORT_SCRATCH[0] = buf;
+      n = 1;
+      sorted = SORT_SCRATCH.subarray(0, 1);
+    } else {
+      n = buf.length;
+      if (n === 0) return;
+      for (let i = 0; i < n; i++) SORT_SCRATCH[i] = buf[i] as number;
+      sorted = SORT_SCRATCH.subarray(0, n).sort();
+    }
     this.#binTotal += n;
     this.#bins = insertSortedKeys(this.#bins, sorted, SKETCH_BIN_LIMIT);
     // Go sets Buf = nil: drop the array so an idle sketch holds no buffer.

@@ -92,7 +92,11 @@ export class HistogramMetric implements BucketMetric {
   public get kind(): 'histogram' {
     return 'histogram';
   }
-  #values: number[] = [];
+  /**
+   * The value while there is one (most contexts get one sample per bucket: no array, where a
+   * one-slot array costs ~56 bytes), then every value. Empty while `#count` is 0.
+   */
+  #values: number | number[] = 0;
   /** Only allocated once a sample has a weight other than 1. */
   #weights: number[] | undefined;
   #sum = 0;
@@ -100,33 +104,41 @@ export class HistogramMetric implements BucketMetric {
 
   public add(value: number, weight: number): void {
     const w = Math.trunc(weight);
-    if (w !== 1 && this.#weights === undefined) this.#weights = new Array<number>(this.#values.length).fill(1);
-    // The first value makes a one-slot array: a push onto [] reserves 17 (136 bytes), and most
-    // contexts get one or a few samples per bucket.
-    if (this.#values.length === 0) this.#values = [value];
-    else this.#values.push(value);
-    this.#weights?.push(w);
+    const values = this.#values;
+    if (this.#count === 0) {
+      this.#values = value;
+      if (w !== 1) this.#weights = [w];
+    } else {
+      if (w !== 1 && this.#weights === undefined) this.#weights = new Array<number>(typeof values === 'number' ? 1 : values.length).fill(1);
+      if (typeof values === 'number') this.#values = [values, value];
+      else values.push(value);
+      this.#weights?.push(w);
+    }
     this.#sum += value * weight;
     this.#count += w;
   }
 
   public flush(sink: PointSink, config: HistogramConfig): void {
-    const n = this.#values.length;
-    if (n === 0) return;
-    this.#sort();
-    const values = this.#values;
-    const weights = this.#weights;
+    if (this.#count === 0) return;
     const count = this.#count;
+    let values: readonly number[] | undefined;
+    let single = 0;
+    if (typeof this.#values === 'number') single = this.#values;
+    else {
+      this.#sort();
+      values = this.#values as number[];
+    }
+    const weights = this.#weights;
     for (const aggregate of config.aggregates) {
       switch (aggregate) {
         case 'max':
-          sink.point('.max', 'gauge', values[n - 1] as number);
+          sink.point('.max', 'gauge', values === undefined ? single : (values[values.length - 1] as number));
           break;
         case 'min':
-          sink.point('.min', 'gauge', values[0] as number);
+          sink.point('.min', 'gauge', values === undefined ? single : (values[0] as number));
           break;
         case 'median':
-          sink.point('.median', 'gauge', weightedAt(values, weights, Math.trunc((count - 1) / 2)));
+          sink.point('.median', 'gauge', values === undefined ? single : weightedAt(values, weights, Math.trunc((count - 1) / 2)));
           break;
         case 'avg':
           sink.point('.avg', 'gauge', this.#sum / count);
@@ -142,7 +154,8 @@ export class HistogramMetric implements BucketMetric {
     const { percentiles, percentileSuffixes } = config;
     for (let i = 0; i < percentiles.length; i++) {
       const target = Math.trunc(((percentiles[i] as number) * count - 1) / 100);
-      sink.point(percentileSuffixes[i] as string, 'gauge', weightedAt(values, weights, target));
+      // One value: every order statistic is that value, whatever its weight (the walk's first step).
+      sink.point(percentileSuffixes[i] as string, 'gauge', values === undefined ? single : weightedAt(values, weights, target));
     }
   }
 
@@ -151,12 +164,12 @@ export class HistogramMetric implements BucketMetric {
    * the flush of 100k contexts should not allocate per histogram (no result object, no closure).
    */
   #sort(): void {
+    const values = this.#values as number[];
     const weights = this.#weights;
     if (weights === undefined) {
-      sortAscending(this.#values);
+      sortAscending(values);
       return;
     }
-    const values = this.#values;
     const order = values.map((_, i) => i).sort((a, b) => (values[a] as number) - (values[b] as number));
     this.#values = order.map((i) => values[i] as number);
     this.#weights = order.map((i) => weights[i] as number);
