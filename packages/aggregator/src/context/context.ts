@@ -18,9 +18,10 @@ const SOURCE_SHIFT = 8;
 const SOURCE_MASK = 0b11 << SOURCE_SHIFT;
 const COUNTER_TRACKED = 1 << 10;
 const RELEASED = 1 << 11;
-const HASH_SHIFT = 12;
+const MARKED = 1 << 12;
+const HASH_SHIFT = 13;
 /** How many low bits of its hash a context keeps (the resolver recomputes the rest when its table outgrows them). */
-export const CONTEXT_HASH_BITS = 18;
+export const CONTEXT_HASH_BITS = 17;
 /** A source's code in `#bits`; 0: none (`dogstatsd`). */
 const SOURCES: readonly (MetricSource | undefined)[] = [undefined, 'dogstatsd', 'serverless-custom', 'serverless-enhanced'];
 
@@ -88,6 +89,18 @@ export class Context {
   /** True once expired: the resolver no longer finds it (a cached reference must not be used). */
   public get released(): boolean {
     return (this.#bits & RELEASED) !== 0;
+  }
+
+  /**
+   * A mark a time sampler sets and clears within one synchronous walk of a bucket (which
+   * contexts a closing bucket holds, without an index of it); false outside such a walk.
+   */
+  public get marked(): boolean {
+    return (this.#bits & MARKED) !== 0;
+  }
+
+  public set marked(marked: boolean) {
+    this.#bits = marked ? this.#bits | MARKED : this.#bits & ~MARKED;
   }
 
   /** Marks the context expired; only the resolver calls this. */

@@ -4,12 +4,9 @@ import type { AgentSketch } from '../sketch/agent-sketch.js';
 import type { BucketMetric, HistogramConfig, PointSink } from './bucket-metrics.js';
 import { FlushedSerie, FlushedSketchSeries } from './flushed-series.js';
 import { SeriesCursor, SketchCursor } from './flush-cursor.js';
+import { indexesOf, takeLater, type BucketIndexes, type ClosedBucket } from './closed-bucket.js';
 
-/** One closed bucket, detached from its sampler: its start and each context's aggregate. */
-export interface ClosedBucket<T> {
-  readonly startSec: number;
-  readonly entries: Map<Context, T>;
-}
+export type { ClosedBucket } from './closed-bucket.js';
 
 /**
  * The buckets one time sampler closed in one flush, detached from it (a late sample opens a new
@@ -25,6 +22,8 @@ export class ClosedBuckets {
   readonly #metrics: readonly ClosedBucket<BucketMetric>[];
   readonly #sketches: readonly ClosedBucket<AgentSketch>[];
   readonly #histograms: HistogramConfig;
+  readonly #metricIndexes: BucketIndexes;
+  readonly #sketchIndexes: BucketIndexes;
   /** How many series `series()` yields, known before any is built (a stop that times out counts them). */
   public readonly seriesCount: number;
   /** How many sketch series `sketches()` yields. */
@@ -35,8 +34,10 @@ export class ClosedBuckets {
     this.#metrics = metrics;
     this.#sketches = sketches;
     this.#histograms = histograms;
-    this.seriesCount = countSeries(metrics, histograms.aggregates.length + histograms.percentiles.length);
-    this.sketchCount = countSketches(sketches);
+    this.#metricIndexes = indexesOf(metrics);
+    this.#sketchIndexes = indexesOf(sketches);
+    this.seriesCount = countSeries(metrics, this.#metricIndexes, histograms.aggregates.length + histograms.percentiles.length);
+    this.sketchCount = countSketches(sketches, this.#sketchIndexes);
   }
 
   /**
@@ -45,58 +46,66 @@ export class ClosedBuckets {
    * What the demultiplexer hands the serializer. Iterate only one of `series` and `seriesCursor`.
    */
   public seriesCursor(): Iterable<Serie> {
-    return new SeriesCursor(this.#metrics, this.#histograms);
+    return new SeriesCursor(this.#metrics, this.#metricIndexes, this.#histograms);
   }
 
   /** The sketch series of {@link sketches} in reused objects (see {@link seriesCursor}). */
   public sketchCursor(): Iterable<SketchSeries> {
-    return new SketchCursor(this.#sketches);
+    return new SketchCursor(this.#sketches, this.#sketchIndexes);
   }
 
   /** The series of every context, one context's series after another. */
   public *series(): Generator<Serie, void, undefined> {
     const buckets = this.#metrics;
+    const indexes = this.#metricIndexes;
     const sink = new ContextSeries();
     for (let i = 0; i < buckets.length; i++) {
-      const { startSec, entries } = buckets[i] as ClosedBucket<BucketMetric>;
-      for (const [ctx, metric] of entries) {
+      const { startSec, contexts, entries } = buckets[i] as ClosedBucket<BucketMetric>;
+      for (let p = 0; p < contexts.length; p++) {
+        const ctx = contexts[p];
+        const metric = entries[p];
+        if (ctx === undefined || metric === undefined) continue;
         sink.begin(ctx, startSec);
         metric.flush(sink, this.#histograms);
         for (let j = i + 1; j < buckets.length; j++) {
           const later = buckets[j] as ClosedBucket<BucketMetric>;
-          const next = later.entries.get(ctx);
+          const next = takeLater(later, indexes, j, ctx);
           if (next === undefined) continue;
           sink.timestamp = later.startSec;
           next.flush(sink, this.#histograms);
-          later.entries.delete(ctx);
         }
-        entries.delete(ctx);
+        contexts[p] = entries[p] = undefined;
         yield* sink.take();
       }
+      contexts.length = entries.length = 0;
     }
   }
 
   /** The sketch series of every context: one per context, a `Dogsketch` per bucket. */
   public *sketches(): Generator<SketchSeries, void, undefined> {
     const buckets = this.#sketches;
+    const indexes = this.#sketchIndexes;
     for (let i = 0; i < buckets.length; i++) {
-      const { startSec, entries } = buckets[i] as ClosedBucket<AgentSketch>;
-      for (const [ctx, sketch] of entries) {
+      const { startSec, contexts, entries } = buckets[i] as ClosedBucket<AgentSketch>;
+      for (let p = 0; p < contexts.length; p++) {
+        const ctx = contexts[p];
+        const sketch = entries[p];
+        if (ctx === undefined || sketch === undefined) continue;
         const points: Dogsketch[] = [];
         const first = sketch.finish(startSec);
         if (first !== undefined) points.push(first);
         for (let j = i + 1; j < buckets.length; j++) {
           const later = buckets[j] as ClosedBucket<AgentSketch>;
-          const next = later.entries.get(ctx);
+          const next = takeLater(later, indexes, j, ctx);
           if (next === undefined) continue;
           const point = next.finish(later.startSec);
           if (point !== undefined) points.push(point);
-          later.entries.delete(ctx);
         }
-        entries.delete(ctx);
+        contexts[p] = entries[p] = undefined;
         if (points.length === 0) continue;
         yield new FlushedSketchSeries(ctx, points);
       }
+      contexts.length = entries.length = 0;
     }
   }
 }
@@ -107,19 +116,20 @@ export class ClosedBuckets {
  * never share a signature: counter ('' rate), gauge and set ('' gauge), histogram (its suffixes).
  * So a context counts once per kind class, however many buckets it is in.
  */
-function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], histogramSeries: number): number {
+function countSeries(buckets: readonly ClosedBucket<BucketMetric>[], indexes: BucketIndexes, histogramSeries: number): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    // forEach, not for-of: a Map iterator makes an entry array and a result per context.
-    (buckets[i] as ClosedBucket<BucketMetric>).entries.forEach((metric, ctx) => {
-      const kind = classOf(metric);
+    const { contexts, entries } = buckets[i] as ClosedBucket<BucketMetric>;
+    for (let p = 0; p < contexts.length; p++) {
+      const kind = classOf(entries[p] as BucketMetric);
       let seen = false;
       for (let j = 0; j < i && !seen; j++) {
-        const earlier = (buckets[j] as ClosedBucket<BucketMetric>).entries.get(ctx);
+        const at = indexes?.[j]?.get(contexts[p] as Context);
+        const earlier = at === undefined ? undefined : (buckets[j] as ClosedBucket<BucketMetric>).entries[at];
         seen = earlier !== undefined && classOf(earlier) === kind;
       }
       if (!seen) n += kind === 'histogram' ? histogramSeries : 1;
-    });
+    }
   }
   return n;
 }
@@ -129,14 +139,15 @@ function classOf(metric: BucketMetric): 'counter' | 'gauge' | 'histogram' {
 }
 
 /** One sketch series per context (a bucket's sketch is never empty: it is made by a sample). */
-function countSketches(buckets: readonly ClosedBucket<AgentSketch>[]): number {
+function countSketches(buckets: readonly ClosedBucket<AgentSketch>[], indexes: BucketIndexes): number {
   let n = 0;
   for (let i = 0; i < buckets.length; i++) {
-    (buckets[i] as ClosedBucket<AgentSketch>).entries.forEach((_sketch, ctx) => {
+    const { contexts } = buckets[i] as ClosedBucket<AgentSketch>;
+    for (let p = 0; p < contexts.length; p++) {
       let seen = false;
-      for (let j = 0; j < i && !seen; j++) seen = (buckets[j] as ClosedBucket<AgentSketch>).entries.has(ctx);
+      for (let j = 0; j < i && !seen; j++) seen = indexes?.[j]?.has(contexts[p] as Context) === true;
       if (!seen) n++;
-    });
+    }
   }
   return n;
 }

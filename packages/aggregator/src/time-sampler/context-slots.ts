@@ -5,18 +5,33 @@ import type { BucketMetric } from './bucket-metrics.js';
 /** No bucket: bucket starts are multiples of 10, never odd. */
 export const NO_BUCKET = -1;
 
-/** Entries per slot in `#last`: a key (bucket start, + 1 for a sketch) and its metric or sketch. */
+/** Entries per slot in `#last`: a key (see below) and its metric or sketch. */
 const STRIDE = 2;
 /** Added to a bucket start to key a sketch: starts are multiples of 10, so no metric key collides. */
 const SKETCH_KEY = 1;
+/**
+ * Added to a key once the context was sampled both as a series and as a sketch: its entry is then
+ * only a shortcut, and says nothing about the context's newer buckets.
+ */
+const MIXED_KEY = 2;
+/** A mixed context's slot without an entry: every sample looks in its bucket's index. */
+const MIXED_NONE = -2;
+
+/** Which kind of bucket: series (`0`) or sketches (`SKETCH_KEY`). */
+export type BucketFamily = 0 | typeof SKETCH_KEY;
+export const SERIES_FAMILY: BucketFamily = 0;
+export const SKETCH_FAMILY: BucketFamily = SKETCH_KEY;
 
 type LastEntry = number | BucketMetric | AgentSketch | undefined;
 
 /**
- * One time sampler's state for each of its contexts: the metric or sketch of the bucket each
- * context was last sampled into (most samples land there, so the hot path skips the bucket's
- * map; a context is nearly always of one type, so one entry is kept), and when a counter was
- * last sampled (for zero-fill). The entry is only a shortcut: a miss goes through the bucket.
+ * One time sampler's state for each of its contexts: the metric or sketch of the **newest**
+ * bucket the context was sampled into (most samples land there, so the hot path skips the
+ * bucket; a context is nearly always of one kind, so one entry is kept), and when a counter was
+ * last sampled (for zero-fill). Because the entry is the newest bucket's, a sample for a newer
+ * bucket knows the context has nothing there yet, so open buckets keep no index of their
+ * contexts (`OpenBucket`); a sample for an older open bucket, or a context sampled both as a
+ * series and as a sketch, asks the bucket instead.
  *
  * Kept in arrays indexed by a slot number the context carries (`Context.samplerSlot`), handed
  * out on a context's first sample: no map lookup per sample and no object per context. A slot's
@@ -24,43 +39,70 @@ type LastEntry = number | BucketMetric | AgentSketch | undefined;
  * are apart, in an array of unboxed doubles (a double in a field or a mixed array is a heap
  * number of its own). A context belongs to one sampler (its shard). `release` must be called
  * when a context expires, or its slot is never reused. Single threaded, as the sampler.
+ *
+ * A key is NO_BUCKET (no open entry at all), MIXED_NONE, or a bucket start + the family
+ * (+ MIXED_KEY for a context of both families).
  */
 export class ContextSlots {
   readonly #last: LastEntry[] = [];
   /**
    * Unix seconds of each slot's last counter sample (0: none). Public so the sampler writes it
    * inline: a call that is not inlined boxes its fractional-seconds argument on every sample.
-   * Write only at a claimed slot (after `setMetric`, or a `metric` hit).
+   * Write only at a claimed slot (after `remember`, or a `metric` hit).
    */
   public readonly counterLastSampledSec: number[] = [];
   readonly #free: number[] = [];
 
-  /** The metric `ctx` was last sampled into, if its bucket starts at `startSec`. */
+  /** The metric of `ctx` in the bucket starting at `startSec`, if that is the one its slot holds. */
   public metric(ctx: Context, startSec: number): BucketMetric | undefined {
     const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT || this.#last[slot * STRIDE] !== startSec) return undefined;
-    return this.#last[slot * STRIDE + 1] as BucketMetric;
+    if (slot === NO_SLOT) return undefined;
+    const key = this.#last[slot * STRIDE];
+    return key === startSec || key === startSec + MIXED_KEY ? (this.#last[slot * STRIDE + 1] as BucketMetric) : undefined;
   }
 
-  public setMetric(ctx: Context, startSec: number, metric: BucketMetric): void {
-    this.#set(this.#slotOf(ctx), startSec, metric);
-  }
-
-  /** The sketch `ctx` was last sampled into, if its bucket starts at `startSec`. */
+  /** The sketch of `ctx` in the bucket starting at `startSec`, if that is the one its slot holds. */
   public sketch(ctx: Context, startSec: number): AgentSketch | undefined {
     const slot = ctx.samplerSlot;
-    if (slot === NO_SLOT || this.#last[slot * STRIDE] !== startSec + SKETCH_KEY) return undefined;
-    return this.#last[slot * STRIDE + 1] as AgentSketch;
+    if (slot === NO_SLOT) return undefined;
+    const key = this.#last[slot * STRIDE];
+    return key === startSec + SKETCH_KEY || key === startSec + SKETCH_KEY + MIXED_KEY ? (this.#last[slot * STRIDE + 1] as AgentSketch) : undefined;
   }
 
-  public setSketch(ctx: Context, startSec: number, sketch: AgentSketch): void {
-    this.#set(this.#slotOf(ctx), startSec + SKETCH_KEY, sketch);
+  /**
+   * True when `ctx` certainly has no entry of `family` in the open bucket starting at `startSec`
+   * (a bucket its slot does not hold): it has no open entry at all, or the bucket is newer than
+   * its newest one. False means "maybe": ask the bucket.
+   */
+  public absent(ctx: Context, startSec: number, family: BucketFamily): boolean {
+    const slot = ctx.samplerSlot;
+    if (slot === NO_SLOT) return true;
+    const key = this.#last[slot * STRIDE] as number;
+    if (key === NO_BUCKET) return true;
+    return key >= 0 && key % 10 === family && startSec > key - family;
   }
 
-  /** Forgets `entry` (a metric or sketch) as `ctx`'s last one: its bucket was flushed, so a late sample opens a new one. */
+  /**
+   * Records `entry` as `ctx`'s aggregate of `family` in the bucket starting at `startSec` (just
+   * found or added there): it becomes the slot's entry unless it is older than the newest one.
+   */
+  public remember(ctx: Context, startSec: number, family: BucketFamily, entry: BucketMetric | AgentSketch): void {
+    const slot = this.#slotOf(ctx);
+    const key = this.#last[slot * STRIDE] as number;
+    if (key === NO_BUCKET) this.#set(slot, startSec + family, entry);
+    else if (key >= 0 && key % 10 === family) {
+      // A late sample for an older open bucket leaves the newest one in place.
+      if (startSec > key - family) this.#set(slot, startSec + family, entry);
+    } else this.#set(slot, startSec + family + MIXED_KEY, entry);
+  }
+
+  /** Forgets `entry` (a metric or sketch) as `ctx`'s newest one: its bucket was flushed, so a late sample opens a new one. */
   public clear(ctx: Context, entry: BucketMetric | AgentSketch): void {
     const slot = ctx.samplerSlot;
-    if (slot !== NO_SLOT && this.#last[slot * STRIDE + 1] === entry) this.#set(slot, NO_BUCKET, undefined);
+    if (slot === NO_SLOT || this.#last[slot * STRIDE + 1] !== entry) return;
+    // Buckets close oldest first: when the newest goes, nothing of its family is left open.
+    const key = this.#last[slot * STRIDE] as number;
+    this.#set(slot, key % 10 >= MIXED_KEY ? MIXED_NONE : NO_BUCKET, undefined);
   }
 
   /** Unix seconds of `ctx`'s last counter sample; 0 if it never had one. */

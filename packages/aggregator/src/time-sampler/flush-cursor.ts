@@ -2,7 +2,7 @@ import type { Dogsketch, MetricSource, Serie, SerieType, SketchSeries } from '@a
 import type { Context, TagKey } from '../context/context.js';
 import type { AgentSketch, ReusedDogsketch } from '../sketch/agent-sketch.js';
 import { BUCKET_SECONDS, type BucketMetric, type HistogramConfig, type PointSink } from './bucket-metrics.js';
-import type { ClosedBucket } from './closed-buckets.js';
+import { takeLater, type BucketIndexes, type ClosedBucket } from './closed-bucket.js';
 
 const NO_TAGS: readonly string[] = Object.freeze([]);
 
@@ -112,13 +112,14 @@ type Result<T> = { done: boolean; value: T | undefined };
 /** Iterates the contexts of closed buckets in ascending start order, a context's later entries taken with it. */
 abstract class BucketWalk<E, T> implements IterableIterator<T> {
   readonly #buckets: readonly ClosedBucket<E>[];
-  #bucket = -1;
-  #keys: Context[] = [];
+  readonly #indexes: BucketIndexes;
+  #bucket = 0;
   #at = 0;
   readonly #result: Result<T> = { done: false, value: undefined };
 
-  protected constructor(buckets: readonly ClosedBucket<E>[]) {
+  protected constructor(buckets: readonly ClosedBucket<E>[], indexes: BucketIndexes) {
     this.#buckets = buckets;
+    this.#indexes = indexes;
   }
 
   public [Symbol.iterator](): this {
@@ -148,30 +149,28 @@ abstract class BucketWalk<E, T> implements IterableIterator<T> {
   protected nextContext(visit: (entry: E, startSec: number) => void): boolean {
     const buckets = this.#buckets;
     for (;;) {
-      if (this.#at >= this.#keys.length) {
-        if (this.#bucket >= 0) (buckets[this.#bucket] as ClosedBucket<E>).entries.clear();
-        if (++this.#bucket >= buckets.length) {
-          this.#keys = [];
-          return false;
-        }
-        // One array of the bucket's contexts (8 bytes each) instead of a Map iterator's entry per context.
-        this.#keys = [...(buckets[this.#bucket] as ClosedBucket<E>).entries.keys()];
+      const i = this.#bucket;
+      if (i >= buckets.length) return false;
+      const { startSec, contexts, entries } = buckets[i] as ClosedBucket<E>;
+      if (this.#at >= contexts.length) {
+        // The bucket is done: its arrays go now, not with the flush.
+        contexts.length = entries.length = 0;
+        this.#bucket++;
         this.#at = 0;
         continue;
       }
-      const i = this.#bucket;
-      const { startSec, entries } = buckets[i] as ClosedBucket<E>;
-      const ctx = this.#keys[this.#at++] as Context;
-      const entry = entries.get(ctx);
-      if (entry === undefined) continue;
+      const p = this.#at++;
+      const ctx = contexts[p];
+      const entry = entries[p];
+      // Taken with the context of an earlier bucket already.
+      if (ctx === undefined || entry === undefined) continue;
+      contexts[p] = entries[p] = undefined;
       this.context = ctx;
       visit(entry, startSec);
       for (let j = i + 1; j < buckets.length; j++) {
         const later = buckets[j] as ClosedBucket<E>;
-        const next = later.entries.get(ctx);
-        if (next === undefined) continue;
-        visit(next, later.startSec);
-        later.entries.delete(ctx);
+        const next = takeLater(later, this.#indexes, j, ctx);
+        if (next !== undefined) visit(next, later.startSec);
       }
       return true;
     }
@@ -197,8 +196,8 @@ export class SeriesCursor extends BucketWalk<BucketMetric, Serie> implements Poi
     metric.flush(this, this.#histograms);
   };
 
-  public constructor(buckets: readonly ClosedBucket<BucketMetric>[], histograms: HistogramConfig) {
-    super(buckets);
+  public constructor(buckets: readonly ClosedBucket<BucketMetric>[], indexes: BucketIndexes, histograms: HistogramConfig) {
+    super(buckets, indexes);
     this.#histograms = histograms;
   }
 
@@ -248,8 +247,8 @@ export class SketchCursor extends BucketWalk<AgentSketch, SketchSeries> {
     if (sketch.finishInto(startSec, point)) this.#count++;
   };
 
-  public constructor(buckets: readonly ClosedBucket<AgentSketch>[]) {
-    super(buckets);
+  public constructor(buckets: readonly ClosedBucket<AgentSketch>[], indexes: BucketIndexes) {
+    super(buckets, indexes);
   }
 
   protected pull(): SketchSeries | undefined {

@@ -10,8 +10,9 @@ import {
   type BucketMetric,
   type HistogramConfig,
 } from './bucket-metrics.js';
-import { ContextSlots, NO_BUCKET } from './context-slots.js';
+import { ContextSlots, NO_BUCKET, SERIES_FAMILY, SKETCH_FAMILY } from './context-slots.js';
 import { ClosedBuckets, type ClosedBucket } from './closed-buckets.js';
+import { OpenBucket } from './open-bucket.js';
 
 export interface TimeSamplerOptions {
   /** `dogstatsd_expiry_seconds`: how long a silent counter keeps getting 0 points. */
@@ -36,17 +37,19 @@ export function bucketStart(tsSec: number): number {
 export class TimeSampler {
   readonly #counterExpirySec: number;
   readonly #histograms: HistogramConfig;
-  readonly #metricBuckets = new Map<number, Map<Context, BucketMetric>>();
-  readonly #sketchBuckets = new Map<number, Map<Context, AgentSketch>>();
+  readonly #metricBuckets = new Map<number, OpenBucket<BucketMetric>>();
+  readonly #sketchBuckets = new Map<number, OpenBucket<AgentSketch>>();
   readonly #slots = new ContextSlots();
   /** Counter contexts still zero-filled; an array compacted after each flush (cheaper than a Set). */
   #counters: Context[] = [];
   #lastCutoffSec = 0;
+  /** Forgets a flushed aggregate as its context's newest (made once, not per flush). */
+  readonly #clear = (ctx: Context, entry: BucketMetric | AgentSketch): void => this.#slots.clear(ctx, entry);
   // One-entry caches: nearly every sample lands in the current bucket.
   #metricBucketStart = NO_BUCKET;
-  #metricBucket: Map<Context, BucketMetric> | undefined;
+  #metricBucket: OpenBucket<BucketMetric> | undefined;
   #sketchBucketStart = NO_BUCKET;
-  #sketchBucket: Map<Context, AgentSketch> | undefined;
+  #sketchBucket: OpenBucket<AgentSketch> | undefined;
 
   public constructor(options: TimeSamplerOptions) {
     this.#counterExpirySec = options.counterExpirySec;
@@ -122,7 +125,7 @@ export class TimeSampler {
     if (this.#metricBuckets.size > 0) {
       const starts = [...this.#metricBuckets.keys()].filter((s) => forceAll || s + BUCKET_SECONDS <= cutoff).sort((a, b) => a - b);
       for (const start of starts) {
-        const bucket = this.#metricBuckets.get(start) as Map<Context, BucketMetric>;
+        const bucket = this.#metricBuckets.get(start) as OpenBucket<BucketMetric>;
         this.#metricBuckets.delete(start);
         if (this.#metricBucketStart === start) {
           this.#metricBucketStart = NO_BUCKET;
@@ -131,32 +134,35 @@ export class TimeSampler {
         this.#zeroFillCounters(start, bucket);
         // Now, not when pulled: a late sample for this bucket must open a new one, and an expired
         // context's slot may be reused before the series are pulled.
-        // forEach, not for-of: a Map iterator makes an entry array and a result per context.
-        bucket.forEach((metric, ctx) => this.#slots.clear(ctx, metric));
-        closed.push({ startSec: start, entries: bucket });
+        bucket.forEach(this.#clear);
+        closed.push(bucket.close());
       }
     } else if (this.#lastCutoffSec + BUCKET_SECONDS <= cutoff) {
       // No bucket at all: counters still get their zero, at the last closed bucket.
-      const bucket = new Map<Context, BucketMetric>();
+      const bucket = new OpenBucket<BucketMetric>(cutoff - BUCKET_SECONDS);
       this.#zeroFillCounters(cutoff - BUCKET_SECONDS, bucket);
-      if (bucket.size > 0) closed.push({ startSec: cutoff - BUCKET_SECONDS, entries: bucket });
+      if (bucket.size > 0) closed.push(bucket.close());
     }
     this.#counters = this.#counters.filter((ctx) => ctx.counterTracked);
     return closed;
   }
 
   /** A 0 for every counter sampled within `dogstatsd_expiry_seconds` before the bucket; stop tracking the others. */
-  #zeroFillCounters(start: number, bucket: Map<Context, BucketMetric>): void {
+  #zeroFillCounters(start: number, bucket: OpenBucket<BucketMetric>): void {
+    // Which contexts the bucket holds, without an index of it: marked, then unmarked, in this walk.
+    const held = bucket.contexts;
+    for (let i = 0; i < held.length; i++) (held[i] as Context).marked = true;
     for (const ctx of this.#counters) {
       if (!ctx.counterTracked) continue;
       if (this.#counterExpirySec + this.#slots.counterLastSampledSecOf(ctx) > start) {
         // An existing counter gets +0 (no change); another kind sharing the context is left alone.
-        if (!bucket.has(ctx)) bucket.set(ctx, new CounterMetric());
+        if (!ctx.marked) bucket.add(ctx, new CounterMetric());
         if (start > ctx.lastSeenSec) ctx.lastSeenSec = start;
       } else {
         ctx.counterTracked = false;
       }
     }
+    for (let i = 0; i < held.length; i++) (held[i] as Context).marked = false;
   }
 
   #closeSketches(cutoff: number, forceAll: boolean): ClosedBucket<AgentSketch>[] {
@@ -164,14 +170,14 @@ export class TimeSampler {
     if (this.#sketchBuckets.size === 0) return closed;
     const starts = [...this.#sketchBuckets.keys()].filter((s) => forceAll || s < cutoff).sort((a, b) => a - b);
     for (const start of starts) {
-      const bucket = this.#sketchBuckets.get(start) as Map<Context, AgentSketch>;
+      const bucket = this.#sketchBuckets.get(start) as OpenBucket<AgentSketch>;
       this.#sketchBuckets.delete(start);
       if (this.#sketchBucketStart === start) {
         this.#sketchBucketStart = NO_BUCKET;
         this.#sketchBucket = undefined;
       }
-      bucket.forEach((sketch, ctx) => this.#slots.clear(ctx, sketch));
-      closed.push({ startSec: start, entries: bucket });
+      bucket.forEach(this.#clear);
+      closed.push(bucket.close());
     }
     return closed;
   }
@@ -179,34 +185,36 @@ export class TimeSampler {
   #metricFor(ctx: Context, type: Exclude<MetricType, 'distribution'>, start: number): BucketMetric {
     let bucket = this.#metricBucketStart === start ? this.#metricBucket : this.#metricBuckets.get(start);
     if (bucket === undefined) {
-      bucket = new Map();
+      bucket = new OpenBucket(start);
       this.#metricBuckets.set(start, bucket);
     }
     this.#metricBucketStart = start;
     this.#metricBucket = bucket;
-    let metric = bucket.get(ctx);
+    // Its slot did not hold this bucket: most often it is newer than the context's newest (nothing
+    // there yet); else the bucket's index says.
+    let metric = this.#slots.absent(ctx, start, SERIES_FAMILY) ? undefined : bucket.find(ctx);
     if (metric === undefined) {
       metric = newMetric(type);
-      bucket.set(ctx, metric);
+      bucket.add(ctx, metric);
     }
-    this.#slots.setMetric(ctx, start, metric);
+    this.#slots.remember(ctx, start, SERIES_FAMILY, metric);
     return metric;
   }
 
   #sketchFor(ctx: Context, start: number): AgentSketch {
     let bucket = this.#sketchBucketStart === start ? this.#sketchBucket : this.#sketchBuckets.get(start);
     if (bucket === undefined) {
-      bucket = new Map();
+      bucket = new OpenBucket(start);
       this.#sketchBuckets.set(start, bucket);
     }
     this.#sketchBucketStart = start;
     this.#sketchBucket = bucket;
-    let sketch = bucket.get(ctx);
+    let sketch = this.#slots.absent(ctx, start, SKETCH_FAMILY) ? undefined : bucket.find(ctx);
     if (sketch === undefined) {
       sketch = new AgentSketch();
-      bucket.set(ctx, sketch);
+      bucket.add(ctx, sketch);
     }
-    this.#slots.setSketch(ctx, start, sketch);
+    this.#slots.remember(ctx, start, SKETCH_FAMILY, sketch);
     return sketch;
   }
 }
