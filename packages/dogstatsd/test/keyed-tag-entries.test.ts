@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FakeDemultiplexer, type MetricSample } from '@agentkit/aggregator';
+import { FakeDemultiplexer } from '@agentkit/aggregator';
 import { Batcher, PacketParser, parserOptionsFromConfig, type PacketParserOptions } from '../src/index.js';
 import { TagCache, type TagEntry } from '../src/enrich/tag-cache.js';
 import { dsdConfig, HOST } from './helpers.js';
@@ -64,7 +64,7 @@ describe('the tag cache while more tag strings cycle than it holds', () => {
 
   it('a kept string reads as its tags, split once and frozen, with no host or origin', () => {
     const cache = new TagCache([], 100);
-    for (let i = 0; i < 2000 && !cache.sampling; i++) cache.get(`x:${i}`) ?? cache.create(`x:${i}`);
+    for (let i = 0; i < 2000 && !cache.sampling; i++) if (cache.get(`x:${i}`) === undefined) cache.create(`x:${i}`);
     expect(cache.sampling).toBe(true);
     let entry: TagEntry | undefined;
     for (let n = 0; n < 1000 && entry === undefined; n++) if (cache.admitsNew()) entry = cache.addKeyed('a:1,b:2');
@@ -96,7 +96,7 @@ describe('the tag cache while more tag strings cycle than it holds', () => {
     p.parse('n:1|c|#k:2,l:2|c:ci-2');
     p.parse('_e{1,1}:t|x|#k:3,l:3');
     for (const k of [1, 2, 3]) p.parse(`n:1|c|#k:${k},l:${k}`);
-    const [set, withOrigin, ...after] = p.demux.samples.slice(before) as MetricSample[];
+    const [set, withOrigin, ...after] = p.demux.samples.slice(before);
     expect(set).toMatchObject({ type: 'set', setValue: '1', tags: ['k:1', 'l:1'], host: HOST });
     expect(set?.tagKey).toBeUndefined();
     expect(withOrigin).toMatchObject({ type: 'counter', tags: ['k:2', 'l:2'], origin: { localData: 'ci-2' } });

@@ -126,7 +126,7 @@ export class HistogramMetric implements BucketMetric {
     if (typeof this.#values === 'number') single = this.#values;
     else {
       this.#sort();
-      values = this.#values as number[];
+      values = this.#values;
     }
     const weights = this.#weights;
     for (const aggregate of config.aggregates) {
