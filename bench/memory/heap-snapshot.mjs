@@ -9,7 +9,7 @@
 // The snapshots (~100 MB each at 100k contexts) stay in --out (default: a new directory in the OS temp dir).
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ const CONTEXTS = Number(values.contexts);
 const root = values.checkout ?? fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'packages/agent/bin/agentkit.js');
 const out = values.out ?? mkdtempSync(join(tmpdir(), 'agentkit-heap-'));
+mkdirSync(out, { recursive: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const [udpPort, cmdPort, intakePort] = [await freeUdpPort(), await freeTcpPort(), await freeTcpPort()];
