@@ -4,6 +4,8 @@
 // sent over UDP right after a bucket's start, and a heap snapshot written (V8 collects first, so
 // it holds what is live) when the agent is idle and after every line of each round is counted,
 // before the bucket's flush. Each snapshot is then summarised by owner (bench/memory/heap-owners.mjs).
+// A later round is sent right after the next bucket edge, while the previous bucket's flush is
+// still being pulled and sent (as in bench/memory): its snapshot holds that flush's unsent part.
 // Usage: npm run build && node bench/memory/heap-snapshot.mjs [--rounds 1] [--out DIR]
 //          [--contexts 100000] [--checkout <dir>]  (that built checkout's CLI instead of this one's)
 // The snapshots (~100 MB each at 100k contexts) stay in --out (default: a new directory in the OS temp dir).
