@@ -13,7 +13,9 @@ import type {
   LocalSymdbUpload,
   ServiceCheckStatusName,
 } from '../local-intake/local-intake.def.js';
+import { scannedSeriesHash, scannedSketchHash, V2_TYPE_NAMES } from './context-hash.js';
 import { HostStore } from './host-store.js';
+import { RefusedContexts } from './refused-contexts.js';
 import { SeriesStore, type IncomingSeries } from './series-store.js';
 import { SketchStore } from './sketch-store.js';
 
@@ -44,7 +46,6 @@ export type StoredCounts = {
   readonly logs: number;
 };
 
-const V2_TYPES: readonly LocalSeriesType[] = ['unspecified', 'count', 'rate', 'gauge'];
 const STATUS_NAMES: readonly ServiceCheckStatusName[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
 
 /**
@@ -97,7 +98,18 @@ export class IntakeHistory {
     switch (decoded.kind) {
       case 'series_v2': {
         const visit = (s: DecodedMetricSeries): void => this.#addSeries(fromV2(s));
-        if (decoded instanceof StreamedSeriesV2) return decoded.forEach(visit);
+        if (decoded instanceof StreamedSeriesV2) {
+          // A series of a new context past the limit is counted from its bytes, never decoded (most of a large flush).
+          const refused = new RefusedContexts('series');
+          const items = await decoded.forEachWanted((s) => {
+            const hash = scannedSeriesHash(s);
+            if (hash === undefined || !this.#series.refusesNew(hash)) return true;
+            refused.add(s.bytes, s.metricStart, s.metricEnd);
+            return false;
+          }, visit);
+          refused.report(this.#drops);
+          return items;
+        }
         for (const s of decoded.payload.series) visit(s);
         return decoded.payload.series.length;
       }
@@ -106,7 +118,18 @@ export class IntakeHistory {
         return decoded.payload.series.length;
       case 'sketches_v2': {
         const visit = (s: DecodedSketch): void => this.#addSketch(s);
-        if (decoded instanceof StreamedSketches) return decoded.forEach(visit);
+        if (decoded instanceof StreamedSketches) {
+          const refused = new RefusedContexts('sketch');
+          const items = await decoded.forEachWanted((s) => {
+            const hash = scannedSketchHash(s);
+            if (hash === undefined || !this.#sketches.refusesNew(hash)) return true;
+            if (s.distributionCount > 0) refused.legacy(s.distributionCount, s.bytes, s.metricStart, s.metricEnd);
+            refused.add(s.bytes, s.metricStart, s.metricEnd);
+            return false;
+          }, visit);
+          refused.report(this.#drops);
+          return items;
+        }
         for (const s of decoded.payload.sketches) visit(s);
         return decoded.payload.sketches.length;
       }
@@ -218,7 +241,7 @@ function fromV2(s: DecodedMetricSeries): IncomingSeries {
     metric: s.metric,
     tags,
     host,
-    type: V2_TYPES[s.type] ?? 'unspecified',
+    type: V2_TYPE_NAMES[s.type] ?? 'unspecified',
     interval: s.interval,
     points: s.points.map((p) => ({ ts: p.timestamp, value: p.value })),
   };

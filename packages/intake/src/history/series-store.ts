@@ -1,4 +1,5 @@
 import type { LocalSeries, LocalSeriesType } from '../local-intake/local-intake.def.js';
+import { identityHash } from './context-hash.js';
 import { PointList } from './point-list.js';
 
 /** One series as a payload carries it, already in the store's terms. */
@@ -49,6 +50,8 @@ export interface HistoryLimits {
  */
 export class SeriesStore {
   readonly #entries = new Map<string, SeriesEntry>();
+  /** `identityHash` of every entry: a scanned series whose hash is not here is a new context. */
+  readonly #hashes = new Set<number>();
   readonly #limits: HistoryLimits;
 
   public constructor(limits: HistoryLimits) {
@@ -60,6 +63,11 @@ export class SeriesStore {
     return this.#entries.size;
   }
 
+  /** True when a series of this `identityHash` would be refused, undecoded: it is new (no entry has the hash) and the store is full. */
+  public refusesNew(hash: number): boolean {
+    return this.#entries.size >= this.#limits.maxContexts && !this.#hashes.has(hash);
+  }
+
   public add(series: IncomingSeries): SeriesAddResult {
     const tags = [...series.tags].sort();
     const key = identity(series.metric, tags, series.host, series.type);
@@ -69,6 +77,7 @@ export class SeriesStore {
       const merge = series.type === 'count' ? sumPoints : lastPoint;
       entry = { metric: series.metric, tags, host: series.host, type: series.type, interval: series.interval, points: new PointList(this.#limits.maxPoints, merge) };
       this.#entries.set(key, entry);
+      this.#hashes.add(identityHash(key));
     }
     entry.interval = series.interval;
     let pointsStored = 0;

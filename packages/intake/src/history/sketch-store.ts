@@ -1,6 +1,7 @@
 import type { DecodedDogsketch } from '@agentkit/serializer';
 import type { LocalSketch, LocalSketchPoint } from '../local-intake/local-intake.def.js';
 import { sketchQuantile } from '../sketch/sketch-quantile.js';
+import { identityHash, SKETCH_TYPE } from './context-hash.js';
 import { PointList } from './point-list.js';
 import { identity, type HistoryLimits } from './series-store.js';
 
@@ -32,6 +33,8 @@ interface SketchEntry {
  */
 export class SketchStore {
   readonly #entries = new Map<string, SketchEntry>();
+  /** `identityHash` of every entry (see `SeriesStore`). */
+  readonly #hashes = new Set<number>();
   readonly #limits: HistoryLimits;
 
   public constructor(limits: HistoryLimits) {
@@ -42,14 +45,20 @@ export class SketchStore {
     return this.#entries.size;
   }
 
+  /** As `SeriesStore.refusesNew`. */
+  public refusesNew(hash: number): boolean {
+    return this.#entries.size >= this.#limits.maxContexts && !this.#hashes.has(hash);
+  }
+
   public add(sketch: IncomingSketch): SketchAddResult {
     const tags = [...sketch.tags].sort();
-    const key = identity(sketch.metric, tags, sketch.host, 'sketch');
+    const key = identity(sketch.metric, tags, sketch.host, SKETCH_TYPE);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsEvicted: 0 };
       entry = { metric: sketch.metric, tags, host: sketch.host, points: new PointList(this.#limits.maxPoints, (_a, b) => b) };
       this.#entries.set(key, entry);
+      this.#hashes.add(identityHash(key));
     }
     let pointsEvicted = 0;
     for (const d of sketch.dogsketches) pointsEvicted += entry.points.add(sketchPoint(d));
