@@ -6,7 +6,7 @@ import { DropCounter, silentLogger } from '@agentkit/core';
 import { identityHash, scannedSeriesHash, scannedSketchHash } from '../src/history/context-hash.js';
 import { identity } from '../src/history/series-store.js';
 import { IntakeHistory } from '../src/history/intake-history.js';
-import { StreamedSeriesV2, StreamedSketches } from '../src/http/streamed-payload.js';
+import { MAX_SIFTED_BYTES, StreamedSeriesV2, StreamedSketches } from '../src/http/streamed-payload.js';
 
 // A small protobuf writer of our own, so the payloads can hold what the agent's serializer never
 // writes (several host resources, other resource types, bytes that are not UTF-8).
@@ -95,38 +95,64 @@ function state({ history, drops }: { history: IntakeHistory; drops: DropCounter 
 }
 
 describe('the history refuses new contexts past its limit from the scanned bytes, as it does once they are decoded', () => {
-  it('series v2: the same series, points and counters as the decoded payloads give', async () => {
+  // Each payload checked as it arrives (sifted by the history once it is full), then stored; or
+  // every payload checked first and stored afterwards, as concurrent requests may be.
+  const orders = [
+    ['in turn', false],
+    ['all checked before any is stored', true],
+  ] as const;
+
+  it.each(orders)('series v2 (%s): the same series, points and counters as the decoded payloads give', async (_, checkAllFirst) => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(seriesArb, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), async (maxContexts, payloads) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(seriesArb, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), async (maxContexts, payloads) => {
         const scanned = historyOf(maxContexts);
         const decoded = historyOf(maxContexts);
-        for (const items of payloads) {
-          const raw = Buffer.concat(items.map(encodeSeries));
-          const streamed = await StreamedSeriesV2.read(deflateSync(raw), 'deflate');
-          expect(await scanned.history.ingest(streamed, 1)).toBe(items.length);
+        const raws = payloads.map((items) => Buffer.concat(items.map(encodeSeries)));
+        const read = (raw: Buffer): Promise<StreamedSeriesV2> => StreamedSeriesV2.read(deflateSync(raw), 'deflate', scanned.history);
+        const early = checkAllFirst ? await Promise.all(raws.map(read)) : [];
+        for (const [i, raw] of raws.entries()) {
+          const streamed = early[i] ?? (await read(raw));
+          expect(await scanned.history.ingest(streamed, 1)).toBe(payloads[i]?.length);
           const whole: DecodedPayload = { kind: 'series_v2', payload: decodeSeriesV2(raw) };
-          expect(await decoded.history.ingest(whole, 1)).toBe(items.length);
+          expect(await decoded.history.ingest(whole, 1)).toBe(payloads[i]?.length);
         }
         expect(state(scanned)).toEqual(state(decoded));
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
-  it('sketches: the same distributions and counters (legacy distributions included) as the decoded payloads give', async () => {
+  it.each(orders)('sketches (%s): the same distributions and counters (legacy distributions included) as the decoded payloads give', async (_, checkAllFirst) => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(sketchArb, { maxLength: 12 }), { minLength: 1, maxLength: 3 }), async (maxContexts, payloads) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(fc.array(sketchArb, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), async (maxContexts, payloads) => {
         const scanned = historyOf(maxContexts);
         const decoded = historyOf(maxContexts);
-        for (const items of payloads) {
-          const raw = Buffer.concat(items.map(encodeSketch));
-          expect(await scanned.history.ingest(await StreamedSketches.read(deflateSync(raw), 'deflate'), 1)).toBe(items.length);
-          expect(await decoded.history.ingest({ kind: 'sketches_v2', payload: decodeSketches(raw) }, 1)).toBe(items.length);
+        const raws = payloads.map((items) => Buffer.concat(items.map(encodeSketch)));
+        const read = (raw: Buffer): Promise<StreamedSketches> => StreamedSketches.read(deflateSync(raw), 'deflate', scanned.history);
+        const early = checkAllFirst ? await Promise.all(raws.map(read)) : [];
+        for (const [i, raw] of raws.entries()) {
+          expect(await scanned.history.ingest(early[i] ?? (await read(raw)), 1)).toBe(payloads[i]?.length);
+          expect(await decoded.history.ingest({ kind: 'sketches_v2', payload: decodeSketches(raw) }, 1)).toBe(payloads[i]?.length);
         }
         expect(state(scanned)).toEqual(state(decoded));
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
+  });
+
+  it(`a full store's payload whose kept items pass ${MAX_SIFTED_BYTES} bytes is inflated again when stored, with the same outcome`, async () => {
+    const scanned = historyOf(1);
+    const decoded = historyOf(1);
+    const big = (ts: number, metric = 'kept'): Series => ({ metric, tags: ['t:1', `pad:${'p'.repeat(600)}`], resources: [{ type: 'host', name: 'h' }], type: 1, points: [[ts, 1]] });
+    const first = Buffer.concat([big(1)].map(encodeSeries));
+    const second = Buffer.concat(Array.from({ length: 4000 }, (_, i) => encodeSeries(big(i % 5, i % 2 === 0 ? 'kept' : 'new'))));
+    expect(second.length / 2).toBeGreaterThan(MAX_SIFTED_BYTES);
+    for (const raw of [first, second]) {
+      await scanned.history.ingest(await StreamedSeriesV2.read(deflateSync(raw), 'deflate', scanned.history), 1);
+      await decoded.history.ingest({ kind: 'series_v2', payload: decodeSeriesV2(raw) }, 1);
+    }
+    expect(state(scanned)).toEqual(state(decoded));
+    expect(scanned.drops.snapshot()).toEqual({ 'dropped.context_limit': 2000 });
   });
 
   it('a full store refuses new contexts undecoded: counted once per payload, with a metric as the sample; kept ones still get points', async () => {
@@ -134,7 +160,7 @@ describe('the history refuses new contexts past its limit from the scanned bytes
     const series = (metric: string, tags: string[], ts = 1): Series => ({ metric, tags, resources: [{ type: 'host', name: 'h' }], type: 3, points: [[ts, 1]] });
     const first = [series('kept.a', ['x:1']), series('kept.b', ['x:2', 'y:2']), series('new.c', ['x:3']), series('new.d', ['x:4'])];
     const raw = Buffer.concat([...first, series('kept.a', ['x:1'], 2), series('kept.b', ['y:2', 'x:2'], 2), series('kept.b', ['y:2'], 2)].map(encodeSeries));
-    expect(await history.ingest(await StreamedSeriesV2.read(deflateSync(raw), 'deflate'), 1)).toBe(7);
+    expect(await history.ingest(await StreamedSeriesV2.read(deflateSync(raw), 'deflate', history), 1)).toBe(7);
     expect(history.series().map((s) => [s.metric, s.points.length])).toEqual([
       ['kept.a', 2],
       ['kept.b', 2],

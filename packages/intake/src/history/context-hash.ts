@@ -68,8 +68,15 @@ class TagScratch {
       this.#bytes.copy(grown, 0, 0, this.#used);
       this.#bytes = grown;
     }
-    from.copy(this.#bytes, this.#used, start, end);
-    for (let i = this.#used; i < this.#used + bytes; i++) if ((this.#bytes[i] as number) >= 0x80) this.nonAscii = true;
+    // By hand: tags are short, and Buffer#copy makes a view of the source for each call.
+    const to = this.#bytes;
+    let seen = 0;
+    for (let i = 0; i < bytes; i++) {
+      const b = from[start + i] as number;
+      seen |= b;
+      to[this.#used + i] = b;
+    }
+    if (seen >= 0x80) this.nonAscii = true;
     this.#used += bytes;
     this.#spans[2 * this.#count - 1] = this.#used;
   }

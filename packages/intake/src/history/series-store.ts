@@ -65,7 +65,12 @@ export class SeriesStore {
 
   /** True when a series of this `identityHash` would be refused, undecoded: it is new (no entry has the hash) and the store is full. */
   public refusesNew(hash: number): boolean {
-    return this.#entries.size >= this.#limits.maxContexts && !this.#hashes.has(hash);
+    return this.full && !this.#hashes.has(hash);
+  }
+
+  /** No new context fits (and none ever will: entries are never removed). */
+  public get full(): boolean {
+    return this.#entries.size >= this.#limits.maxContexts;
   }
 
   public add(series: IncomingSeries): SeriesAddResult {

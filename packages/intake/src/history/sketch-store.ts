@@ -47,7 +47,12 @@ export class SketchStore {
 
   /** As `SeriesStore.refusesNew`. */
   public refusesNew(hash: number): boolean {
-    return this.#entries.size >= this.#limits.maxContexts && !this.#hashes.has(hash);
+    return this.full && !this.#hashes.has(hash);
+  }
+
+  /** No new context fits (and none ever will: entries are never removed). */
+  public get full(): boolean {
+    return this.#entries.size >= this.#limits.maxContexts;
   }
 
   public add(sketch: IncomingSketch): SketchAddResult {

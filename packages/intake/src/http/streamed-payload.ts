@@ -14,12 +14,32 @@ import {
 } from '@agentkit/serializer';
 import { FieldFramer } from './field-framer.js';
 import { inflateChunks } from './inflate-stream.js';
+import { RefusedContexts, type ContextKind } from './refused-contexts.js';
+
+/**
+ * The history's verdict on a scanned item: false when it will refuse it (a new context past its
+ * limit), having counted it into `refused`; true when it may keep it (it is then decoded).
+ */
+export type Sift<Scanned> = (item: Scanned, refused: RefusedContexts) => boolean;
+
+/** What the arrival check asks the history: a sift while it takes no new context (then a refusal now is one when stored), else undefined. */
+export interface ArrivalSift {
+  seriesSift(): Sift<ScannedSeries> | undefined;
+  sketchSift(): Sift<ScannedSketch> | undefined;
+}
+
+/** The wanted items of a sifted payload, kept (as fields) from its check to its store; past this, the store inflates again. */
+export const MAX_SIFTED_BYTES = 1024 * 1024;
+const MIN_SIFTED_BYTES = 16 * 1024;
+/** `MetricPayload.series` and `SketchPayload.sketches` alike: field 1, length-delimited. */
+const ITEM_FIELD_KEY = 0x0a;
 
 /**
  * How one kind of payload is scanned item by item (over whole fields, allocating nothing),
  * one scanned item decoded, the payload decoded whole, and its items listed once decoded.
  */
 interface ItemCodec<Item, Scanned, Payload> {
+  readonly kind: ContextKind;
   scan(scanner: ProtoScanner, fields: Buffer, visit?: (item: Scanned) => void): number;
   decodeScanned(item: Scanned): Item;
   decode(raw: Buffer): Payload;
@@ -61,12 +81,16 @@ async function streamItems<Scanned>(
  * refused whole: the check runs to the end before anything is stored. `payload` (for observers
  * and fault plans) decodes the whole payload once, on first use, and then stands in for the body.
  */
-class StreamedPayload<Item, Scanned, Payload> {
+class StreamedPayload<Item, Scanned extends { readonly bytes: Buffer; readonly start: number; readonly end: number }, Payload> {
   readonly #codec: ItemCodec<Item, Scanned, Payload>;
   readonly #body: Buffer;
   readonly #contentEncoding: string | undefined;
   #itemCount: number;
   #payload: Payload | undefined;
+  /** Sifted on arrival: what the history will refuse (counted), and the other items' fields (`#siftedBytes` of them). */
+  #refused: RefusedContexts | undefined;
+  #sifted: Buffer | undefined;
+  #siftedBytes = 0;
 
   protected constructor(body: Buffer, contentEncoding: string | undefined, codec: ItemCodec<Item, Scanned, Payload>) {
     this.#body = body;
@@ -80,9 +104,23 @@ class StreamedPayload<Item, Scanned, Payload> {
     return this.#itemCount;
   }
 
-  /** Inflates and scans the body once, keeping nothing; rejects with `ERR_SERIALIZER_DECODE` when malformed. */
-  protected async check(): Promise<this> {
-    this.#itemCount = await streamItems(this.#body, this.#contentEncoding, this.#codec);
+  /**
+   * Inflates and scans the body once; rejects with `ERR_SERIALIZER_DECODE` when malformed. With
+   * a `sift` (the history takes no new context), the items it refuses are counted and dropped
+   * here, and the others' bytes kept, so storing the payload needs no second inflate; should
+   * they pass {@link MAX_SIFTED_BYTES}, nothing is kept and the store inflates again.
+   */
+  protected async check(sift: Sift<Scanned> | undefined): Promise<this> {
+    if (sift === undefined) {
+      this.#itemCount = await streamItems(this.#body, this.#contentEncoding, this.#codec);
+      return this;
+    }
+    const refused = new RefusedContexts(this.#codec.kind);
+    this.#sifted = Buffer.allocUnsafe(MIN_SIFTED_BYTES);
+    this.#itemCount = await streamItems(this.#body, this.#contentEncoding, this.#codec, (item) => {
+      if (this.#sifted !== undefined && sift(item, refused)) this.#keep(item);
+    });
+    if (this.#sifted !== undefined) this.#refused = refused;
     return this;
   }
 
@@ -93,35 +131,69 @@ class StreamedPayload<Item, Scanned, Payload> {
 
   /** Each item, decoded as it is visited (none kept), in the payload's order; resolves to how many. */
   public forEach(visit: (item: Item) => void): Promise<number> {
-    return this.forEachWanted(wantAll, visit);
+    return this.forEachWanted(wantAll, visit, new RefusedContexts(this.#codec.kind));
   }
 
   /**
-   * Each item in the payload's order: `wanted` sees it scanned (not decoded; the view is reused,
-   * read it there), and only the items it wants are decoded and handed to `visit` (none kept).
-   * Once `payload` was decoded, every item goes to `visit`. Resolves to how many items there were.
+   * Each item in the payload's order: `sift` sees it scanned (not decoded; the view is reused,
+   * read it there), and only the items it keeps are decoded and handed to `visit` (none kept);
+   * what it refuses goes to `refused`, with what the arrival check refused. Once `payload` was
+   * decoded, every item goes to `visit`. Resolves to how many items there were.
    */
-  public async forEachWanted(wanted: (item: Scanned) => boolean, visit: (item: Item) => void): Promise<number> {
+  public async forEachWanted(sift: Sift<Scanned>, visit: (item: Item) => void, refused: RefusedContexts): Promise<number> {
+    const codec = this.#codec;
     if (this.#payload !== undefined) {
-      for (const item of this.#codec.items(this.#payload)) visit(item);
+      for (const item of codec.items(this.#payload)) visit(item);
       return this.#itemCount;
     }
-    const codec = this.#codec;
-    return streamItems(this.#body, this.#contentEncoding, codec, (scanned) => {
-      if (wanted(scanned)) visit(codec.decodeScanned(scanned));
-    });
+    const each = (scanned: Scanned): void => {
+      if (sift(scanned, refused)) visit(codec.decodeScanned(scanned));
+    };
+    if (this.#sifted === undefined || this.#refused === undefined) return streamItems(this.#body, this.#contentEncoding, codec, each);
+    refused.absorb(this.#refused);
+    codec.scan(new ProtoScanner(), this.#sifted.subarray(0, this.#siftedBytes), each);
+    return this.#itemCount;
+  }
+
+  /** Appends the item's field (header and message) to the sifted bytes, or gives them up past the bound. */
+  #keep(item: Scanned): void {
+    const length = item.end - item.start;
+    const need = this.#siftedBytes + 1 + 10 + length;
+    let sifted = this.#sifted as Buffer;
+    if (need > sifted.length) {
+      if (need > MAX_SIFTED_BYTES) {
+        this.#sifted = undefined;
+        return;
+      }
+      const grown = Buffer.allocUnsafe(Math.min(MAX_SIFTED_BYTES, Math.max(2 * sifted.length, need)));
+      sifted.copy(grown, 0, 0, this.#siftedBytes);
+      sifted = this.#sifted = grown;
+    }
+    let at = this.#siftedBytes;
+    sifted[at++] = ITEM_FIELD_KEY;
+    for (let v = length; ; v = Math.floor(v / 128)) {
+      if (v < 128) {
+        sifted[at++] = v;
+        break;
+      }
+      sifted[at++] = (v % 128) | 0x80;
+    }
+    item.bytes.copy(sifted, at, item.start, item.end);
+    this.#siftedBytes = at + length;
   }
 }
 
 const wantAll = (): boolean => true;
 
 const SERIES_V2: ItemCodec<DecodedMetricSeries, ScannedSeries, DecodedSeriesV2Payload> = {
+  kind: 'series',
   scan: (scanner, fields, visit) => scanner.seriesV2(fields, visit),
   decodeScanned: (s) => decodeSeriesV2At(s.bytes, s.start, s.end),
   decode: decodeSeriesV2,
   items: (p) => p.series,
 };
 const SKETCHES: ItemCodec<DecodedSketch, ScannedSketch, DecodedSketchPayload> = {
+  kind: 'sketch',
   scan: (scanner, fields, visit) => scanner.sketches(fields, visit),
   decodeScanned: (s) => decodeSketchAt(s.bytes, s.start, s.end),
   decode: decodeSketches,
@@ -136,9 +208,9 @@ export class StreamedSeriesV2 extends StreamedPayload<DecodedMetricSeries, Scann
     super(body, contentEncoding, SERIES_V2);
   }
 
-  /** Checks `body` (compressed as `contentEncoding` says) and keeps it; rejects with `ERR_SERIALIZER_DECODE` or `ERR_SERIALIZER_CONTENT_ENCODING`. */
-  public static read(body: Buffer, contentEncoding: string | undefined): Promise<StreamedSeriesV2> {
-    return new StreamedSeriesV2(body, contentEncoding).check();
+  /** Checks `body` (compressed as `contentEncoding` says) and keeps it, sifted by `sift` when given; rejects with `ERR_SERIALIZER_DECODE` or `ERR_SERIALIZER_CONTENT_ENCODING`. */
+  public static read(body: Buffer, contentEncoding: string | undefined, sift?: ArrivalSift): Promise<StreamedSeriesV2> {
+    return new StreamedSeriesV2(body, contentEncoding).check(sift?.seriesSift());
   }
 }
 
@@ -151,7 +223,7 @@ export class StreamedSketches extends StreamedPayload<DecodedSketch, ScannedSket
   }
 
   /** As {@link StreamedSeriesV2.read}, for a sketches body. */
-  public static read(body: Buffer, contentEncoding: string | undefined): Promise<StreamedSketches> {
-    return new StreamedSketches(body, contentEncoding).check();
+  public static read(body: Buffer, contentEncoding: string | undefined, sift?: ArrivalSift): Promise<StreamedSketches> {
+    return new StreamedSketches(body, contentEncoding).check(sift?.sketchSift());
   }
 }

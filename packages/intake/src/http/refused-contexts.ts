@@ -1,18 +1,22 @@
 import type { DropCounter } from '@agentkit/core';
 
+/** The kind of context a payload's items are, as the history's `context_limit` drops say. */
+export type ContextKind = 'series' | 'sketch';
+
 /**
- * Scanned items refused as new contexts past the limit, counted as `#addSeries` / `#addSketch`
- * count them, but once per payload (one drop call, the first one's metric as the log's sample)
- * rather than once per item: no decoding, and no detail object per item.
+ * Scanned items the history refuses as new contexts past its limit, counted as `#addSeries` /
+ * `#addSketch` count them, but once per payload (one drop call, the first one's metric as the
+ * log's sample) rather than once per item: no decoding, and no detail object per item. Filled
+ * on arrival (see `StreamedPayload`) or when stored, reported when stored.
  */
 export class RefusedContexts {
-  readonly #kind: 'series' | 'sketch';
+  readonly #kind: ContextKind;
   #count = 0;
   #metric = '';
   #legacy = 0;
   #legacyMetric = '';
 
-  public constructor(kind: 'series' | 'sketch') {
+  public constructor(kind: ContextKind) {
     this.#kind = kind;
   }
 
@@ -24,6 +28,14 @@ export class RefusedContexts {
   public legacy(count: number, bytes: Buffer, metricStart: number, metricEnd: number): void {
     if (this.#legacy === 0) this.#legacyMetric = bytes.toString('utf8', metricStart, metricEnd);
     this.#legacy += count;
+  }
+
+  /** Adds what `other` counted (on arrival) to this tally. */
+  public absorb(other: RefusedContexts): void {
+    if (other.#count > 0 && this.#count === 0) this.#metric = other.#metric;
+    this.#count += other.#count;
+    if (other.#legacy > 0 && this.#legacy === 0) this.#legacyMetric = other.#legacyMetric;
+    this.#legacy += other.#legacy;
   }
 
   public report(drops: DropCounter): void {
