@@ -68,9 +68,9 @@ function encodeSketch(s: Sketch): Buffer {
 }
 
 // Few values each, so contexts repeat (kept ones get points), collide on the limit, and differ only in bytes.
-const text: fc.Arbitrary<Text> = fc.constantFrom<Text>('a', 'b', 'é', '', 'x:1', [0xc3], [0xff, 0x61], 'device:sda');
+const text: fc.Arbitrary<Text> = fc.constantFrom<Text>('a', 'b', 'é', '', 'x:1', [0xc3], [0xff, 0x61], 'device:sda', 'n\0ul');
 const seriesArb: fc.Arbitrary<Series> = fc.record({
-  metric: fc.constantFrom<Text>('m.a', 'm.b', 'm.ü', [0xe2, 0x82]),
+  metric: fc.constantFrom<Text>('m.a', 'm.b', 'm.ü', [0xe2, 0x82], 'm\0a'),
   tags: fc.array(text, { maxLength: 3 }),
   resources: fc.array(fc.record({ type: fc.constantFrom<Text>('host', 'device', 'zone', 'hôst', [0x68, 0xff]), name: text }), { maxLength: 3 }),
   type: fc.integer({ min: 0, max: 5 }),
@@ -186,5 +186,26 @@ describe('identity hashes', () => {
     scanner.sketches(encodeSketch({ metric: 'd', host: 'hé', tags: [], legacy: 0, ts: 1 }), (s) => found.push(scannedSketchHash(s)));
     scanner.sketches(encodeSketch({ metric: 'd', host: 'h', tags: ['b', 'a'], legacy: 0, ts: 1 }), (s) => found.push(scannedSketchHash(s)));
     expect(found).toEqual([undefined, undefined, identityHash(identity('d', ['a', 'b'], 'h', 'sketch'))]);
+  });
+});
+
+describe('stored contexts', () => {
+  it('give back their metric, host and tags exactly, NULs and empty tags included (an entry keeps only its key and lengths)', async () => {
+    const { history } = historyOf(10);
+    const sent = [
+      { metric: 'm.a', tags: ['b:2', 'a:1'], host: 'h' },
+      { metric: 'm\0x', tags: ['t\0u', 'a'], host: 'h\0' },
+      { metric: 'm.e', tags: [''], host: '' },
+      { metric: 'm.f', tags: [], host: 'h' },
+    ];
+    const series = sent.map((s) => ({ resources: [{ type: 'host', name: s.host }], metric: s.metric, tags: s.tags, points: [{ timestamp: 1, value: 1 }], type: 3, unit: '', sourceTypeName: '', interval: 10, origin: undefined }));
+    await history.ingest({ kind: 'series_v2', payload: { series } }, 1);
+    const sketches = sent.map((s) => ({ metric: s.metric, host: s.host, tags: s.tags, dogsketches: [], distributionCount: 0, origin: undefined }));
+    await history.ingest({ kind: 'sketches_v2', payload: { sketches } }, 1);
+    const expected = sent.map((s) => ({ metric: s.metric, host: s.host, tags: [...s.tags].sort() }));
+    expect(history.series().map(({ metric, host, tags }) => ({ metric, host, tags }))).toEqual(expected);
+    expect(history.sketches().map(({ metric, host, tags }) => ({ metric, host, tags }))).toEqual(expected);
+    expect(history.series('m\0x').map((s) => s.tags)).toEqual([['a', 't\0u']]);
+    expect(history.sketches('m.e')).toHaveLength(1);
   });
 });

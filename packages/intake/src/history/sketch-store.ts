@@ -3,7 +3,7 @@ import type { LocalSketch, LocalSketchPoint } from '../local-intake/local-intake
 import { sketchQuantile } from '../sketch/sketch-quantile.js';
 import { identityHash, SKETCH_TYPE } from './context-hash.js';
 import { PointList } from './point-list.js';
-import { identity, type HistoryLimits } from './series-store.js';
+import { hasMetric, identity, keyLayout, keyParts, metricOf, type HistoryLimits, type KeyLayout } from './series-store.js';
 
 /** One distribution as the sketches payload carries it. */
 export interface IncomingSketch {
@@ -19,10 +19,7 @@ export interface SketchAddResult {
   readonly pointsEvicted: number;
 }
 
-interface SketchEntry {
-  readonly metric: string;
-  readonly tags: readonly string[];
-  readonly host: string;
+interface SketchEntry extends KeyLayout {
   readonly points: PointList<LocalSketchPoint>;
 }
 
@@ -61,7 +58,7 @@ export class SketchStore {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsEvicted: 0 };
-      entry = { metric: sketch.metric, tags, host: sketch.host, points: new PointList(this.#limits.maxPoints, (_a, b) => b) };
+      entry = { ...keyLayout(key, sketch.metric, sketch.host, tags), points: new PointList(this.#limits.maxPoints, (_a, b) => b) };
       this.#entries.set(key, entry);
       this.#hashes.add(identityHash(key));
     }
@@ -73,8 +70,9 @@ export class SketchStore {
   public list(metric?: string): LocalSketch[] {
     const out: LocalSketch[] = [];
     for (const e of this.#entries.values()) {
-      if (metric !== undefined && e.metric !== metric) continue;
-      out.push({ metric: e.metric, tags: e.tags, host: e.host, points: e.points.toArray() });
+      if (metric !== undefined && !hasMetric(e, metric)) continue;
+      const { host, tags } = keyParts(e, SKETCH_TYPE);
+      out.push({ metric: metricOf(e), tags, host, points: e.points.toArray() });
     }
     return out;
   }
