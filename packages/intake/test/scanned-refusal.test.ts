@@ -179,6 +179,15 @@ describe('identity hashes', () => {
     expect(hashes[0]).not.toBe(identityHash(identity('m.a', tags, 'h0', 'count')));
   });
 
+  it('hashes an item of thousands of tags as its key, and the next small one too (the scratch space grows and is given back)', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `tag${i}:${'v'.repeat(30)}`);
+    const found: (number | undefined)[] = [];
+    const scanner = new ProtoScanner();
+    for (const tags of [many, ['b', 'a'], many]) scanner.seriesV2(encodeSeries({ metric: 'm', tags, resources: [], type: 3, points: [] }), (s) => found.push(scannedSeriesHash(s)));
+    const key = (tags: string[]): number => identityHash(identity('m', [...tags].sort(), '', 'gauge'));
+    expect(found).toEqual([key(many), key(['a', 'b']), key(many)]);
+  });
+
   it('has none for an identity with a non-ASCII byte (it is decoded instead)', () => {
     const found: (number | undefined)[] = [];
     const scanner = new ProtoScanner();

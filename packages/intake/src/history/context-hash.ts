@@ -32,6 +32,10 @@ export function identityHash(key: string): number {
   return h >>> 0;
 }
 
+/** Past these, the scratch space is given back after use (a normal item's tags are far below). */
+const MAX_KEPT_SCRATCH_BYTES = 64 * 1024;
+const MAX_KEPT_SCRATCH_TAGS = 1024;
+
 /**
  * The tags of the scanned item, copied into one reused buffer (resource tags are made there),
  * so they can be sorted and hashed in the key's order without a string. Not reentrant.
@@ -46,6 +50,12 @@ class TagScratch {
   nonAscii = false;
 
   public reset(): void {
+    // One hostile item with megabytes of tags must not leave megabytes here for good.
+    if (this.#bytes.length > MAX_KEPT_SCRATCH_BYTES) this.#bytes = Buffer.allocUnsafe(1024);
+    if (this.#spans.length > 2 * MAX_KEPT_SCRATCH_TAGS) {
+      this.#spans = new Int32Array(64);
+      this.#order = new Int32Array(32);
+    }
     this.#used = 0;
     this.#count = 0;
     this.nonAscii = false;
