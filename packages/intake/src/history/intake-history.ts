@@ -1,11 +1,5 @@
 import { RingBuffer, type DropCounter } from '@agentkit/core';
-import type {
-  DecodedMetricSeries,
-  DecodedPayload,
-  DecodedSketch,
-  ScannedSeries,
-  ScannedSketch,
-} from '@agentkit/serializer';
+import type { DecodedMetricSeries, DecodedPayload, DecodedSketch, ScannedSeries, ScannedSketch } from '@agentkit/serializer';
 import { StreamedSeriesV2, StreamedSketches, type ArrivalSift, type Sift } from '../http/streamed-payload.js';
 import type {
   LocalEvent,
@@ -50,7 +44,6 @@ export type StoredCounts = {
   readonly logs: number;
 };
 
-
 /**
  * Everything the intake keeps, bounded: series and distributions by identity, the latest
  * events, service checks and symdb batches, and each host's latest metadata. Turns decoded payloads into the stored shapes.
@@ -85,8 +78,9 @@ export class IntakeHistory implements ArrivalSift {
 
   /**
    * Stores a decoded payload received at `receivedAtMs`; resolves to how many items it held. A
-   * streamed series or sketches payload is inflated and decoded again one item at a time, so its
-   * items are stored as they come, never all alive at once; the rest is stored at once. Payloads
+   * streamed series or sketches payload is scanned item by item (from what its arrival check kept,
+   * or inflated again), and only the items that may be kept are decoded, one at a time: a new
+   * context past the limit is counted from its bytes. The rest is stored at once. Payloads
    * are stored one after the other, in the order `ingest` was called: a payload's items never
    * interleave with another's, so which of two points at one timestamp is kept, and which new
    * contexts fit under the limit, follow the order the payloads were accepted in.

@@ -74,9 +74,10 @@ async function streamItems<Scanned>(
  * A series or sketches payload checked when it arrives but neither kept inflated nor decoded.
  * The bulk of a flush comes in these, and the history keeps a bounded few of their series. The
  * check inflates the body as a stream and scans each item as its bytes arrive (the serializer's
- * `ProtoScanner`: the decoder's checks, nothing built); storing it inflates and scans again from
- * the compressed body (which the request holds anyway), and decodes only the items the history
- * may keep. So a payload costs its compressed body, one inflate chunk and its largest item, not
+ * `ProtoScanner`: the decoder's checks, nothing built), and, when the history is full, sifts
+ * them (see `check`); storing it scans what the sift kept, or inflates and scans again from the
+ * compressed body (which the request holds anyway), and decodes only the items the history may
+ * keep. So a payload costs its compressed body, one inflate chunk and its largest item, not
  * a buffer for its whole inflated size nor an object per item. A body that does not decode is
  * refused whole: the check runs to the end before anything is stored. `payload` (for observers
  * and fault plans) decodes the whole payload once, on first use, and then stands in for the body.
