@@ -84,7 +84,11 @@ class HandleInflater {
     this.#mode = mode;
     this.#output = Buffer.allocUnsafeSlow(INFLATE_CHUNK_BYTES);
     this.#handle = new handleClassFound(mode);
-    this.#handle.onerror = (message) => this.#fail(`cannot decompress a ${this.#run?.encoding ?? 'compressed'} body: ${message}`);
+    this.#handle.onerror = (message, errno, code) => {
+      // The cause as node:zlib's stream gives it (its message, errno and code, e.g. Z_DATA_ERROR).
+      const cause = Object.assign(new Error(message), { errno, code });
+      this.#fail(new SerializerError(SerializerErrorCode.Decode, `cannot decompress a ${this.#run?.encoding ?? 'compressed'} body: ${message}`, { cause }));
+    };
     // As lib/zlib.js's Zlib() does for inflate and gunzip: window size from the stream's header.
     this.#handle.init(0, zlib.constants.Z_DEFAULT_COMPRESSION, zlib.constants.Z_DEFAULT_MEMLEVEL, zlib.constants.Z_DEFAULT_STRATEGY, this.#state, () => this.#afterWrite(), undefined);
   }
