@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import { handleInflateAvailable } from '../src/http/inflate-handle.js';
-import { INFLATE_CHUNK_BYTES, inflateChunks } from '../src/http/inflate-stream.js';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from '@agentkit/serializer';
+import { INFLATE_CHUNK_BYTES, inflateChunks, inflateThroughStream } from '../src/http/inflate-stream.js';
 
 /** Bytes that compress about as a metrics payload does (repeated names and tags, varied values), `bytes` long. */
 function payloadLike(bytes: number, seed = 0): Buffer {
@@ -13,17 +14,17 @@ function payloadLike(bytes: number, seed = 0): Buffer {
 }
 
 /** Every piece handed to onChunk: a copy of its bytes, and the ArrayBuffer it was a view of. */
-async function inflateAll(body: Buffer, encoding: string, maxOutputBytes?: number): Promise<{ bytes: number; out: Buffer; pieces: number; buffers: Set<ArrayBufferLike> }> {
+async function inflateAll(body: Buffer, encoding: string, maxOutputBytes?: number, route = inflateChunks): Promise<{ bytes: number; out: Buffer; pieces: number; buffers: Set<ArrayBufferLike> }> {
   const copies: Buffer[] = [];
   const buffers = new Set<ArrayBufferLike>();
-  const bytes = await inflateChunks(
+  const bytes = await route(
     body,
     encoding,
     (chunk) => {
       copies.push(Buffer.from(chunk));
       buffers.add(chunk.buffer);
     },
-    maxOutputBytes,
+    maxOutputBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES,
   );
   return { bytes, out: Buffer.concat(copies), pieces: copies.length, buffers };
 }
@@ -81,6 +82,15 @@ describe('inflateChunks: deflate and gzip through one reused output buffer', () 
       for (const r of batch) for (const b of r.buffers) again.add(b);
     }
     expect(again.size).toBeLessThanOrEqual(4);
+  });
+
+  it.each(['deflate', 'gzip'])('%s: an output of exactly whole pieces (the last write finds the stream already ended) inflates whole', async (encoding) => {
+    for (const size of [0, INFLATE_CHUNK_BYTES, 3 * INFLATE_CHUNK_BYTES]) {
+      const raw = payloadLike(size);
+      const result = await inflateAll(encoding === 'gzip' ? gzipSync(raw) : deflateSync(raw), encoding);
+      expect(result.bytes).toBe(size);
+      expect(result.out.equals(raw)).toBe(true);
+    }
   });
 
   it('a gzip body of two members inflates to both, as gunzip does', async () => {
@@ -143,5 +153,30 @@ describe('inflateChunks: deflate and gzip through one reused output buffer', () 
     const result = await inflateAll(raw, 'identity');
     expect(result.out.equals(raw)).toBe(true);
     expect(result.bytes).toBe(1000);
+  });
+});
+
+describe("the fallback (node:zlib's public stream) gives the same outcomes", () => {
+  const routes = { handle: inflateChunks, stream: inflateThroughStream };
+  const outcome = async (route: typeof inflateChunks, body: Buffer, encoding: string, max?: number): Promise<string> => {
+    try {
+      const r = await inflateAll(body, encoding, max, route);
+      return `ok ${r.bytes} ${r.out.toString('base64').length} ${r.out.subarray(0, 64).toString('hex')}`;
+    } catch (error) {
+      return `error ${(error as Error).message}`;
+    }
+  };
+
+  it.each(['deflate', 'gzip'])('%s: whole, corrupt, truncated and past the limit, both routes say the same', async (encoding) => {
+    const raw = payloadLike(7 * INFLATE_CHUNK_BYTES + 5);
+    const body = encoding === 'gzip' ? gzipSync(raw) : deflateSync(raw);
+    const corrupt = Buffer.from(body);
+    for (let i = body.length >> 1; i < (body.length >> 1) + 32; i++) corrupt[i] = 0xff;
+    const cases: [Buffer, number | undefined][] = [[body, undefined], [corrupt, undefined], [body.subarray(0, body.length >> 1), undefined], [Buffer.alloc(0), undefined], [body, 100_000]];
+    for (const [input, max] of cases) {
+      expect(await outcome(routes.handle, input, encoding, max)).toBe(await outcome(routes.stream, input, encoding, max));
+    }
+    // Only the stream allocates a fresh buffer per full piece.
+    expect((await inflateAll(body, encoding, undefined, inflateThroughStream)).buffers.size).toBeGreaterThan(1);
   });
 });

@@ -42,8 +42,15 @@ export function inflateChunks(
   maxOutputBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): Promise<number> {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
-  const reused = inflateThroughHandle(body, encoding, onChunk, maxOutputBytes);
-  if (reused !== undefined) return reused;
+  return inflateThroughHandle(body, encoding, onChunk, maxOutputBytes) ?? inflateThroughStream(body, encoding, onChunk, maxOutputBytes);
+}
+
+/**
+ * {@link inflateChunks} through node:zlib's public stream (each piece a fresh Buffer): the route
+ * for zstd and for a runtime without the native handle; exported so that its tests hold it to
+ * the same outcomes. `encoding` is already trimmed and lower-cased.
+ */
+export function inflateThroughStream(body: Buffer, encoding: string, onChunk: (chunk: Buffer) => void, maxOutputBytes: number): Promise<number> {
   const stream = inflateStreamFor(encoding);
   if (stream === undefined) {
     // Uncompressed (the body is the output), or a runtime without the stream: its one-shot reader says what it can.
