@@ -29,8 +29,19 @@ export const INFLATE_CHUNK_BYTES = 64 * 1024;
 /** Idle inflaters kept per encoding: about the requests a flush has in flight at once. */
 const IDLE_KEPT = 4;
 
+/**
+ * Node majors whose lib/zlib.js was read for this file (Node 20.20: `init(windowBits, level,
+ * memLevel, strategy, writeState, processCallback, dictionary)`, `write(flush, in, inOff, inLen,
+ * out, outOff, outLen)`, `onerror(message, errno, code)`). Only these use the handle: the
+ * native side checks its arguments with CHECKs that abort the process rather than throw, so a
+ * changed signature cannot be caught here. Another major takes the stream until it is checked
+ * and added (and inflate-handle.test.ts fails on it until then).
+ */
+const CHECKED_NODE_MAJORS: readonly number[] = [20];
+
 /** The handle class, when this runtime's node:zlib has the shape this file drives; else undefined. */
 function findHandleClass(): ZlibHandleClass | undefined {
+  if (!CHECKED_NODE_MAJORS.includes(Number(process.versions.node.split('.')[0]))) return undefined;
   try {
     const probe = zlib.createInflate();
     const handle = (probe as unknown as { _handle?: object })._handle;
