@@ -30,7 +30,10 @@ export { SERIES_V2_TYPE } from './encode/series-v2.js';
 
 export { decodePayload, decodedItemCount, payloadKindOf } from './decode/decode-payload.js';
 export type { DecodedPayload, DecodedPayloadKind } from './decode/decode-payload.js';
-export { decodeSeriesV2, decodeSketches, forEachSeriesV2, forEachSketch } from './decode/decode-protobuf.js';
+export { decodeSeriesV2, decodeSeriesV2At, decodeSketchAt, decodeSketches, forEachSeriesV2, forEachSketch } from './decode/decode-protobuf.js';
+export { ProtoScanner } from './decode/scan-protobuf.js';
+export { Spans } from './decode/scanned-items.js';
+export type { ScannedSeries, ScannedSketch } from './decode/scanned-items.js';
 export type {
   DecodedDogsketch,
   DecodedMetricSeries,

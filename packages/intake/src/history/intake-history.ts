@@ -1,19 +1,20 @@
 import { RingBuffer, type DropCounter } from '@agentkit/core';
-import type { DecodedEvent, DecodedLog, DecodedMetricSeries, DecodedPayload, DecodedSeriesV1, DecodedServiceCheck, DecodedSketch } from '@agentkit/serializer';
-import { StreamedSeriesV2, StreamedSketches } from '../http/streamed-payload.js';
+import type { DecodedMetricSeries, DecodedPayload, DecodedSketch, ScannedSeries, ScannedSketch } from '@agentkit/serializer';
+import { StreamedSeriesV2, StreamedSketches, type ArrivalSift, type Sift } from '../http/streamed-payload.js';
 import type {
   LocalEvent,
   LocalHost,
   LocalLog,
   LocalSeries,
-  LocalSeriesType,
   LocalServiceCheck,
   LocalDebuggerUpload,
   LocalSketch,
   LocalSymdbUpload,
-  ServiceCheckStatusName,
 } from '../local-intake/local-intake.def.js';
+import { scannedSeriesHash, scannedSketchHash } from './context-hash.js';
 import { HostStore } from './host-store.js';
+import { fromV1, fromV2, toLocalCheck, toLocalEvent, toLocalLog } from './stored-shapes.js';
+import { RefusedContexts, type ContextKind } from '../http/refused-contexts.js';
 import { SeriesStore, type IncomingSeries } from './series-store.js';
 import { SketchStore } from './sketch-store.js';
 
@@ -23,8 +24,7 @@ export const SYMDB_UPLOADS_KEPT = 100;
 export const DEBUGGER_UPLOADS_KEPT = 100;
 /** Logs kept for the page (the latest), and how much of each message. */
 export const LOGS_KEPT = 5000;
-export const LOG_MESSAGE_KEPT_CHARS = 16 * 1024;
-const RESERVED_LOG_FIELDS = new Set(['message', 'status', 'timestamp', 'hostname', 'service', 'ddsource', 'ddtags']);
+export { LOG_MESSAGE_KEPT_CHARS } from './stored-shapes.js';
 
 export interface IntakeHistoryLimits {
   readonly maxPoints: number;
@@ -44,15 +44,12 @@ export type StoredCounts = {
   readonly logs: number;
 };
 
-const V2_TYPES: readonly LocalSeriesType[] = ['unspecified', 'count', 'rate', 'gauge'];
-const STATUS_NAMES: readonly ServiceCheckStatusName[] = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'];
-
 /**
  * Everything the intake keeps, bounded: series and distributions by identity, the latest
  * events, service checks and symdb batches, and each host's latest metadata. Turns decoded payloads into the stored shapes.
  * What is not kept (a new identity past the context limit, an invalid point) goes to `drops`.
  */
-export class IntakeHistory {
+export class IntakeHistory implements ArrivalSift {
   readonly #series: SeriesStore;
   readonly #sketches: SketchStore;
   readonly #events: RingBuffer<LocalEvent>;
@@ -81,8 +78,9 @@ export class IntakeHistory {
 
   /**
    * Stores a decoded payload received at `receivedAtMs`; resolves to how many items it held. A
-   * streamed series or sketches payload is inflated and decoded again one item at a time, so its
-   * items are stored as they come, never all alive at once; the rest is stored at once. Payloads
+   * streamed series or sketches payload is scanned item by item (from what its arrival check kept,
+   * or inflated again), and only the items that may be kept are decoded, one at a time: a new
+   * context past the limit is counted from its bytes. The rest is stored at once. Payloads
    * are stored one after the other, in the order `ingest` was called: a payload's items never
    * interleave with another's, so which of two points at one timestamp is kept, and which new
    * contexts fit under the limit, follow the order the payloads were accepted in.
@@ -97,7 +95,7 @@ export class IntakeHistory {
     switch (decoded.kind) {
       case 'series_v2': {
         const visit = (s: DecodedMetricSeries): void => this.#addSeries(fromV2(s));
-        if (decoded instanceof StreamedSeriesV2) return decoded.forEach(visit);
+        if (decoded instanceof StreamedSeriesV2) return this.#storeStreamed(decoded, this.#siftSeries, visit, 'series');
         for (const s of decoded.payload.series) visit(s);
         return decoded.payload.series.length;
       }
@@ -106,7 +104,7 @@ export class IntakeHistory {
         return decoded.payload.series.length;
       case 'sketches_v2': {
         const visit = (s: DecodedSketch): void => this.#addSketch(s);
-        if (decoded instanceof StreamedSketches) return decoded.forEach(visit);
+        if (decoded instanceof StreamedSketches) return this.#storeStreamed(decoded, this.#siftSketch, visit, 'sketch');
         for (const s of decoded.payload.sketches) visit(s);
         return decoded.payload.sketches.length;
       }
@@ -130,6 +128,48 @@ export class IntakeHistory {
         for (const log of decoded.payload) if (this.#logs.pushOverwrite(toLocalLog(log, receivedAtMs))) this.#evicted++;
         return decoded.payload.length;
     }
+  }
+
+  /**
+   * For the arrival check of a series payload: a sift while the series store is full, else
+   * undefined. A full store never takes a new context (nothing is removed), so what the sift
+   * refuses now is refused when the payload is stored, whatever is stored in between.
+   */
+  public seriesSift(): Sift<ScannedSeries> | undefined {
+    return this.#series.full ? this.#siftSeries : undefined;
+  }
+
+  /** {@link seriesSift} for sketches. */
+  public sketchSift(): Sift<ScannedSketch> | undefined {
+    return this.#sketches.full ? this.#siftSketch : undefined;
+  }
+
+  /** A series of a new context past the limit is counted from its bytes, never decoded (most of a large flush). */
+  readonly #siftSeries: Sift<ScannedSeries> = (s, refused) => {
+    const hash = scannedSeriesHash(s);
+    if (hash === undefined || !this.#series.refusesNew(hash)) return true;
+    refused.add(s.bytes, s.metricStart, s.metricEnd);
+    return false;
+  };
+
+  readonly #siftSketch: Sift<ScannedSketch> = (s, refused) => {
+    const hash = scannedSketchHash(s);
+    if (hash === undefined || !this.#sketches.refusesNew(hash)) return true;
+    if (s.distributionCount > 0) refused.legacy(s.distributionCount, s.bytes, s.metricStart, s.metricEnd);
+    refused.add(s.bytes, s.metricStart, s.metricEnd);
+    return false;
+  };
+
+  async #storeStreamed<Item, Scanned>(
+    payload: { forEachWanted(sift: Sift<Scanned>, visit: (item: Item) => void, refused: RefusedContexts): Promise<number> },
+    sift: Sift<Scanned>,
+    visit: (item: Item) => void,
+    kind: ContextKind,
+  ): Promise<number> {
+    const refused = new RefusedContexts(kind);
+    const items = await payload.forEachWanted(sift, visit, refused);
+    refused.report(this.#drops);
+    return items;
   }
 
   public addSymdbUpload(upload: LocalSymdbUpload): void {
@@ -201,86 +241,4 @@ export class IntakeHistory {
     if (result.pointsInvalid > 0) this.#drops.drop('invalid_point', result.pointsInvalid, { metric: series.metric });
     this.#evicted += result.pointsEvicted;
   }
-}
-
-/** v2: the `host` resource is the host; a `device` resource and other resources go back to tags. */
-function fromV2(s: DecodedMetricSeries): IncomingSeries {
-  let host = '';
-  let tags: string[] = s.tags;
-  for (const r of s.resources) {
-    if (r.type === 'host') host = r.name;
-    else {
-      if (tags === s.tags) tags = [...s.tags];
-      tags.push(r.type === 'device' ? `device:${r.name}` : `dd.internal.resource:${r.type}:${r.name}`);
-    }
-  }
-  return {
-    metric: s.metric,
-    tags,
-    host,
-    type: V2_TYPES[s.type] ?? 'unspecified',
-    interval: s.interval,
-    points: s.points.map((p) => ({ ts: p.timestamp, value: p.value })),
-  };
-}
-
-function fromV1(s: DecodedSeriesV1): IncomingSeries {
-  const tags = s.tags === null ? [] : [...s.tags];
-  if (typeof s.device === 'string' && s.device !== '') tags.push(`device:${s.device}`);
-  const type: LocalSeriesType = s.type === 'count' || s.type === 'rate' || s.type === 'gauge' ? s.type : 'unspecified';
-  return {
-    metric: s.metric,
-    tags,
-    host: typeof s.host === 'string' ? s.host : '',
-    type,
-    interval: typeof s.interval === 'number' ? s.interval : 0,
-    // v1 allows `[ts, null]`; a null becomes NaN here and is counted as an invalid point.
-    points: s.points.map((p) => ({ ts: Number(p[0]), value: typeof p[1] === 'number' ? p[1] : Number.NaN })),
-  };
-}
-
-function toLocalEvent(e: DecodedEvent, receivedAtMs: number): LocalEvent {
-  return {
-    receivedAtMs,
-    title: e.msg_title,
-    text: typeof e.msg_text === 'string' ? e.msg_text : '',
-    timestamp: typeof e.timestamp === 'number' ? e.timestamp : 0,
-    host: typeof e.host === 'string' ? e.host : '',
-    tags: Array.isArray(e.tags) ? e.tags : [],
-    priority: e.priority ?? 'normal',
-    alertType: e.alert_type ?? 'info',
-    ...(e.aggregation_key === undefined ? {} : { aggregationKey: e.aggregation_key }),
-    ...(e.source_type_name === undefined ? {} : { sourceTypeName: e.source_type_name }),
-  };
-}
-
-function toLocalCheck(c: DecodedServiceCheck, receivedAtMs: number): LocalServiceCheck {
-  return {
-    receivedAtMs,
-    check: c.check,
-    host: typeof c.host_name === 'string' ? c.host_name : '',
-    timestamp: typeof c.timestamp === 'number' ? c.timestamp : 0,
-    status: c.status,
-    statusName: STATUS_NAMES[c.status] ?? 'UNKNOWN',
-    message: typeof c.message === 'string' ? c.message : '',
-    tags: Array.isArray(c.tags) ? c.tags : [],
-  };
-}
-
-function toLocalLog(log: DecodedLog, receivedAtMs: number): LocalLog {
-  const attributes: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(log)) if (!RESERVED_LOG_FIELDS.has(name)) attributes[name] = value;
-  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-  return {
-    receivedAtMs,
-    timestamp: typeof log.timestamp === 'number' ? log.timestamp : 0,
-    status: text(log.status) === '' ? 'info' : text(log.status),
-    message: log.message.length > LOG_MESSAGE_KEPT_CHARS ? log.message.slice(0, LOG_MESSAGE_KEPT_CHARS) : log.message,
-    messageLength: log.message.length,
-    service: text(log.service),
-    ddsource: text(log.ddsource),
-    hostname: text(log.hostname),
-    tags: text(log.ddtags) === '' ? [] : text(log.ddtags).split(','),
-    attributes,
-  };
 }

@@ -1,8 +1,9 @@
 import type { DecodedDogsketch } from '@agentkit/serializer';
 import type { LocalSketch, LocalSketchPoint } from '../local-intake/local-intake.def.js';
 import { sketchQuantile } from '../sketch/sketch-quantile.js';
+import { identityHash, SKETCH_TYPE } from './context-hash.js';
 import { PointList } from './point-list.js';
-import { identity, type HistoryLimits } from './series-store.js';
+import { hasMetric, identity, keyLayout, keyParts, metricOf, type HistoryLimits, type KeyLayout } from './series-store.js';
 
 /** One distribution as the sketches payload carries it. */
 export interface IncomingSketch {
@@ -18,10 +19,7 @@ export interface SketchAddResult {
   readonly pointsEvicted: number;
 }
 
-interface SketchEntry {
-  readonly metric: string;
-  readonly tags: readonly string[];
-  readonly host: string;
+interface SketchEntry extends KeyLayout {
   readonly points: PointList<LocalSketchPoint>;
 }
 
@@ -32,6 +30,8 @@ interface SketchEntry {
  */
 export class SketchStore {
   readonly #entries = new Map<string, SketchEntry>();
+  /** `identityHash` of every entry (see `SeriesStore`). */
+  readonly #hashes = new Set<number>();
   readonly #limits: HistoryLimits;
 
   public constructor(limits: HistoryLimits) {
@@ -42,14 +42,33 @@ export class SketchStore {
     return this.#entries.size;
   }
 
+  /** As `SeriesStore.refusesNew`. */
+  public refusesNew(hash: number): boolean {
+    return this.full && !this.#hashes.has(hash);
+  }
+
+  /** No new context fits (and none ever will: entries are never removed). */
+  public get full(): boolean {
+    return this.#entries.size >= this.#limits.maxContexts;
+  }
+
   public add(sketch: IncomingSketch): SketchAddResult {
     const tags = [...sketch.tags].sort();
-    const key = identity(sketch.metric, tags, sketch.host, 'sketch');
+    const key = identity(sketch.metric, tags, sketch.host, SKETCH_TYPE);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsEvicted: 0 };
-      entry = { metric: sketch.metric, tags, host: sketch.host, points: new PointList(this.#limits.maxPoints, (_a, b) => b) };
+      const layout = keyLayout(key, sketch.metric, sketch.host, tags);
+      entry = {
+        key: layout.key,
+        metricLength: layout.metricLength,
+        hostLength: layout.hostLength,
+        tagCount: layout.tagCount,
+        tagsWithNul: layout.tagsWithNul,
+        points: new PointList(this.#limits.maxPoints, latest),
+      };
       this.#entries.set(key, entry);
+      this.#hashes.add(identityHash(key));
     }
     let pointsEvicted = 0;
     for (const d of sketch.dogsketches) pointsEvicted += entry.points.add(sketchPoint(d));
@@ -59,8 +78,9 @@ export class SketchStore {
   public list(metric?: string): LocalSketch[] {
     const out: LocalSketch[] = [];
     for (const e of this.#entries.values()) {
-      if (metric !== undefined && e.metric !== metric) continue;
-      out.push({ metric: e.metric, tags: e.tags, host: e.host, points: e.points.toArray() });
+      if (metric !== undefined && !hasMetric(e, metric)) continue;
+      const { host, tags } = keyParts(e, SKETCH_TYPE);
+      out.push({ metric: metricOf(e), tags, host, points: e.points.toArray() });
     }
     return out;
   }
@@ -79,4 +99,9 @@ export function sketchPoint(d: DecodedDogsketch): LocalSketchPoint {
     p95: sketchQuantile(d, 0.95),
     p99: sketchQuantile(d, 0.99),
   };
+}
+
+/** One function for every entry (a closure per entry costs ~50 bytes a context). */
+function latest(_a: LocalSketchPoint, b: LocalSketchPoint): LocalSketchPoint {
+  return b;
 }

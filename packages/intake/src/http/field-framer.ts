@@ -10,54 +10,71 @@ const MAX_HEADER_BYTES = 20;
 /** The carry buffer's first size; it doubles while one field outgrows it. */
 const MIN_CARRY_BYTES = 4 * 1024;
 
+/** `fieldEnd` and `varintAt` results that are not positions (positions are never negative). */
+const INCOMPLETE = -1;
+const MALFORMED = -2;
+
 /**
  * Where a top-level field that starts at `start` ends (possibly past `end`: its bytes are not
- * all there yet), `'incomplete'` when its header is cut at `end`, or `'malformed'` when its header
+ * all there yet), `INCOMPLETE` when its header is cut at `end`, or `MALFORMED` when its header
  * cannot be read at all (an unknown wire type, a negative length, an 11-byte varint): the decoder
- * refuses it then, with its own message. Reads the header as `ProtoReader` does.
+ * refuses it then, with its own message. Reads the header as `ProtoReader` does, allocating
+ * nothing (it runs for every item of every payload).
  */
-function fieldEnd(buf: Buffer, start: number, end: number): number | 'incomplete' | 'malformed' {
-  const tag = varintAt(buf, start, end);
-  if (typeof tag === 'string') return tag;
-  const [key, afterTag] = tag;
-  const wireType = key % 8;
-  switch (wireType) {
-    case VARINT: {
-      const value = varintAt(buf, afterTag, end);
-      return typeof value === 'string' ? value : value[1];
-    }
+function fieldEnd(buf: Buffer, start: number, end: number): number {
+  const key = varintAt(buf, start, end);
+  const afterTag = varintEnd;
+  if (afterTag < 0) return afterTag;
+  switch (key % 8) {
+    case VARINT:
+      varintAt(buf, afterTag, end);
+      return varintEnd;
     case FIXED64:
       return afterTag + 8;
     case FIXED32:
       return afterTag + 4;
     case LENGTH_DELIMITED: {
       const length = varintAt(buf, afterTag, end);
-      if (typeof length === 'string') return length;
-      return length[0] < 0 ? 'malformed' : length[1] + length[0];
+      if (varintEnd < 0) return varintEnd;
+      return length < 0 ? MALFORMED : varintEnd + length;
     }
     default:
-      return 'malformed';
+      return MALFORMED;
   }
 }
 
-/** A varint's value (as `ProtoReader.varint` reads it) and where it ends. */
-function varintAt(buf: Buffer, start: number, end: number): [number, number] | 'incomplete' | 'malformed' {
+/** Where the last `varintAt` ended, or `INCOMPLETE` / `MALFORMED`. */
+let varintEnd = 0;
+
+/** A varint's value (as `ProtoReader.varint` reads it); sets `varintEnd`. */
+function varintAt(buf: Buffer, start: number, end: number): number {
   let result = 0;
   let scale = 1;
   for (let i = 0; i < 10; i++) {
-    if (start + i >= end) return 'incomplete';
+    if (start + i >= end) {
+      varintEnd = INCOMPLETE;
+      return 0;
+    }
     const byte = buf[start + i] as number;
     if (i === 9) {
-      if ((byte & 0x80) !== 0) return 'malformed';
+      if ((byte & 0x80) !== 0) {
+        varintEnd = MALFORMED;
+        return 0;
+      }
       let value = 0n;
       for (let j = 0; j < 10; j++) value |= BigInt((buf[start + j] as number) & 0x7f) << BigInt(7 * j);
-      return [Number(BigInt.asIntN(64, value)), start + 10];
+      varintEnd = start + 10;
+      return Number(BigInt.asIntN(64, value));
     }
     result += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [result, start + i + 1];
+    if (byte < 0x80) {
+      varintEnd = start + i + 1;
+      return result;
+    }
     scale *= 128;
   }
-  return 'malformed';
+  varintEnd = MALFORMED;
+  return 0;
 }
 
 /**
@@ -93,8 +110,8 @@ export class FieldFramer {
     const runStart = pos;
     while (pos < chunk.length) {
       const end = fieldEnd(chunk, pos, chunk.length);
-      if (end === 'malformed') this.#refuse(chunk.subarray(runStart), 'malformed field header');
-      if (end === 'incomplete' || end > chunk.length) break;
+      if (end === MALFORMED) this.#refuse(chunk.subarray(runStart), 'malformed field header');
+      if (end === INCOMPLETE || end > chunk.length) break;
       pos = end;
     }
     if (pos > runStart) this.#onFields(chunk.subarray(runStart, pos));
@@ -132,7 +149,7 @@ export class FieldFramer {
       if (take === 0) return -1;
       this.#append(chunk, pos, pos + take);
       pos += take;
-      if (this.#learnNeed() === 'malformed') this.#refuse(this.#carry.subarray(0, this.#carryBytes), 'malformed field header');
+      if (this.#learnNeed() === MALFORMED) this.#refuse(this.#carry.subarray(0, this.#carryBytes), 'malformed field header');
     }
     if (this.#carryBytes > this.#carryNeed) {
       pos -= this.#carryBytes - this.#carryNeed;
@@ -150,11 +167,10 @@ export class FieldFramer {
   }
 
   /** Sets the carried field's length once its header is whole. */
-  #learnNeed(): 'malformed' | undefined {
+  #learnNeed(): number {
     const end = fieldEnd(this.#carry, 0, this.#carryBytes);
-    if (end === 'malformed') return end;
-    if (end !== 'incomplete') this.#carryNeed = end;
-    return undefined;
+    if (end >= 0) this.#carryNeed = end;
+    return end;
   }
 
   #append(chunk: Buffer, start: number, end: number): void {

@@ -1,13 +1,9 @@
 import zlib, { type ZlibOptions } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { decompressBody, DEFAULT_MAX_DECOMPRESSED_BYTES, SerializerError, SerializerErrorCode } from '@agentkit/serializer';
+import { INFLATE_CHUNK_BYTES, inflateThroughHandle } from './inflate-handle.js';
 
-/**
- * The inflate stream's output chunk. Each chunk is decoded (its whole items) before the next is
- * made, so this, with the largest item cut by a chunk's end, is what a payload costs while it is
- * read; zlib's default (16 KiB) would take four times the thread-pool round trips.
- */
-export const INFLATE_CHUNK_BYTES = 64 * 1024;
+export { INFLATE_CHUNK_BYTES };
 
 /** node:zlib's zstd stream (Node ≥ 22.15 / 23.8); @types/node 20 does not know it. */
 type ZstdStreams = { createZstdDecompress?: (options?: ZlibOptions) => Transform };
@@ -30,7 +26,10 @@ function inflateStreamFor(encoding: string): Transform | undefined {
 /**
  * Inflates `body` as its `Content-Encoding` says and hands the output to `onChunk` piece by piece
  * (never the whole output at once), off the event loop (zlib's thread pool). `onChunk` runs
- * synchronously on each piece; a piece is not kept by the stream, and must not be kept by it.
+ * synchronously on each piece and must not keep it: for deflate and gzip a piece is a view of an
+ * output buffer reused by the next piece and the next payload (`inflateThroughHandle`), so a
+ * flush's inflating costs a few fixed 64 KiB buffers, however many payloads arrive; zstd, and a
+ * runtime without that handle, go through node:zlib's stream (a fresh piece each time).
  * Rejects with `ERR_SERIALIZER_DECODE` for a corrupt or truncated stream or an output past
  * `maxOutputBytes` (the guard against decompression bombs, as for `decompressBody`), with
  * `ERR_SERIALIZER_CONTENT_ENCODING` for an encoding this runtime cannot read, and with whatever
@@ -43,6 +42,15 @@ export function inflateChunks(
   maxOutputBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
 ): Promise<number> {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  return inflateThroughHandle(body, encoding, onChunk, maxOutputBytes) ?? inflateThroughStream(body, encoding, onChunk, maxOutputBytes);
+}
+
+/**
+ * {@link inflateChunks} through node:zlib's public stream (each piece a fresh Buffer): the route
+ * for zstd and for a runtime without the native handle; exported so that its tests hold it to
+ * the same outcomes. `encoding` is already trimmed and lower-cased.
+ */
+export function inflateThroughStream(body: Buffer, encoding: string, onChunk: (chunk: Buffer) => void, maxOutputBytes: number): Promise<number> {
   const stream = inflateStreamFor(encoding);
   if (stream === undefined) {
     // Uncompressed (the body is the output), or a runtime without the stream: its one-shot reader says what it can.

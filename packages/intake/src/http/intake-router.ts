@@ -79,7 +79,7 @@ export class IntakeRouter {
       this.#report({ ...undecodedRequest(req, route, EMPTY, this.#nextIndex++), status: res.headersSent ? res.statusCode : 0, accepted: false });
       return;
     }
-    const { request, refusal } = await readRequest(req, route, body, this.#nextIndex++, this.#ctx.drops);
+    const { request, refusal } = await readRequest(req, route, body, this.#nextIndex++, this.#ctx.drops, this.#ctx.history);
     const fault = this.#ctx.faults?.next(request);
     const status = fault === undefined ? await this.#answer(req, res, request, refusal) : await this.#fault(req, res, request, refusal, fault);
     if (status !== undefined) this.#report({ ...request, status, accepted: status >= 200 && status < 300 && isKept(request) });

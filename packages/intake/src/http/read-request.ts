@@ -7,7 +7,7 @@ import { uploadHeaders } from '../debugger/upload-headers.js';
 import { multipartBoundary, parseMultipart } from '../symdb/multipart-parser.js';
 import { readSymdbBatch } from '../symdb/symdb-batch.js';
 import type { IntakeRequest } from './intake-request.js';
-import { StreamedSeriesV2, StreamedSketches } from './streamed-payload.js';
+import { StreamedSeriesV2, StreamedSketches, type ArrivalSift } from './streamed-payload.js';
 import type { RouteName } from './intake-stats.js';
 
 /** A request read and decoded, and the status the intake refuses it with when it did not decode. */
@@ -39,7 +39,7 @@ export function undecodedRequest(req: IncomingMessage, route: RouteName, body: B
  * and its observer alike. What does not decode is counted in `drops` here, whatever the
  * answer will be. Rejects only on a bug (an error that is not a decode error).
  */
-export async function readRequest(req: IncomingMessage, route: RouteName, body: Buffer, index: number, drops: DropCounter): Promise<ReadRequest> {
+export async function readRequest(req: IncomingMessage, route: RouteName, body: Buffer, index: number, drops: DropCounter, sift?: ArrivalSift): Promise<ReadRequest> {
   const path = req.url ?? '/';
   const plain = (refusal: 400 | 415, content: DecodedContent = {}): ReadRequest => ({ request: undecodedRequest(req, route, body, index, content), refusal });
   if (req.method !== 'POST' || route === 'validate' || route === 'api' || route === 'page' || route === 'not_found') return plain(400);
@@ -63,7 +63,7 @@ export async function readRequest(req: IncomingMessage, route: RouteName, body: 
     }
   }
   try {
-    return plain(400, { decoded: await decodeBody(path, req.headers, body) });
+    return plain(400, { decoded: await decodeBody(path, req.headers, body, sift) });
   } catch (error) {
     const unsupported = error instanceof SerializerError && error.code === SerializerErrorCode.ContentEncoding;
     drops.drop(unsupported ? 'unsupported_encoding' : 'decode_error', 1, { path, bytes: body.length, error: (error as Error).message });
@@ -89,10 +89,14 @@ function isSymdbBody(contentType: string | undefined, body: Buffer): boolean {
   }
 }
 
-/** Series and sketches payloads are checked now, from the inflate stream, and decoded again item by item when stored (see StreamedSeriesV2); the rest whole. */
-async function decodeBody(path: string, headers: IncomingMessage['headers'], body: Buffer): Promise<DecodedPayload> {
+/**
+ * Series and sketches payloads are checked now, scanned from the inflate stream (and sifted by
+ * the history when it takes no new context), and decoded item by item when stored (see
+ * StreamedSeriesV2); the rest whole.
+ */
+async function decodeBody(path: string, headers: IncomingMessage['headers'], body: Buffer, sift: ArrivalSift | undefined): Promise<DecodedPayload> {
   const kind = payloadKindOf(path);
   if (kind !== 'series_v2' && kind !== 'sketches_v2') return decodePayload(path, headers, body);
   const encoding = headers['content-encoding'];
-  return kind === 'series_v2' ? StreamedSeriesV2.read(body, encoding) : StreamedSketches.read(body, encoding);
+  return kind === 'series_v2' ? StreamedSeriesV2.read(body, encoding, sift) : StreamedSketches.read(body, encoding, sift);
 }

@@ -1,5 +1,5 @@
-import { createGunzip } from 'node:zlib';
 import { IntakeError, IntakeErrorCode } from '../errors.js';
+import { inflateChunks } from '../http/inflate-stream.js';
 import type { LocalSymdbUpload } from '../local-intake/local-intake.def.js';
 import { EnvelopeScanner, NOT_AN_OBJECT, type EnvelopeSummary } from './envelope-scanner.js';
 import { multipartBoundary, parseMultipart, type MultipartPart } from './multipart-parser.js';
@@ -24,7 +24,6 @@ const MAX_SCOPE_DEPTH = 64;
  * 2 MiB batch of generated, repetitive code inflates past 100 MiB, real code ~10×.
  */
 export const MAX_SYMDB_INFLATED_BYTES = 1024 * 1024 * 1024;
-const INFLATE_CHUNK_BYTES = 64 * 1024;
 
 /**
  * Reads one symbol database batch as tracers and `agentkit symdb` post it: a `file` part (a
@@ -78,12 +77,11 @@ async function scanEnvelope(data: Buffer): Promise<EnvelopeSummary> {
       return notJson(what, (error as Error).message);
     }
   }
-  // Inflated on the thread pool, a chunk at a time: a batch may inflate to hundreds of MiB.
-  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
-  gunzip.end(data);
+  // Inflated on the thread pool a piece at a time, into the intake's reused inflate buffers
+  // (inflateChunks): a batch may inflate to hundreds of MiB.
   let inflated = 0;
   try {
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+    await inflateChunks(data, 'gzip', (chunk) => {
       inflated += chunk.length;
       if (inflated > MAX_SYMDB_INFLATED_BYTES) throw new TooLarge();
       try {
@@ -91,12 +89,13 @@ async function scanEnvelope(data: Buffer): Promise<EnvelopeSummary> {
       } catch (error) {
         throw new NotJson((error as Error).message);
       }
-    }
+    }, Number.MAX_SAFE_INTEGER);
   } catch (error) {
-    gunzip.destroy();
     if (error instanceof TooLarge) return fail(`${what} inflates to more than ${MAX_SYMDB_INFLATED_BYTES} bytes`);
     if (error instanceof NotJson) return notJson(what, error.message);
-    return fail(`${what} does not gunzip: ${(error as Error).message}`);
+    // zlib's own reason (the cause), as the gunzip stream gave it.
+    const reason = (error as Error).cause instanceof Error ? ((error as Error).cause as Error) : (error as Error);
+    return fail(`${what} does not gunzip: ${reason.message}`);
   }
   try {
     return scanner.end();

@@ -88,6 +88,11 @@ export function forEachSeriesV2(body: Buffer, visit: (series: DecodedMetricSerie
   return n;
 }
 
+/** One series whose message (without its field header) is `buf[start, end)`, as a scanner found it (`ScannedSeries`). */
+export function decodeSeriesV2At(buf: Buffer, start: number, end: number): DecodedMetricSeries {
+  return decodeMetricSeries(new ProtoReader(buf, start, end));
+}
+
 function decodeMetricSeries(r: ProtoReader): DecodedMetricSeries {
   const s: DecodedMetricSeries = {
     resources: [],
@@ -203,6 +208,11 @@ export function forEachSketch(body: Buffer, visit: (sketch: DecodedSketch) => vo
     } else r.skip(wireType);
   }
   return n;
+}
+
+/** One sketch series whose message is `buf[start, end)` (see `decodeSeriesV2At`). */
+export function decodeSketchAt(buf: Buffer, start: number, end: number): DecodedSketch {
+  return decodeSketch(new ProtoReader(buf, start, end));
 }
 
 function decodeSketch(r: ProtoReader): DecodedSketch {
