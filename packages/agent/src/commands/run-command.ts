@@ -8,6 +8,8 @@ import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
 import { applyAgentV8Flags, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
+import { agentKeys } from '../config-keys.js';
+import { startYoungGenerationShrink } from '../young-generation-shrink.js';
 import { STATUS_SERVER } from '../status/status-server.def.js';
 import { warnUnknown } from './config-command.js';
 
@@ -41,6 +43,8 @@ Options:
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
     applyAgentV8Flags(config);
+    // With heap_tuning_enabled: V8's young generation goes back to its small size once the agent is quiet.
+    const shrink = config.get(agentKeys.heapTuning) && !process.env['AGENTKIT_YOUNG_EXP']?.includes('noshrink') ? startYoungGenerationShrink() : undefined;
     try {
       const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
       return await app.run({
@@ -51,6 +55,7 @@ Options:
         },
       });
     } finally {
+      shrink?.stop();
       releaseStartFootprint();
     }
   },

@@ -1,0 +1,146 @@
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/**
+ * V8's rule (Node 20's V8 11.3): at a scavenge it shrinks the new space when its estimate of the
+ * allocation throughput over the last ~5 s is below 1 000 bytes per ms. The estimate is made of
+ * what was allocated between collections, so after a burst it stays high until a collection
+ * taken at least that long after the burst's last one.
+ */
+const V8_LOW_THROUGHPUT_BYTES_PER_MS = 1000;
+/** V8's throughput window, with a margin for the timer's lateness. */
+const V8_THROUGHPUT_WINDOW_MS = 5500;
+/** Node 20's smallest new space (one 1 MiB semi-space): what V8 shrinks it back to. */
+const SMALLEST_NEW_SPACE_BYTES = 1024 * 1024;
+/** How often the shrink looks at the heap while the new space is larger than that. */
+export const YOUNG_SHRINK_CHECK_MS = 1000;
+/** Second scavenges that left the new space large before a growth is taken as the new floor. */
+const MAX_FRUITLESS_SCAVENGES = 3;
+
+/** What a running shrink reports (tests, the debug log). */
+export interface YoungGenerationShrink {
+  /** Scavenges it asked for so far. */
+  readonly scavenges: number;
+  /** Times it saw the new space back at its floor after it had grown. */
+  readonly shrinks: number;
+  /** Stops it: no timer, no observer. Idempotent. */
+  stop(): void;
+}
+
+/** Options for tests: a shorter check or a different window. */
+export interface YoungGenerationShrinkOptions {
+  readonly checkMs?: number;
+  readonly windowMs?: number;
+}
+
+/**
+ * Gives V8's young generation back once the process goes quiet after a burst: V8 grows the new
+ * space to 2 × 16 MiB under a burst of traffic (which is what makes aggregation fast) and
+ * shrinks it again only at a scavenge, which a quiet process does not have; so the 32 MiB
+ * stayed resident until the next traffic. Asks for scavenges (`gc({ type: 'minor' })`) only
+ * when the allocation of the last second was below V8's own threshold: the first clears what
+ * the burst left, the second, one throughput window later, lets V8 see a low rate and shrink
+ * (32 → 1 MiB; each a fraction of a millisecond to a few ms). Asking during traffic would cost a
+ * scavenge, promote live objects early and shrink nothing.
+ *
+ * Costs nothing while nothing happens: the 1 s timer (unref'd) runs only between a garbage
+ * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
+ * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
+ * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
+ * none), the first time it is needed. For `agentkit run`, under `heap_tuning_enabled`
+ * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
+ */
+export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions = {}): YoungGenerationShrink {
+  const checkMs = options.checkMs ?? YOUNG_SHRINK_CHECK_MS;
+  const windowMs = options.windowMs ?? V8_THROUGHPUT_WINDOW_MS;
+  let floor = Math.min(SMALLEST_NEW_SPACE_BYTES, newSpaceBytes());
+  let gc: ((options: { type: 'minor' }) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastUsed = 0;
+  /** When the quiet stretch's first scavenge ran (performance.now()), undefined before it. */
+  let clearedAt: number | undefined;
+  let fruitless = 0;
+  let stopped = false;
+  const state = { scavenges: 0, shrinks: 0 };
+
+  const scavenge = (): void => {
+    gc ??= minorGc();
+    gc({ type: 'minor' });
+    state.scavenges++;
+  };
+  const disarm = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+    clearedAt = undefined;
+    fruitless = 0;
+    if (!stopped) observer.observe({ entryTypes: ['gc'] });
+  };
+  const check = (): void => {
+    if (newSpaceBytes() <= floor) {
+      state.shrinks++;
+      disarm();
+      return;
+    }
+    const used = getHeapStatistics().used_heap_size;
+    const grew = used - lastUsed;
+    // A drop is a collection of V8's own since the last look: traffic, not quiet.
+    const quiet = grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * checkMs;
+    if (!quiet) clearedAt = undefined;
+    else if (clearedAt === undefined) {
+      scavenge();
+      clearedAt = performance.now();
+    } else if (performance.now() - clearedAt >= windowMs) {
+      scavenge();
+      clearedAt = performance.now();
+      if (newSpaceBytes() <= floor) {
+        state.shrinks++;
+        disarm();
+        return;
+      }
+      // V8 keeps it (another rule, another version): take this size as the floor, try again
+      // only once it grows past it.
+      if (++fruitless >= MAX_FRUITLESS_SCAVENGES) {
+        floor = newSpaceBytes();
+        disarm();
+        return;
+      }
+    }
+    lastUsed = getHeapStatistics().used_heap_size;
+  };
+  const observer = new PerformanceObserver(() => {
+    if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
+    observer.disconnect();
+    lastUsed = getHeapStatistics().used_heap_size;
+    timer = setInterval(check, checkMs).unref();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    get scavenges() {
+      return state.scavenges;
+    },
+    get shrinks() {
+      return state.shrinks;
+    },
+    stop() {
+      stopped = true;
+      observer.disconnect();
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
+
+function newSpaceBytes(): number {
+  for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space') return space.space_size;
+  return 0;
+}
+
+/** V8's `gc` from a context of its own: the flag is set only while that context is made. */
+function minorGc(): (options: { type: 'minor' }) => void {
+  setFlagsFromString('--expose-gc');
+  try {
+    return runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
