@@ -8,12 +8,15 @@ import { runInNewContext } from 'node:vm';
  * taken at least that long after the burst's last one.
  */
 const V8_LOW_THROUGHPUT_BYTES_PER_MS = 1000;
-/** V8's throughput window, with a margin for the timer's lateness. */
-const V8_THROUGHPUT_WINDOW_MS = 5500;
+/** V8's throughput window (5 s), with a margin. */
+const V8_THROUGHPUT_WINDOW_MS = 5100;
 /** Node 20's smallest new space (one 1 MiB semi-space): what V8 shrinks it back to. */
 const SMALLEST_NEW_SPACE_BYTES = 1024 * 1024;
-/** How often the shrink looks at the heap while the new space is larger than that. */
-export const YOUNG_SHRINK_CHECK_MS = 1000;
+/**
+ * How often the shrink looks at the heap while the new space is larger than that: often enough
+ * that the first scavenge follows the burst's end closely (the shrink comes one window after it).
+ */
+export const YOUNG_SHRINK_CHECK_MS = 250;
 /** Second scavenges that left the new space large before a growth is taken as the new floor. */
 const MAX_FRUITLESS_SCAVENGES = 3;
 
@@ -38,12 +41,12 @@ export interface YoungGenerationShrinkOptions {
  * space to 2 × 16 MiB under a burst of traffic (which is what makes aggregation fast) and
  * shrinks it again only at a scavenge, which a quiet process does not have; so the 32 MiB
  * stayed resident until the next traffic. Asks for scavenges (`gc({ type: 'minor' })`) only
- * when the allocation of the last second was below V8's own threshold: the first clears what
+ * when the allocation since its last look was below V8's own threshold: the first clears what
  * the burst left, the second, one throughput window later, lets V8 see a low rate and shrink
  * (32 → 1 MiB; each a fraction of a millisecond to a few ms). Asking during traffic would cost a
  * scavenge, promote live objects early and shrink nothing.
  *
- * Costs nothing while nothing happens: the 1 s timer (unref'd) runs only between a garbage
+ * Costs nothing while nothing happens: the 250 ms timer (unref'd) runs only between a garbage
  * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
  * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
@@ -57,6 +60,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
   let gc: ((options: { type: 'minor' }) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastUsed = 0;
+  let lastAt = 0;
   /** When the quiet stretch's first scavenge ran (performance.now()), undefined before it. */
   let clearedAt: number | undefined;
   let fruitless = 0;
@@ -83,8 +87,9 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     }
     const used = getHeapStatistics().used_heap_size;
     const grew = used - lastUsed;
-    // A drop is a collection of V8's own since the last look: traffic, not quiet.
-    const quiet = grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * checkMs;
+    // V8's own rule over the time since the last look (the timer may be late); a drop is a
+    // collection of V8's own meanwhile: traffic, not quiet.
+    const quiet = grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * (performance.now() - lastAt);
     if (!quiet) clearedAt = undefined;
     else if (clearedAt === undefined) {
       scavenge();
@@ -105,12 +110,16 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
         return;
       }
     }
+    look();
+  };
+  const look = (): void => {
     lastUsed = getHeapStatistics().used_heap_size;
+    lastAt = performance.now();
   };
   const observer = new PerformanceObserver(() => {
     if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
     observer.disconnect();
-    lastUsed = getHeapStatistics().used_heap_size;
+    look();
     timer = setInterval(check, checkMs).unref();
   });
   observer.observe({ entryTypes: ['gc'] });
