@@ -1,15 +1,13 @@
-import { aggregatorBundle, FLUSH_HEAP_SCOPE } from '@agentkit/aggregator';
+import { aggregatorBundle } from '@agentkit/aggregator';
 import { apmBundle, apmKeys } from '@agentkit/apm';
 import { commonKeys } from '@agentkit/config';
-import { bundle, CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
+import { CONFIG, LOGGER, provide, replaceWith, type Bundle, type ConfigKeyRef, type ConfigReader, type Logger, type Replacement } from '@agentkit/core';
 import { DEBUGGER_PROXY, DEBUGGER_PROXY_STOP_TIMEOUT_MS, debuggerBundle, HttpDebuggerProxy } from '@agentkit/debugger';
 import { dogstatsdBundle } from '@agentkit/dogstatsd';
 import { FORWARDER, FORWARDER_CLOCK, forwarderBundle, forwarderStopHookTimeoutMs, HttpForwarder, type Clock } from '@agentkit/forwarder';
 import { LOCAL_INTAKE, LOCAL_INTAKE_API_KEY } from '@agentkit/intake/tokens';
 import { hostMetadataBundle } from '@agentkit/metadata';
 import { serializerBundle } from '@agentkit/serializer';
-import { holdYoungGeneration } from './agent-v8-flags.js';
-import { agentKeys } from './config-keys.js';
 import { localIntakeUrl, usesLocalIntake } from './local-intake-destination.js';
 import { statusBundle } from './status/status.module.js';
 
@@ -40,19 +38,10 @@ export async function defaultAgentBundles(config: ConfigReader): Promise<(Bundle
     hostMetadataBundle,
     statusBundle,
   ];
-  if (config.get(agentKeys.heapTuning) && !process.env['AGENTKIT_YOUNG_EXP']?.includes('nohold')) bundles.push(flushHeapBundle);
   if (!usesLocalIntake(config)) return bundles;
   const { localIntakeBundle } = await import('@agentkit/intake');
   return [...bundles, localIntakeBundle, forwarderToLocalIntake(localIntakeUrl(config)), ...(traceAgent ? [debuggerAfterLocalIntake()] : [])];
 }
-
-/**
- * With `heap_tuning_enabled`: V8's young generation is held at its size while a flush is encoded
- * (a {@link holdYoungGeneration} hold from the flush's start until its payloads are handed to the
- * forwarder), so a flush does not grow it (docs/benchmarks.md, "Issue 14 §3, the young generation
- * after a burst and during a flush").
- */
-const flushHeapBundle = bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })]);
 
 /**
  * The debugger proxy, shipping to the embedded intake: like the forwarder, it talks to it over

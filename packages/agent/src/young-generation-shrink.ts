@@ -48,7 +48,8 @@ export interface YoungGenerationShrinkOptions {
  *
  * Costs nothing while nothing happens: the 250 ms timer (unref'd) runs only between a garbage
  * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
- * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
+ * V8's collections arms it; V8 only grows the new space at a collection), and from the start when
+ * the new space is above it then. `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
  * none), the first time it is needed. For `agentkit run`, under `heap_tuning_enabled`
  * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
@@ -122,7 +123,11 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     look();
     timer = setInterval(check, checkMs).unref();
   });
-  observer.observe({ entryTypes: ['gc'] });
+  // The start's own growth (2 MiB at an idle agent) is given back too, without waiting for a collection.
+  if (newSpaceBytes() > floor) {
+    look();
+    timer = setInterval(check, checkMs).unref();
+  } else observer.observe({ entryTypes: ['gc'] });
   return {
     get scavenges() {
       return state.scavenges;
