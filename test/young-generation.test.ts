@@ -154,8 +154,11 @@ describe('agentkit run: the young generation after a burst and during a flush', 
       const holds = after.filter((f) => f === '--semi-space-growth-factor=1').length;
       expect(holds).toBeGreaterThanOrEqual(1);
       expect(after.filter((f) => f === '--semi-space-growth-factor=2').length).toBe(holds);
-      // The shrink's scavenges: gc from a context made with --expose-gc set only for that moment.
-      expect(after.filter((f) => f.endsWith('expose-gc'))).toEqual(['--expose-gc', '--no-expose-gc']);
+      // The shrink's scavenges: gc from a context made with --expose-gc set only for that moment
+      // (a context per shrink).
+      const gc = after.filter((f) => f.endsWith('expose-gc'));
+      expect(gc.length).toBeGreaterThanOrEqual(2);
+      expect(gc).toEqual(gc.map((_, i) => (i % 2 === 0 ? '--expose-gc' : '--no-expose-gc')));
     },
     CASE_TIMEOUT_MS,
   );

@@ -48,10 +48,9 @@ export interface YoungGenerationShrinkOptions {
  *
  * Costs nothing while nothing happens: the 250 ms timer (unref'd) runs only between a garbage
  * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
- * V8's collections arms it; V8 only grows the new space at a collection), and from the start when
- * the new space is above it then. `gc` comes from a new
+ * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
- * none), the first time it is needed. For `agentkit run`, under `heap_tuning_enabled`
+ * none), when a burst needs it, and dropped after. For `agentkit run`, under `heap_tuning_enabled`
  * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
  */
 export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions = {}): YoungGenerationShrink {
@@ -78,6 +77,8 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     timer = undefined;
     clearedAt = undefined;
     fruitless = 0;
+    // Its context (~0.3 MiB of heap) is collectable until the next burst needs one.
+    gc = undefined;
     if (!stopped) observer.observe({ entryTypes: ['gc'] });
   };
   const check = (): void => {
@@ -123,11 +124,9 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     look();
     timer = setInterval(check, checkMs).unref();
   });
-  // The start's own growth (2 MiB at an idle agent) is given back too, without waiting for a collection.
-  if (newSpaceBytes() > floor) {
-    look();
-    timer = setInterval(check, checkMs).unref();
-  } else observer.observe({ entryTypes: ['gc'] });
+  // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
+  // gives that back ~8 s after the start, and making `gc` would cost the idle agent its context.
+  observer.observe({ entryTypes: ['gc'] });
   return {
     get scavenges() {
       return state.scavenges;
