@@ -8,15 +8,15 @@ import { runInNewContext } from 'node:vm';
  * taken at least that long after the burst's last one.
  */
 const V8_LOW_THROUGHPUT_BYTES_PER_MS = 1000;
-/** V8's throughput window (5 s), with a margin. */
-const V8_THROUGHPUT_WINDOW_MS = 5100;
+/** V8's throughput window (5 s), with a margin (both clocks are the process's monotonic one). */
+const V8_THROUGHPUT_WINDOW_MS = 5050;
 /** Node 20's smallest new space (one 1 MiB semi-space): what V8 shrinks it back to. */
 const SMALLEST_NEW_SPACE_BYTES = 1024 * 1024;
 /**
  * How often the shrink looks at the heap while the new space is larger than that: often enough
  * that the first scavenge follows the burst's end closely (the shrink comes one window after it).
  */
-export const YOUNG_SHRINK_CHECK_MS = 250;
+export const YOUNG_SHRINK_CHECK_MS = 100;
 /** Second scavenges that left the new space large before a growth is taken as the new floor. */
 const MAX_FRUITLESS_SCAVENGES = 3;
 
@@ -46,7 +46,7 @@ export interface YoungGenerationShrinkOptions {
  * (32 → 1 MiB; each a fraction of a millisecond to a few ms). Asking during traffic would cost a
  * scavenge, promote live objects early and shrink nothing.
  *
- * Costs nothing while nothing happens: the 250 ms timer (unref'd) runs only between a garbage
+ * Costs nothing while nothing happens: the 100 ms timer (unref'd) runs only between a garbage
  * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
  * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
