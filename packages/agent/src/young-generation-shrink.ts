@@ -41,8 +41,9 @@ export interface YoungGenerationShrinkOptions {
  * space to 2 × 16 MiB under a burst of traffic (which is what makes aggregation fast) and
  * shrinks it again only at a scavenge, which a quiet process does not have; so the 32 MiB
  * stayed resident until the next traffic. Asks for scavenges (`gc({ type: 'minor' })`) only
- * when the allocation since its last look was below V8's own threshold: the first clears what
- * the burst left, the second, one throughput window later, lets V8 see a low rate and shrink
+ * when the allocation is below V8's own threshold: the first once an interval between two looks
+ * was, to clear what the burst left; the second once V8's throughput window has passed with the
+ * average since the first below it (the heap's growth), so that V8 sees a low rate and shrinks
  * (32 → 1 MiB; each a fraction of a millisecond to a few ms). Asking during traffic would cost a
  * scavenge, promote live objects early and shrink nothing.
  *
@@ -63,6 +64,8 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
   let lastAt = 0;
   /** When the quiet stretch's first scavenge ran (performance.now()), undefined before it. */
   let clearedAt: number | undefined;
+  /** Heap used right after that scavenge. */
+  let usedAtClear = 0;
   let fruitless = 0;
   let stopped = false;
   const state = { scavenges: 0, shrinks: 0 };
@@ -88,28 +91,40 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
       return;
     }
     const used = getHeapStatistics().used_heap_size;
-    const grew = used - lastUsed;
-    // V8's own rule over the time since the last look (the timer may be late); a drop is a
-    // collection of V8's own meanwhile: traffic, not quiet.
-    const quiet = grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * (performance.now() - lastAt);
-    if (!quiet) clearedAt = undefined;
-    else if (clearedAt === undefined) {
-      scavenge();
-      clearedAt = performance.now();
-    } else if (performance.now() - clearedAt >= windowMs) {
-      scavenge();
-      clearedAt = performance.now();
-      if (newSpaceBytes() <= floor) {
-        state.shrinks++;
-        disarm();
-        return;
+    const now = performance.now();
+    if (clearedAt === undefined) {
+      // The burst's end: an interval since the last look below V8's rate (the timer may be late);
+      // a drop is a collection of V8's own meanwhile: traffic, not quiet.
+      const grew = used - lastUsed;
+      if (grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * (now - lastAt)) {
+        scavenge();
+        clearedAt = performance.now();
+        usedAtClear = getHeapStatistics().used_heap_size;
       }
-      // V8 keeps it (another rule, another version): take this size as the floor, try again
-      // only once it grows past it.
-      if (++fruitless >= MAX_FRUITLESS_SCAVENGES) {
-        floor = newSpaceBytes();
-        disarm();
-        return;
+    } else {
+      // Since the first scavenge, V8's own average: a short request now and then keeps it low.
+      const grew = used - usedAtClear;
+      if (grew < 0) {
+        // V8 collected meanwhile: its window starts at that collection.
+        clearedAt = now;
+        usedAtClear = used;
+      } else if (grew >= V8_LOW_THROUGHPUT_BYTES_PER_MS * (now - clearedAt)) clearedAt = undefined;
+      else if (now - clearedAt >= windowMs) {
+        scavenge();
+        if (newSpaceBytes() <= floor) {
+          state.shrinks++;
+          disarm();
+          return;
+        }
+        // V8 keeps it (another rule, another version): take this size as the floor, try again
+        // only once it grows past it.
+        if (++fruitless >= MAX_FRUITLESS_SCAVENGES) {
+          floor = newSpaceBytes();
+          disarm();
+          return;
+        }
+        clearedAt = performance.now();
+        usedAtClear = getHeapStatistics().used_heap_size;
       }
     }
     look();
