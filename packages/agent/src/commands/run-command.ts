@@ -44,15 +44,14 @@ Options:
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
     applyAgentV8Flags(config);
-    // With heap_tuning_enabled, from the end of the start-up hold: V8's young generation goes back
-    // to its small size whenever the agent goes quiet after traffic.
+    // With heap_tuning_enabled: each flush holds V8's young generation at its size
+    // (flushHeapBundle), and from the end of the start-up hold it goes back to its small size
+    // whenever the agent goes quiet after traffic (startYoungGenerationShrink).
     const tuned = config.get(agentKeys.heapTuning);
-    const shrinks = tuned && !process.env['AGENTKIT_YOUNG_EXP']?.includes('noshrink');
-    const holds = tuned && !process.env['AGENTKIT_YOUNG_EXP']?.includes('nohold');
     let shrink: YoungGenerationShrink | undefined;
     let ended = false;
     try {
-      const bundles = [...(await defaultAgentBundles(config)), ...(holds ? [flushHeapBundle] : [])];
+      const bundles = [...(await defaultAgentBundles(config)), ...(tuned ? [flushHeapBundle] : [])];
       const app = createApp(bundles, { config, logger: loggerFromConfig(config) });
       return await app.run({
         onStarted: (started) => {
@@ -60,7 +59,7 @@ Options:
           // The start-up hold the CLI took (holdStartFootprint) ends once the start's background work is done.
           setTimeout(() => {
             releaseStartFootprint();
-            if (shrinks && !ended) shrink = startYoungGenerationShrink();
+            if (tuned && !ended) shrink = startYoungGenerationShrink();
           }, START_HOLD_AFTER_READY_MS).unref();
         },
       });
