@@ -20,7 +20,7 @@ export const YOUNG_SHRINK_CHECK_MS = 100;
 /** Second scavenges that left the new space large before a growth is taken as the new floor. */
 const MAX_FRUITLESS_SCAVENGES = 3;
 
-/** What a running shrink reports (tests, the debug log). */
+/** What a running shrink reports (tests, benches). */
 export interface YoungGenerationShrink {
   /** Scavenges it asked for so far. */
   readonly scavenges: number;
