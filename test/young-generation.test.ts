@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freeUdpPort } from '@agentkit/core/testing';
 import { startLocalIntake } from '@agentkit/intake';
-import { watchProcess, type AgentProcess } from './support/agent-process.js';
+import { getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
 // The symdb upload under `agentkit exec` holds V8's young generation at its size while it runs
@@ -90,6 +92,83 @@ describe('agentkit exec: the symdb upload holds the young generation', () => {
         'symbol database uploaded',
       ]);
       expect(await flagsAndUpload({})).toEqual([...LOADER_FLAGS, '--liftoff-only', '--heap-growing-percent=25']);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit run: the young generation after a burst and during a flush', () => {
+  /**
+   * `agentkit run` (embedded intake, 1 s flushes) receives a burst of contexts and flushes them;
+   * the V8 flags it set by the time the agent had been quiet long enough for the quiet-time shrink
+   * (or as long, with `untilShrink` false), and the intake's series.
+   */
+  async function burstAndFlush(env: Record<string, string>, untilShrink: boolean): Promise<{ flags: string[]; series: number }> {
+    const port = await freeUdpPort();
+    const agent = start(['--import', FIXTURE, BIN, 'run'], {
+      DD_APM_RECEIVER_PORT: '0',
+      DD_LOCAL_INTAKE_PORT: '0',
+      DD_CMD_PORT: '-1',
+      DD_DOGSTATSD_PORT: String(port),
+      DD_AGGREGATOR_FLUSH_INTERVAL: '1',
+      ...env,
+    });
+    const [, intake = ''] = await agent.waitForStdout(/Local intake (http:\/\/\S+)\//);
+    // After the start-up hold: the flags until then are start-hold.test.ts's.
+    await agent.waitForStderr(/v8-flag: --semi-space-growth-factor=2/, 20_000);
+    const socket = dgram.createSocket('udp4');
+    try {
+      // 20k contexts of their own, in datagrams of ~1.4 kB: enough garbage to grow the new space.
+      for (let i = 0; i < 20_000; i += 25) {
+        const lines = Array.from({ length: 25 }, (_, j) => `young.metric:1|g|#a:${i + j},b:${i + j}`);
+        await new Promise<void>((resolve, reject) => socket.send(lines.join('\n'), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+      }
+    } finally {
+      socket.close();
+    }
+    const stats = await pollUntil(
+      () => getJson<{ items?: Record<string, number> }>(`${intake}/api/local/stats`),
+      (s) => Object.entries(s.items ?? {}).some(([kind, n]) => kind.startsWith('series') && n > 0),
+      'the flush at the intake',
+      30_000,
+    );
+    const series = Object.entries(stats.items ?? {}).reduce((n, [kind, count]) => (kind.startsWith('series') ? n + count : n), 0);
+    if (untilShrink) await agent.waitForStderr(/v8-flag: --no-expose-gc/, 30_000);
+    else await new Promise((resolve) => setTimeout(resolve, 8000));
+    const flags = [...agent.stderr().matchAll(/v8-flag: (\S+)/g)].map((m) => m[1] ?? '');
+    expect(await agent.stop()).toBe(0);
+    return { flags, series };
+  }
+
+  const START_HOLD = ['--no-opt', '--no-sparkplug', '--semi-space-growth-factor=1', '--liftoff-only'];
+  const RELEASE = ['--opt', '--sparkplug', '--semi-space-growth-factor=2'];
+
+  it(
+    'holds the young generation while a flush is encoded and asks V8 to shrink it once quiet',
+    async () => {
+      const { flags, series } = await burstAndFlush({}, true);
+      expect(series).toBeGreaterThan(0);
+      expect(flags.slice(0, 8)).toEqual([...START_HOLD, '--heap-growing-percent=25', ...RELEASE]);
+      const after = flags.slice(8);
+      // Each flush of series is a hold: the growth factor 1 at its start, V8's 2 once handed on.
+      const holds = after.filter((f) => f === '--semi-space-growth-factor=1').length;
+      expect(holds).toBeGreaterThanOrEqual(1);
+      expect(after.filter((f) => f === '--semi-space-growth-factor=2').length).toBe(holds);
+      // The shrink's scavenges: gc from a context made with --expose-gc set only for that moment
+      // (a context per shrink).
+      const gc = after.filter((f) => f.endsWith('expose-gc'));
+      expect(gc.length).toBeGreaterThanOrEqual(2);
+      expect(gc).toEqual(gc.map((_, i) => (i % 2 === 0 ? '--expose-gc' : '--no-expose-gc')));
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'does neither with heap_tuning_enabled false',
+    async () => {
+      const { flags, series } = await burstAndFlush({ DD_HEAP_TUNING_ENABLED: 'false' }, false);
+      expect(series).toBeGreaterThan(0);
+      expect(flags).toEqual([...START_HOLD, '--heap-growing-percent=0', ...RELEASE]);
     },
     CASE_TIMEOUT_MS,
   );

@@ -288,6 +288,8 @@ async function runOnce(datagrams, intakeMode) {
     result.queueFull = agent.DogstatsdServer.queue_full;
     result.intakeDropped = stats.dropped;
     result.finalHwm = sampler.now().hwm;
+    // The agent's CPU from its start to the last flush delivered (user + system, every thread).
+    result.cpuMs = readProcCpuMs(pid);
     result.everyContextDelivered =
       result.linesCounted === sentLines && result.flushes.every((f) => f.contexts === CONTEXTS && f.seriesDelivered === expected.series && f.sketchesDelivered === expected.sketches);
     const code = await stopChild(cli);
@@ -397,7 +399,7 @@ if (IDLE_ONLY) {
     for (let r = 0; r < RUNS; r++) {
       log(`run ${r + 1}/${RUNS}`);
       const result = await runOnce(datagrams, mode);
-      log(`  idle ${mb(result.idleRss)} MB (start-up HWM ${mb(result.startupHwm)}), final HWM ${mb(result.finalHwm)} MB, every context delivered: ${result.everyContextDelivered}, kernel RcvbufErrors ${result.kernelRcvbufErrors}, agent kernel_drops ${result.agentKernelDrops}`);
+      log(`  idle ${mb(result.idleRss)} MB (start-up HWM ${mb(result.startupHwm)}), final HWM ${mb(result.finalHwm)} MB, CPU ${result.cpuMs} ms, every context delivered: ${result.everyContextDelivered}, kernel RcvbufErrors ${result.kernelRcvbufErrors}, agent kernel_drops ${result.agentKernelDrops}`);
       runs.push(result);
     }
     const flushMedians = Array.from({ length: FLUSHES }, (_, f) => ({
@@ -414,6 +416,7 @@ if (IDLE_ONLY) {
       peakThroughFlushes: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.peak)))),
       largestRise: median(runs.map((r) => Math.max(...r.flushes.map((f) => f.rise)))),
       finalHwm: median(runs.map((r) => r.finalHwm)),
+      cpuMs: median(runs.map((r) => r.cpuMs)),
       flushes: flushMedians,
       everyContextDelivered: runs.every((r) => r.everyContextDelivered),
       kernelRcvbufErrors: runs.reduce((n, r) => n + (r.kernelRcvbufErrors ?? 0), 0),
@@ -485,6 +488,7 @@ else {
     console.log(`| peak RSS through the flushes | ${mb(r.peakThroughFlushes)} | ≤ 150 |`);
     console.log(`| largest rise during a flush over the RSS before it | ${mb(r.largestRise)} | ≤ 10 |`);
     console.log(`| VmHWM at the end | ${mb(r.finalHwm)} | |`);
+    console.log(`| agent CPU, start to the last flush delivered (ms, user + system) | ${r.cpuMs} | |`);
     console.log(`\nevery context delivered in every flush: ${r.everyContextDelivered}; UDP drops: kernel RcvbufErrors ${r.kernelRcvbufErrors} (system-wide), agent kernel_drops ${r.agentKernelDrops}`);
   }
   for (const [mode, x] of Object.entries(output.exec ?? {})) {

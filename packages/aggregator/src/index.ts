@@ -10,6 +10,8 @@ export type {
   ServiceCheck,
   ServiceCheckStatus,
 } from './demultiplexer/demultiplexer.def.js';
+export { FLUSH_HEAP_SCOPE } from './demultiplexer/flush-heap-scope.def.js';
+export type { FlushHeapScope } from './demultiplexer/flush-heap-scope.def.js';
 export { KeyedSample } from './demultiplexer/keyed-sample.js';
 export { FakeDemultiplexer, fakeAggregatorBundle } from './demultiplexer/fake-demultiplexer.js';
 

@@ -1,13 +1,16 @@
+import { FLUSH_HEAP_SCOPE } from '@agentkit/aggregator';
 import { APM_RECEIVER } from '@agentkit/apm';
 import { commonKeys, type Config } from '@agentkit/config';
-import { createApp, type App } from '@agentkit/core';
+import { bundle, createApp, provide, type App } from '@agentkit/core';
 import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER } from '@agentkit/dogstatsd';
 import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
-import { applyAgentV8Flags, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
+import { applyAgentV8Flags, holdYoungGeneration, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
+import { agentKeys } from '../config-keys.js';
+import { startYoungGenerationShrink, type YoungGenerationShrink } from '../young-generation-shrink.js';
 import { STATUS_SERVER } from '../status/status-server.def.js';
 import { warnUnknown } from './config-command.js';
 
@@ -41,20 +44,40 @@ Options:
     warnUnknown(loaded, io.stderr);
     const config = await withConcreteIntakePort(loaded);
     applyAgentV8Flags(config);
+    // With heap_tuning_enabled: each flush holds V8's young generation at its size
+    // (flushHeapBundle), and from the end of the start-up hold it goes back to its small size
+    // whenever the agent goes quiet after traffic (startYoungGenerationShrink).
+    const tuned = config.get(agentKeys.heapTuning);
+    let shrink: YoungGenerationShrink | undefined;
+    let ended = false;
     try {
-      const app = createApp(await defaultAgentBundles(config), { config, logger: loggerFromConfig(config) });
+      const bundles = [...(await defaultAgentBundles(config)), ...(tuned ? [flushHeapBundle] : [])];
+      const app = createApp(bundles, { config, logger: loggerFromConfig(config) });
       return await app.run({
         onStarted: (started) => {
           io.stdout(banner(started, config));
           // The start-up hold the CLI took (holdStartFootprint) ends once the start's background work is done.
-          setTimeout(releaseStartFootprint, START_HOLD_AFTER_READY_MS).unref();
+          setTimeout(() => {
+            releaseStartFootprint();
+            if (tuned && !ended) shrink = startYoungGenerationShrink();
+          }, START_HOLD_AFTER_READY_MS).unref();
         },
       });
     } finally {
+      ended = true;
+      shrink?.stop();
       releaseStartFootprint();
     }
   },
 };
+
+/**
+ * With `heap_tuning_enabled`: V8's young generation is held at its size while a flush is encoded
+ * (a `holdYoungGeneration` hold from the flush's start until its payloads are handed to the
+ * forwarder), so a flush does not grow it (docs/benchmarks.md, "Issue 14 §3, the young generation
+ * after a burst and during a flush"). `run` only: exec's flushes are left as they were.
+ */
+const flushHeapBundle = bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })]);
 
 /** Where the running agent listens and where its data goes, for the person who started it. */
 export function banner(app: App, config: Config): string {

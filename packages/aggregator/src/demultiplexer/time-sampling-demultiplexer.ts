@@ -12,6 +12,7 @@ import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
 import type { ClosedBuckets } from '../time-sampler/closed-buckets.js';
 import { TimeSampler } from '../time-sampler/time-sampler.js';
 import type { Demultiplexer, MetricSample } from './demultiplexer.def.js';
+import { FLUSH_HEAP_SCOPE, type FlushHeapScope } from './flush-heap-scope.def.js';
 import { PendingSends } from './pending-sends.js';
 
 /**
@@ -45,6 +46,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   /** `expected_tags_duration`'s host tags; undefined when off, so a flush does not even ask. */
   readonly #hostTags: HostTagProvider | undefined;
   readonly #hostTagCache = new WeakMap<readonly string[], readonly string[]>();
+  readonly #heapScope: FlushHeapScope | undefined;
   #events: Event[] = [];
   #serviceChecks: ServiceCheck[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -57,7 +59,9 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     @inject(LOGGER) logger: Logger,
     @inject(SERIALIZER) serializer: Serializer,
     @inject(HOST_TAG_PROVIDER) @optional() hostTags?: HostTagProvider,
+    @inject(FLUSH_HEAP_SCOPE) @optional() heapScope?: FlushHeapScope,
   ) {
+    this.#heapScope = heapScope;
     this.#log = logger.child({ component: 'Demultiplexer' });
     this.#serializer = serializer;
     this.#drops = new DropCounter(this.#log);
@@ -219,7 +223,8 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
    * series and sketches with the host tags while `expected_tags_duration` lasts; never rejects.
    * Series and sketches are streamed: the buckets are detached here, synchronously, and each
    * context's series are written only when the serializer pulls them, into reused objects (no
-   * array of all series, and almost no allocation per context).
+   * array of all series, and almost no allocation per context). With series or sketches to send,
+   * it runs inside the bound `FLUSH_HEAP_SCOPE` (if any) until the serializer has handed them on.
    */
   async #flush(nowMs: number, forceAll: boolean): Promise<void> {
     const nowSec = nowMs / 1000;
@@ -243,13 +248,18 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     this.#counts.serviceChecksSent += checks.length;
     // Read once per flush: every serie of this flush gets the same host tags.
     const hostTags = this.#hostTags?.hostTags();
-    const sends: Promise<void>[] = [];
-    if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.seriesCursor(), hostTags)), seriesCount));
-    if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketchCursor(), hostTags)), sketchCount));
-    if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
-    if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
-    if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());
-    await Promise.all(sends);
+    const leaveHeapScope = seriesCount + sketchCount > 0 ? this.#heapScope?.enter() : undefined;
+    try {
+      const sends: Promise<void>[] = [];
+      if (seriesCount > 0) sends.push(this.#send(() => this.#serializer.sendSeries(this.#tagged(closed, (c) => c.seriesCursor(), hostTags)), seriesCount));
+      if (sketchCount > 0) sends.push(this.#send(() => this.#serializer.sendSketches(this.#tagged(closed, (c) => c.sketchCursor(), hostTags)), sketchCount));
+      if (events.length > 0) sends.push(this.#send(() => this.#serializer.sendEvents(events), events.length));
+      if (checks.length > 0) sends.push(this.#send(() => this.#serializer.sendServiceChecks(checks), checks.length));
+      if (this.#noAggregation !== undefined) sends.push(this.#noAggregation.flush());
+      await Promise.all(sends);
+    } finally {
+      leaveHeapScope?.();
+    }
     const failed = this.#sends.takeFailedItems();
     if (failed > 0) this.#drops.drop('serializer_error', failed);
   }
