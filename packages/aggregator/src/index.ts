@@ -11,7 +11,6 @@ export type {
   ServiceCheckStatus,
 } from './demultiplexer/demultiplexer.def.js';
 export { FLUSH_HEAP_SCOPE } from './demultiplexer/flush-heap-scope.def.js';
-export type { FlushHeapScope } from './demultiplexer/flush-heap-scope.def.js';
 export { KeyedSample } from './demultiplexer/keyed-sample.js';
 export { FakeDemultiplexer, fakeAggregatorBundle } from './demultiplexer/fake-demultiplexer.js';
 

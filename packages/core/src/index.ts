@@ -1,6 +1,7 @@
 export { token, tokenName } from './token.js';
 export { AGENTKIT_VERSION } from './version.js';
 export type { Token, TokenType } from './token.js';
+export type { HeapScope } from './heap-scope.js';
 
 export { provide } from './container/provider.js';
 export type { ComponentClass, Dependency, EdgeKind, FactoryDependency, FactorySpec, HookTimeout, OrderingDependency, Provider, ProviderOptions, ValueSpec } from './container/provider.js';

@@ -1,6 +1,6 @@
 export { symdbBundle, SYMDB_UPLOADER_STOP_TIMEOUT_MS } from './uploader/symdb-uploader.module.js';
 export { SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, SYMDB_UPLOADER } from './uploader/symdb-uploader.def.js';
-export type { SymdbUploader, SymdbUploadState, UploadHeapScope } from './uploader/symdb-uploader.def.js';
+export type { SymdbUploader, SymdbUploadState } from './uploader/symdb-uploader.def.js';
 export { BackgroundSymdbUploader } from './uploader/background-symdb-uploader.js';
 export { FakeSymdbUploader, fakeSymdbBundle } from './uploader/fake-symdb-uploader.js';
 

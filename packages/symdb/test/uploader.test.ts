@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundle, provide, replace } from '@agentkit/core';
+import { bundle, provide, replace, type HeapScope } from '@agentkit/core';
 import { createTestApp } from '@agentkit/core/testing';
 import { commonConfigKeys, loadConfig } from '@agentkit/config';
-import { symdbBundle, symdbConfigKeys, SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, SYMDB_UPLOADER, type UploadHeapScope } from '@agentkit/symdb';
+import { symdbBundle, symdbConfigKeys, SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, SYMDB_UPLOADER } from '@agentkit/symdb';
 import { IntakeServer } from './support/intake-server.js';
 
 const servers: IntakeServer[] = [];
@@ -86,7 +86,7 @@ describe('symdbBundle', () => {
     function recordingScope(app: () => { telemetry(): Record<string, Record<string, number>> }) {
       const events: { what: 'enter' | 'leave'; files: number }[] = [];
       const files = (): number => app().telemetry()['SymdbUploader']?.['files'] ?? -1;
-      const scope: UploadHeapScope = {
+      const scope: HeapScope = {
         enter: () => {
           events.push({ what: 'enter', files: files() });
           return () => events.push({ what: 'leave', files: files() });

@@ -1,4 +1,4 @@
-import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type HeapScope, type Logger, type TelemetrySource } from '@agentkit/core';
 import { commonKeys } from '@agentkit/config';
 import { SERIALIZER, type Event, type MetricSource, type Serie, type Serializer, type ServiceCheck, type SketchSeries } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
@@ -12,7 +12,7 @@ import { parseHistogramConfig } from '../time-sampler/histogram-config.js';
 import type { ClosedBuckets } from '../time-sampler/closed-buckets.js';
 import { TimeSampler } from '../time-sampler/time-sampler.js';
 import type { Demultiplexer, MetricSample } from './demultiplexer.def.js';
-import { FLUSH_HEAP_SCOPE, type FlushHeapScope } from './flush-heap-scope.def.js';
+import { FLUSH_HEAP_SCOPE } from './flush-heap-scope.def.js';
 import { PendingSends } from './pending-sends.js';
 
 /**
@@ -46,7 +46,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
   /** `expected_tags_duration`'s host tags; undefined when off, so a flush does not even ask. */
   readonly #hostTags: HostTagProvider | undefined;
   readonly #hostTagCache = new WeakMap<readonly string[], readonly string[]>();
-  readonly #heapScope: FlushHeapScope | undefined;
+  readonly #heapScope: HeapScope | undefined;
   #events: Event[] = [];
   #serviceChecks: ServiceCheck[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -59,7 +59,7 @@ export class TimeSamplingDemultiplexer implements Demultiplexer, TelemetrySource
     @inject(LOGGER) logger: Logger,
     @inject(SERIALIZER) serializer: Serializer,
     @inject(HOST_TAG_PROVIDER) @optional() hostTags?: HostTagProvider,
-    @inject(FLUSH_HEAP_SCOPE) @optional() heapScope?: FlushHeapScope,
+    @inject(FLUSH_HEAP_SCOPE) @optional() heapScope?: HeapScope,
   ) {
     this.#heapScope = heapScope;
     this.#log = logger.child({ component: 'Demultiplexer' });

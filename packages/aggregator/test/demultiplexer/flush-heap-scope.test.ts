@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { bundle, provide } from '@agentkit/core';
+import { bundle, provide, type HeapScope } from '@agentkit/core';
 import { createTestApp } from '@agentkit/core/testing';
 import { FakeSerializer, fakeSerializerBundle, type Serie, type SketchSeries } from '@agentkit/serializer';
-import { aggregatorBundle, DEMULTIPLEXER, FLUSH_HEAP_SCOPE, type FlushHeapScope } from '../../src/index.js';
+import { aggregatorBundle, DEMULTIPLEXER, FLUSH_HEAP_SCOPE } from '../../src/index.js';
 import { configWith, nowSec, sample, until } from './helpers.js';
 
 /** A serializer that pulls what it is given at once and confirms only when told to. */
@@ -32,7 +32,7 @@ class HeldSerializer extends FakeSerializer {
 
 async function startWithScope() {
   const log: string[] = [];
-  const scope: FlushHeapScope = {
+  const scope: HeapScope = {
     enter: () => {
       log.push('enter');
       return () => log.push('leave');

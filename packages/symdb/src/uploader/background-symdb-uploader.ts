@@ -1,9 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type HeapScope, type Logger, type TelemetrySource } from '@agentkit/core';
 import { UploadError } from '../errors.js';
 import { uploadDirectory, type UploadProgress, type UploadSummary } from '../upload/upload-directory.js';
 import { symdbUploadSettings } from '../upload/upload-settings.js';
-import { SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, type SymdbUploader, type SymdbUploadState, type UploadHeapScope } from './symdb-uploader.def.js';
+import { SYMDB_UPLOAD_DIRECTORY, SYMDB_UPLOAD_HEAP_SCOPE, type SymdbUploader, type SymdbUploadState } from './symdb-uploader.def.js';
 
 /**
  * Runs `uploadDirectory` once as a background task started by `onStart`: the start hook only
@@ -16,7 +16,7 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
   readonly #config: ConfigReader;
   readonly #log: Logger;
   readonly #directory: string;
-  readonly #heapScope: UploadHeapScope | undefined;
+  readonly #heapScope: HeapScope | undefined;
   readonly #abort = new AbortController();
   #state: SymdbUploadState = 'idle';
   #task: Promise<UploadSummary | undefined> | undefined;
@@ -26,7 +26,7 @@ export class BackgroundSymdbUploader implements SymdbUploader, TelemetrySource {
     @inject(CONFIG) config: ConfigReader,
     @inject(LOGGER) logger: Logger,
     @inject(SYMDB_UPLOAD_DIRECTORY) directory: string,
-    @inject(SYMDB_UPLOAD_HEAP_SCOPE) @optional() heapScope?: UploadHeapScope,
+    @inject(SYMDB_UPLOAD_HEAP_SCOPE) @optional() heapScope?: HeapScope,
   ) {
     this.#config = config;
     this.#log = logger.child({ component: 'SymdbUploader' });

@@ -1,4 +1,4 @@
-import { token } from '@agentkit/core';
+import { token, type HeapScope } from '@agentkit/core';
 import type { UploadSummary } from '../upload/upload-directory.js';
 
 /** Where the background upload stands. */
@@ -24,14 +24,9 @@ export const SYMDB_UPLOADER = token<SymdbUploader>('SymdbUploader');
 export const SYMDB_UPLOAD_DIRECTORY = token<string>('SymdbUploadDirectory');
 
 /**
- * What the host process changes about itself while the upload runs, undone when it ends. The
+ * What the host process changes about its heap while the upload runs, undone when it ends. The
  * upload allocates steadily for seconds to minutes (IPC messages, the parser's bytes, the gzip
  * stream, HTTP sends); `agentkit exec` binds one that keeps V8's young generation from growing
  * meanwhile (packages/agent/src/agent-v8-flags.ts). Unbound: nothing changes.
  */
-export interface UploadHeapScope {
-  /** Called when the upload starts; returns what undoes it, called once when the upload ends however it ends. */
-  enter(): () => void;
-}
-
-export const SYMDB_UPLOAD_HEAP_SCOPE = token<UploadHeapScope>('SymdbUploadHeapScope');
+export const SYMDB_UPLOAD_HEAP_SCOPE = token<HeapScope>('SymdbUploadHeapScope');
