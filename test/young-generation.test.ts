@@ -49,29 +49,6 @@ describe('holdYoungGeneration', () => {
     },
     CASE_TIMEOUT_MS,
   );
-
-  it(
-    'with a floor, lets a smaller new space grow to the floor and holds it there',
-    async () => {
-      const measure = async (floorMiB: number): Promise<{ start: number; held: number; atRelease: number; after: number }> => {
-        const child = start([FIXTURE, 'floor', String(floorMiB)], {});
-        expect((await child.closed).code).toBe(0);
-        return JSON.parse(child.stdout()) as { start: number; held: number; atRelease: number; after: number };
-      };
-      for (const floorMiB of [4, 8]) {
-        const floored = await measure(floorMiB);
-        expect(floored.start).toBeLessThan(floorMiB);
-        // Reached, and not passed while held: the churn alone goes to Node 20's 32 MiB.
-        expect(floored.held).toBe(floorMiB);
-        expect(floored.atRelease).toBe(floorMiB);
-        expect(floored.after).toBeGreaterThanOrEqual(4 * floorMiB);
-      }
-      // A floor at or under the size it starts from is a plain hold.
-      const low = await measure(2);
-      expect(low.held).toBeLessThanOrEqual(low.start);
-    },
-    CASE_TIMEOUT_MS,
-  );
 });
 
 describe('agentkit exec: the symdb upload holds the young generation', () => {

@@ -1,6 +1,5 @@
 import type { Config } from '@agentkit/config';
-import { PerformanceObserver } from 'node:perf_hooks';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { agentKeys } from './config-keys.js';
 
 /**
@@ -96,90 +95,30 @@ export function releaseStartFootprint(): void {
   release?.();
 }
 
-/**
- * Floors of the holds taken and not yet released (bytes of new space, 0 for a plain hold): the
- * young generation grows again freely only once none is left.
- */
-const holdFloors: number[] = [];
-/** The growth factor last set by the holds, undefined while none is held. */
-let heldFactor: number | undefined;
-/** Watches V8's collections while a floor hold lets the new space grow (it grows only at one). */
-let floorWatch: PerformanceObserver | undefined;
+/** Holds taken and not yet released: the young generation grows again only once none is left. */
+let youngGenerationHolds = 0;
 
 /**
- * Keeps V8's young generation from growing past its size now, or past `floorBytes` of new space
- * when that is larger, until the returned function is called (`--semi-space-growth-factor=1`,
- * set back to V8's 2 after the last hold). For a long stretch of steady allocation whose objects
- * do not outlive it, such as the symdb upload under `exec`: V8 doubles the new space each time
- * the bytes that survived scavenges since the last growth pass its capacity, so any long run
- * ends at Node 20's 2 × 16 MiB and stays there. Not for the whole process: a small new space
- * costs 15–35 % CPU on aggregation (docs/benchmarks.md, "Issue 14 §3, V8's young generation");
- * here only while the hold lasts. V8 may still shrink the new space meanwhile; it grows back
- * once released. The release is idempotent.
- *
- * With a floor (a flush's hold, {@link FLUSH_YOUNG_FLOOR_BYTES}): a new space below it may grow
- * to it, in one step (the growth factor is set to the ratio of the two), and is held there: a
- * `PerformanceObserver` of V8's collections sets the factor to 1 once the new space has reached
- * the floor (V8 grows it only at a scavenge, and needs as many bytes to survive again before
- * the next growth, so an observer that runs after the collection is in time). Set by run time
- * flag only, so a floor must be a power-of-two multiple of the new space it starts from to be
- * reached exactly (Node 20's sizes are: 1, 2, 4 … 16 MiB per semi-space). Holds overlap: the
- * smallest floor held wins.
+ * Keeps V8's young generation at the size it has now until the returned function is called
+ * (`--semi-space-growth-factor=1`, set back to V8's 2 after the last hold). For a long stretch
+ * of steady allocation whose objects do not outlive it, such as the symdb upload under `exec`:
+ * V8 doubles the new space each time the bytes that survived scavenges since the last growth
+ * pass its capacity, so any long run ends at Node 20's 2 × 16 MiB and stays there. Not for the
+ * whole process: a small new space costs 15–35 % CPU on aggregation (docs/benchmarks.md, "Issue
+ * 14 §3, V8's young generation"); here only while the hold lasts. V8 may still shrink the new
+ * space meanwhile; it grows back once released. The release is idempotent.
  */
-export function holdYoungGeneration(floorBytes = 0): () => void {
-  holdFloors.push(floorBytes);
-  applyHolds();
+export function holdYoungGeneration(): () => void {
+  if (youngGenerationHolds++ === 0) setFlagsFromString('--semi-space-growth-factor=1');
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    holdFloors.splice(holdFloors.indexOf(floorBytes), 1);
-    applyHolds();
+    if (--youngGenerationHolds === 0) setFlagsFromString(`--semi-space-growth-factor=${SEMI_SPACE_GROWTH_FACTOR_DEFAULT}`);
   };
 }
 
-/** Sets the growth factor the holds held now want (only when it changes). */
-function applyHolds(): void {
-  let factor: number | undefined;
-  if (holdFloors.length > 0) {
-    const semiBytes = semiSpaceBytes();
-    // Two semi-spaces make the new space: the floor's is half of it.
-    const floorSemiBytes = Math.min(...holdFloors) / 2;
-    factor = semiBytes >= floorSemiBytes ? 1 : Math.ceil(floorSemiBytes / semiBytes);
-  }
-  if (factor !== undefined && factor > 1) {
-    if (floorWatch === undefined) {
-      floorWatch = new PerformanceObserver(applyHolds);
-      floorWatch.observe({ entryTypes: ['gc'] });
-    }
-  } else {
-    floorWatch?.disconnect();
-    floorWatch = undefined;
-  }
-  if (factor === heldFactor) return;
-  heldFactor = factor;
-  setFlagsFromString(`--semi-space-growth-factor=${factor ?? SEMI_SPACE_GROWTH_FACTOR_DEFAULT}`);
-}
-
-/**
- * A semi-space's capacity (what V8's growth factor multiplies), in whole MiB: its allocatable
- * bytes (used + available) are a little under it (page headers).
- */
-function semiSpaceBytes(): number {
-  for (const space of getHeapSpaceStatistics()) {
-    if (space.space_name === 'new_space') return Math.max(1, Math.round((space.space_used_size + space.space_available_size) / MiB)) * MiB;
-  }
-  return MiB;
-}
-
-const MiB = 1024 * 1024;
-
-/**
- * How far a flush lets V8's new space grow under its hold (run-command.ts's `FLUSH_HEAP_SCOPE`).
- */
-export const FLUSH_YOUNG_FLOOR_BYTES = Number(process.env['AGENTKIT_HOLDFLOOR_MIB'] ?? '2') * MiB;
-
 /** Holds taken and not released (tests). */
 export function youngGenerationHoldCount(): number {
-  return holdFloors.length;
+  return youngGenerationHolds;
 }

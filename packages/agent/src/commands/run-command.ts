@@ -6,7 +6,7 @@ import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENE
 import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
-import { applyAgentV8Flags, FLUSH_YOUNG_FLOOR_BYTES, holdYoungGeneration, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
+import { applyAgentV8Flags, holdYoungGeneration, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
 import { agentKeys } from '../config-keys.js';
@@ -77,7 +77,7 @@ Options:
  * forwarder), so a flush does not grow it (docs/benchmarks.md, "Issue 14 §3, the young generation
  * after a burst and during a flush"). `run` only: exec's flushes are left as they were.
  */
-const flushHeapBundle = bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter: () => holdYoungGeneration(FLUSH_YOUNG_FLOOR_BYTES) } })]);
+const flushHeapBundle = bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })]);
 
 /** Where the running agent listens and where its data goes, for the person who started it. */
 export function banner(app: App, config: Config): string {
