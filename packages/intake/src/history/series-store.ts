@@ -77,13 +77,8 @@ export class SeriesStore {
     if (entry === undefined) {
       if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsInvalid: 0, pointsEvicted: 0 };
       const merge = series.type === 'count' ? sumPoints : lastPoint;
-      const layout = keyLayout(key, series.metric, series.host, tags);
       entry = {
-        key: layout.key,
-        metricLength: layout.metricLength,
-        hostLength: layout.hostLength,
-        tagCount: layout.tagCount,
-        tagsWithNul: layout.tagsWithNul,
+        ...keyLayout(key, series.metric, series.host, tags),
         type: series.type,
         interval: series.interval,
         points: new PointList(this.#limits.maxPoints, merge),

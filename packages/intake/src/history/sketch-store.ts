@@ -58,13 +58,8 @@ export class SketchStore {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       if (this.#entries.size >= this.#limits.maxContexts) return { stored: false, pointsStored: 0, pointsEvicted: 0 };
-      const layout = keyLayout(key, sketch.metric, sketch.host, tags);
       entry = {
-        key: layout.key,
-        metricLength: layout.metricLength,
-        hostLength: layout.hostLength,
-        tagCount: layout.tagCount,
-        tagsWithNul: layout.tagsWithNul,
+        ...keyLayout(key, sketch.metric, sketch.host, tags),
         points: new PointList(this.#limits.maxPoints, latest),
       };
       this.#entries.set(key, entry);
