@@ -12,7 +12,7 @@ export type TlsVersionName = (typeof TLS_VERSIONS)[number];
  * The keys of every outgoing HTTP client (forwarder, API key check, symbol database upload):
  * proxy and TLS, with the Datadog Agent's names, env vars and precedence (pkg/config/setup
  * `LoadProxyFromEnv`, pkg/util/http/transport.go). Declared here, next to the one mechanism
- * that applies them (`loadHttpDispatchers`); other packages add `httpClientConfigKeys`.
+ * that applies them (`createHttpClient`); other packages add `httpClientConfigKeys`.
  */
 export const httpClientKeys = {
   proxyHttp: defineKey({

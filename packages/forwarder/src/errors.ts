@@ -6,7 +6,7 @@ export const ForwarderErrorCode = {
   InvalidEndpoint: 'ERR_FORWARDER_INVALID_ENDPOINT',
   /** `proxy.http` / `proxy.https` (or the variable it came from) is not a usable proxy URL. */
   InvalidProxy: 'ERR_FORWARDER_INVALID_PROXY',
-  /** undici could not be loaded; nothing can be sent (reinstall @agentkit/forwarder's dependencies). */
+  /** The HTTP client could not be made; nothing can be sent. */
   TransportUnavailable: 'ERR_FORWARDER_TRANSPORT_UNAVAILABLE',
 } as const;
 

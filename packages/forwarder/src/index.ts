@@ -11,7 +11,8 @@ export type { WorkerContext } from './forwarder/destination-worker.js';
 export { ForwarderStats } from './forwarder/forwarder-stats.js';
 export { readForwarderSettings } from './forwarder/forwarder-settings.js';
 export type { ForwarderSettings } from './forwarder/forwarder-settings.js';
-export { loadUndiciTransport } from './transport/undici-transport.js';
+export { createNodeHttpTransport, failureHint } from './transport/node-http-transport.js';
+export type { NodeHttpTransportOptions } from './transport/node-http-transport.js';
 export type { HttpOutcome, HttpRequest, HttpTransport } from './transport/transport.def.js';
 
 export { FORWARDER_CLOCK } from './clock/clock.def.js';
@@ -38,10 +39,10 @@ export {
 } from './http-client/http-client-settings.js';
 export type { HttpClientSettings, NodeTlsVersion } from './http-client/http-client-settings.js';
 export { NoProxyMatcher, proxyFor } from './http-client/proxy-route.js';
-export { loadHttpDispatchers } from './http-client/undici-dispatchers.js';
-export { transportErrorReason } from './http-client/transport-error.js';
+export { createHttpClient } from './http-client/node-http-client.js';
+export type { HttpClient, HttpClientOptions, HttpClientRequest, HttpClientResponse, HttpRequestBody } from './http-client/node-http-client.js';
+export { TransportError, TransportErrorCode, transportErrorReason } from './http-client/transport-error.js';
 export type { TransportErrorReason } from './http-client/transport-error.js';
-export type { HttpDispatcherOptions, HttpDispatchers, Route } from './http-client/undici-dispatchers.js';
 
 export { ForwarderError, ForwarderErrorCode } from './errors.js';
 export { AGENTKIT_VERSION, USER_AGENT } from './version.js';

@@ -75,13 +75,13 @@ describe('API key validation and a short run', () => {
   });
 });
 
-describe('undici loading', () => {
-  it('loads the HTTP client in the background after start, with nothing to send', async () => {
+describe('the HTTP client', () => {
+  it('is made in the background after start, with nothing to send', async () => {
     const intake = await startIntake();
     const { logs } = await startForwarder({ DD_DD_URL: intake.url, DD_API_KEY: '' });
 
-    expect(logs.some((l) => l.msg.includes('undici'))).toBe(false);
-    await waitFor(() => logs.some((l) => l.msg === 'HTTP client (undici) loaded'));
+    expect(logs.some((l) => l.msg.startsWith('HTTP client'))).toBe(false);
+    await waitFor(() => logs.some((l) => l.msg === 'HTTP client ready (node:http)'));
     expect(intake.posts).toHaveLength(0);
   });
 });

@@ -8,7 +8,7 @@ export interface ClockTimer {
 /**
  * The time the forwarder's logic runs on: backoff, the circuit breaker and the retry tick.
  * Injected so tests can drive a long outage with a fake clock while requests still go over
- * real sockets (request timeouts stay with undici, on real time). Callable at any time;
+ * real sockets (request timeouts stay with the HTTP client, on real time). Callable at any time;
  * never blocks.
  */
 export interface Clock {

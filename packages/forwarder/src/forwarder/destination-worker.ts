@@ -6,7 +6,7 @@ import { CircuitBreaker } from '../retry/circuit-breaker.js';
 import { RetryQueue } from '../retry/retry-queue.js';
 import { classifyStatus } from '../transport/response-policy.js';
 import type { HttpOutcome, HttpTransport } from '../transport/transport.def.js';
-import { failureHint } from '../transport/undici-transport.js';
+import { failureHint } from '../transport/node-http-transport.js';
 import { ENDPOINT_PATHS, type Payload } from './forwarder.def.js';
 import type { ForwarderSettings } from './forwarder-settings.js';
 import type { ForwarderStats } from './forwarder-stats.js';

@@ -15,7 +15,7 @@ export function forwarderStopHookTimeoutMs(config: ConfigReader): number {
 }
 
 /**
- * `forwarder`: the undici Forwarder (FORWARDER) and its clock. Its stop hook limit is the
+ * `forwarder`: the HTTP Forwarder (FORWARDER, node:http / node:https) and its clock. Its stop hook limit is the
  * configured `forwarder_stop_timeout`.
  */
 export const forwarderBundle: Bundle = bundle('forwarder', [

@@ -9,7 +9,7 @@ import { proxyFor } from '../http-client/proxy-route.js';
 import { buildTlsRootStore, usesTls } from '../http-client/tls-warmup.js';
 import { ExpBackoffPolicy } from '../retry/backoff-policy.js';
 import type { HttpTransport } from '../transport/transport.def.js';
-import { loadUndiciTransport } from '../transport/undici-transport.js';
+import { createNodeHttpTransport } from '../transport/node-http-transport.js';
 import { AGENTKIT_VERSION, USER_AGENT } from '../version.js';
 import { DestinationWorker, type WorkerContext } from './destination-worker.js';
 import type { Forwarder, Payload } from './forwarder.def.js';
@@ -31,7 +31,7 @@ export const DEFAULT_API_KEY_CHECK_DELAY_MS = 250;
 type State = 'created' | 'running' | 'stopping' | 'stopped';
 
 /**
- * The Forwarder on undici: one {@link DestinationWorker} per destination (URL × API key), a
+ * The Forwarder on node:http / node:https: one {@link DestinationWorker} per destination (URL × API key), a
  * single retry tick on the injected clock for all of them, API key validation in the
  * background, and a stop that sends everything it holds within `forwarder_stop_timeout`.
  */
@@ -91,13 +91,13 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     for (const worker of this.#workers) worker.enqueue(payload);
   }
 
-  /** Returns at once: undici loads now and API keys are checked in the background, once started (see {@link DEFAULT_API_KEY_CHECK_DELAY_MS}). */
+  /** Returns at once: the HTTP client is made on the next turn of the event loop and API keys are checked in the background, once started (see {@link DEFAULT_API_KEY_CHECK_DELAY_MS}). */
   public onStart(): void {
     if (this.#state !== 'created') return;
     this.#state = 'running';
     this.#scheduleRetryTick();
-    // Loaded now, not at the first send: its import is asynchronous (the listeners start
-    // meanwhile), and under exec it then loads while the program runs, not in the drain.
+    // Made now, not at the first send: under exec it is then ready while the program runs,
+    // not made in the drain.
     void this.#loadTransport().catch(() => undefined);
     // Real time, not the injected clock: the clock drives retries and backoff, not this.
     this.#keyCheckTimer = setTimeout(() => this.#checkKeysOnce(), DEFAULT_API_KEY_CHECK_DELAY_MS);
@@ -115,12 +115,11 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   }
 
   /**
-   * See {@link Forwarder.prepare}. Once undici has loaded (it is loading since the start): TLS's
+   * See {@link Forwarder.prepare}. Once the HTTP client is made (it is since the start): TLS's
    * root certificates when a destination needs them, then the first API key check, now rather
-   * than at its delay. undici has no way to open a connection ahead of a request (nodejs/undici
-   * issue 317), so that check is what readies its request path (and the HTTP parser's
-   * WebAssembly) while the program runs, and a connection for payloads when the intake takes
-   * them on the same host (`dd_url` of a proxy or the local intake).
+   * than at its delay. That check is what readies the request path (node:http, node:https and
+   * their first request's code) while the program runs, and a kept-alive connection for
+   * payloads when the intake takes them on the same host (`dd_url` of a proxy or the local intake).
    */
   public prepare(): void {
     if (this.#state !== 'running' || this.#prepared) return;
@@ -168,8 +167,8 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
       );
     }
     // Released on the next turn of the event loop, not awaited: nothing is sent any more, and
-    // under `agentkit exec` the process exits before it (its exit closes the sockets): undici's
-    // teardown of its clients was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
+    // under `agentkit exec` the process exits before it (its exit closes the sockets): the HTTP
+    // client's teardown (undici's, when measured) was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
     // "Issue 17 §1, exec's path to the spawn and from the program's exit to its own").
     setImmediate(() => void this.#closeTransport());
   }
@@ -218,14 +217,15 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
 
   #loadTransport(): Promise<HttpTransport> {
     this.#transport ??= (async () => {
-      const startedMs = performance.now();
+      // A turn of the event loop first: the start returns before the client is made.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       try {
-        const transport = await loadUndiciTransport({ timeoutMs: this.#settings.timeoutMs, http: this.#http });
-        this.#log.debug({ loadMs: Math.round(performance.now() - startedMs) }, 'HTTP client (undici) loaded');
+        const transport = createNodeHttpTransport({ timeoutMs: this.#settings.timeoutMs, http: this.#http });
+        this.#log.debug('HTTP client ready (node:http)');
         return transport;
       } catch (error) {
-        this.#log.error({ err: error }, 'cannot load undici: nothing can be sent');
-        throw new ForwarderError(ForwarderErrorCode.TransportUnavailable, 'undici could not be loaded; reinstall @agentkit/forwarder', { cause: error });
+        this.#log.error({ err: error }, 'cannot make the HTTP client: nothing can be sent');
+        throw new ForwarderError(ForwarderErrorCode.TransportUnavailable, 'the HTTP client could not be made (node:http); nothing can be sent', { cause: error });
       }
     })();
     return this.#transport;

@@ -47,7 +47,7 @@ export const DEFAULT_HTTP_CLIENT_SETTINGS: HttpClientSettings = Object.freeze({
 
 /**
  * Reads the proxy and TLS keys (`httpClientConfigKeys` must be declared). Synchronous and
- * cheap: no undici here. Throws `ERR_FORWARDER_INVALID_PROXY`, naming the key and where its
+ * cheap: no HTTP module is loaded here. Throws `ERR_FORWARDER_INVALID_PROXY`, naming the key and where its
  * value came from (never the password), when a proxy URL cannot be used.
  */
 export function readHttpClientSettings(config: ConfigReader): HttpClientSettings {

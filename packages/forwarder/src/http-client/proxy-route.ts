@@ -11,7 +11,7 @@ import type { HttpClientSettings } from './http-client-settings.js';
  *   it: lower-case, default port dropped) bypasses the proxy, and nothing else does;
  * - with `no_proxy_nonexact_match`, as Go's `golang.org/x/net/http/httpproxy` does (see
  *   {@link NoProxyMatcher}), where `localhost` and loopback addresses never use a proxy.
- * Pure and synchronous; call it once per origin (the dispatchers cache the answer).
+ * Pure and synchronous; call it once per origin (the HTTP client caches the answer).
  */
 export function proxyFor(target: URL, settings: HttpClientSettings): URL | undefined {
   const proxy = target.protocol === 'https:' ? settings.httpsProxy : target.protocol === 'http:' ? settings.httpProxy : undefined;

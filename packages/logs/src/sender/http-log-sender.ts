@@ -10,7 +10,7 @@ import {
   DestinationWorker,
   ExpBackoffPolicy,
   ForwarderStats,
-  loadUndiciTransport,
+  createNodeHttpTransport,
   readForwarderSettings,
   readHttpClientSettings,
   systemClock,
@@ -47,8 +47,8 @@ type State = 'running' | 'stopping' | 'stopped';
  * The LogSender over the forwarder's own parts: logs are encoded as the intake takes them,
  * batched (1,000 logs or 5 MB, or `logs_config.batch_wait`), gzipped off the main thread, and
  * handed to one {@link DestinationWorker} — the forwarder's queues, retries, backoff, circuit
- * breaker and stop drain — over its undici client with the proxy and TLS settings. undici is
- * loaded with the first payload, never at start.
+ * breaker and stop drain — over the one HTTP client (node:http / node:https) with the proxy and
+ * TLS settings, made with the first payload, never at start.
  *
  * What it holds is bounded as the Agent's logs pipeline bounds it: at most
  * `logs_config.batch_max_concurrent_send` payloads in flight and `logs_config.payload_channel_size`
@@ -267,9 +267,9 @@ export class HttpLogSender implements LogSender, TelemetrySource {
     return this.#compressing.size >= MAX_CONCURRENT_COMPRESSIONS ? gzipSync(body, options) : gzipAsync(body, options);
   }
 
-  /** undici's transport, watched: a payload the intake took counts its logs as sent. */
+  /** The HTTP client's transport, watched: a payload the intake took counts its logs as sent. */
   async #loadTransport(timeoutMs: number, http: ReturnType<typeof readHttpClientSettings>): Promise<HttpTransport> {
-    const transport = await loadUndiciTransport({ timeoutMs, http });
+    const transport = await Promise.resolve(createNodeHttpTransport({ timeoutMs, http }));
     return {
       send: async (request) => {
         const outcome = await transport.send(request);

@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, isIP, type AddressInfo, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -25,6 +26,8 @@ export interface TestProxyOptions {
    * test can use names no DNS knows. Anything else must be a loopback address literal.
    */
   readonly routes?: Readonly<Record<string, string>>;
+  /** Serve the proxy itself over TLS (an `https://` proxy URL) with this certificate. */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 /**
@@ -41,7 +44,8 @@ export class TestProxy {
 
   private constructor(options: TestProxyOptions) {
     this.#options = options;
-    this.#server = createServer((req, res) => this.#forward(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.#forward(req, res);
+    this.#server = options.tls === undefined ? createServer(handler) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler);
     this.#server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#tunnel(req, socket, head));
     this.#server.on('connection', (socket: Socket) => this.#track(socket));
   }
@@ -61,11 +65,11 @@ export class TestProxy {
     return this.#port;
   }
 
-  /** `http://[user:password@]127.0.0.1:<port>`, with the credentials the proxy requires. */
+  /** `http(s)://[user:password@]127.0.0.1:<port>`, with the credentials the proxy requires. */
   public get url(): string {
     const auth = this.#options.auth;
     const userinfo = auth === undefined ? '' : `${encodeURIComponent(auth.username)}:${encodeURIComponent(auth.password)}@`;
-    return `http://${userinfo}127.0.0.1:${this.#port}`;
+    return `${this.#options.tls === undefined ? 'http' : 'https'}://${userinfo}127.0.0.1:${this.#port}`;
   }
 
   /** Stops listening and ends every connection and tunnel. */

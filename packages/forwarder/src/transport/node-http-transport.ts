@@ -1,13 +1,12 @@
-import type { Dispatcher } from 'undici';
 import type { HttpClientSettings } from '../http-client/http-client-settings.js';
+import { createHttpClient, type HttpClient } from '../http-client/node-http-client.js';
 import { transportErrorReason } from '../http-client/transport-error.js';
-import { loadHttpDispatchers, type HttpDispatchers } from '../http-client/undici-dispatchers.js';
 import type { HttpOutcome, HttpRequest, HttpTransport } from './transport.def.js';
 
 /** Bytes of an error response kept for the log line. */
 export const RESPONSE_SNIPPET_BYTES = 512;
 
-export interface UndiciTransportOptions {
+export interface NodeHttpTransportOptions {
   /** `forwarder_timeout`: to connect, to receive the headers, and between body chunks. */
   readonly timeoutMs: number;
   /** Proxy and TLS (`readHttpClientSettings`). */
@@ -15,53 +14,46 @@ export interface UndiciTransportOptions {
 }
 
 /**
- * Imports undici (about 100 ms of module loading, perf-anchors §6) and returns a transport on
- * keep-alive dispatchers shared by every destination, direct or through the configured proxy
- * (`loadHttpDispatchers`). Rejects only if undici cannot be loaded.
+ * A transport on the one HTTP client (`createHttpClient`: node:http / node:https, keep-alive
+ * connections shared by every destination, direct or through the configured proxy). Cheap and
+ * synchronous: Node's HTTP modules load at the first request.
  */
-export async function loadUndiciTransport(options: UndiciTransportOptions): Promise<HttpTransport> {
-  return new UndiciTransport(await loadHttpDispatchers(options.http, { timeoutMs: options.timeoutMs }));
+export function createNodeHttpTransport(options: NodeHttpTransportOptions): HttpTransport {
+  return new NodeHttpTransport(createHttpClient(options.http, { timeoutMs: options.timeoutMs }));
 }
 
-class UndiciTransport implements HttpTransport {
-  readonly #dispatchers: HttpDispatchers;
+class NodeHttpTransport implements HttpTransport {
+  readonly #client: HttpClient;
 
-  public constructor(dispatchers: HttpDispatchers) {
-    this.#dispatchers = dispatchers;
+  public constructor(client: HttpClient) {
+    this.#client = client;
   }
 
   public async send(request: HttpRequest): Promise<HttpOutcome> {
-    const route = this.#dispatchers.forOrigin(request.origin);
     try {
-      const response = await route.dispatcher.request({
-        origin: request.origin,
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: request.signal,
-      });
-      const status = response.statusCode;
+      const response = await this.#client.request(request);
+      const status = response.status;
       if (status < 400) {
-        await response.body.dump();
+        await response.dump();
         return { kind: 'response', status, bodySnippet: '' };
       }
       return { kind: 'response', status, bodySnippet: await readSnippet(response.body) };
     } catch (error) {
-      return errorOutcome(error, request.signal.aborted, route.proxy);
+      return errorOutcome(error, request.signal.aborted, this.#client.proxyOf(request.origin));
     }
   }
 
-  public async close(): Promise<void> {
-    // destroy, not close: by now the forwarder has given up on whatever is still in flight.
-    await this.#dispatchers.destroy();
+  public close(): Promise<void> {
+    // Destroyed, not drained: by now the forwarder has given up on whatever is still in flight.
+    this.#client.destroy();
+    return Promise.resolve();
   }
 }
 
-async function readSnippet(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function readSnippet(body: AsyncIterable<Buffer>): Promise<string> {
   let text = '';
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of body) {
       text += chunk.toString('utf8');
       if (text.length >= RESPONSE_SNIPPET_BYTES) break;
     }
