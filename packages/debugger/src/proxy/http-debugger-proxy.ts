@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONFIG, inject, injectable, LOGGER, optional, settleWithin, type ConfigReader, type Logger, type Stoppable, type TelemetrySnapshot, type TelemetrySource } from '@agentkit/core';
-import { classifyStatus, ExpBackoffPolicy, forwarderKeys, loadHttpDispatchers, readHttpClientSettings, type HttpClientSettings, type HttpDispatchers } from '@agentkit/forwarder';
+import { classifyStatus, createHttpClient, ExpBackoffPolicy, forwarderKeys, readHttpClientSettings, type HttpClient, type HttpClientSettings } from '@agentkit/forwarder';
 import { resolveDebuggerDestinations, type DebuggerDestination, type DebuggerDestinations, type DebuggerTarget } from './debugger-destination.js';
 import {
   DEBUGGER_PROXY_OPTIONS,
@@ -21,13 +21,13 @@ import { sendOnce, type Attempt } from './send-once.js';
 /**
  * Forwards the tracers' debugger and symdb uploads as the Datadog Agent's reverse proxies do
  * (headers, tags, destinations: see `outgoingRequest`, `resolveDebuggerDestinations`), through
- * the forwarder's undici dispatchers (`proxy.*`, `skip_ssl_validation`, `min_tls_version`,
+ * the forwarder's HTTP client (node:http / node:https: `proxy.*`, `skip_ssl_validation`, `min_tls_version`,
  * `forwarder_timeout` per request). A body up to the retry buffer is held and retried on a
  * transport error or a retryable status (`classifyStatus`), waiting the forwarder's backoff
  * (`forwarder_backoff_*`) between attempts, and copied to the additional endpoints; a longer
  * one is streamed to the main intake once, never held whole. The tracer gets the intake's
- * status and body (502 when it could not be reached, 413 for a body over the limit). undici is
- * loaded at the first upload. `handle` may be called before start and never rejects; on stop,
+ * status and body (502 when it could not be reached, 413 for a body over the limit). The client
+ * is made at the first upload. `handle` may be called before start and never rejects; on stop,
  * uploads in flight are waited for until the stop's signal aborts, then cut.
  */
 @injectable()
@@ -46,7 +46,7 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
   readonly #cut = new AbortController();
   #bufferLeftBytes: number;
   #stopped = false;
-  #dispatchers: Promise<HttpDispatchers> | undefined;
+  #client: HttpClient | undefined;
 
   public constructor(
     @inject(CONFIG) config: ConfigReader,
@@ -99,9 +99,8 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
     const waited = await settleWithin(Promise.all([...this.#inflight]), signal);
     if (!waited.settled) this.#cut.abort(new Error('the agent is stopping'));
     this.#stats.flushLogs();
-    const dispatchers = this.#dispatchers;
-    this.#dispatchers = undefined;
-    if (dispatchers !== undefined) await (await dispatchers.catch(() => undefined))?.destroy();
+    this.#client?.destroy();
+    this.#client = undefined;
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -225,8 +224,8 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
   }
 
   async #send(target: DebuggerTarget, outgoing: OutgoingRequest, body: Buffer | BodyStream, length: number | undefined, signal: AbortSignal): Promise<Attempt> {
-    const dispatchers = await this.#loadDispatchers();
-    return sendOnce(dispatchers, {
+    this.#client ??= createHttpClient(this.#http, { timeoutMs: this.#timeoutMs });
+    return sendOnce(this.#client, {
       url: target.url,
       search: outgoing.search,
       headers: headersFor(outgoing, target, length),
@@ -236,10 +235,6 @@ export class HttpDebuggerProxy implements DebuggerProxy, TelemetrySource, Stoppa
     });
   }
 
-  #loadDispatchers(): Promise<HttpDispatchers> {
-    this.#dispatchers ??= loadHttpDispatchers(this.#http, { timeoutMs: this.#timeoutMs });
-    return this.#dispatchers;
-  }
 }
 
 function answer(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import { transportErrorReason, type HttpDispatchers } from '@agentkit/forwarder';
+import { transportErrorReason, type HttpClient } from '@agentkit/forwarder';
 
 /** Enough of an intake's answer to pass it on to the tracer; the rest is read and dropped. */
 export const MAX_ANSWER_BYTES = 64 * 1024;
@@ -20,30 +19,31 @@ export interface SendRequest {
   readonly signal: AbortSignal;
 }
 
-/** POSTs one request through the forwarder's dispatchers (proxy, TLS). Never rejects. */
-export async function sendOnce(dispatchers: HttpDispatchers, request: SendRequest): Promise<Attempt> {
-  const route = dispatchers.forOrigin(request.url.origin);
+/** POSTs one request with the forwarder's HTTP client (proxy, TLS). Never rejects. */
+export async function sendOnce(client: HttpClient, request: SendRequest): Promise<Attempt> {
+  const proxy = client.proxyOf(request.url.origin);
   const timeout = AbortSignal.timeout(request.timeoutMs);
-  const via = route.proxy === undefined ? '' : ` (through the proxy ${route.proxy})`;
+  const via = proxy === undefined ? '' : ` (through the proxy ${proxy})`;
   try {
-    const response = await route.dispatcher.request({
+    const response = await client.request({
       origin: request.url.origin,
       path: `${request.url.pathname}${request.search}`,
       method: 'POST',
       headers: request.headers,
-      body: Buffer.isBuffer(request.body) ? request.body : Readable.from(request.body, { objectMode: false }),
+      // Streamed as it comes from the tracer, never gathered.
+      body: request.body,
       signal: AbortSignal.any([request.signal, timeout]),
     });
     const chunks: Buffer[] = [];
     let kept = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    for await (const chunk of response.body) {
       if (kept >= MAX_ANSWER_BYTES) continue;
       const part = chunk.subarray(0, MAX_ANSWER_BYTES - kept);
       chunks.push(part);
       kept += part.length;
     }
     const type = response.headers['content-type'];
-    return { kind: 'answered', status: response.statusCode, contentType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks, kept) };
+    return { kind: 'answered', status: response.status, contentType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks, kept) };
   } catch (error) {
     if (request.signal.aborted) return { kind: 'transport', error: `cut: ${String((request.signal.reason as Error | undefined)?.message ?? request.signal.reason)}` };
     return { kind: 'transport', error: timeout.aborted ? `no answer within ${request.timeoutMs} ms${via}` : `${describeError(error)}${via}` };

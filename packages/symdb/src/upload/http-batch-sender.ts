@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agentkit/core';
-import { DEFAULT_HTTP_CLIENT_SETTINGS, loadHttpDispatchers, transportErrorReason, type HttpClientSettings, type HttpDispatchers } from '@agentkit/forwarder';
+import { createHttpClient, DEFAULT_HTTP_CLIENT_SETTINGS, transportErrorReason, type HttpClient, type HttpClientSettings } from '@agentkit/forwarder';
 import type { BatchSink, EncodedBatch } from '../encoder/gzip-batch-encoder.js';
 import { isRetryableStatus, UploadError } from '../errors.js';
 import type { SymdbDestination } from './destination.js';
@@ -39,8 +38,8 @@ export interface HttpBatchSenderOptions {
 
 /**
  * Posts each batch as `multipart/form-data` (`file` part then `event` part) with the
- * forwarder's undici dispatchers, so the proxy and TLS keys apply as to every agentkit client
- * (undici is loaded at the first batch). The body is the batch's gzip chunks framed by two
+ * forwarder's HTTP client (node:http / node:https), so the proxy and TLS keys apply as to every
+ * agentkit client (it is made at the first batch). The body is the batch's gzip chunks framed by two
  * small buffers, written chunk by chunk: nothing is copied, and the same chunks are written
  * again on a retry. Retries transport failures, 408, 429 and 5xx with jittered exponential
  * backoff; any other status fails at once. `close()` ends its connections.
@@ -50,7 +49,7 @@ export class HttpBatchSender implements BatchSink {
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
-  #dispatchers: Promise<HttpDispatchers> | undefined;
+  #client: HttpClient | undefined;
 
   public constructor(options: HttpBatchSenderOptions) {
     this.#options = options;
@@ -82,10 +81,10 @@ export class HttpBatchSender implements BatchSink {
   }
 
   /** Ends the sender's connections; a later `send` opens new ones. */
-  public async close(): Promise<void> {
-    const dispatchers = this.#dispatchers;
-    this.#dispatchers = undefined;
-    if (dispatchers !== undefined) await (await dispatchers.catch(() => undefined))?.destroy();
+  public close(): Promise<void> {
+    this.#client?.destroy();
+    this.#client = undefined;
+    return Promise.resolve();
   }
 
   async #post(body: readonly Buffer[], contentType: string, signal: AbortSignal | undefined): Promise<void> {
@@ -99,24 +98,25 @@ export class HttpBatchSender implements BatchSink {
     } catch (error) {
       throw new UploadError(`symdb upload to ${url} cannot start: ${String(error)} (check symdb_url)`, { retryable: false }, { cause: error });
     }
-    const route = (await this.#loadDispatchers()).forOrigin(target.origin);
+    const client = (this.#client ??= createHttpClient(this.#options.http ?? DEFAULT_HTTP_CLIENT_SETTINGS, { timeoutMs }));
+    const proxy = client.proxyOf(target.origin);
     const timeout = AbortSignal.timeout(timeoutMs);
     const requestSignal = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
-    const via = route.proxy === undefined ? '' : ` through the proxy ${route.proxy}`;
+    const via = proxy === undefined ? '' : ` through the proxy ${proxy}`;
     let status: number;
     let text = '';
     try {
-      const response = await route.dispatcher.request({
+      const response = await client.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'POST',
         headers: { ...headers, 'Content-Type': contentType, 'Content-Length': String(length) },
-        // A fresh stream over the same chunks for each attempt: nothing is copied.
-        body: Readable.from(body, { objectMode: false }),
+        // The same chunks written again for each attempt: nothing is copied.
+        body: chunksOf(body),
         signal: requestSignal,
       });
-      status = response.statusCode;
-      for await (const part of response.body as AsyncIterable<Buffer>) {
+      status = response.status;
+      for await (const part of response.body) {
         if (text.length < MAX_ERROR_BODY_CHARS) text += part.toString('utf8');
       }
     } catch (error) {
@@ -129,15 +129,14 @@ export class HttpBatchSender implements BatchSink {
     throw new UploadError(`symdb upload to ${url}${via} got HTTP ${status}${detail}`, { status, retryable: isRetryableStatus(status) });
   }
 
-  #loadDispatchers(): Promise<HttpDispatchers> {
-    this.#dispatchers ??= loadHttpDispatchers(this.#options.http ?? DEFAULT_HTTP_CLIENT_SETTINGS, {
-      timeoutMs: this.#options.timeoutMs ?? DEFAULT_UPLOAD_TIMEOUT_MS,
-    });
-    return this.#dispatchers;
-  }
 }
 
-/** The reason, with the TLS or socket code undici wraps (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
+/** The batch's buffers, one after the other, as a body streamed chunk by chunk. */
+async function* chunksOf(body: readonly Buffer[]): AsyncIterable<Buffer> {
+  for (const chunk of body) yield chunk;
+}
+
+/** The reason, with the TLS or socket code (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
 function describeTransportError(error: unknown): string {
   const { code, message } = transportErrorReason(error);
   return `${code}: ${message}`;
