@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lazyBuiltins } from './binary/lazy-builtins.mjs';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -180,9 +180,8 @@ const cli = JSON.stringify(`${root}packages/agent/dist/cli.js`);
 const commandModule = (name) => JSON.stringify(`${root}packages/agent/dist/commands/${name}-command.js`);
 // For the snapshot the entry runs nothing: it hands `main` to snapshot-main.cjs, and `preload`
 // evaluates what `run` and `exec` load (their commands' modules), so that the executable finds
-// them evaluated. Not the HTTP client (undici, loaded once the listener is ready, beside the
-// program): at load it extends node:async_hooks' AsyncResource and takes node:http's
-// IncomingMessage and node:http2's constants, none of them verified in Node 20's user snapshots.
+// them evaluated. The HTTP client (packages/forwarder, node-http-client.ts) is among them: it
+// takes node:http / node:https at its first request, never at load.
 const entry = SNAPSHOT
   ? `export { main } from ${cli};\nexport const preload = () => Promise.all([import(${commandModule('run')}), import(${commandModule('exec')})]);\n`
   : ONE_FILE_ENTRY(cli);
@@ -193,7 +192,7 @@ await build({
   // the module wrapper written in (packages/agent/bin/cached-bundle.cjs says why).
   ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : { banner: { js: `${WRAPPER_HEAD}\n${banner}` }, footer: { js: WRAPPER_TAIL } }),
   outfile: bundle,
-  plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, undiciSlim(root, 'build-binary'), pinoLazyRequires(root)],
+  plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, pinoLazyRequires(root)],
 });
 
 // ASCII only, as the npm CLI's chunks (asciiOnly in esbuild-plugins.mjs says why).

@@ -1,5 +1,5 @@
 // Bundles the `agentkit` CLI (packages/agent/dist/cli.js and all it imports: our packages,
-// inversify, pino, yaml, undici…) twice, for packages/agent/bin/agentkit.js, which loads the
+// inversify, pino, yaml…) twice, for packages/agent/bin/agentkit.js, which loads the
 // first that is up to date:
 //   1. into ONE CommonJS file, packages/agent/dist/one-file/agentkit.cjs, with V8 code caches
 //      recorded by real runs of it (scripts/record-code-cache.mjs, the single executable's step
@@ -21,7 +21,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires, undiciSlim } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -75,7 +75,7 @@ const { outputFiles } = await build({
   external,
   // CommonJS dependencies (pino, …) call require() for Node's built-ins: give ESM chunks one.
   banner: { js: "import { createRequire as __agentkitCreateRequire } from 'node:module';\nconst require = __agentkitCreateRequire(import.meta.url);" },
-  plugins: [ownImportMetaUrl(outdir, 'import.meta.url'), undiciSlim(root, 'bundle-cli'), pinoLazyRequires(root)],
+  plugins: [ownImportMetaUrl(outdir, 'import.meta.url'), pinoLazyRequires(root)],
   legalComments: 'none',
   logLevel: 'warning',
   write: false,
@@ -109,7 +109,7 @@ const oneFileBuild = await build({
   // given by the loader (bin/agentkit.js).
   banner: { js: `${WRAPPER_HEAD}\nvar ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;` },
   footer: { js: WRAPPER_TAIL },
-  plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), undiciSlim(root, 'bundle-cli'), pinoLazyRequires(root)],
+  plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), pinoLazyRequires(root)],
   legalComments: 'none',
   logLevel: 'warning',
   write: false,

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestIntake, type TestIntake } from '@agentkit/testing';
+import { startAgentProcess } from './support/agent-process.js';
 import { execEnv, startExec } from './support/exec-process.js';
 
 // What the built CLI's `agentkit exec` loads of Node's own modules (run `npm run build` first).
@@ -32,11 +32,20 @@ afterEach(async () => {
  */
 async function execBuiltins(): Promise<{ code: number | null; builtins: string[]; atSpawn: string[]; wasmModules: string[] }> {
   const out = join(dir, 'builtins.json');
+  const preload = writeRecorder(out);
+  const run = startExec(['--', process.execPath, '-e', 'process.exit(3)'], await execEnv(intake, { NODE_OPTIONS: `--require ${preload}` }));
+  const { code } = await run.closed;
+  return { code, ...(JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; atSpawn: string[]; wasmModules: string[] }) };
+}
+
+/** Writes the preload that records into `out` (JSON, at the exit of the process whose argv[1] is agentkit.js); returns its path. */
+function writeRecorder(out: string): string {
   const preload = join(dir, 'record-builtins.cjs');
   // Preloaded into the wrapper (and its program, which has no agentkit.js in its argv): the
   // names of Node's public modules loaded so far, from process.moduleLoadList, at the wrapper's
   // first child_process.spawn (its program's start; node:child_process is loaded before it
-  // anyway) and at its exit, and the bytes of every WebAssembly.Module made (undici's llhttp).
+  // anyway) and at its exit, and the bytes of every WebAssembly.Module made (none: the HTTP
+  // client is node:http, whose parser is Node's own).
   writeFileSync(
     preload,
     `if (/agentkit\\.js$/.test(process.argv[1] ?? '')) {
@@ -47,6 +56,15 @@ async function execBuiltins(): Promise<{ code: number | null; builtins: string[]
     wasmModules.push(Buffer.from(bytes).toString('base64'));
     return new Module(bytes);
   };
+  // The asynchronous ways in too (their sources may be a Response: named, not copied).
+  for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming']) {
+    const original = WebAssembly[name];
+    if (typeof original !== 'function') continue;
+    WebAssembly[name] = function (source, ...rest) {
+      if (!(source instanceof WebAssembly.Module)) wasmModules.push(ArrayBuffer.isView(source) || source instanceof ArrayBuffer ? Buffer.from(source).toString('base64') : name);
+      return original.call(this, source, ...rest);
+    };
+  }
   const childProcess = require('node:child_process');
   const spawn = childProcess.spawn;
   let atSpawn;
@@ -58,15 +76,7 @@ async function execBuiltins(): Promise<{ code: number | null; builtins: string[]
 }
 `,
   );
-  const run = startExec(['--', process.execPath, '-e', 'process.exit(3)'], await execEnv(intake, { NODE_OPTIONS: `--require ${preload}` }));
-  const { code } = await run.closed;
-  return { code, ...(JSON.parse(readFileSync(out, 'utf8')) as { builtins: string[]; atSpawn: string[]; wasmModules: string[] }) };
-}
-
-/** undici's llhttp, compiled without SIMD, as the forwarder's undici holds it (base64). */
-function llhttpWithoutSimd(): string {
-  const requireFromForwarder = createRequire(new URL('../packages/forwarder/package.json', import.meta.url));
-  return (requireFromForwarder('undici/lib/llhttp/llhttp-wasm.js') as Buffer).toString('base64');
+  return preload;
 }
 
 describe('agentkit exec, what it loads of Node', () => {
@@ -75,7 +85,7 @@ describe('agentkit exec, what it loads of Node', () => {
     async () => {
       const { code, builtins } = await execBuiltins();
       expect(code).toBe(3);
-      // The wrapper did run its pipeline: UDP bound, and the enhanced metrics sent through undici.
+      // The wrapper did run its pipeline: UDP bound, and the enhanced metrics sent.
       expect(builtins).toContain('dgram');
       expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.cold_start')).toBe(true);
       expect(builtins).not.toContain('http2');
@@ -84,7 +94,7 @@ describe('agentkit exec, what it loads of Node', () => {
       // pino's tools and thread-stream take it when they load (scripts/esbuild-plugins.mjs,
       // pinoLazyRequires); the logger's synchronous destination never needs it.
       expect(builtins).not.toContain('worker_threads');
-      // undici's checks take node:assert at the first that fails (lazyAssert), none did here.
+      // Nothing on the send path takes node:assert (sonic-boom's check takes it at its first failure).
       expect(builtins).not.toContain('assert');
       // With `bind_host` an IP or `localhost` (the default), no listener resolves a name
       // (packages/dogstatsd, listen-address.ts), so node:dns/promises is never needed.
@@ -112,12 +122,31 @@ describe('agentkit exec, what it loads of Node', () => {
   );
 
   it(
-    "compiles one WebAssembly module to send, undici's llhttp built without SIMD (the one the bundle keeps)",
+    'compiles no WebAssembly at all to send: the HTTP client is node:http, whose parser is Node’s own',
     async () => {
       const { code, wasmModules } = await execBuiltins();
       expect(code).toBe(3);
       expect(intake.sketches().some((s) => s.metric === 'datadog.serverless_agent.enhanced.cold_start')).toBe(true);
-      expect(wasmModules).toEqual([llhttpWithoutSimd()]);
+      expect(wasmModules).toEqual([]);
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
+
+describe('agentkit run, what its sends compile', () => {
+  it(
+    'compiles no WebAssembly: the API key check, the host metadata and the drain’s flush go out on node:http',
+    async () => {
+      const out = join(dir, 'run-builtins.json');
+      const preload = writeRecorder(out);
+      const agent = startAgentProcess(['run'], { ...(await execEnv(intake)), DD_HOSTNAME: 'wasm-check-host', NODE_OPTIONS: `--require ${preload}` });
+      try {
+        await intake.waitFor(() => intake.requests.some((r) => r.path === '/api/v1/validate') && intake.requests.some((r) => r.method === 'POST'), 'the key check and a first payload', { timeoutMs: 30_000 });
+      } finally {
+        await agent.stop('SIGTERM');
+      }
+      const { wasmModules } = JSON.parse(readFileSync(out, 'utf8')) as { wasmModules: string[] };
+      expect(wasmModules).toEqual([]);
     },
     CASE_TIMEOUT_MS,
   );

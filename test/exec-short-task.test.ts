@@ -6,9 +6,9 @@ import { makeTestCertificate, startTestIntake, type TestIntake } from '@agentkit
 import { counterTotalAtIntake, execEnv, startExec } from './support/exec-process.js';
 
 // The shortest task agentkit exec wraps: it sends its metrics and exits in the same breath, so
-// the drain starts while the pipeline may still be starting (undici loading, components after
+// the drain starts while the pipeline may still be starting (the HTTP client being made, components after
 // the ready point starting). Everything it sent must still reach the intake, with its exit
-// code passed on. And what the last send needs (undici, TLS's root certificates, the key
+// code passed on. And what the last send needs (the HTTP client, TLS's root certificates, the key
 // check that readies the HTTP client) is readied once the program runs, beside it, not after
 // its exit. Run `npm run build` first.
 const CASE_TIMEOUT_MS = 60_000;

@@ -1,5 +1,5 @@
 // The first HTTPS request of a process, as the forwarder's last send under `agentkit exec` makes
-// it: undici (the same package the forwarder uses) to a local HTTPS server (a test certificate,
+// it: the forwarder's HTTP client (createHttpClient, node:https) to a local HTTPS server (a test certificate,
 // certificates not checked, TLS 1.2 at least), in a fresh Node per run, with and without a
 // throwaway `tls.createSecureContext()` made before it, which is what `Forwarder.prepare` does
 // while the program runs (packages/forwarder/src/http-client/tls-warmup.ts). The first secure
@@ -23,13 +23,13 @@ if (values.child !== undefined) {
     return (user + system) / 1000;
   };
   const tls = await import('node:tls');
-  const undici = await import('undici');
+  const { createHttpClient, DEFAULT_HTTP_CLIENT_SETTINGS } = await import('../../packages/forwarder/dist/index.js');
   const before = cpuMs();
   if (values.warm) tls.createSecureContext({ minVersion: 'TLSv1.2' });
   const warmed = cpuMs();
-  const agent = new undici.Agent({ connect: { rejectUnauthorized: false, minVersion: 'TLSv1.2' } });
-  const response = await undici.request(`https://127.0.0.1:${values.child}/`, { dispatcher: agent });
-  await response.body.dump();
+  const client = createHttpClient({ ...DEFAULT_HTTP_CLIENT_SETTINGS, rejectUnauthorized: false, minTlsVersion: 'TLSv1.2' }, { timeoutMs: 20_000 });
+  const response = await client.request({ origin: `https://127.0.0.1:${values.child}`, path: '/', method: 'GET', headers: {} });
+  await response.dump();
   process.stdout.write(JSON.stringify({ contextCpuMs: warmed - before, requestCpuMs: cpuMs() - warmed }));
   process.exit(0);
 }

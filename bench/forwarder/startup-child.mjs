@@ -1,10 +1,10 @@
 // One measured process for startup.mjs: starts the forwarder bundle, sends one payload to the
 // intake at $INTAKE_URL, stops, and prints its timings as one JSON line.
-// Modes: lazy (as shipped), eager (undici imported before start, as a non-lazy forwarder
-// would), lazy-idle (as lazy, but the first payload comes 500 ms after start, like a flush).
+// Modes: lazy (as shipped), eager (node:http and node:https imported before start, as a
+// client loading its modules at load would), lazy-idle (as lazy, but the first payload comes 500 ms after start, like a flush).
 const mode = process.argv[2] ?? 'lazy';
 const t0 = performance.now();
-if (mode === 'eager') await import('undici');
+if (mode === 'eager') await Promise.all([import('node:http'), import('node:https')]);
 const { createApp } = await import('@agentkit/core');
 const { commonConfigKeys, loadConfig } = await import('@agentkit/config');
 const { FORWARDER, forwarderBundle, forwarderConfigKeys } = await import('@agentkit/forwarder');

@@ -1,4 +1,5 @@
-// Start-up cost of the forwarder with undici loaded lazily (as shipped) and eagerly.
+// Start-up cost of the forwarder with its HTTP modules (node:http, node:https) loaded lazily (as
+// shipped: at the first request) and eagerly.
 // Each run is a fresh process (module loading is the cost); NODE_EXTRA_CA_CERTS is unset for
 // the children (it adds ~145 ms to every Node start on some machines, perf-anchors §6).
 // Prints medians of `runs` runs after 2 warm-ups per mode.

@@ -1,4 +1,4 @@
-// Where an idle `agentkit run`'s memory is, by mapping (issue 14 §3, undici's share): preloaded,
+// Where an idle `agentkit run`'s memory is, by mapping (issue 14 §3): preloaded,
 //   DD_DOGSTATSD_PORT=0 DD_APM_RECEIVER_PORT=0 DD_LOCAL_INTAKE_PORT=0 DD_CMD_PORT=-1 \
 //     node --import ./bench/memory/idle-probe.mjs packages/agent/bin/agentkit.js run
 // prints one JSON line on stderr (`idle-probe {…}`) IDLE_PROBE_AT_MS (4000) after start: VmRSS,
@@ -8,10 +8,10 @@
 // compiled (when, how large, and what the compile and the instance added to RssAnon / RssFile),
 // and with IDLE_PROBE_BUILTINS=1 the built-ins loaded. Stop the agent after it.
 // For measurement only, IDLE_PROBE_WASM takes WebAssembly away from the agent: `none` makes
-// `new WebAssembly.Module` throw (undici loads, makes its Agent and connects, but cannot make its
-// parser: no response is parsed, the forwarder counts failed sends); `empty` also compiles an
-// empty module first (V8's wasm engine started); `compiled` also compiles undici's llhttp 0.5 s
-// after start, never instantiated nor run.
+// `new WebAssembly.Module` throw; `empty` also compiles an empty module first (V8's wasm engine
+// started); `compiled` also compiles undici's llhttp 0.5 s after start, never instantiated nor
+// run. These were for the forwarder on undici (issue 14 §3, undici's share); the agent compiles
+// no WebAssembly now, and `compiled` needs a checkout that still has undici (ef7fea1 or before).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import v8 from 'node:v8';

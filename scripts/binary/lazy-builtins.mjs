@@ -30,9 +30,9 @@ export const SNAPSHOT_SAFE_BUILTINS = new Set([
 /**
  * Built-ins outside that list that the modules' top level needs (destructured at load, which a
  * getter cannot defer), loaded into the snapshot all the same, each checked for what it keeps:
- * - worker_threads: pino, thread-stream and undici's webidl take `Worker`, `isMainThread`,
- *   `markAsUncloneable` at load. What it holds is the main thread's (isMainThread, threadId 0),
- *   the same in every start of the executable; a Worker is only ever created at run time.
+ * - worker_threads: pino and thread-stream take `Worker`, `isMainThread` at load. What it holds
+ *   is the main thread's (isMainThread, threadId 0), the same in every start of the executable;
+ *   a Worker is only ever created at run time.
  */
 export const LOADED_IN_SNAPSHOT = new Set(['worker_threads']);
 
@@ -48,7 +48,7 @@ export const lazyBuiltins = () => ({
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) => {
       const id = args.path.replace(/^node:/, '');
-      // One this Node lacks (undici probes node:sqlite) is left as it is: it throws when required, as it would unbundled.
+      // One this Node lacks (a dependency probing node:sqlite) is left as it is: it throws when required, as it would unbundled.
       if (args.path.startsWith('node:') && !isBuiltin(args.path)) return { path: args.path, external: true };
       if (!isBuiltin(args.path)) return undefined;
       // The lazy module's own require of the real built-in.

@@ -22,11 +22,14 @@ const SEMI_SPACE_GROWTH_FACTOR_DEFAULT = 2;
  * executable pass none, a user can give them in `NODE_OPTIONS` (docs/benchmarks.md, same
  * section). Calling it again sets the same flags again.
  *
- * `--liftoff-only`: undici's HTTP parser is WebAssembly (llhttp), which V8 compiles a second
- * time with TurboFan in the background. That compile is `agentkit run`'s start-up high-water
- * mark (VmHWM 110 → 75 MB without it), and a short task under `exec` that exits right after the
- * first send waits for it (~100 ms). The baseline (Liftoff) code parses the agent's few
- * responses per flush fast enough.
+ * `--liftoff-only`: the agent's own HTTP client compiles no WebAssembly (node:http parses with
+ * Node's native llhttp). What still may is Node's global `fetch` (its own copy of undici, whose
+ * parser is llhttp in WebAssembly), which the Cloud Run metadata lookup under `exec` uses
+ * (packages/serverless, metadata.ts); V8 would compile that a second time with TurboFan in the
+ * background, which was `agentkit run`'s start-up high-water mark when the forwarder was on
+ * undici (VmHWM 110 → 75 MB without it), and a short task that exits right after waits for it
+ * (~100 ms). Kept: it costs nothing where no WebAssembly is compiled, and the code caches are
+ * recorded under it (bin/cached-bundle.cjs, scripts/binary/sea-main.cjs).
  *
  * `--heap-growing-percent=25` unless `heap_tuning_enabled` is false (or there is no
  * configuration: `exec` with an invalid one runs no pipeline). Keep scripts/binary/sea-main.cjs's
@@ -44,8 +47,8 @@ export function applyAgentV8Flags(config: Config | undefined): void {
 
 /**
  * How long `agentkit run`'s start-up hold ({@link holdStartFootprint}) lasts after the agent is
- * ready: the start's background work (undici's load 250 ms after the forwarder's start, the API
- * key check, the host metadata) is done well within it on a loaded host.
+ * ready: the start's background work (the HTTP client made at the forwarder's start, the API key
+ * check 250 ms later, the host metadata) is done well within it on a loaded host.
  */
 export const START_HOLD_AFTER_READY_MS = 1000;
 

@@ -3,7 +3,7 @@ import { makeTestCertificate, startTestIntake, type TestCertificate, type TestIn
 import { startForwarder, startIntake, testPayload, waitFor, type StartedForwarder } from './helpers.js';
 
 // Forwarder.prepare: what `agentkit exec` calls once its program runs, so that the last send
-// after the program's exit finds undici loaded, TLS's root certificates built and the key
+// after the program's exit finds the HTTP client made, TLS's root certificates built and the key
 // checked (its request readies the HTTP client), and sends nothing of its own otherwise.
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -65,7 +65,7 @@ describe('HttpForwarder.prepare', () => {
     await started.stop();
 
     started.forwarder.prepare();
-    // Time for undici's load and a check to have gone out, had prepare started one.
+    // Time for the client to be made and a check to have gone out, had prepare started one.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(intake.requests).toHaveLength(0);
     expect(started.logs.some((l) => l.msg === TLS_READY)).toBe(false);

@@ -55,7 +55,7 @@ export async function getJson<T>(url: string): Promise<T> {
 }
 
 /**
- * The real serializer and the real undici forwarder, shipping to `intakeUrl` (as `dd_url`).
+ * The real serializer and the real forwarder (node:http), shipping to `intakeUrl` (as `dd_url`).
  * Stopping the app drains the forwarder: once `stop()` resolves, every payload was answered.
  */
 export async function pipelineTo(intakeUrl: string, env: Record<string, string> = {}, logger?: Logger): Promise<{ app: App; serializer: Serializer }> {

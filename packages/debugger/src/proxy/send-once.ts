@@ -42,8 +42,7 @@ export async function sendOnce(client: HttpClient, request: SendRequest): Promis
       chunks.push(part);
       kept += part.length;
     }
-    const type = response.headers['content-type'];
-    return { kind: 'answered', status: response.status, contentType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks, kept) };
+    return { kind: 'answered', status: response.status, contentType: response.headers['content-type'], body: Buffer.concat(chunks, kept) };
   } catch (error) {
     if (request.signal.aborted) return { kind: 'transport', error: `cut: ${String((request.signal.reason as Error | undefined)?.message ?? request.signal.reason)}` };
     return { kind: 'transport', error: timeout.aborted ? `no answer within ${request.timeoutMs} ms${via}` : `${describeError(error)}${via}` };

@@ -168,7 +168,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     }
     // Released on the next turn of the event loop, not awaited: nothing is sent any more, and
     // under `agentkit exec` the process exits before it (its exit closes the sockets): the HTTP
-    // client's teardown (undici's, when measured) was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
+    // client's teardown (undici's, when it was measured) was 1.5–3 ms of CPU on the wrapper's way to its exit (docs/benchmarks.md,
     // "Issue 17 §1, exec's path to the spawn and from the program's exit to its own").
     setImmediate(() => void this.#closeTransport());
   }

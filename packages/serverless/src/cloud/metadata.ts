@@ -73,7 +73,7 @@ function namespaceOf(cloud: CloudService): string | undefined {
 // 100.100.100.200 to no_proxy, "Azure, EC2, GCE" and Alibaba in pkg/config/setup), and the
 // metadata server is link-local, out of any proxy's reach. Node's global fetch reads no proxy
 // variables (unless NODE_USE_ENV_PROXY, Node 24+), so using it rather than @agentkit/forwarder's
-// dispatchers is what keeps it direct.
+// HTTP client is what keeps it direct.
 // (serverless-init's own lookup uses Go's default client, which would honour HTTP_PROXY.)
 async function fetchValue(fetchImpl: typeof fetch, url: string, signal: AbortSignal): Promise<string | undefined> {
   try {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agentkit/core';
 import { createHttpClient, DEFAULT_HTTP_CLIENT_SETTINGS, transportErrorReason, type HttpClient, type HttpClientSettings } from '@agentkit/forwarder';
@@ -111,8 +112,8 @@ export class HttpBatchSender implements BatchSink {
         path: `${target.pathname}${target.search}`,
         method: 'POST',
         headers: { ...headers, 'Content-Type': contentType, 'Content-Length': String(length) },
-        // The same chunks written again for each attempt: nothing is copied.
-        body: chunksOf(body),
+        // A fresh stream over the same chunks for each attempt: nothing is copied.
+        body: Readable.from(body, { objectMode: false }),
         signal: requestSignal,
       });
       status = response.status;
@@ -128,12 +129,6 @@ export class HttpBatchSender implements BatchSink {
     const detail = text === '' ? '' : `: ${text.slice(0, MAX_ERROR_BODY_CHARS).trim()}`;
     throw new UploadError(`symdb upload to ${url}${via} got HTTP ${status}${detail}`, { status, retryable: isRetryableStatus(status) });
   }
-
-}
-
-/** The batch's buffers, one after the other, as a body streamed chunk by chunk. */
-async function* chunksOf(body: readonly Buffer[]): AsyncIterable<Buffer> {
-  for (const chunk of body) yield chunk;
 }
 
 /** The reason, with the TLS or socket code (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`). */
