@@ -110,7 +110,10 @@ export const forwarderKeys = {
   }),
   timeout: defineKey({
     key: 'forwarder_timeout',
-    datadog: { kind: 'same' },
+    datadog: {
+      kind: 'differs',
+      how: "The Agent gives it to Go's http.Client as one deadline for the whole request (connect, send, read the answer); here it bounds the connection (TCP, a proxy's tunnel, TLS), then each wait: for the response's headers and for each chunk of its body, so a slow but steady send or answer is not cut.",
+    },
     type: 'number',
     default: 20,
     min: 0.001,
