@@ -268,9 +268,9 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   }
 
   /** The HTTP client's transport, watched: a payload the intake took counts its logs as sent. */
-  async #loadTransport(timeoutMs: number, http: ReturnType<typeof readHttpClientSettings>): Promise<HttpTransport> {
-    const transport = await Promise.resolve(createNodeHttpTransport({ timeoutMs, http }));
-    return {
+  #loadTransport(timeoutMs: number, http: ReturnType<typeof readHttpClientSettings>): Promise<HttpTransport> {
+    const transport = createNodeHttpTransport({ timeoutMs, http });
+    return Promise.resolve({
       send: async (request) => {
         const outcome = await transport.send(request);
         // The worker takes the next payload when this answer settles: then there may be room.
@@ -286,6 +286,6 @@ export class HttpLogSender implements LogSender, TelemetrySource {
         return outcome;
       },
       close: () => transport.close(),
-    };
+    });
   }
 }
