@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { join, relative, resolve } from 'node:path';
@@ -101,10 +101,9 @@ describe('a stack trace of the built CLI (compact one file)', () => {
 
       // The same error, logged by the cached one file, mapped afterwards: every frame at the place Node put it.
       const logged = await invalidPortStack({});
-      const offline = await new Promise<string>((done, fail) => {
-        const child = execFile(process.execPath, [join(REPO_ROOT, 'scripts/map-stack-trace.mjs')], { cwd: REPO_ROOT }, (error, stdout) => (error ? fail(error) : done(stdout)));
-        child.stdin!.end(logged.stack);
-      });
+      const mapper = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/map-stack-trace.mjs')], { cwd: REPO_ROOT, input: logged.stack, encoding: 'utf8' });
+      expect({ status: mapper.status, stderr: mapper.stderr }).toEqual({ status: 0, stderr: '' });
+      const offline = mapper.stdout;
       const place = (f: Frame): string => `${relative(REPO_ROOT, resolve(REPO_ROOT, f.file))}:${f.line}:${f.column}`;
       expect(framesOf(offline).map(place)).toEqual(frames.map(place));
     },
