@@ -32,7 +32,7 @@ export const ONE_FILE_ENTRY = (cli) => `import { main } from ${cli};\nmain(proce
  * process's life (it compiles functions from it lazily; `Function.prototype.toString`), so the
  * idle agent holds every byte of it: whitespace and comments were 0.6 of the 1.9 MB, and go;
  * so does what syntax minification rewrites shorter. Identifiers stay as they are, without
- * esbuild's `keepNames` (its `__name()` call per function cost more memory than the
+ * esbuild's `keepNames` (its `__name()` call per function cost as much memory as the
  * whitespace saved): a stack trace in a log names our functions and classes as the sources
  * do. Its positions (line 2 or so, a large column) lead to the TypeScript source through the
  * source map written beside the bundle (`<bundle>.map`, ~0.9 MB, never loaded unless Node's
