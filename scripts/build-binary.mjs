@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { lazyBuiltins } from './binary/lazy-builtins.mjs';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, ONE_FILE_SOURCE, pinoLazyRequires } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -193,10 +193,13 @@ await build({
   ...(SNAPSHOT ? { define: { ...define, 'import.meta.url': SNAPSHOT_IMPORT_META_URL }, banner: {} } : { banner: { js: `${WRAPPER_HEAD}\n${banner}` }, footer: { js: WRAPPER_TAIL } }),
   outfile: bundle,
   plugins: [...(SNAPSHOT ? [lazyBuiltins()] : []), bundledRequires, embeddedOxc, embeddedUnixDgram, pinoLazyRequires(root)],
+  // Compact as the npm CLI's one file, its source map beside it (agentkit.cjs.map, not in the
+  // executable: `node scripts/map-stack-trace.mjs --map dist/agentkit.cjs.map` reads a trace with it).
+  ...ONE_FILE_SOURCE,
 });
 
 // ASCII only, as the npm CLI's chunks (asciiOnly in esbuild-plugins.mjs says why).
-for (const file of [bundle, parserBundle]) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8'), file));
+for (const file of [bundle, parserBundle]) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8'), file, { mapped: file === bundle }));
 
 // V8 code caches for the bundle, recorded by running it through the main script under this
 // Node (packages/agent/bin/cached-bundle.cjs says why): after a real `agentkit exec` that ships

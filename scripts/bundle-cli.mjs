@@ -1,7 +1,8 @@
 // Bundles the `agentkit` CLI (packages/agent/dist/cli.js and all it imports: our packages,
 // inversify, pino, yaml…) twice, for packages/agent/bin/agentkit.js, which loads the
 // first that is up to date:
-//   1. into ONE CommonJS file, packages/agent/dist/one-file/agentkit.cjs, with V8 code caches
+//   1. into ONE CommonJS file, packages/agent/dist/one-file/agentkit.cjs (whitespace and syntax
+//      minified, names kept, its source map agentkit.cjs.map beside it), with V8 code caches
 //      recorded by real runs of it (scripts/record-code-cache.mjs, the single executable's step
 //      too): the bin compiles it through a `vm.Script` with the cache of its command
 //      (packages/agent/bin/cached-bundle.cjs, the single executable's loader too), which Node 20
@@ -21,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, pinoLazyRequires } from './esbuild-plugins.mjs';
+import { asciiOnly, isBuildUpToDate, ONE_FILE_ENTRY, ONE_FILE_SOURCE, pinoLazyRequires } from './esbuild-plugins.mjs';
 import { recordCodeCaches } from './record-code-cache.mjs';
 
 const { WRAPPER_HEAD, WRAPPER_TAIL } = createRequire(import.meta.url)('../packages/agent/bin/cached-bundle.cjs');
@@ -111,11 +112,14 @@ const oneFileBuild = await build({
   footer: { js: WRAPPER_TAIL },
   plugins: [ownImportMetaUrl(oneFileDir, BUNDLE_URL), pinoLazyRequires(root)],
   legalComments: 'none',
+  // Compact, and its source map beside it (agentkit.cjs.map): esbuild-plugins.mjs says why.
+  ...ONE_FILE_SOURCE,
   logLevel: 'warning',
   write: false,
 });
-const [oneFileOutput] = oneFileBuild.outputFiles;
-writeFileSync(`${oneFile}.tmp`, asciiOnly(oneFileOutput.text, path.relative(root, oneFile)));
+const outputOf = (file) => oneFileBuild.outputFiles.find((output) => output.path === file);
+writeFileSync(`${oneFile}.map`, outputOf(`${oneFile}.map`).text);
+writeFileSync(`${oneFile}.tmp`, asciiOnly(outputOf(oneFile).text, path.relative(root, oneFile), { mapped: true }));
 renameSync(`${oneFile}.tmp`, oneFile);
 // Without its caches the one file starts slower than the chunks: when the recording fails (a
 // machine without loopback UDP, say), the one file goes and the bin loads the chunks; the build

@@ -13,6 +13,22 @@ import { fileURLToPath } from 'node:url';
 export const ONE_FILE_ENTRY = (cli) => `import { main } from ${cli};\nmain(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n`;
 
 /**
+ * How the CLI's one-file bundles are written (the npm CLI's, scripts/bundle-cli.mjs, and the
+ * single executable's, scripts/build-binary.mjs). V8 keeps a script's whole source for the
+ * process's life (it compiles functions from it lazily; `Function.prototype.toString`), so the
+ * idle agent holds every byte of it: whitespace and comments were 0.6 of the 1.9 MB, and go;
+ * so does what syntax minification rewrites shorter. Identifiers stay as they are, without
+ * esbuild's `keepNames` (its `__name()` call per function cost as much memory as the
+ * whitespace saved): a stack trace in a log names our functions and classes as the sources
+ * do. Its positions (line 2 or so, a large column) lead to the TypeScript source through the
+ * source map written beside the bundle (`<bundle>.map`, ~0.9 MB, never loaded unless Node's
+ * source maps are on: NODE_OPTIONS=--enable-source-maps, packages/agent/bin/cached-bundle.cjs,
+ * or offline, scripts/map-stack-trace.mjs). Measured against identifiers minified too and the
+ * rest: docs/benchmarks.md, "Issue 14 §3, the one file's source text (part bundlesrc)".
+ */
+export const ONE_FILE_SOURCE = { minifyWhitespace: true, minifySyntax: true, sourcemap: 'linked', sourcesContent: false };
+
+/**
  * `source` (read from `file`) with its one occurrence of `text` replaced by `replacement`. Throws,
  * naming `what` to update in this file, when `text` is not there exactly once (a new version of
  * the dependency): the bundle's rewrites never apply to code they were not written for.
@@ -88,10 +104,14 @@ export const pinoLazyRequires = (root) => ({
  * expression (`µs|μs`), and the whole chunk is then held two bytes a character (the npm CLI's
  * two big chunks: ~1 MB of idle heap). The escape means the same character in a string, a
  * template, a regular expression or an identifier, and is harmless in a comment; after a
- * backslash it would not, and the build refuses that.
+ * backslash it would not, and the build refuses that. With `mapped` (a source map was written
+ * for `text`) the text must be ASCII already: it is returned as it is, or the build fails.
  */
-export function asciiOnly(text, name) {
+export function asciiOnly(text, name, { mapped = false } = {}) {
   if (/\\[\u0080-\uffff]/.test(text)) throw new Error(`${name} has a backslash before a non-ASCII character: cannot make it ASCII safely`);
+  // An escape moves every later column of its line, which in a minified bundle is most of it.
+  const nonAscii = mapped ? /[\u0080-\uffff]/.exec(text) : null;
+  if (nonAscii !== null) throw new Error(`${name} has a non-ASCII character that esbuild did not escape, ${JSON.stringify(text.slice(Math.max(0, nonAscii.index - 40), nonAscii.index + 20))}: escaping it here would put its source map's columns off; write it as a \\u escape in its source (a regular expression, as packages/config/src/parse.ts does)`);
   return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -45,6 +45,8 @@ function runOneFile(builtAtMs) {
     moduleFilename: oneFile,
     moduleDirname: dir,
     recordTo: process.env.AGENTKIT_RECORD_CODE_CACHE,
+    // agentkit.cjs.map is beside it: with NODE_OPTIONS=--enable-source-maps a stack trace shows the TypeScript sources.
+    sourceMapBeside: true,
   });
 }
 

@@ -47,25 +47,50 @@ const debugCodeCache = () => process.env.AGENTKIT_DEBUG_CODE_CACHE === '1';
  * (a Buffer, or undefined for none) and runs it as a module whose `require`, `__filename` and
  * `__dirname` are those given. `filename` is what stack traces show. With `recordTo` (a path)
  * the cache of this run is written there when the process exits (the build's recording run;
- * no cache is taken then). Returns the bundle's `module.exports`. Throws what the bundle's top
- * level throws.
+ * no cache is taken then). With `sourceMapBeside` (the npm bin: `filename` is the bundle's
+ * absolute path, its source map beside it) and Node's source maps on, see {@link compileMapped}.
+ * Returns the bundle's `module.exports`. Throws what the bundle's top level throws.
  */
-function runBundle({ source, filename, cachedData, require: bundleRequire, moduleFilename, moduleDirname, recordTo }) {
-  const cache = recordTo === undefined ? cachedData : undefined;
+function runBundle({ source, filename, cachedData, require: bundleRequire, moduleFilename, moduleDirname, recordTo, sourceMapBeside = false }) {
   // A bundle built without the wrapper (symdb's parser process) is wrapped here.
   const wrapped = source.startsWith(WRAPPER_HEAD) ? source : `${WRAPPER_HEAD}${source}${WRAPPER_TAIL}`;
-  const script = new vm.Script(wrapped, {
-    filename,
-    ...(cache === undefined ? {} : { cachedData: cache }),
-  });
-  if (debugCodeCache()) {
-    const verdict = cache === undefined ? (recordTo === undefined ? 'missing' : 'recording') : script.cachedDataRejected ? 'rejected' : 'accepted';
-    process.stderr.write(`agentkit: code cache ${verdict}\n`);
+  let bundleFunction;
+  if (sourceMapBeside && recordTo === undefined && process.sourceMapsEnabled) {
+    if (debugCodeCache()) process.stderr.write('agentkit: code cache not used (source maps on)\n');
+    bundleFunction = compileMapped(wrapped, filename);
+  } else {
+    const cache = recordTo === undefined ? cachedData : undefined;
+    const script = new vm.Script(wrapped, {
+      filename,
+      ...(cache === undefined ? {} : { cachedData: cache }),
+    });
+    if (debugCodeCache()) {
+      const verdict = cache === undefined ? (recordTo === undefined ? 'missing' : 'recording') : script.cachedDataRejected ? 'rejected' : 'accepted';
+      process.stderr.write(`agentkit: code cache ${verdict}\n`);
+    }
+    if (recordTo !== undefined) process.on('exit', () => require('node:fs').writeFileSync(recordTo, script.createCachedData()));
+    bundleFunction = script.runInThisContext();
   }
-  if (recordTo !== undefined) process.on('exit', () => require('node:fs').writeFileSync(recordTo, script.createCachedData()));
   const bundleModule = { exports: {} };
-  script.runInThisContext()(bundleModule.exports, bundleRequire, bundleModule, moduleFilename, moduleDirname);
+  bundleFunction(bundleModule.exports, bundleRequire, bundleModule, moduleFilename, moduleDirname);
   return bundleModule.exports;
+}
+
+/**
+ * The bundle's function, compiled by Node's CommonJS loader as the body of a module at
+ * `filename`, for a process started with Node's source maps on (`--enable-source-maps`, e.g.
+ * NODE_OPTIONS=--enable-source-maps): Node 20 reads the source map a script names (the
+ * bundle's last line: the map the build wrote beside it) for what its module loader compiles,
+ * not for a `vm.Script`, and only then do stack traces show the TypeScript sources' files and
+ * lines. No code cache on this path (the loader takes none): a slower start, for a trace
+ * worth reading. `return` goes on the first line, which holds only the wrapper's head, so no
+ * position in the bundle moves. (`Module.prototype._compile`: what `require` itself runs.)
+ */
+function compileMapped(wrapped, filename) {
+  const Module = module.constructor;
+  const bodyModule = new Module(filename, module);
+  bodyModule.filename = filename;
+  return bodyModule._compile(`return ${wrapped}`, filename);
 }
 
 module.exports = { WRAPPER_HEAD, WRAPPER_TAIL, cacheNameFor, debugCodeCache, runBundle, setCommandV8Flags };

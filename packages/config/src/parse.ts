@@ -146,7 +146,10 @@ const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
   m: 60_000,
   h: 3_600_000,
 };
-const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
+// µs and μs (micro sign, Greek mu) escaped: esbuild writes a regular expression's characters as
+// they are, and the CLI's one-file bundle must come out ASCII for its source map to hold
+// (scripts/esbuild-plugins.mjs, ONE_FILE_SOURCE).
+const DURATION_PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/y;
 const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /**

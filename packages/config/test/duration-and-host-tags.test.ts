@@ -20,6 +20,9 @@ describe('duration keys (Go time.Duration, as the Agent reads them)', () => {
     ['90s', 90_000],
     ['250ms', 250],
     ['1500us', 1.5],
+    // Go's two spellings of micro: the micro sign and the Greek mu.
+    ['1500\u00b5s', 1.5],
+    ['1500\u03bcs', 1.5],
     ['-2s', -2000],
     ['0', 0],
     // A bare number is nanoseconds, as Go's cast reads it: 30 is 30 ns, not 30 s.
