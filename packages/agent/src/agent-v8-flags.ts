@@ -54,9 +54,11 @@ let releaseStartHold: ((reduce: boolean) => void) | undefined;
 
 /**
  * How long after the hold's end V8 is told to favour memory (`--optimize-for-size`): its memory
- * reducer's collections (up to three, half a second apart) fall within it.
+ * reducer's first look (half a second after the hold's end) and the collections it makes then
+ * (up to three, half a second apart; two at an idle agent) fall within it, and it is over before
+ * the agent has been idle 3 s (traffic that comes later meets V8's own heap growth).
  */
-export const MEMORY_REDUCER_WINDOW_MS = 3000;
+export const MEMORY_REDUCER_WINDOW_MS = 2000;
 
 /**
  * For `agentkit run`, from before its modules load to shortly after it is ready (the CLI takes
