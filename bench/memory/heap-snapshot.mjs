@@ -88,7 +88,7 @@ try {
       if (name === undefined) continue;
       const size = statSync(join(out, name)).size;
       await sleep(1000);
-      if (statSync(join(out, name)).size !== size) continue;
+      if (size === 0 || statSync(join(out, name)).size !== size) continue;
       process.stdout.write(`\n### ${label}\n`);
       const byModules = values.modules ? ['--modules', join(root, 'packages/agent/dist/one-file/agentkit.cjs')] : [];
       spawnSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(new URL('./heap-owners.mjs', import.meta.url)), join(out, name), ...byModules], { stdio: 'inherit' });
