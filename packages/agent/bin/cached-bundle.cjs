@@ -29,13 +29,13 @@ function cacheNameFor(args) {
 }
 
 /**
- * When V8's memory reducer first looks at the heap: for `run`, half a second after its
+ * When V8's memory reducer first looks at the heap: for `run`, about a second after its
  * start-up hold ends (packages/agent/src/agent-v8-flags.ts, START_HOLD_AFTER_READY_MS after
- * the ready point, itself ~0.2 s into the start here), when the hold's end has V8 favour memory
+ * the ready point, itself ~0.2 s into the start here), while the hold's end has V8 favour memory
  * so that the look collects what only the start needed (holdStartFootprint says why). Counted
- * from the old generation's first growth, which comes before the bundle is compiled, so it is
- * set before, for every command: V8 takes a code cache only under the flags it was recorded
- * with. V8's own delay is 8 s; a look that finds the process still allocating (every other
+ * from the old generation's first growth, as the bundle is compiled and starts (set later, the
+ * look is already scheduled), so it is set before the compile, for every command: V8 takes a
+ * code cache only under the flags it was recorded with. V8's own delay is 8 s; a look that finds the process still allocating (every other
  * command: nothing has V8 favour memory for them) puts the next off by 8 s, as V8 does anyway.
  */
 const MEMORY_REDUCER_FIRST_LOOK_MS = 2000;

@@ -54,7 +54,7 @@ let releaseStartHold: ((reduce: boolean) => void) | undefined;
 
 /**
  * How long after the hold's end V8 is told to favour memory (`--optimize-for-size`): its memory
- * reducer's first look (half a second after the hold's end) and the collections it makes then
+ * reducer's first look (about a second after the hold's end) and the collections it makes then
  * (up to three, half a second apart; two at an idle agent) fall within it, and it is over before
  * the agent has been idle 3 s (traffic that comes later meets V8's own heap growth).
  */
@@ -79,11 +79,11 @@ export const MEMORY_REDUCER_WINDOW_MS = 2000;
  * Its end after the agent is ready ({@link releaseStartFootprint} with `reduce`) also lets V8's
  * memory reducer (the collections that give an idle heap's garbage and unused pages back) run
  * then rather than 8 s after the start: what only the start needed (its garbage in the old
- * generation, bytecode of code that ran once, the pages they filled: ~2.5 MiB) is given back
- * before the agent's first seconds of idling rather than after them. The npm bin and the single
- * executable have the reducer look half a second after the hold's end (packages/agent/bin/
- * cached-bundle.cjs, setCommandV8Flags: the look is scheduled before the bundle is compiled,
- * long before this hold is taken).
+ * generation and the pages it filled: ~2.5 MiB) is given back before the agent's first seconds
+ * of idling rather than after them. The npm bin and the single executable have the reducer
+ * look about a second after the hold's end (packages/agent/bin/cached-bundle.cjs,
+ * setCommandV8Flags: the look is scheduled as the bundle is compiled and starts, long before
+ * this hold is taken).
  */
 export function holdStartFootprint(): void {
   if (releaseStartHold !== undefined || nodeSetsHeldFlags()) return;
