@@ -13,6 +13,7 @@ import { REPO_ROOT } from './support/run-cli.js';
 // preloaded, records every V8 flag the built CLI sets. Run `npm run build` first.
 const BIN = fileURLToPath(new URL('../packages/agent/bin/agentkit.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/young-generation.mjs', import.meta.url));
+const MAJOR_GCS = fileURLToPath(new URL('./fixtures/major-gcs.mjs', import.meta.url));
 const CASE_TIMEOUT_MS = 60_000;
 
 const running: AgentProcess[] = [];
@@ -32,6 +33,9 @@ function startRun(env: Record<string, string>, nodeFlags: readonly string[] = []
   return agent;
 }
 
+/** What the bin's loader sets for every command (packages/agent/bin/cached-bundle.cjs, setCommandV8Flags). */
+const REDUCER_LOOK = '--gc-memory-reducer-start-delay-ms=2000';
+
 const flagsOf = (agent: AgentProcess): string[] => [...agent.stderr().matchAll(/v8-flag: (\S+)/g)].map((m) => m[1] ?? '');
 
 describe('agentkit run: the start-up hold', () => {
@@ -40,8 +44,10 @@ describe('agentkit run: the start-up hold', () => {
     async () => {
       const agent = startRun({});
       await agent.waitForStdout(/agentkit is running/);
-      await agent.waitForStderr(/v8-flag: --semi-space-growth-factor=2/, 20_000);
+      await agent.waitForStderr(/v8-flag: --no-optimize-for-size/, 20_000);
       expect(flagsOf(agent)).toEqual([
+        // The bin's loader, before it compiles the bundle: when V8's memory reducer first looks.
+        REDUCER_LOOK,
         '--no-opt',
         '--no-sparkplug',
         '--semi-space-growth-factor=1',
@@ -50,7 +56,27 @@ describe('agentkit run: the start-up hold', () => {
         '--opt',
         '--sparkplug',
         '--semi-space-growth-factor=2',
+        // V8 favours memory for a while after the hold, so that the reducer's look collects.
+        '--optimize-for-size',
+        '--no-optimize-for-size',
       ]);
+      expect(await agent.stop()).toBe(0);
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "has V8's memory reducer collect right after it ends, while V8 favours memory, not 8 s into the start",
+    async () => {
+      const agent = startRun({}, ['--import', MAJOR_GCS]);
+      await agent.waitForStdout(/agentkit is running/);
+      await agent.waitForStderr(/v8-flag: --no-optimize-for-size/, 20_000);
+      // The reducer's collections are full ones: an idle agent has none of its own in that time.
+      const events = [...agent.stderr().matchAll(/v8-flag: (--(?:no-)?optimize-for-size)|(major-gc)/g)].map((m) => m[1] ?? m[2] ?? '');
+      const from = events.indexOf('--optimize-for-size');
+      const to = events.indexOf('--no-optimize-for-size');
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(events.slice(from + 1, to)).toContain('major-gc');
       expect(await agent.stop()).toBe(0);
     },
     CASE_TIMEOUT_MS,
@@ -62,6 +88,7 @@ describe('agentkit run: the start-up hold', () => {
       const agent = startRun({ DD_HEAP_TUNING_ENABLED: 'false' });
       await agent.waitForStdout(/agentkit is running/);
       expect(flagsOf(agent)).toEqual([
+        REDUCER_LOOK,
         '--no-opt',
         '--no-sparkplug',
         '--semi-space-growth-factor=1',
@@ -83,7 +110,7 @@ describe('agentkit run: the start-up hold', () => {
   ])('is not taken when %s a flag its release would override (%j %j)', async (_, env, nodeFlags) => {
     const agent = startRun(env, nodeFlags);
     await agent.waitForStdout(/agentkit is running/);
-    expect(flagsOf(agent)).toEqual(['--liftoff-only', '--heap-growing-percent=25']);
+    expect(flagsOf(agent)).toEqual([REDUCER_LOOK, '--liftoff-only', '--heap-growing-percent=25']);
     expect(await agent.stop()).toBe(0);
   }, CASE_TIMEOUT_MS);
 

@@ -8,6 +8,10 @@
 // still being pulled and sent (as in bench/memory): its snapshot holds that flush's unsent part.
 // Usage: npm run build && node bench/memory/heap-snapshot.mjs [--rounds 1] [--out DIR]
 //          [--contexts 100000] [--checkout <dir>]  (that built checkout's CLI instead of this one's)
+//          [--intake embedded]  (the agent as a new user runs it: no api_key, its own local intake)
+//          [--modules]  (each snapshot by the one-file bundle's module and package that owns it
+//                        instead: heap-owners.mjs --modules; `--rounds 0 --intake embedded
+//                        --modules` is the idle agent's, issue 14 §3)
 // The snapshots (~100 MB each at 100k contexts) stay in --out (default: a new directory in the OS temp dir).
 import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -19,7 +23,17 @@ import { parseArgs } from 'node:util';
 import { freeTcpPort, freeUdpPort } from '../../packages/core/dist/testing/index.js';
 import { childEnv } from '../support/child-env.mjs';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '1' }, out: { type: 'string' }, contexts: { type: 'string', default: '100000' }, checkout: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    contexts: { type: 'string', default: '100000' },
+    checkout: { type: 'string' },
+    intake: { type: 'string', default: 'separate' },
+    modules: { type: 'boolean', default: false },
+  },
+});
+const EMBEDDED = values.intake === 'embedded';
 const ROUNDS = Number(values.rounds);
 const CONTEXTS = Number(values.contexts);
 const root = values.checkout ?? fileURLToPath(new URL('../..', import.meta.url));
@@ -29,13 +43,12 @@ mkdirSync(out, { recursive: true });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const [udpPort, cmdPort, intakePort] = [await freeUdpPort(), await freeTcpPort(), await freeTcpPort()];
-const intake = spawn(process.execPath, [bin, 'intake', '--port', String(intakePort)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+const intake = EMBEDDED ? undefined : spawn(process.execPath, [bin, 'intake', '--port', String(intakePort)], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
 const env = childEnv({
   DD_DOGSTATSD_PORT: String(udpPort),
   DD_CMD_PORT: String(cmdPort),
   DD_AGGREGATOR_FLUSH_INTERVAL: '1',
-  DD_DD_URL: `http://127.0.0.1:${intakePort}`,
-  DD_API_KEY: '0123456789abcdef0123456789abcdef',
+  ...(EMBEDDED ? { DD_LOCAL_INTAKE_PORT: String(intakePort) } : { DD_DD_URL: `http://127.0.0.1:${intakePort}`, DD_API_KEY: '0123456789abcdef0123456789abcdef' }),
 });
 const agent = spawn(process.execPath, ['--heapsnapshot-signal=SIGUSR2', bin, 'run'], { env, cwd: out, stdio: ['ignore', 'pipe', 'ignore'] });
 const socket = dgram.createSocket('udp4');
@@ -49,7 +62,7 @@ try {
       });
       child.on('exit', () => reject(new Error(`exited before ${re}`)));
     });
-  await Promise.all([waitFor(intake, /agentkit local intake on/), waitFor(agent, /agentkit is running/)]);
+  await Promise.all([intake === undefined ? undefined : waitFor(intake, /agentkit local intake on/), waitFor(agent, /agentkit is running/)]);
   await sleep(3000);
   const status = async () => (await (await fetch(`http://127.0.0.1:${cmdPort}/status`)).json()).components;
   const TYPES = [['counter', 'c'], ['gauge', 'g'], ['distribution', 'd'], ['histogram', 'h']];
@@ -75,9 +88,10 @@ try {
       if (name === undefined) continue;
       const size = statSync(join(out, name)).size;
       await sleep(1000);
-      if (statSync(join(out, name)).size !== size) continue;
+      if (size === 0 || statSync(join(out, name)).size !== size) continue;
       process.stdout.write(`\n### ${label}\n`);
-      spawnSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(new URL('./heap-owners.mjs', import.meta.url)), join(out, name)], { stdio: 'inherit' });
+      const byModules = values.modules ? ['--modules', join(root, 'packages/agent/dist/one-file/agentkit.cjs')] : [];
+      spawnSync(process.execPath, ['--max-old-space-size=4096', fileURLToPath(new URL('./heap-owners.mjs', import.meta.url)), join(out, name), ...byModules], { stdio: 'inherit' });
       return;
     }
   };
@@ -101,5 +115,5 @@ try {
   console.log(`\nsnapshots in ${out}`);
 } finally {
   socket.close();
-  for (const child of [agent, intake]) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const child of [agent, intake]) if (child !== undefined && child.exitCode === null) child.kill('SIGTERM');
 }

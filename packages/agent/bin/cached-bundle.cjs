@@ -29,11 +29,27 @@ function cacheNameFor(args) {
 }
 
 /**
- * Sets, for `exec`, what it sets by default (packages/agent/src/agent-v8-flags.ts says why)
- * before the bundle is compiled: its cache was recorded under them. `heap_tuning_enabled`
- * false resets the second one later. To be called before {@link runBundle}.
+ * When V8's memory reducer first looks at the heap: for `run`, about a second after its
+ * start-up hold ends (packages/agent/src/agent-v8-flags.ts, START_HOLD_AFTER_READY_MS after
+ * the ready point, itself ~0.2 s into the start here), while the hold's end has V8 favour memory
+ * so that the look collects what only the start needed (holdStartFootprint says why). Counted
+ * from the old generation's first growth, as the bundle is compiled and starts (set later, the
+ * look is already scheduled), so it is set before the compile, for every command: V8 takes a
+ * code cache only under the flags it was recorded with. V8's own delay is 8 s; a look that finds the process still allocating (every other
+ * command: nothing has V8 favour memory for them) puts the next off by 8 s, as V8 does anyway.
+ */
+const MEMORY_REDUCER_FIRST_LOOK_MS = 2000;
+
+/**
+ * Sets, before the bundle is compiled, what its commands set by default (their caches were
+ * recorded under them): for every command the memory reducer's first look (unless Node was
+ * given that delay itself), and for `exec` its heap flags (packages/agent/src/agent-v8-flags.ts
+ * says why; `heap_tuning_enabled` false resets the second one later). To be called before
+ * {@link runBundle}.
  */
 function setCommandV8Flags(args) {
+  const own = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((arg) => /--gc[-_]memory[-_]reducer[-_]start[-_]delay[-_]ms/.test(arg));
+  if (!own) setFlagsFromString(`--gc-memory-reducer-start-delay-ms=${MEMORY_REDUCER_FIRST_LOOK_MS}`);
   if (args[0] !== 'exec') return;
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--heap-growing-percent=25');

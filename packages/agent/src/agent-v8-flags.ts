@@ -53,7 +53,15 @@ export function applyAgentV8Flags(config: Config | undefined): void {
 export const START_HOLD_AFTER_READY_MS = 1000;
 
 /** Ends the start-up hold; undefined while none is held. */
-let releaseStartHold: (() => void) | undefined;
+let releaseStartHold: ((reduce: boolean) => void) | undefined;
+
+/**
+ * How long after the hold's end V8 is told to favour memory (`--optimize-for-size`): its memory
+ * reducer's first look (about a second after the hold's end) and the collections it makes then
+ * (up to three, half a second apart; two at an idle agent) fall within it, and it is over before
+ * the agent has been idle 3 s (traffic that comes later meets V8's own heap growth).
+ */
+export const MEMORY_REDUCER_WINDOW_MS = 2000;
 
 /**
  * For `agentkit run`, from before its modules load to shortly after it is ready (the CLI takes
@@ -70,32 +78,65 @@ let releaseStartHold: (() => void) | undefined;
  * `heap_tuning_enabled` is false. Not taken when Node was started with a flag of its own for
  * these tiers or the young generation's growth (`NODE_OPTIONS=--no-opt`, `--jitless`, …): the
  * release would override it. Taking it again while held does nothing.
+ *
+ * Its end after the agent is ready ({@link releaseStartFootprint} with `reduce`) also lets V8's
+ * memory reducer (the collections that give an idle heap's garbage and unused pages back) run
+ * then rather than 8 s after the start: what only the start needed (its garbage in the old
+ * generation and the pages it filled: ~2.5 MiB) is given back before the agent's first seconds
+ * of idling rather than after them. The npm bin and the single executable have the reducer
+ * look about a second after the hold's end (packages/agent/bin/cached-bundle.cjs,
+ * setCommandV8Flags: the look is scheduled as the bundle is compiled and starts, long before
+ * this hold is taken).
  */
 export function holdStartFootprint(): void {
   if (releaseStartHold !== undefined || nodeSetsHeldFlags()) return;
   setFlagsFromString('--no-opt');
   setFlagsFromString('--no-sparkplug');
   const releaseYoung = holdYoungGeneration();
-  releaseStartHold = () => {
+  releaseStartHold = (reduce) => {
     setFlagsFromString('--opt');
     setFlagsFromString('--sparkplug');
     releaseYoung();
+    if (reduce && !nodeSets(REDUCER_FLAG)) favourMemoryFor(MEMORY_REDUCER_WINDOW_MS);
   };
+}
+
+/**
+ * `--optimize-for-size` for `ms`, then V8's default again. V8's memory reducer collects at its
+ * look only when the allocation rate of the last ~5 s is low or V8 favours memory; right after a
+ * start, the start's own allocation keeps the rate high, and the look would be put off by 8 s
+ * (V8 11.3's src/heap/memory-reducer.cc). Short: while set, V8 also grows the old generation
+ * less after each collection.
+ */
+function favourMemoryFor(ms: number): void {
+  setFlagsFromString('--optimize-for-size');
+  setTimeout(() => setFlagsFromString('--no-optimize-for-size'), ms).unref();
 }
 
 /** V8 flags the start-up hold sets and resets, with or without `no-`, `-` or `_` (V8 takes both). */
 const HELD_FLAG = /--(?:no[-_])?(?:opt|turbofan|sparkplug|jitless|lite[-_]mode|semi[-_]space[-_]growth[-_]factor)(?![\w-])/;
+/** V8's memory reducer on or off, and the flag the hold's end sets for it: Node's own, when given, are left as they are. */
+const REDUCER_FLAG = /--(?:no[-_])?(?:memory[-_]reducer|optimize[-_]for[-_]size)(?![\w-])/;
 
 /** True when Node's command line or `NODE_OPTIONS` sets one of the flags the hold would reset. */
 function nodeSetsHeldFlags(): boolean {
-  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => HELD_FLAG.test(arg));
+  return nodeSets(HELD_FLAG);
 }
 
-/** Ends {@link holdStartFootprint}'s hold; idempotent, and a no-op when none is held. */
-export function releaseStartFootprint(): void {
+/** True when Node's command line or `NODE_OPTIONS` has a flag `flag` matches. */
+function nodeSets(flag: RegExp): boolean {
+  return [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => flag.test(arg));
+}
+
+/**
+ * Ends {@link holdStartFootprint}'s hold; idempotent, and a no-op when none is held. With
+ * `reduce` (the end after the agent is ready, with `heap_tuning_enabled`), V8 favours memory for
+ * {@link MEMORY_REDUCER_WINDOW_MS} so that its memory reducer's look, due then, collects.
+ */
+export function releaseStartFootprint(options: { reduce?: boolean } = {}): void {
   const release = releaseStartHold;
   releaseStartHold = undefined;
-  release?.();
+  release?.(options.reduce === true);
 }
 
 /** Holds taken and not yet released: the young generation grows again only once none is left. */

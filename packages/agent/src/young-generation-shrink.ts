@@ -140,7 +140,8 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     timer = setInterval(check, checkMs).unref();
   });
   // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
-  // gives that back ~8 s after the start, and making `gc` would cost the idle agent its context.
+  // gives that back just after the start-up hold (holdStartFootprint), and making `gc` would
+  // cost the idle agent its context.
   observer.observe({ entryTypes: ['gc'] });
   return {
     get scavenges() {

@@ -56,9 +56,10 @@ Options:
       return await app.run({
         onStarted: (started) => {
           io.stdout(banner(started, config));
-          // The start-up hold the CLI took (holdStartFootprint) ends once the start's background work is done.
+          // The start-up hold the CLI took (holdStartFootprint) ends once the start's background
+          // work is done, and V8's memory reducer gives back what only the start needed.
           setTimeout(() => {
-            releaseStartFootprint();
+            releaseStartFootprint({ reduce: true });
             if (tuned && !ended) shrink = startYoungGenerationShrink();
           }, START_HOLD_AFTER_READY_MS).unref();
         },

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
@@ -44,38 +43,19 @@ export function embeddableAssets(): Array<{ key: string; file: string }> {
 /**
  * The page and its assets, served from this package (`page/`) and from the installed `uplot`
  * package: nothing comes from the network. Files are read on first request and kept (a few
- * tens of KiB), so the intake's start reads nothing.
+ * tens of KiB), so the intake's start reads nothing. Nor does it load what serving needs: where
+ * the files are (uplot's resolution, node:module with Node's ES module loader) is found at the
+ * first request, and node:fs/promises (with node:readline's interface and the file watchers it
+ * brings) loads at the first read; an idle agent whose page is never opened holds neither
+ * (~0.8 MiB, docs/benchmarks.md, "Issue 14 §3, what the idle agent's own code holds").
  */
 export class StaticAssets {
-  readonly #assets: ReadonlyMap<string, StaticAsset>;
+  #assets: ReadonlyMap<string, StaticAsset> | undefined;
   readonly #cache = new Map<string, Promise<Buffer>>();
-
-  public constructor() {
-    // Inside the single executable the files are its embedded assets, under the same names.
-    const embedded = isSea();
-    const uplot = embedded ? { dir: '' } : resolveUplotDist();
-    const page = (name: (typeof PAGE_FILES)[number], contentType: string): StaticAsset =>
-      embedded
-        ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: REVALIDATE }
-        : { contentType, file: join(PAGE_DIR, name), cacheControl: REVALIDATE };
-    const fromUplot = (name: (typeof UPLOT_FILES)[number], contentType: string): StaticAsset =>
-      embedded
-        ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: CACHE_AN_HOUR }
-        : 'dir' in uplot
-          ? { contentType, file: join(uplot.dir, name), cacheControl: CACHE_AN_HOUR }
-          : { contentType, file: undefined, missing: uplot.missing, cacheControl: REVALIDATE };
-    this.#assets = new Map([
-      ['/', page('index.html', HTML)],
-      ['/index.html', page('index.html', HTML)],
-      ['/assets/app.js', page('app.js', JS)],
-      ['/assets/style.css', page('style.css', CSS)],
-      ['/assets/uPlot.iife.min.js', fromUplot('uPlot.iife.min.js', JS)],
-      ['/assets/uPlot.min.css', fromUplot('uPlot.min.css', CSS)],
-    ]);
-  }
 
   /** The asset served at `path`, or undefined when there is none. */
   public find(path: string): StaticAsset | undefined {
+    this.#assets ??= locateAssets();
     return this.#assets.get(path);
   }
 
@@ -86,13 +66,37 @@ export class StaticAssets {
     if (file === undefined) return Promise.reject(new Error(asset.missing ?? 'asset not found'));
     let bytes = this.#cache.get(file);
     if (bytes === undefined) {
-      bytes = readFile(file);
+      bytes = process.getBuiltinModule('node:fs/promises').readFile(file);
       this.#cache.set(file, bytes);
       // A failed read is not cached: the next request tries again.
       bytes.catch(() => this.#cache.delete(file));
     }
     return bytes;
   }
+}
+
+/** Where each asset is: in the single executable its embedded assets, under the same names. */
+function locateAssets(): ReadonlyMap<string, StaticAsset> {
+  const embedded = isSea();
+  const uplot = embedded ? { dir: '' } : resolveUplotDist();
+  const page = (name: (typeof PAGE_FILES)[number], contentType: string): StaticAsset =>
+    embedded
+      ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: REVALIDATE }
+      : { contentType, file: join(PAGE_DIR, name), cacheControl: REVALIDATE };
+  const fromUplot = (name: (typeof UPLOT_FILES)[number], contentType: string): StaticAsset =>
+    embedded
+      ? { contentType, file: undefined, embedded: `${EMBEDDED_PREFIX}${name}`, cacheControl: CACHE_AN_HOUR }
+      : 'dir' in uplot
+        ? { contentType, file: join(uplot.dir, name), cacheControl: CACHE_AN_HOUR }
+        : { contentType, file: undefined, missing: uplot.missing, cacheControl: REVALIDATE };
+  return new Map([
+    ['/', page('index.html', HTML)],
+    ['/index.html', page('index.html', HTML)],
+    ['/assets/app.js', page('app.js', JS)],
+    ['/assets/style.css', page('style.css', CSS)],
+    ['/assets/uPlot.iife.min.js', fromUplot('uPlot.iife.min.js', JS)],
+    ['/assets/uPlot.min.css', fromUplot('uPlot.min.css', CSS)],
+  ]);
 }
 
 /** An asset of the single executable (getAsset copies it: the copy is ours to wrap). */

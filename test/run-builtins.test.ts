@@ -1,0 +1,90 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { watchProcess, type AgentProcess } from './support/agent-process.js';
+import { REPO_ROOT } from './support/run-cli.js';
+
+// What the built CLI's idle `agentkit run` (embedded local intake, nothing received) loads of
+// Node's own modules, and that what it leaves out still loads at its first use (run `npm run
+// build` first). Each one loaded costs the idle agent resident memory (docs/benchmarks.md,
+// "Issue 14 §3, what the idle agent's own code holds").
+
+const BIN = fileURLToPath(new URL('../packages/agent/bin/agentkit.js', import.meta.url));
+const CASE_TIMEOUT_MS = 60_000;
+const uplotDist = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
+
+let dir: string;
+const running: AgentProcess[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'agentkit-run-builtins-'));
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Starts the built `agentkit run` with a preload that writes, when it exits, the names of
+ * Node's public modules loaded so far (process.moduleLoadList; the preload itself loads only
+ * node:fs, at the exit). Resolves with the agent and the local intake's URL once it is ready.
+ */
+async function startRun(): Promise<{ agent: AgentProcess; intakeUrl: string; builtins: () => string[] }> {
+  const out = join(dir, 'builtins.json');
+  const preload = join(dir, 'record-builtins.cjs');
+  writeFileSync(
+    preload,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length)))));\n`,
+  );
+  const agent = watchProcess(
+    spawn(process.execPath, ['--require', preload, BIN, 'run'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '-1', DD_DOGSTATSD_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  running.push(agent);
+  const [, intakeUrl = ''] = await agent.waitForStdout(/Local intake (http:\S+)\//);
+  await agent.waitForStdout(/agentkit is running/);
+  return { agent, intakeUrl, builtins: () => JSON.parse(readFileSync(out, 'utf8')) as string[] };
+}
+
+describe('agentkit run, what it loads of Node while idle', () => {
+  it(
+    "does not load node:fs/promises nor node:module while the intake's page is not asked for",
+    async () => {
+      const { agent, builtins } = await startRun();
+      expect(await agent.stop()).toBe(0);
+      // The agent did start its pipeline and its intake: UDP bound, the intake's HTTP server up.
+      expect(builtins()).toEqual(expect.arrayContaining(['dgram', 'http']));
+      // node:fs/promises brings node:readline's interface and the file watchers; node:module
+      // Node's ES module loader (uplot's resolution): both wait for the page's first request.
+      expect(builtins()).not.toContain('fs/promises');
+      expect(builtins()).not.toContain('module');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'serves the page and uPlot at their first request, byte for byte, loading them then',
+    async () => {
+      const { agent, intakeUrl, builtins } = await startRun();
+      const page = await fetch(`${intakeUrl}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('/assets/uPlot.iife.min.js');
+      const uplot = await fetch(`${intakeUrl}/assets/uPlot.iife.min.js`);
+      expect(uplot.status).toBe(200);
+      expect(Buffer.from(await uplot.arrayBuffer())).toEqual(readFileSync(join(uplotDist, 'uPlot.iife.min.js')));
+      expect((await fetch(`${intakeUrl}/assets/none.js`)).status).toBe(404);
+      expect(await agent.stop()).toBe(0);
+      expect(builtins()).toEqual(expect.arrayContaining(['fs/promises', 'module']));
+    },
+    CASE_TIMEOUT_MS,
+  );
+});
