@@ -23,6 +23,7 @@ import { stopResultOf, type StopOptions, type StopResult } from './lifecycle/sto
 import { waitForShutdown } from './lifecycle/signals.js';
 import { isTelemetrySource, type TelemetrySnapshot } from './telemetry/telemetry.js';
 import { tokenName, type Token } from './token.js';
+import { monotonicNowMs } from './time/monotonic-clock.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 15_000;
 export const DEFAULT_STOP_TIMEOUT_MS = 15_000;
@@ -200,11 +201,11 @@ class LifecycleApp implements App {
   async #doStop(budgetMs: number): Promise<StopResult> {
     // A stop asked for during start waits for the start to settle (a failed start has
     // already rolled back, so there is nothing left to stop). The budget runs from the call.
-    const calledAt = performance.now();
+    const calledAt = monotonicNowMs();
     await this.#starting?.catch(() => undefined);
     if (this.#state !== 'started' || this.#lifecycle === undefined) return stopResultOf(budgetMs, 0, [], []);
     this.#state = 'stopping';
-    const result = await this.#lifecycle.stop(Math.max(0, budgetMs - (performance.now() - calledAt)));
+    const result = await this.#lifecycle.stop(Math.max(0, budgetMs - (monotonicNowMs() - calledAt)));
     this.#state = 'stopped';
     if (result.errors.length > 0) throw new StopError(result.errors, result);
     return result;
@@ -227,7 +228,7 @@ class LifecycleApp implements App {
       }
       const signal = await waiting.reason;
       this.#logger.info(signal === undefined ? { exitCode: this.#exitCode } : { signal }, 'stopping');
-      const startedAt = performance.now();
+      const startedAt = monotonicNowMs();
       try {
         await this.stop();
       } catch (error) {
@@ -320,7 +321,7 @@ class LifecycleApp implements App {
     const instances = new Map<Token<unknown>, unknown>();
     for (const provider of this.#builtIns) if (!planned.has(provider.token)) instances.set(provider.token, provider.kind === 'value' ? provider.useValue : undefined);
     for (const component of this.#plan.components) {
-      const startedAt = performance.now();
+      const startedAt = monotonicNowMs();
       try {
         instances.set(component.token, container.get(component.token));
       } catch (error) {

@@ -35,6 +35,8 @@ export type { BodyResult } from './http/read-body.js';
 
 export { RingBuffer } from './queue/ring-buffer.js';
 
+export { monotonicNowMs, processStartEpochMs } from './time/monotonic-clock.js';
+
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';
 

@@ -5,6 +5,7 @@ import { symdbUploadSettings, uploadDirectory, walkSourceFiles, type UploadProgr
 import { CONFIG_OPTION, UsageError, type Command, type CommandIO } from '../command.js';
 import { loadAgentConfig } from '../agent-config.js';
 import { warnUnknown } from './config-command.js';
+import { monotonicNowMs } from '@agentkit/core';
 
 /** Redraw the progress bar at most this often: a terminal does not need more. */
 const PROGRESS_INTERVAL_MS = 100;
@@ -136,7 +137,7 @@ class ProgressBar {
 
   public update(progress: UploadProgress): void {
     this.#last = progress;
-    const now = performance.now();
+    const now = monotonicNowMs();
     if (now - this.#lastDrawMs < PROGRESS_INTERVAL_MS) return;
     this.#lastDrawMs = now;
     this.#draw(progress);

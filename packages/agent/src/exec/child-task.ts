@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { TaskCommand } from './command-line.js';
 import { exitCodeOf } from './signals.js';
+import { monotonicNowMs } from '@agentkit/core';
 
 /** How the wrapped program ended. */
 export interface TaskExit {
@@ -28,7 +29,7 @@ const EXIT_NOT_FOUND = 127;
  */
 export class ChildTask {
   readonly #child: ChildProcess;
-  readonly #startedAt = performance.now();
+  readonly #startedAt = monotonicNowMs();
   /** Settles once, when the program has exited or could not be started. Never rejects. */
   public readonly exited: Promise<TaskExit>;
   #exit: TaskExit | undefined;
@@ -81,6 +82,6 @@ export class ChildTask {
   }
 
   #elapsedMs(): number {
-    return Math.round(performance.now() - this.#startedAt);
+    return Math.round(monotonicNowMs() - this.#startedAt);
   }
 }

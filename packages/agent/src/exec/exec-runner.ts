@@ -1,5 +1,5 @@
 import { DEFAULT_APM_RECEIVER_PORT } from '@agentkit/apm/config-keys';
-import { describeError, settleWithin, type Logger } from '@agentkit/core';
+import { describeError, settleWithin, type Logger, monotonicNowMs } from '@agentkit/core';
 import { ENHANCED_METRICS, type EnhancedMetrics } from '@agentkit/serverless/setup';
 import { applyAgentV8Flags } from '../agent-v8-flags.js';
 import { ChildTask, type TaskExit } from './child-task.js';
@@ -70,7 +70,7 @@ class ExecSession {
       this.#setup = setup;
       applyAgentV8Flags(setup.config);
       this.#log = setup.logger.child({ component: 'exec' });
-      this.#log.debug({ sinceProcessStartMs: Math.round(performance.now()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
+      this.#log.debug({ sinceProcessStartMs: Math.round(monotonicNowMs()), cpuMs: cpuMsSoFar() }, 'configuration loaded');
       // Told to stop already: neither the pipeline nor the program is worth starting.
       if (this.#terminatedBy !== undefined) setup.budget.start();
       else await this.#startPipeline(setup);
@@ -165,7 +165,7 @@ class ExecSession {
     // startupMs: from this process's start to the program's (the wrapper's cold start); cpuMs:
     // the CPU this process used by then, every thread (less noisy than the time on a busy host).
     (this.#log as Logger).debug(
-      { pid: child.pid, command: formatCommand(command), startupMs: Math.round(performance.now()), cpuMs: cpuMsSoFar(), beforePipeline: this.#pipelineStarting },
+      { pid: child.pid, command: formatCommand(command), startupMs: Math.round(monotonicNowMs()), cpuMs: cpuMsSoFar(), beforePipeline: this.#pipelineStarting },
       'program started',
     );
     return child;
@@ -254,10 +254,10 @@ class ExecSession {
     setup.budget.start();
     if (pipeline === undefined) return true;
     this.#enhanced?.shutdownStarted();
-    const startedAt = performance.now();
+    const startedAt = monotonicNowMs();
     const result = await pipeline.stop(setup.budget.remainingMs());
     const log = this.#log as Logger;
-    const timing = { drainMs: Math.round(performance.now() - startedAt), shutdownMs: setup.budget.elapsedMs(), budgetMs: setup.budget.totalMs, exitCode };
+    const timing = { drainMs: Math.round(monotonicNowMs() - startedAt), shutdownMs: setup.budget.elapsedMs(), budgetMs: setup.budget.totalMs, exitCode };
     if (result === undefined) {
       log.error(timing, `the drain failed (logged above); exiting with code ${exitCode}`);
       return true;

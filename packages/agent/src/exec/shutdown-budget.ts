@@ -2,6 +2,7 @@ import { aggregatorKeys } from '@agentkit/aggregator/config-keys';
 import type { ConfigReader } from '@agentkit/core';
 import { dogstatsdKeys } from '@agentkit/dogstatsd/config-keys';
 import { forwarderKeys } from '@agentkit/forwarder/config-keys';
+import { monotonicNowMs } from '@agentkit/core';
 
 /**
  * The drain never claims more than this share of the budget for itself: a program that
@@ -58,7 +59,7 @@ export class ShutdownBudget {
   /** Starts the clock; later calls change nothing. */
   public start(): void {
     if (this.#startedAt !== undefined) return;
-    this.#startedAt = performance.now();
+    this.#startedAt = monotonicNowMs();
     this.#spentTimer = setTimeout(() => this.#spent.abort(new Error('serverless_shutdown_timeout ran out')), this.totalMs);
     this.#started.abort();
   }
@@ -71,12 +72,12 @@ export class ShutdownBudget {
   /** Milliseconds left; the whole budget before it started, never below 0. */
   public remainingMs(): number {
     if (this.#startedAt === undefined) return this.totalMs;
-    return Math.max(0, this.totalMs - (performance.now() - this.#startedAt));
+    return Math.max(0, this.totalMs - (monotonicNowMs() - this.#startedAt));
   }
 
   /** Milliseconds since the start (0 before it). */
   public elapsedMs(): number {
-    return this.#startedAt === undefined ? 0 : Math.round(performance.now() - this.#startedAt);
+    return this.#startedAt === undefined ? 0 : Math.round(monotonicNowMs() - this.#startedAt);
   }
 
   /** How long the program may still take before it must be killed to leave the drain its reserve. */

@@ -13,6 +13,7 @@ import {
   type Logger,
   type TelemetrySource,
   type TelemetryReader,
+  monotonicNowMs,
 } from '@agentkit/core';
 import { statusKeys } from './config-keys.js';
 import { StatusErrorCode, StatusServerError } from './errors.js';
@@ -93,7 +94,7 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
     this.#server = server;
     this.#stopping = false;
     this.#startedAtMs = Date.now();
-    this.#startedAtPerfMs = performance.now();
+    this.#startedAtPerfMs = monotonicNowMs();
     this.#log.info({ url: this.url }, `status server listening on ${this.url} (agentkit status, /telemetry)`);
   }
 
@@ -159,7 +160,7 @@ export class HttpStatusServer implements StatusServer, TelemetrySource {
   };
 
   #uptimeSeconds(): number {
-    return Math.round(performance.now() - this.#startedAtPerfMs) / 1000;
+    return Math.round(monotonicNowMs() - this.#startedAtPerfMs) / 1000;
   }
 }
 

@@ -1,5 +1,5 @@
 import { hostTags } from '@agentkit/config';
-import type { ConfigReader } from '@agentkit/core';
+import { processStartEpochMs, type ConfigReader } from '@agentkit/core';
 import type { Serie, SketchSeries } from '@agentkit/serializer';
 import { aggregatorKeys } from '../config-keys.js';
 import { sortUniq } from '../context/tag-set.js';
@@ -32,7 +32,7 @@ export class ExpectedHostTags implements HostTagProvider {
  * `env:<env>`) until that long after the process started; undefined when it is 0 (the default)
  * or there are no host tags, so the flush does no work at all.
  */
-export function expectedHostTagsFromConfig(config: ConfigReader, processStartMs: number = performance.timeOrigin): HostTagProvider | undefined {
+export function expectedHostTagsFromConfig(config: ConfigReader, processStartMs: number = processStartEpochMs()): HostTagProvider | undefined {
   const durationMs = config.get(aggregatorKeys.expectedTagsDuration);
   if (!(durationMs > 0)) return undefined;
   const tags = hostTags(config);

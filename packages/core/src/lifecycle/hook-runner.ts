@@ -4,6 +4,7 @@ import { CoreErrorCode, HookError, describeError, type LifecyclePhase } from '..
 import { pendingOf } from '../telemetry/pending.js';
 import { settleWithin } from './settle-within.js';
 import type { StageOutcome } from './stop-budget.js';
+import { monotonicNowMs } from '../time/monotonic-clock.js';
 
 /** What the App tells `onEvent` about every hook it runs. */
 export interface LifecycleEvent {
@@ -82,7 +83,7 @@ export async function runHook(
 
   const hookAbort = new AbortController();
   const giveUp = new AbortController();
-  const startedAt = performance.now();
+  const startedAt = monotonicNowMs();
   let pendingAtAbort: Record<string, number> | undefined;
   const abortTimer = setTimeout(() => {
     // Read before the abort: once told, a stage counts what it holds as dropped and forgets it.
@@ -160,5 +161,5 @@ function watchLateCompletion(
 }
 
 export function elapsedSince(startedAt: number): number {
-  return Math.round(performance.now() - startedAt);
+  return Math.round(monotonicNowMs() - startedAt);
 }

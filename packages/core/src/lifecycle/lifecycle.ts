@@ -2,6 +2,7 @@ import type { HookError } from '../errors.js';
 import { isTelemetrySource } from '../telemetry/telemetry.js';
 import { elapsedSince, runHook, type HookLimits, type HookRun, type HookRunnerOptions, type LifecycleComponent } from './hook-runner.js';
 import { stopClaimMs, stopResultOf, stopShare, type StageStop, type StopResult } from './stop-budget.js';
+import { monotonicNowMs } from '../time/monotonic-clock.js';
 
 export interface LifecycleOptions extends HookRunnerOptions {
   readonly startTimeoutMs: number;
@@ -44,7 +45,7 @@ export class Lifecycle {
 
   /** Resolves when all started; on failure, rolls back and rejects with the first HookError. */
   public async start(): Promise<void> {
-    const deadline = performance.now() + this.#options.startTimeoutMs;
+    const deadline = monotonicNowMs() + this.#options.startTimeoutMs;
     const failures = this.#options.parallel ? await this.#startParallel(deadline) : await this.#startInOrder(deadline);
     const first = failures[0];
     if (first === undefined) return;
@@ -58,7 +59,7 @@ export class Lifecycle {
   public async stop(budgetMs: number = this.#options.stopTimeoutMs): Promise<StopResult> {
     const started = this.#started;
     this.#started = [];
-    const startedAt = performance.now();
+    const startedAt = monotonicNowMs();
     const clock: StopClock = { budgetMs, deadline: startedAt + budgetMs };
     const runs = this.#options.parallel ? await this.#stopParallel(started, clock) : await this.#stopInOrder(started, clock);
     const stages: StageStop[] = [];
@@ -73,7 +74,7 @@ export class Lifecycle {
 
   /** A start hook's limit: its own, or what is left of the start budget if that is less. */
   #startLimits(component: LifecycleComponent, deadline: number): HookLimits {
-    const leftMs = deadline - performance.now();
+    const leftMs = deadline - monotonicNowMs();
     const own = component.startTimeoutMs;
     const ownIsTighter = own !== undefined && own <= leftMs;
     const limitMs = ownIsTighter ? own : leftMs;
@@ -88,7 +89,7 @@ export class Lifecycle {
    * socket) still happens, anything awaited is abandoned.
    */
   async #stopOne(component: LifecycleComponent, clock: StopClock, laterOwnMs: number): Promise<StopRun> {
-    const share = stopShare(component.stopTimeoutMs, clock.deadline - performance.now(), laterOwnMs);
+    const share = stopShare(component.stopTimeoutMs, clock.deadline - monotonicNowMs(), laterOwnMs);
     const label =
       share.limitedBy === 'own'
         ? `its stopTimeoutMs of ${component.stopTimeoutMs} ms`

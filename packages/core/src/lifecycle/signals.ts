@@ -1,4 +1,5 @@
 import type { Logger } from '../built-ins.js';
+import { monotonicNowMs } from '../time/monotonic-clock.js';
 
 const SIGNAL_NUMBERS = { SIGINT: 2, SIGTERM: 15 } as const;
 type StopSignal = keyof typeof SIGNAL_NUMBERS;
@@ -37,7 +38,7 @@ export function waitForShutdown(listeners: Set<() => void>, logger: Logger): Shu
     resolveReason(undefined);
   };
   const onSignal = (signal: StopSignal): void => {
-    const nowMs = performance.now();
+    const nowMs = monotonicNowMs();
     if (first !== undefined && first.signal === signal && nowMs - first.atMs < SIGNAL_ECHO_WINDOW_MS) {
       logger.info({ signal }, `${signal} again within ${SIGNAL_ECHO_WINDOW_MS} ms: taken as the same stop request (npm echoes a Ctrl-C)`);
       return;

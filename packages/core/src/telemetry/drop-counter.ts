@@ -1,4 +1,5 @@
 import type { Logger } from '../built-ins.js';
+import { monotonicNowMs } from '../time/monotonic-clock.js';
 
 export const DEFAULT_DROP_LOG_INTERVAL_MS = 1000;
 
@@ -26,7 +27,7 @@ export class DropCounter {
   public drop(reason: string, count = 1, detail?: Record<string, unknown>): void {
     this.#totals.set(reason, (this.#totals.get(reason) ?? 0) + count);
     this.#unlogged.set(reason, (this.#unlogged.get(reason) ?? 0) + count);
-    const now = performance.now();
+    const now = monotonicNowMs();
     const last = this.#lastLoggedAt.get(reason);
     if (last !== undefined && now - last < this.#intervalMs) return;
     this.#flushReason(reason, now, detail);
@@ -49,7 +50,7 @@ export class DropCounter {
 
   /** Logs every count not yet reported (call from onStop so the last drops are not silent). */
   public flushLog(): void {
-    const now = performance.now();
+    const now = monotonicNowMs();
     for (const reason of [...this.#unlogged.keys()]) this.#flushReason(reason, now);
   }
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, optional, type ConfigReader, type Logger } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, optional, type ConfigReader, type Logger, monotonicNowMs } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
 import { drainSignal } from './drain-signal.js';
 import { DOGSTATSD_SERVER, type DogstatsdServer } from '../server/server.def.js';
@@ -135,13 +135,13 @@ export class DgramUdpListener implements UdpListener {
   readonly #onMessage = (packet: Buffer): void => {
     this.#packets += 1;
     this.#bytes += packet.length;
-    this.#lastMessageAt = performance.now();
+    this.#lastMessageAt = monotonicNowMs();
     this.#server.enqueue(this.#cut.apply(packet), 'udp');
   };
 
   /** Reads on until the kernel queue is empty or `signal` aborts; returns the bytes left when time ran out. */
   async #drain(signal: AbortSignal): Promise<number> {
-    const stopAt = performance.now();
+    const stopAt = monotonicNowMs();
     const viaProc = readUdpSocketQueue(this.#inodes, this.#port) !== undefined;
     for (;;) {
       if (viaProc) {
@@ -151,7 +151,7 @@ export class DgramUdpListener implements UdpListener {
         if (signal.aborted) return queued;
       } else {
         // Measured from the stop too: queued datagrams are read only when the loop polls again.
-        const quiet = performance.now() - Math.max(this.#lastMessageAt, stopAt) >= QUIET_PERIOD_MS;
+        const quiet = monotonicNowMs() - Math.max(this.#lastMessageAt, stopAt) >= QUIET_PERIOD_MS;
         if (quiet || signal.aborted) return 0;
       }
       await sleep(DRAIN_POLL_MS);
@@ -159,7 +159,7 @@ export class DgramUdpListener implements UdpListener {
   }
 
   #readKernel(force: boolean): UdpSocketQueue | undefined {
-    const now = performance.now();
+    const now = monotonicNowMs();
     if (force || now - this.#kernelReadAt >= KERNEL_STATS_MAX_AGE_MS) {
       this.#kernelReadAt = now;
       if (this.#socket !== undefined || force) this.#kernel = readUdpSocketQueue(this.#inodes, this.#port) ?? this.#kernel;

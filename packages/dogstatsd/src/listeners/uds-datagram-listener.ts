@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger, monotonicNowMs } from '@agentkit/core';
 import { dogstatsdKeys } from '../config-keys.js';
 import { drainSignal } from './drain-signal.js';
 import { DogstatsdError, DogstatsdErrorCode } from '../errors.js';
@@ -143,11 +143,11 @@ export class UnixDgramListener implements UnixSocketListener {
   public async onStop(signal?: AbortSignal): Promise<void> {
     const socket = this.#socket;
     if (socket === undefined) return;
-    const stopAt = performance.now();
+    const stopAt = monotonicNowMs();
     const drain = drainSignal(this.#config, signal);
     // Quiet since the later of the last datagram and the stop: what is queued now is only read
     // once the event loop polls again, so a full quiet period must pass after the stop began.
-    while (performance.now() - Math.max(this.#lastMessageAt, stopAt) < QUIET_PERIOD_MS && !drain.aborted) {
+    while (monotonicNowMs() - Math.max(this.#lastMessageAt, stopAt) < QUIET_PERIOD_MS && !drain.aborted) {
       await sleep(DRAIN_POLL_MS);
     }
     this.#socket = undefined;
@@ -170,7 +170,7 @@ export class UnixDgramListener implements UnixSocketListener {
   readonly #onMessage = (packet: Buffer): void => {
     this.#packets += 1;
     this.#bytes += packet.length;
-    this.#lastMessageAt = performance.now();
+    this.#lastMessageAt = monotonicNowMs();
     this.#server.enqueue(this.#cut.apply(packet), 'uds');
   };
 }

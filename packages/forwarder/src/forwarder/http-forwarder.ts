@@ -1,4 +1,4 @@
-import { CONFIG, DropCounter, LOGGER, inject, injectable, settleWithin } from '@agentkit/core';
+import { CONFIG, DropCounter, LOGGER, inject, injectable, settleWithin, monotonicNowMs } from '@agentkit/core';
 import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import { validateApiKey, type ApiKeyVerdict } from '../api-key/api-key-validator.js';
 import { FORWARDER_CLOCK, type Clock, type ClockTimer } from '../clock/clock.def.js';
@@ -147,7 +147,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
   public async onStop(signal: AbortSignal): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
-    const startedMs = performance.now();
+    const startedMs = monotonicNowMs();
     this.#cancelTimers();
     for (const worker of this.#workers) worker.startDrain(this.#settings.stopWaitForInflight);
     const { settled: drained } = await settleWithin(Promise.all(this.#workers.map((w) => w.whenIdle())), signal);
@@ -156,7 +156,7 @@ export class HttpForwarder implements Forwarder, TelemetrySource {
     this.#stopAbort.abort();
     this.#drops.flushLog();
     const unsent = this.#drops.snapshot();
-    const summary = { drained, elapsedMs: Math.round(performance.now() - startedMs), sent: this.#stats.sent, ...unsent };
+    const summary = { drained, elapsedMs: Math.round(monotonicNowMs() - startedMs), sent: this.#stats.sent, ...unsent };
     const dropped = this.#drops.count();
     if (drained && dropped === 0) this.#log.info(summary, 'forwarder stopped: everything queued was sent');
     else if (drained) this.#log.warn(summary, `forwarder stopped: the queue is empty, but ${dropped} payload(s) were dropped during the run (counted by reason)`);

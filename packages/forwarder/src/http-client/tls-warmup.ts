@@ -1,5 +1,6 @@
 import { proxyFor } from './proxy-route.js';
 import type { HttpClientSettings } from './http-client-settings.js';
+import { monotonicNowMs } from '@agentkit/core';
 
 let rootStoreBuilt = false;
 
@@ -24,12 +25,12 @@ export function usesTls(origin: string, settings: HttpClientSettings): boolean {
 export function buildTlsRootStore(settings: HttpClientSettings): number {
   if (rootStoreBuilt) return 0;
   rootStoreBuilt = true;
-  const startedMs = performance.now();
+  const startedMs = monotonicNowMs();
   try {
     // node:tls is loaded here, not at start: it is ~2.5 ms of modules, and the HTTP client needs it only at a first TLS connect.
     process.getBuiltinModule('node:tls').createSecureContext({ minVersion: settings.minTlsVersion });
   } catch {
     // A bad min_tls_version fails the same way at the first connect, where it is reported.
   }
-  return performance.now() - startedMs;
+  return monotonicNowMs() - startedMs;
 }

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { CONFIG, DropCounter, LOGGER, inject, injectable } from '@agentkit/core';
+import { CONFIG, DropCounter, LOGGER, inject, injectable, monotonicNowMs } from '@agentkit/core';
 import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import { resolveHostname } from '@agentkit/config';
 import { FORWARDER } from '@agentkit/forwarder';
@@ -198,7 +198,7 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
     // every one before it): the batch holds compressed bytes, never its payloads uncompressed.
     const builder = new PayloadBuilder(target, this.#submit);
     let sinceYield = 0;
-    let yieldedAt = performance.now();
+    let yieldedAt = monotonicNowMs();
     for (const item of items) {
       builder.beginItem();
       try {
@@ -216,9 +216,9 @@ export class PayloadSerializer implements Serializer, TelemetrySource {
       // while a big flush is serialized (the clock is read once per YIELD_CHECK_ITEMS items).
       if (++sinceYield >= YIELD_CHECK_ITEMS) {
         sinceYield = 0;
-        if (performance.now() - yieldedAt >= YIELD_AFTER_MS) {
+        if (monotonicNowMs() - yieldedAt >= YIELD_AFTER_MS) {
           await yieldToEventLoop();
-          yieldedAt = performance.now();
+          yieldedAt = monotonicNowMs();
         }
       }
     }

@@ -1,6 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { DEMULTIPLEXER, type Demultiplexer, type MetricSample } from '@agentkit/aggregator';
-import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource } from '@agentkit/core';
+import { CONFIG, inject, injectable, LOGGER, type ConfigReader, type Logger, type TelemetrySource, monotonicNowMs } from '@agentkit/core';
 import { CLOUD_SERVICE, type CloudService } from '../cloud/cloud-service.js';
 import { withoutHighCardinalityTags } from '../cloud/tags.js';
 import { serverlessKeys } from '../config-keys.js';
@@ -44,7 +43,7 @@ export class DemuxEnhancedMetrics implements EnhancedMetrics, TelemetrySource {
   }
 
   public onStart(): void {
-    this.#startedAtMs ??= performance.now();
+    this.#startedAtMs ??= monotonicNowMs();
     // Jobs count tasks instead of instances (serverless-init sends no cold_start for them).
     this.#record(this.#isJob ? 'task.started' : 'cold_start', 1);
   }
@@ -69,7 +68,7 @@ export class DemuxEnhancedMetrics implements EnhancedMetrics, TelemetrySource {
     if (this.#isJob && !this.#taskEndRecorded) {
       this.#taskEndRecorded = true;
       // The task's outcome is unknown (the agent is stopping first): it did not succeed.
-      this.#recordTaskEnd(false, this.#startedAtMs === undefined ? 0 : performance.now() - this.#startedAtMs);
+      this.#recordTaskEnd(false, this.#startedAtMs === undefined ? 0 : monotonicNowMs() - this.#startedAtMs);
     }
     if (!this.#isJob && !this.#shutdownRecorded) {
       this.#shutdownRecorded = true;

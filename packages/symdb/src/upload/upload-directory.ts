@@ -11,6 +11,7 @@ import { ParserChildStartError } from '../extract/parser-process/parser-child.js
 import { ScopeExtractor, type ExtractorStats } from '../extract/scope-extractor.js';
 import type { SymdbDestination } from './destination.js';
 import { HttpBatchSender, type RetryOptions } from './http-batch-sender.js';
+import { monotonicNowMs } from '@agentkit/core';
 
 /**
  * One process's id in every event (`runtimeId`), as a tracer has one per process. Drawn on first
@@ -80,7 +81,7 @@ export interface UploadDirectoryOptions {
  * `SymdbError` when the directory cannot be read, or the signal's reason when aborted.
  */
 export async function uploadDirectory(options: UploadDirectoryOptions): Promise<UploadSummary> {
-  const startedAt = performance.now();
+  const startedAt = monotonicNowMs();
   await checkDirectory(options.directory);
   const log = options.logger;
   const source = await openSource(options);
@@ -147,7 +148,7 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
     parser: source.kind === 'process' ? (source.extractor.parserName ?? 'oxc') : source.parser.name,
     parserProcesses: source.processStats.processes,
     parserPeakRssBytes: source.processStats.peakRssBytes,
-    durationMs: performance.now() - startedAt,
+    durationMs: monotonicNowMs() - startedAt,
   };
   // Where the files were parsed: parserProcesses 0 means here, without the processes' memory bound.
   log?.debug({ ...summary, durationMs: Math.round(summary.durationMs) }, 'symdb: upload summary');
