@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { watchProcess, type AgentProcess } from './support/agent-process.js';
+import { freeUdpPort } from '@agentkit/core/testing';
+import { getJson, pollUntil, watchProcess, type AgentProcess } from './support/agent-process.js';
 import { REPO_ROOT } from './support/run-cli.js';
 
 // What the built CLI's idle `agentkit run` (embedded local intake, nothing received) loads of
@@ -32,9 +34,10 @@ afterEach(async () => {
 /**
  * Starts the built `agentkit run` with a preload that writes, when it exits, the names of
  * Node's public modules loaded so far (process.moduleLoadList; the preload itself loads only
- * node:fs, at the exit). Resolves with the agent and the local intake's URL once it is ready.
+ * node:fs, at the exit), its DogStatsD UDP listener on `udpPort` (off at 0). Resolves with
+ * the agent and the local intake's URL once it is ready.
  */
-async function startRun(): Promise<{ agent: AgentProcess; intakeUrl: string; builtins: () => string[] }> {
+async function startRun(udpPort = 0): Promise<{ agent: AgentProcess; intakeUrl: string; builtins: () => string[] }> {
   const out = join(dir, 'builtins.json');
   const preload = join(dir, 'record-builtins.cjs');
   writeFileSync(
@@ -44,7 +47,7 @@ async function startRun(): Promise<{ agent: AgentProcess; intakeUrl: string; bui
   const agent = watchProcess(
     spawn(process.execPath, ['--require', preload, BIN, 'run'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '-1', DD_DOGSTATSD_PORT: '0' },
+      env: { PATH: process.env['PATH'] ?? '', DD_APM_RECEIVER_PORT: '0', DD_LOCAL_INTAKE_PORT: '0', DD_CMD_PORT: '-1', DD_DOGSTATSD_PORT: String(udpPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -66,6 +69,39 @@ describe('agentkit run, what it loads of Node while idle', () => {
       // Node's ES module loader (uplot's resolution): both wait for the page's first request.
       expect(builtins()).not.toContain('fs/promises');
       expect(builtins()).not.toContain('module');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    'does not load node:perf_hooks, idling past the start-up hold nor after a burst of metrics and its flush',
+    async () => {
+      const udpPort = await freeUdpPort();
+      const { agent, intakeUrl, builtins } = await startRun(udpPort);
+      // Past the start-up hold's end (1 s after ready), where the young-generation shrink starts,
+      // to the bench's idle reading (3 s).
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      // 20k contexts of their own (young-generation.test.ts's burst, which grows the new space):
+      // the shrink watches V8's collections, the flush times its stages; none of it may load it.
+      const socket = dgram.createSocket('udp4');
+      try {
+        for (let i = 0; i < 20_000; i += 25) {
+          const lines = Array.from({ length: 25 }, (_, j) => `builtins.metric:1|c|#a:${i + j},b:${i + j}`);
+          await new Promise<void>((resolve, reject) => socket.send(lines.join('\n'), udpPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+        }
+      } finally {
+        socket.close();
+      }
+      await pollUntil(
+        () => getJson<{ items?: Record<string, number> }>(`${intakeUrl}/api/local/stats`),
+        (s) => Object.entries(s.items ?? {}).some(([kind, n]) => kind.startsWith('series') && n > 0),
+        'the flush at the intake',
+        30_000,
+      );
+      expect(await agent.stop()).toBe(0);
+      expect(builtins()).toEqual(expect.arrayContaining(['dgram', 'http', 'v8', 'vm']));
+      // Node 20's global `performance` would load it (and eight internal/perf modules with it).
+      expect(builtins()).not.toContain('perf_hooks');
     },
     CASE_TIMEOUT_MS,
   );

@@ -1,5 +1,6 @@
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { monotonicNowMs } from '@agentkit/core';
 
 /**
  * V8's rule (Node 20's V8 11.3): at a scavenge it shrinks the new space when its estimate of the
@@ -62,7 +63,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
   let timer: NodeJS.Timeout | undefined;
   let lastUsed = 0;
   let lastAt = 0;
-  /** When the quiet stretch's first scavenge ran (performance.now()), undefined before it. */
+  /** When the quiet stretch's first scavenge ran (monotonicNowMs()), undefined before it. */
   let clearedAt: number | undefined;
   /** Heap used right after that scavenge. */
   let usedAtClear = 0;
@@ -82,7 +83,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     fruitless = 0;
     // Its context (~0.3 MiB of heap) is collectable until the next burst needs one.
     gc = undefined;
-    if (!stopped) observer.observe({ entryTypes: ['gc'] });
+    if (!stopped) watchNextCollection();
   };
   const check = (): void => {
     if (newSpaceBytes() <= floor) {
@@ -91,14 +92,14 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
       return;
     }
     const used = getHeapStatistics().used_heap_size;
-    const now = performance.now();
+    const now = monotonicNowMs();
     if (clearedAt === undefined) {
       // The burst's end: an interval since the last look below V8's rate (the timer may be late);
       // a drop is a collection of V8's own meanwhile: traffic, not quiet.
       const grew = used - lastUsed;
       if (grew >= 0 && grew < V8_LOW_THROUGHPUT_BYTES_PER_MS * (now - lastAt)) {
         scavenge();
-        clearedAt = performance.now();
+        clearedAt = monotonicNowMs();
         usedAtClear = getHeapStatistics().used_heap_size;
       }
     } else {
@@ -123,7 +124,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
           disarm();
           return;
         }
-        clearedAt = performance.now();
+        clearedAt = monotonicNowMs();
         usedAtClear = getHeapStatistics().used_heap_size;
       }
     }
@@ -131,18 +132,30 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
   };
   const look = (): void => {
     lastUsed = getHeapStatistics().used_heap_size;
-    lastAt = performance.now();
+    lastAt = monotonicNowMs();
   };
-  const observer = new PerformanceObserver(() => {
-    if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
-    observer.disconnect();
+  // V8's collections, seen through a sentinel object nothing references: V8 runs the registry's
+  // callback (a task of its own, after the collection) once a collection has freed it. One
+  // sentinel at a time, a new one only while disarmed: nothing runs, nothing is allocated while
+  // nothing is collected. Not node:perf_hooks' `PerformanceObserver` of 'gc': loading it cost the
+  // idle agent ~0.7 MiB (docs/benchmarks.md, "one monotonic clock, and no perf_hooks at idle").
+  const unregisterToken = {};
+  const collections = new FinalizationRegistry<undefined>(() => {
+    if (timer !== undefined || stopped) return;
+    if (newSpaceBytes() <= floor) {
+      watchNextCollection();
+      return;
+    }
     look();
     timer = setInterval(check, checkMs).unref();
   });
+  function watchNextCollection(): void {
+    collections.register({}, undefined, unregisterToken);
+  }
   // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
   // gives that back just after the start-up hold (holdStartFootprint), and making `gc` would
   // cost the idle agent its context.
-  observer.observe({ entryTypes: ['gc'] });
+  watchNextCollection();
   return {
     get scavenges() {
       return state.scavenges;
@@ -152,7 +165,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     },
     stop() {
       stopped = true;
-      observer.disconnect();
+      collections.unregister(unregisterToken);
       clearInterval(timer);
       timer = undefined;
     },
