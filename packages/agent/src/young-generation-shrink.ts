@@ -27,7 +27,13 @@ export interface YoungGenerationShrink {
   readonly scavenges: number;
   /** Times it saw the new space back at its floor after it had grown. */
   readonly shrinks: number;
-  /** Stops it: no timer, no observer. Idempotent. */
+  /**
+   * Tells it that work which allocates just ended (`agentkit run`: a flush's end): arms it when
+   * the new space is above its floor, as a collection does. For the bursts that end without a
+   * full collection (below). Cheap (one look at V8's heap spaces); a no-op once armed or stopped.
+   */
+  afterWork(): void;
+  /** Stops it: no timer, no watch. Idempotent. */
   stop(): void;
 }
 
@@ -49,8 +55,13 @@ export interface YoungGenerationShrinkOptions {
  * scavenge, promote live objects early and shrink nothing.
  *
  * Costs nothing while nothing happens: the 100 ms timer (unref'd) runs only between a garbage
- * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
- * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
+ * collection that left the new space above its floor and the shrink (a sentinel object in a
+ * `FinalizationRegistry` arms it when V8 frees it; V8 only grows the new space at a collection).
+ * V8 frees the sentinel at a full (mark-compact) collection, not at a scavenge (its scavenger
+ * keeps weak targets): a burst that grows the new space also promotes what it keeps, and the
+ * agent's `--heap-growing-percent=25` has the old generation collected soon after; one that
+ * promotes nothing (samples for contexts already known) is followed by a flush, whose end arms
+ * it too (`afterWork`, from run-command.ts). `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
  * none), when a burst needs it, and dropped after. For `agentkit run`, under `heap_tuning_enabled`
  * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
@@ -83,7 +94,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     fruitless = 0;
     // Its context (~0.3 MiB of heap) is collectable until the next burst needs one.
     gc = undefined;
-    if (!stopped) watchNextCollection();
+    watchNextCollection();
   };
   const check = (): void => {
     if (newSpaceBytes() <= floor) {
@@ -140,16 +151,20 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
   // nothing is collected. Not node:perf_hooks' `PerformanceObserver` of 'gc': loading it cost the
   // idle agent ~0.7 MiB (docs/benchmarks.md, "one monotonic clock, and no perf_hooks at idle").
   const unregisterToken = {};
-  const collections = new FinalizationRegistry<undefined>(() => {
-    if (timer !== undefined || stopped) return;
-    if (newSpaceBytes() <= floor) {
-      watchNextCollection();
-      return;
-    }
+  let watching = false;
+  const arm = (): void => {
+    if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
     look();
     timer = setInterval(check, checkMs).unref();
+  };
+  const collections = new FinalizationRegistry<undefined>(() => {
+    watching = false;
+    arm();
+    if (timer === undefined) watchNextCollection();
   });
   function watchNextCollection(): void {
+    if (watching || stopped) return;
+    watching = true;
     collections.register({}, undefined, unregisterToken);
   }
   // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
@@ -163,9 +178,11 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     get shrinks() {
       return state.shrinks;
     },
+    afterWork: arm,
     stop() {
       stopped = true;
       collections.unregister(unregisterToken);
+      watching = false;
       clearInterval(timer);
       timer = undefined;
     },
