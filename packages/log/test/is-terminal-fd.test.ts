@@ -30,7 +30,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function run(command: string, args: string[], stderr: 'pipe' | number, env = childEnv()): Promise<string> {
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', stderr] });
   let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.resume();
   return new Promise((resolve, reject) => {
     child.on('error', reject);

@@ -25,7 +25,7 @@ export function compressOneShot<O>(codec: OneShotCodec<O>, input: Buffer, option
     try {
       return Promise.resolve(codec.sync(input, options));
     } catch (error) {
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
   return new Promise((resolve, reject) => {
