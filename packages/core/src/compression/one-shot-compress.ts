@@ -21,13 +21,8 @@ export interface OneShotCodec<O> {
  * rejects. The input is not modified and may be read until the promise settles.
  */
 export function compressOneShot<O>(codec: OneShotCodec<O>, input: Buffer, options: O): Promise<Buffer> {
-  if (input.length <= SYNC_COMPRESS_MAX_BYTES) {
-    try {
-      return Promise.resolve(codec.sync(input, options));
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-  }
+  // The executor runs before the constructor returns: compressed by then, a throw a rejection.
+  if (input.length <= SYNC_COMPRESS_MAX_BYTES) return new Promise((resolve) => resolve(codec.sync(input, options)));
   return new Promise((resolve, reject) => {
     codec.async(input, options, (error, result) => (error ? reject(error) : resolve(result)));
   });
