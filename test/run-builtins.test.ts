@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,16 +33,16 @@ afterEach(async () => {
 
 /**
  * Starts the built `agentkit run` with a preload that writes, when it exits, the names of
- * Node's public modules loaded so far (process.moduleLoadList; the preload itself loads only
- * node:fs, at the exit), its DogStatsD UDP listener on `udpPort` (off at 0). Resolves with
- * the agent and the local intake's URL once it is ready.
+ * Node's modules loaded so far (process.moduleLoadList; `builtins` the public ones, `internals`
+ * the others; the preload itself loads only node:fs, at the exit), its DogStatsD UDP listener on
+ * `udpPort` (off at 0). Resolves with the agent and the local intake's URL once it is ready.
  */
-async function startRun(udpPort = 0): Promise<{ agent: AgentProcess; intakeUrl: string; builtins: () => string[] }> {
+async function startRun(udpPort = 0): Promise<{ agent: AgentProcess; intakeUrl: string; builtins: () => string[]; internals: () => string[] }> {
   const out = join(dir, 'builtins.json');
   const preload = join(dir, 'record-builtins.cjs');
   writeFileSync(
     preload,
-    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length)))));\n`,
+    `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)))));\n`,
   );
   const agent = watchProcess(
     spawn(process.execPath, ['--require', preload, BIN, 'run'], {
@@ -54,7 +54,8 @@ async function startRun(udpPort = 0): Promise<{ agent: AgentProcess; intakeUrl: 
   running.push(agent);
   const [, intakeUrl = ''] = await agent.waitForStdout(/Local intake (http:\S+)\//);
   await agent.waitForStdout(/agentkit is running/);
-  return { agent, intakeUrl, builtins: () => JSON.parse(readFileSync(out, 'utf8')) as string[] };
+  const loaded = (): string[] => JSON.parse(readFileSync(out, 'utf8')) as string[];
+  return { agent, intakeUrl, builtins: () => loaded().filter((m) => !m.includes('internal/')), internals: () => loaded().filter((m) => m.includes('internal/')) };
 }
 
 describe('agentkit run, what it loads of Node while idle', () => {
@@ -69,6 +70,35 @@ describe('agentkit run, what it loads of Node while idle', () => {
       // Node's ES module loader (uplot's resolution): both wait for the page's first request.
       expect(builtins()).not.toContain('fs/promises');
       expect(builtins()).not.toContain('module');
+    },
+    CASE_TIMEOUT_MS,
+  );
+
+  it(
+    "idles on no thread of libuv's pool, without node:tty (stderr a pipe), node:sea or parseArgs",
+    async () => {
+      const { agent, intakeUrl, builtins, internals } = await startRun();
+      // By then the host metadata was compressed and sent (its ~1 KB body: compressOneShot
+      // deflates it on the main thread), the one compression of an idle agent.
+      for (;;) {
+        const stats = (await (await fetch(`${intakeUrl}/api/local/stats`)).json()) as { stored: { hosts: number } };
+        if (stats.stored.hosts > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const agentThreads = readdirSync(`/proc/${agent.child.pid}/task`).length;
+      // A bare Node process: its main thread, V8's platform workers, the signal watchdog; the
+      // pool's four threads would be on top, started by the first request that needs them.
+      const bare = watchProcess(spawn(process.execPath, ['-e', 'console.log("ready"); setTimeout(() => {}, 60_000)'], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+      running.push(bare);
+      await bare.waitForStdout(/ready/);
+      const bareThreads = readdirSync(`/proc/${bare.child.pid}/task`).length;
+      expect(agentThreads).toBeLessThanOrEqual(bareThreads);
+      expect(await agent.stop()).toBe(0);
+      expect(builtins()).not.toContain('tty');
+      // Nor node:sea (the intake's assets ask for it at the first page request), nor
+      // node:util's parseArgs (`run` has no arguments to parse).
+      expect(builtins()).not.toContain('sea');
+      expect(internals()).not.toContain('internal/util/parse_args/parse_args');
     },
     CASE_TIMEOUT_MS,
   );

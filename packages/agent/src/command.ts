@@ -40,9 +40,25 @@ export const CONFIG_OPTION = {
   config: { type: 'string', short: 'c' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * What node:util's `parseArgs` gives for no arguments at all: each option's default (same
+ * values, same null-prototype object), no positionals. The common `agentkit run` has no
+ * arguments, and `parseArgs` loads its two modules at its first call: ~0.16 MB of RSS held for
+ * the agent's life (docs/benchmarks.md, part idlesmall). Any argument goes to `parseArgs`.
+ */
+function defaultValues(options: NonNullable<ParseArgsConfig['options']>): ParsedArgs['values'] {
+  const values = Object.create(null) as Record<string, string | boolean | undefined>;
+  for (const [name, option] of Object.entries(options)) {
+    if (option.default !== undefined) values[name] = option.default as string | boolean;
+  }
+  return values;
+}
+
+/** The command's flags and positionals from `argv` (what follows the command's name). Throws UsageError for a bad command line. */
 export function parseCommandArgs(command: Command, argv: readonly string[]): ParsedArgs {
   const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
   const { own, command: rest } = command.commandLineAfterOptions === true ? splitCommandLine(argv, options) : { own: [...argv], command: [] };
+  if (own.length === 0) return { values: defaultValues(options), positionals: rest };
   try {
     const { values, positionals } = parseArgs({ args: own, options, allowPositionals: true, strict: true });
     return { values: values, positionals: [...positionals, ...rest] };

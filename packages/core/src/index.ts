@@ -36,6 +36,8 @@ export type { BodyResult } from './http/read-body.js';
 export { RingBuffer } from './queue/ring-buffer.js';
 
 export { monotonicNowMs, processStartEpochMs } from './time/monotonic-clock.js';
+export { compressOneShot, SYNC_COMPRESS_MAX_BYTES } from './compression/one-shot-compress.js';
+export type { OneShotCodec } from './compression/one-shot-compress.js';
 
 export { CONFIG, LOGGER, SHUTDOWNER, TELEMETRY, configFromObject, silentLogger } from './built-ins.js';
 export type { ConfigKeyRef, ConfigReader, Logger, Shutdowner, TelemetryReader } from './built-ins.js';

@@ -82,6 +82,36 @@ describe('RingBuffer', () => {
     });
   });
 
+  it('behaves the same while its array grows to capacities above its first slots, for any sequence of operations', () => {
+    // Pushes weighted 3:1 over shifts, so rings fill past INITIAL_RING_SLOTS, wrap, and grow while wrapped.
+    const op = fc.constantFrom('push', 'push', 'overwrite', 'shift');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.array(fc.tuple(op, fc.integer()), { maxLength: 400 }), (capacity, sequence) => {
+        const ring = new RingBuffer<number>(capacity);
+        const model: number[] = [];
+        for (const [kind, value] of sequence) {
+          if (kind === 'push') {
+            expect(ring.push(value)).toBe(model.length < capacity);
+            if (model.length < capacity) model.push(value);
+          } else if (kind === 'overwrite') {
+            const evicts = model.length === capacity;
+            expect(ring.pushOverwrite(value)).toBe(evicts);
+            if (evicts) model.shift();
+            model.push(value);
+          } else {
+            expect(ring.shift()).toBe(model.shift());
+          }
+          expect([ring.length, ring.room, ring.full, ring.capacity]).toEqual([model.length, capacity - model.length, model.length === capacity, capacity]);
+          expect(ring.peek()).toBe(model[0]);
+        }
+        expect(ring.toArray()).toEqual(model);
+        ring.clear();
+        expect(ring.length).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('behaves as an array used as a bounded queue, for any sequence of operations', () => {
     type Op = { readonly op: 'push' | 'overwrite' | 'shift'; readonly value: number };
     const ops = fc.array(fc.record({ op: fc.constantFrom<Op['op']>('push', 'overwrite', 'shift'), value: fc.integer() }), { maxLength: 200 });

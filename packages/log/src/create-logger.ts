@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
-import { isatty } from 'node:tty';
 
 import { maskSecret } from '@agentkit/config';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger, LoggerOptions } from 'pino';
 
+import { isTerminalFd } from './is-terminal-fd.js';
 import { DEFAULT_LOG_LEVEL, toPinoLevel } from './log-level.js';
 import type { LogLevel } from './log-level.js';
 import { createPrettyStream } from './pretty-stream.js';
@@ -29,8 +29,8 @@ export interface CreateLoggerOptions {
    */
   readonly destination?: NodeJS.WritableStream | number;
   /**
-   * Whether a person reads the output. Defaults to whether the destination is a TTY (for the
-   * default destination: `process.stderr.isTTY`).
+   * Whether a person reads the output. Defaults to whether the destination is a TTY (for a
+   * descriptor: `isatty`, asked without creating `process.stderr`, see `isTerminalFd`).
    */
   readonly isTerminal?: boolean;
   /** Added to every line as `name`. */
@@ -62,7 +62,7 @@ export function createLogger(options: CreateLoggerOptions = {}): PinoLogger {
     typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
   const isTerminal =
     options.isTerminal ??
-    (typeof destination === 'number' ? isatty(destination) : (destination as { isTTY?: boolean }).isTTY === true);
+    (typeof destination === 'number' ? isTerminalFd(destination) : (destination as { isTTY?: boolean }).isTTY === true);
   const stream = options.json !== true && isTerminal ? createPrettyStream(sink, !process.env.NO_COLOR) : sink;
 
   const pinoOptions: LoggerOptions = {

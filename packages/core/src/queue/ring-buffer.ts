@@ -1,6 +1,9 @@
 /**
- * A bounded FIFO on a fixed, preallocated array (undici's FixedQueue idea): `push`, `shift`
- * and `peek` are O(1) and allocate nothing, where `Array#shift` is O(n) on a large array.
+ * A bounded FIFO on one array (undici's FixedQueue idea): `push`, `shift` and `peek` are O(1),
+ * where `Array#shift` is O(n) on a large array. The array starts at {@link INITIAL_RING_SLOTS}
+ * slots and doubles while the items need it, up to the capacity, then stays: a queue that is
+ * mostly empty (an idle agent's, an intake's history nobody sent to) holds no capacity-sized
+ * array, and once grown, pushing and shifting allocate nothing.
  *
  * When full, the caller picks the policy per call: `push` refuses the new item (queues that
  * push back on their producer: the DogStatsD server, the forwarder's priority queues),
@@ -10,15 +13,20 @@
  * runs one thread); never blocks. The ring keeps references to what it holds, and lets go of
  * an item as soon as it leaves.
  */
+/** The slots a ring starts with (or its capacity, when smaller). */
+export const INITIAL_RING_SLOTS = 16;
+
 export class RingBuffer<T> {
-  readonly #items: (T | undefined)[];
+  readonly #capacity: number;
+  #items: (T | undefined)[];
   #head = 0;
   #length = 0;
 
   /** Throws a RangeError unless `capacity` is a positive integer. */
   public constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`ring buffer capacity must be a positive integer, got ${capacity}`);
-    this.#items = new Array<T | undefined>(capacity).fill(undefined);
+    this.#capacity = capacity;
+    this.#items = new Array<T | undefined>(Math.min(capacity, INITIAL_RING_SLOTS)).fill(undefined);
   }
 
   /** Items held. */
@@ -27,22 +35,24 @@ export class RingBuffer<T> {
   }
 
   public get capacity(): number {
-    return this.#items.length;
+    return this.#capacity;
   }
 
   /** Free slots. */
   public get room(): number {
-    return this.#items.length - this.#length;
+    return this.#capacity - this.#length;
   }
 
   public get full(): boolean {
-    return this.#length === this.#items.length;
+    return this.#length === this.#capacity;
   }
 
   /** Appends `item`; false (and nothing stored) when full. */
   public push(item: T): boolean {
-    const capacity = this.#items.length;
-    if (this.#length === capacity) return false;
+    if (this.#length === this.#items.length) {
+      if (this.#length === this.#capacity) return false;
+      this.#grow();
+    }
     this.#items[this.#wrap(this.#head + this.#length)] = item;
     this.#length++;
     return true;
@@ -50,7 +60,8 @@ export class RingBuffer<T> {
 
   /** Appends `item`, dropping the oldest item first when full; true when one was dropped. */
   public pushOverwrite(item: T): boolean {
-    if (this.#length < this.#items.length) {
+    if (this.#length < this.#capacity) {
+      if (this.#length === this.#items.length) this.#grow();
       this.#items[this.#wrap(this.#head + this.#length)] = item;
       this.#length++;
       return false;
@@ -103,9 +114,17 @@ export class RingBuffer<T> {
     for (let i = 0; i < this.#length; i++) yield this.#items[this.#wrap(this.#head + i)] as T;
   }
 
-  /** `index` is at most 2 × capacity − 1 here: one compare instead of a `%` on the hot path. */
+  /** Doubles the array (up to the capacity), the items moved to its start, oldest first. */
+  #grow(): void {
+    const items = this.toArray() as (T | undefined)[];
+    items.length = Math.min(this.#capacity, this.#items.length * 2);
+    this.#items = items.fill(undefined, this.#length);
+    this.#head = 0;
+  }
+
+  /** `index` is at most 2 × the array's length − 1 here: one compare instead of a `%` on the hot path. */
   #wrap(index: number): number {
-    const capacity = this.#items.length;
-    return index >= capacity ? index - capacity : index;
+    const slots = this.#items.length;
+    return index >= slots ? index - slots : index;
   }
 }

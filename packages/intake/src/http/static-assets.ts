@@ -1,5 +1,4 @@
 import { dirname, join } from 'node:path';
-import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 
 /** One file the page needs, by the URL path it is served at. */
@@ -77,7 +76,8 @@ export class StaticAssets {
 
 /** Where each asset is: in the single executable its embedded assets, under the same names. */
 function locateAssets(): ReadonlyMap<string, StaticAsset> {
-  const embedded = isSea();
+  // node:sea at the first request, not when the intake loads: an idle agent holds no module it never uses.
+  const embedded = process.getBuiltinModule('node:sea').isSea();
   const uplot = embedded ? { dir: '' } : resolveUplotDist();
   const page = (name: (typeof PAGE_FILES)[number], contentType: string): StaticAsset =>
     embedded
@@ -102,7 +102,7 @@ function locateAssets(): ReadonlyMap<string, StaticAsset> {
 /** An asset of the single executable (getAsset copies it: the copy is ours to wrap). */
 function readEmbedded(key: string): Promise<Buffer> {
   try {
-    return Promise.resolve(Buffer.from(getAsset(key)));
+    return Promise.resolve(Buffer.from(process.getBuiltinModule('node:sea').getAsset(key)));
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }

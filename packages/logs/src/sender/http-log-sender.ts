@@ -1,8 +1,7 @@
-import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzip, gzipSync, type ZlibOptions } from 'node:zlib';
 import { commonKeys, resolveHostname } from '@agentkit/config';
-import { CONFIG, DropCounter, LOGGER, inject, injectable, settleWithin } from '@agentkit/core';
-import type { ConfigReader, Logger, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
+import { CONFIG, DropCounter, LOGGER, compressOneShot, inject, injectable, settleWithin } from '@agentkit/core';
+import type { ConfigReader, Logger, OneShotCodec, TelemetrySnapshot, TelemetrySource } from '@agentkit/core';
 import {
   AGENTKIT_VERSION,
   classifyStatus,
@@ -23,10 +22,11 @@ import { encodeEntry, LogBatch, type EntryFields } from './log-batch.js';
 import { LOGS_CONTEXT, type LogEntry, type LogSender, type LogsContext } from './log-sender.def.js';
 import { resolveLogsDestination } from './logs-destination.js';
 
-const gzipAsync = promisify(gzip);
+const gzipCodec: OneShotCodec<ZlibOptions> = { sync: gzipSync, async: gzip };
 
 /**
- * Batches gzipped on the thread pool at once. A program writing faster than that makes the next
+ * Batches gzipped on the thread pool at once (small ones are gzipped on the main thread anyway:
+ * `compressOneShot`). A program writing faster than that makes the next
  * batch gzip on the main thread instead: reading its pipe waits meanwhile, so the program is
  * held back by its pipe (as on a slow terminal) rather than batches piling up in memory.
  */
@@ -264,7 +264,7 @@ export class HttpLogSender implements LogSender, TelemetrySource {
   async #compress(body: Buffer): Promise<Buffer> {
     if (!this.#compression.use) return body;
     const options = { level: this.#compression.level };
-    return this.#compressing.size >= MAX_CONCURRENT_COMPRESSIONS ? gzipSync(body, options) : gzipAsync(body, options);
+    return this.#compressing.size >= MAX_CONCURRENT_COMPRESSIONS ? gzipSync(body, options) : compressOneShot(gzipCodec, body, options);
   }
 
   /** The HTTP client's transport, watched: a payload the intake took counts its logs as sent. */

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
-import { promisify } from 'node:util';
-import type { Logger } from '@agentkit/core';
+import { compressOneShot } from '@agentkit/core';
+import type { Logger, OneShotCodec } from '@agentkit/core';
 import type { CompressorKind } from '../config-keys.js';
 import { deflateStream, plainStream, zstdStream } from './compression-stream.js';
 import type { CompressionStream } from './compression-stream.js';
@@ -10,15 +10,19 @@ export const DEFAULT_ZLIB_LEVEL = zlib.constants.Z_DEFAULT_COMPRESSION;
 export const DEFAULT_ZSTD_LEVEL = 1;
 
 /**
- * Compresses off the event loop (libuv's thread pool): whole bodies (`compress`), or a payload
- * as it is encoded (`openStream`), so a flush holds compressed bytes rather than payloads.
+ * Compresses whole bodies (`compress`: small ones on the calling thread, larger ones on libuv's
+ * thread pool, see `compressOneShot`), or a payload as it is encoded (`openStream`, off the
+ * event loop), so a flush holds compressed bytes rather than payloads.
  */
 export interface Compressor {
   /** The kind actually used (zstd falls back to zlib where the runtime has no zstd). */
   readonly kind: CompressorKind;
   /** The `Content-Encoding` header value, or undefined for none. */
   readonly contentEncoding: string | undefined;
-  /** Compresses `input`; the input is not modified and may be read until the promise settles. */
+  /**
+   * Compresses `input`; the input is not modified and may be read until the promise settles.
+   * Up to `SYNC_COMPRESS_MAX_BYTES` (@agentkit/core) it is compressed before this returns.
+   */
   compress(input: Buffer): Promise<Buffer>;
   /** A stream for one payload's body. */
   openStream(): CompressionStream;
@@ -34,6 +38,7 @@ type BufferCallback = (error: Error | null, result: Buffer) => void;
 /** The zstd half of node:zlib (Node ≥ 22.15 / 23.8); @types/node 20 does not know it. */
 interface ZstdZlib {
   zstdCompress?: (input: Buffer, options: { params: Record<number, number> }, callback: BufferCallback) => void;
+  zstdCompressSync?: (input: Buffer, options: { params: Record<number, number> }) => Buffer;
   zstdDecompressSync?: (input: Buffer) => Buffer;
   constants: { ZSTD_c_compressionLevel?: number };
 }
@@ -44,6 +49,7 @@ const zstdZlib = zlib as unknown as ZstdZlib;
 export function runtimeHasZstd(): boolean {
   return (
     typeof zstdZlib.zstdCompress === 'function' &&
+    typeof zstdZlib.zstdCompressSync === 'function' &&
     typeof (zlib as unknown as Record<string, unknown>)['createZstdCompress'] === 'function' &&
     zstdZlib.constants.ZSTD_c_compressionLevel !== undefined
   );
@@ -92,28 +98,30 @@ function zstdBound(n: number): number {
   return n + (n >>> 8) + small + 18 + STREAM_SLACK_BYTES;
 }
 
-const deflateAsync = promisify(zlib.deflate);
+const deflateCodec: OneShotCodec<zlib.ZlibOptions> = { sync: zlib.deflateSync, async: zlib.deflate };
 
 function zlibCompressor(level: number): Compressor {
+  const options = { level };
   return {
     kind: 'zlib',
     contentEncoding: 'deflate',
-    compress: (input) => deflateAsync(input, { level }),
+    compress: (input) => compressOneShot(deflateCodec, input, options),
     openStream: () => deflateStream(level),
     compressBound: deflateBound,
   };
 }
 
 function zstdCompressor(level: number): Compressor {
-  const compress = zstdZlib.zstdCompress as NonNullable<ZstdZlib['zstdCompress']>;
+  const codec: OneShotCodec<{ params: Record<number, number> }> = {
+    sync: zstdZlib.zstdCompressSync as NonNullable<ZstdZlib['zstdCompressSync']>,
+    async: zstdZlib.zstdCompress as NonNullable<ZstdZlib['zstdCompress']>,
+  };
   const params = { [zstdZlib.constants.ZSTD_c_compressionLevel as number]: level };
+  const options = { params };
   return {
     kind: 'zstd',
     contentEncoding: 'zstd',
-    compress: (input) =>
-      new Promise((resolve, reject) => {
-        compress(input, { params }, (error, result) => (error === null ? resolve(result) : reject(error)));
-      }),
+    compress: (input) => compressOneShot(codec, input, options),
     openStream: () => zstdStream(params),
     compressBound: zstdBound,
   };
