@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // A clock is no reason to load node:perf_hooks (~0.3 MiB): the packages' is core's
-    // monotonicNowMs() (docs/benchmarks.md, "one monotonic clock, and perf_hooks at idle").
+    // monotonicNowMs() (docs/benchmarks.md, "Issue 14 §3, one monotonic clock").
     files: ['packages/*/src/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', { name: 'performance', message: "Use monotonicNowMs() / processStartEpochMs() from '@agentkit/core' (the global loads node:perf_hooks)." }],
