@@ -27,13 +27,7 @@ export interface YoungGenerationShrink {
   readonly scavenges: number;
   /** Times it saw the new space back at its floor after it had grown. */
   readonly shrinks: number;
-  /**
-   * Tells it that work which allocates just ended (`agentkit run`: a flush's end): arms it when
-   * the new space is above its floor, as a collection does. For the bursts that end without a
-   * full collection (below). Cheap (one look at V8's heap spaces); a no-op once armed or stopped.
-   */
-  afterWork(): void;
-  /** Stops it: no timer, no watch. Idempotent. */
+  /** Stops it: no timer, no observer. Idempotent. */
   stop(): void;
 }
 
@@ -55,13 +49,8 @@ export interface YoungGenerationShrinkOptions {
  * scavenge, promote live objects early and shrink nothing.
  *
  * Costs nothing while nothing happens: the 100 ms timer (unref'd) runs only between a garbage
- * collection that left the new space above its floor and the shrink (a sentinel object in a
- * `FinalizationRegistry` arms it when V8 frees it; V8 only grows the new space at a collection).
- * V8 frees the sentinel at a full (mark-compact) collection, not at a scavenge (its scavenger
- * keeps weak targets): a burst that grows the new space also promotes what it keeps, and the
- * agent's `--heap-growing-percent=25` has the old generation collected soon after; one that
- * promotes nothing (samples for contexts already known) is followed by a flush, whose end arms
- * it too (`afterWork`, from run-command.ts). `gc` comes from a new
+ * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
+ * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
  * none), when a burst needs it, and dropped after. For `agentkit run`, under `heap_tuning_enabled`
  * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
@@ -94,7 +83,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     fruitless = 0;
     // Its context (~0.3 MiB of heap) is collectable until the next burst needs one.
     gc = undefined;
-    watchNextCollection();
+    if (!stopped) observer.observe({ entryTypes: ['gc'] });
   };
   const check = (): void => {
     if (newSpaceBytes() <= floor) {
@@ -145,32 +134,16 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     lastUsed = getHeapStatistics().used_heap_size;
     lastAt = monotonicNowMs();
   };
-  // V8's collections, seen through a sentinel object nothing references: V8 runs the registry's
-  // callback (a task of its own, after the collection) once a collection has freed it. One
-  // sentinel at a time, a new one only while disarmed: nothing runs, nothing is allocated while
-  // nothing is collected. Not node:perf_hooks' `PerformanceObserver` of 'gc': loading it cost the
-  // idle agent ~0.7 MiB (docs/benchmarks.md, "one monotonic clock, and no perf_hooks at idle").
-  const unregisterToken = {};
-  let watching = false;
-  const arm = (): void => {
+  const observer = new PerformanceObserver(() => {
     if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
+    observer.disconnect();
     look();
     timer = setInterval(check, checkMs).unref();
-  };
-  const collections = new FinalizationRegistry<undefined>(() => {
-    watching = false;
-    arm();
-    if (timer === undefined) watchNextCollection();
   });
-  function watchNextCollection(): void {
-    if (watching || stopped) return;
-    watching = true;
-    collections.register({}, undefined, unregisterToken);
-  }
   // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
   // gives that back just after the start-up hold (holdStartFootprint), and making `gc` would
   // cost the idle agent its context.
-  watchNextCollection();
+  observer.observe({ entryTypes: ['gc'] });
   return {
     get scavenges() {
       return state.scavenges;
@@ -178,11 +151,9 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     get shrinks() {
       return state.shrinks;
     },
-    afterWork: arm,
     stop() {
       stopped = true;
-      collections.unregister(unregisterToken);
-      watching = false;
+      observer.disconnect();
       clearInterval(timer);
       timer = undefined;
     },

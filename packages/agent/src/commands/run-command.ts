@@ -1,7 +1,7 @@
 import { FLUSH_HEAP_SCOPE } from '@agentkit/aggregator';
 import { APM_RECEIVER } from '@agentkit/apm';
 import { commonKeys, type Config } from '@agentkit/config';
-import { bundle, createApp, provide, type App, type Bundle } from '@agentkit/core';
+import { bundle, createApp, provide, type App } from '@agentkit/core';
 import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENER, TCP_LISTENER } from '@agentkit/dogstatsd';
 import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
@@ -51,10 +51,7 @@ Options:
     let shrink: YoungGenerationShrink | undefined;
     let ended = false;
     try {
-      // A flush's end also tells the shrink (once started) that a burst may have grown the new
-      // space: a burst that promotes nothing ends without the full collection it watches for.
-      const flushHeap = flushHeapBundle(() => shrink?.afterWork());
-      const bundles = [...(await defaultAgentBundles(config)), ...(tuned ? [flushHeap] : [])];
+      const bundles = [...(await defaultAgentBundles(config)), ...(tuned ? [flushHeapBundle] : [])];
       const app = createApp(bundles, { config, logger: loggerFromConfig(config) });
       return await app.run({
         onStarted: (started) => {
@@ -79,19 +76,9 @@ Options:
  * With `heap_tuning_enabled`: V8's young generation is held at its size while a flush is encoded
  * (a `holdYoungGeneration` hold from the flush's start until its payloads are handed to the
  * forwarder), so a flush does not grow it (docs/benchmarks.md, "Issue 14 §3, the young generation
- * after a burst and during a flush"); `afterFlush` runs at each hold's end. `run` only: exec's
- * flushes are left as they were.
+ * after a burst and during a flush"). `run` only: exec's flushes are left as they were.
  */
-function flushHeapBundle(afterFlush: () => void): Bundle {
-  const enter = (): (() => void) => {
-    const release = holdYoungGeneration();
-    return () => {
-      release();
-      afterFlush();
-    };
-  };
-  return bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter } })]);
-}
+const flushHeapBundle = bundle('flush-heap', [provide(FLUSH_HEAP_SCOPE, { useValue: { enter: holdYoungGeneration } })]);
 
 /** Where the running agent listens and where its data goes, for the person who started it. */
 export function banner(app: App, config: Config): string {
