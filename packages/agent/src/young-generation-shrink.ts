@@ -18,6 +18,14 @@ const SMALLEST_NEW_SPACE_BYTES = 1024 * 1024;
  * that the first scavenge follows the burst's end closely (the shrink comes one window after it).
  */
 export const YOUNG_SHRINK_CHECK_MS = 100;
+/**
+ * How often a quiet shrink looks at the new space's size, to arm itself once it has grown. Node
+ * 20 tells of V8's collections only through node:perf_hooks (a `PerformanceObserver`), which an
+ * idle agent would load for that alone (0.3 MB); one heap-space read every 2 s costs a few
+ * microseconds. 2 s: the first look falls after the memory reducer's window at the start
+ * (holdStartFootprint), which gives the start's own growth back; a burst arms it within 2 s.
+ */
+export const YOUNG_SHRINK_WATCH_MS = 2000;
 /** Second scavenges that left the new space large before a growth is taken as the new floor. */
 const MAX_FRUITLESS_SCAVENGES = 3;
 
@@ -27,7 +35,7 @@ export interface YoungGenerationShrink {
   readonly scavenges: number;
   /** Times it saw the new space back at its floor after it had grown. */
   readonly shrinks: number;
-  /** Stops it: no timer, no observer. Idempotent. */
+  /** Stops it: no timer left. Idempotent. */
   stop(): void;
 }
 
@@ -35,6 +43,7 @@ export interface YoungGenerationShrink {
 export interface YoungGenerationShrinkOptions {
   readonly checkMs?: number;
   readonly windowMs?: number;
+  readonly watchMs?: number;
 }
 
 /**
@@ -48,9 +57,9 @@ export interface YoungGenerationShrinkOptions {
  * (32 → 1 MiB; each a fraction of a millisecond to a few ms). Asking during traffic would cost a
  * scavenge, promote live objects early and shrink nothing.
  *
- * Costs nothing while nothing happens: the 100 ms timer (unref'd) runs only between a garbage
- * collection that left the new space above its floor and the shrink (a `PerformanceObserver` of
- * V8's collections arms it; V8 only grows the new space at a collection). `gc` comes from a new
+ * Costs next to nothing while nothing happens: the 100 ms timer (unref'd) runs only between the
+ * new space's growth above its floor and the shrink; a look at its size every
+ * {@link YOUNG_SHRINK_WATCH_MS} (unref'd) arms it. `gc` comes from a new
  * V8 context made with `--expose-gc` set for that moment only (the program's own global gets
  * none), when a burst needs it, and dropped after. For `agentkit run`, under `heap_tuning_enabled`
  * (docs/benchmarks.md, "Issue 14 §3, the young generation after a burst and during a flush").
@@ -58,6 +67,7 @@ export interface YoungGenerationShrinkOptions {
 export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions = {}): YoungGenerationShrink {
   const checkMs = options.checkMs ?? YOUNG_SHRINK_CHECK_MS;
   const windowMs = options.windowMs ?? V8_THROUGHPUT_WINDOW_MS;
+  const watchMs = options.watchMs ?? YOUNG_SHRINK_WATCH_MS;
   let floor = Math.min(SMALLEST_NEW_SPACE_BYTES, newSpaceBytes());
   let gc: ((options: { type: 'minor' }) => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -83,7 +93,6 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     fruitless = 0;
     // Its context (~0.3 MiB of heap) is collectable until the next burst needs one.
     gc = undefined;
-    if (!stopped) observer.observe({ entryTypes: ['gc'] });
   };
   const check = (): void => {
     if (newSpaceBytes() <= floor) {
@@ -134,16 +143,14 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     lastUsed = getHeapStatistics().used_heap_size;
     lastAt = monotonicNowMs();
   };
-  const observer = new PerformanceObserver(() => {
-    if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
-    observer.disconnect();
-    look();
-    timer = setInterval(check, checkMs).unref();
-  });
   // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
   // gives that back just after the start-up hold (holdStartFootprint), and making `gc` would
   // cost the idle agent its context.
-  observer.observe({ entryTypes: ['gc'] });
+  const watcher = setInterval(() => {
+    if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
+    look();
+    timer = setInterval(check, checkMs).unref();
+  }, watchMs).unref();
   return {
     get scavenges() {
       return state.scavenges;
@@ -153,7 +160,7 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     },
     stop() {
       stopped = true;
-      observer.disconnect();
+      clearInterval(watcher);
       clearInterval(timer);
       timer = undefined;
     },
