@@ -21,11 +21,11 @@ export const YOUNG_SHRINK_CHECK_MS = 100;
 /**
  * How often a quiet shrink looks at the new space's size, to arm itself once it has grown. Node
  * 20 tells of V8's collections only through node:perf_hooks (a `PerformanceObserver`), which an
- * idle agent would load for that alone (0.3 MB); one heap-space read every 2 s costs a few
- * microseconds. 2 s: the first look falls after the memory reducer's window at the start
- * (holdStartFootprint), which gives the start's own growth back; a burst arms it within 2 s.
+ * idle agent would load for that alone (0.3 MB); one heap-space read per look costs a few
+ * microseconds. Often enough that a burst arms it before it ends (its first scavenge then
+ * follows the burst's end as closely as V8's own collections would have told).
  */
-export const YOUNG_SHRINK_WATCH_MS = 2000;
+export const YOUNG_SHRINK_WATCH_MS = 500;
 /** Second scavenges that left the new space large before a growth is taken as the new floor. */
 const MAX_FRUITLESS_SCAVENGES = 3;
 
@@ -143,9 +143,9 @@ export function startYoungGenerationShrink(options: YoungGenerationShrinkOptions
     lastUsed = getHeapStatistics().used_heap_size;
     lastAt = monotonicNowMs();
   };
-  // Not armed at once for the start's own growth (2 MiB at an idle agent): V8's memory reducer
-  // gives that back just after the start-up hold (holdStartFootprint), and making `gc` would
-  // cost the idle agent its context.
+  // The start's own growth (2 MiB at an idle agent) is V8's memory reducer's to give back, just
+  // after the start-up hold (holdStartFootprint): `agentkit run` starts this once that is done,
+  // since making `gc` would cost the idle agent its context.
   const watcher = setInterval(() => {
     if (timer !== undefined || stopped || newSpaceBytes() <= floor) return;
     look();

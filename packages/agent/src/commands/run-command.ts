@@ -6,7 +6,7 @@ import { formatHostPort, UDP_LISTENER, UDS_DATAGRAM_LISTENER, UDS_STREAM_LISTENE
 import { LOCAL_INTAKE } from '@agentkit/intake/tokens';
 import { loggerFromConfig } from '@agentkit/log';
 import { loadAgentConfig, withConcreteIntakePort } from '../agent-config.js';
-import { applyAgentV8Flags, holdYoungGeneration, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
+import { applyAgentV8Flags, holdYoungGeneration, MEMORY_REDUCER_WINDOW_MS, releaseStartFootprint, START_HOLD_AFTER_READY_MS } from '../agent-v8-flags.js';
 import { CONFIG_OPTION, UsageError, type Command } from '../command.js';
 import { defaultAgentBundles } from '../default-agent.js';
 import { agentKeys } from '../config-keys.js';
@@ -60,7 +60,12 @@ Options:
           // work is done, and V8's memory reducer gives back what only the start needed.
           setTimeout(() => {
             releaseStartFootprint({ reduce: true });
-            if (tuned && !ended) shrink = startYoungGenerationShrink();
+            // The shrink starts once the memory reducer's window is over: its looks at the new
+            // space would take the start's own growth, which the reducer gives back, for a burst's.
+            const startShrink = (): void => {
+              if (tuned && !ended) shrink = startYoungGenerationShrink();
+            };
+            setTimeout(startShrink, MEMORY_REDUCER_WINDOW_MS).unref();
           }, START_HOLD_AFTER_READY_MS).unref();
         },
       });
