@@ -2,6 +2,35 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { RingBuffer } from '@agentkit/core';
 
+type RingOp = { readonly op: 'push' | 'overwrite' | 'shift'; readonly value: number };
+
+/**
+ * Runs `sequence` on a new ring of `capacity` and on an array used as a bounded queue, checking
+ * after every step that both agree; returns the ring.
+ */
+function runAgainstArrayModel(capacity: number, sequence: readonly RingOp[]): RingBuffer<number> {
+  const ring = new RingBuffer<number>(capacity);
+  const model: number[] = [];
+  for (const { op, value } of sequence) {
+    if (op === 'push') {
+      expect(ring.push(value)).toBe(model.length < capacity);
+      if (model.length < capacity) model.push(value);
+    } else if (op === 'overwrite') {
+      const evicts = model.length === capacity;
+      expect(ring.pushOverwrite(value)).toBe(evicts);
+      if (evicts) model.shift();
+      model.push(value);
+    } else {
+      expect(ring.shift()).toBe(model.shift());
+    }
+    expect([ring.length, ring.room, ring.full, ring.capacity]).toEqual([model.length, capacity - model.length, model.length === capacity, capacity]);
+    expect(ring.peek()).toBe(model[0]);
+  }
+  expect([...ring]).toEqual(model);
+  expect(ring.toArray()).toEqual(model);
+  return ring;
+}
+
 describe('RingBuffer', () => {
   describe('constructor', () => {
     it.each([0, -1, 1.5, Number.NaN])('refuses capacity %p with a RangeError', (capacity) => {
@@ -84,27 +113,10 @@ describe('RingBuffer', () => {
 
   it('behaves the same while its array grows to capacities above its first slots, for any sequence of operations', () => {
     // Pushes weighted 3:1 over shifts, so rings fill past INITIAL_RING_SLOTS, wrap, and grow while wrapped.
-    const op = fc.constantFrom('push', 'push', 'overwrite', 'shift');
+    const op = fc.constantFrom<RingOp['op']>('push', 'push', 'overwrite', 'shift');
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 100 }), fc.array(fc.tuple(op, fc.integer()), { maxLength: 400 }), (capacity, sequence) => {
-        const ring = new RingBuffer<number>(capacity);
-        const model: number[] = [];
-        for (const [kind, value] of sequence) {
-          if (kind === 'push') {
-            expect(ring.push(value)).toBe(model.length < capacity);
-            if (model.length < capacity) model.push(value);
-          } else if (kind === 'overwrite') {
-            const evicts = model.length === capacity;
-            expect(ring.pushOverwrite(value)).toBe(evicts);
-            if (evicts) model.shift();
-            model.push(value);
-          } else {
-            expect(ring.shift()).toBe(model.shift());
-          }
-          expect([ring.length, ring.room, ring.full, ring.capacity]).toEqual([model.length, capacity - model.length, model.length === capacity, capacity]);
-          expect(ring.peek()).toBe(model[0]);
-        }
-        expect(ring.toArray()).toEqual(model);
+        const ring = runAgainstArrayModel(capacity, sequence.map(([op, value]) => ({ op, value })));
         ring.clear();
         expect(ring.length).toBe(0);
       }),
@@ -113,29 +125,10 @@ describe('RingBuffer', () => {
   });
 
   it('behaves as an array used as a bounded queue, for any sequence of operations', () => {
-    type Op = { readonly op: 'push' | 'overwrite' | 'shift'; readonly value: number };
-    const ops = fc.array(fc.record({ op: fc.constantFrom<Op['op']>('push', 'overwrite', 'shift'), value: fc.integer() }), { maxLength: 200 });
+    const ops = fc.array(fc.record({ op: fc.constantFrom<RingOp['op']>('push', 'overwrite', 'shift'), value: fc.integer() }), { maxLength: 200 });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), ops, (capacity, sequence) => {
-        const ring = new RingBuffer<number>(capacity);
-        const model: number[] = [];
-        for (const { op, value } of sequence) {
-          if (op === 'push') {
-            expect(ring.push(value)).toBe(model.length < capacity);
-            if (model.length < capacity) model.push(value);
-          } else if (op === 'overwrite') {
-            const evicts = model.length === capacity;
-            expect(ring.pushOverwrite(value)).toBe(evicts);
-            if (evicts) model.shift();
-            model.push(value);
-          } else {
-            expect(ring.shift()).toBe(model.shift());
-          }
-          expect(ring.length).toBe(model.length);
-          expect(ring.peek()).toBe(model[0]);
-        }
-        expect([...ring]).toEqual(model);
-        expect(ring.toArray()).toEqual(model);
+        runAgainstArrayModel(capacity, sequence);
       }),
     );
   });

@@ -1,3 +1,5 @@
+import { AgentkitError } from '@agentkit/core';
+
 /** Why a request got no answer: the code and message of the error that says it. */
 export interface TransportErrorReason {
   /** `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_HTTP_HEADERS_TIMEOUT`, the error's name, or `ERROR`. */
@@ -22,13 +24,12 @@ export const TransportErrorCode = {
 export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
 
 /** A failure of the HTTP client itself, with a stable `code`; its message names hosts, never credentials. */
-export class TransportError extends Error {
-  public readonly code: TransportErrorCode;
+export class TransportError extends AgentkitError {
+  declare public readonly code: TransportErrorCode;
 
   public constructor(code: TransportErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'TransportError';
-    this.code = code;
   }
 }
 
